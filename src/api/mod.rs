@@ -1,0 +1,2 @@
+//! API surfaces.
+pub mod jira;

@@ -1,0 +1,337 @@
+//! Domain types: what Tessera knows, independent of any wire format or table layout.
+//! Architecture invariant: nothing here derives `Serialize`; each API surface has its own
+//! wire types and maps from these.
+
+pub mod ids;
+pub mod time;
+
+pub use ids::*;
+pub use time::Millis;
+
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: UserId,
+    pub account_id: String,
+    pub username: String,
+    pub email: String,
+    pub display_name: String,
+    pub active: bool,
+    pub time_zone: String,
+    pub locale: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusCategory {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub color_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Status {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub category_id: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Priority {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub status_color: String,
+    pub icon: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub is_default: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct IssueType {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub subtask: bool,
+    pub hierarchy_level: i64,
+    pub avatar_id: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub id: i64,
+    pub name: String,
+    /// `None` for a global transition, available from every status.
+    pub from_status: Option<i64>,
+    pub to_status: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct LinkType {
+    pub id: i64,
+    pub name: String,
+    pub inward: String,
+    pub outward: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProjectRole {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProjectCategory {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct PermissionScheme {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub id: ProjectId,
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub lead_id: UserId,
+    pub project_type_key: String,
+    pub assignee_type: String,
+    pub url: String,
+    pub category_id: Option<i64>,
+    pub permission_scheme_id: i64,
+    pub workflow_id: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Component {
+    pub id: i64,
+    pub project_id: ProjectId,
+    pub name: String,
+    pub description: String,
+    pub lead_id: Option<UserId>,
+    pub assignee_type: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Version {
+    pub id: i64,
+    pub project_id: ProjectId,
+    pub name: String,
+    pub description: String,
+    pub archived: bool,
+    pub released: bool,
+    pub start_date: Option<String>,
+    pub release_date: Option<String>,
+}
+
+/// The value kinds a custom field can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CustomFieldKind {
+    Text,
+    Textarea,
+    Number,
+    Date,
+    DateTime,
+    Select,
+    MultiSelect,
+    Labels,
+    User,
+    Url,
+}
+
+impl CustomFieldKind {
+    pub const ALL: [CustomFieldKind; 10] = [
+        CustomFieldKind::Text,
+        CustomFieldKind::Textarea,
+        CustomFieldKind::Number,
+        CustomFieldKind::Date,
+        CustomFieldKind::DateTime,
+        CustomFieldKind::Select,
+        CustomFieldKind::MultiSelect,
+        CustomFieldKind::Labels,
+        CustomFieldKind::User,
+        CustomFieldKind::Url,
+    ];
+
+    /// Jira's custom field type key.
+    pub fn type_key(self) -> &'static str {
+        match self {
+            CustomFieldKind::Text => "com.atlassian.jira.plugin.system.customfieldtypes:textfield",
+            CustomFieldKind::Textarea => "com.atlassian.jira.plugin.system.customfieldtypes:textarea",
+            CustomFieldKind::Number => "com.atlassian.jira.plugin.system.customfieldtypes:float",
+            CustomFieldKind::Date => "com.atlassian.jira.plugin.system.customfieldtypes:datepicker",
+            CustomFieldKind::DateTime => "com.atlassian.jira.plugin.system.customfieldtypes:datetime",
+            CustomFieldKind::Select => "com.atlassian.jira.plugin.system.customfieldtypes:select",
+            CustomFieldKind::MultiSelect => "com.atlassian.jira.plugin.system.customfieldtypes:multiselect",
+            CustomFieldKind::Labels => "com.atlassian.jira.plugin.system.customfieldtypes:labels",
+            CustomFieldKind::User => "com.atlassian.jira.plugin.system.customfieldtypes:userpicker",
+            CustomFieldKind::Url => "com.atlassian.jira.plugin.system.customfieldtypes:url",
+        }
+    }
+
+    /// Jira's searcher key for the type, as `POST /field` expects it.
+    pub fn searcher_key(self) -> &'static str {
+        match self {
+            CustomFieldKind::Text | CustomFieldKind::Textarea => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:textsearcher"
+            }
+            CustomFieldKind::Number => "com.atlassian.jira.plugin.system.customfieldtypes:exactnumber",
+            CustomFieldKind::Date => "com.atlassian.jira.plugin.system.customfieldtypes:daterange",
+            CustomFieldKind::DateTime => "com.atlassian.jira.plugin.system.customfieldtypes:datetimerange",
+            CustomFieldKind::Select | CustomFieldKind::MultiSelect => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:multiselectsearcher"
+            }
+            CustomFieldKind::Labels => "com.atlassian.jira.plugin.system.customfieldtypes:labelsearcher",
+            CustomFieldKind::User => "com.atlassian.jira.plugin.system.customfieldtypes:userpickergroupsearcher",
+            CustomFieldKind::Url => "com.atlassian.jira.plugin.system.customfieldtypes:exacttextsearcher",
+        }
+    }
+
+    /// Accepts Jira's full type key or its short suffix (`textfield`).
+    pub fn from_type_key(key: &str) -> Option<CustomFieldKind> {
+        let short = key.rsplit(':').next().unwrap_or(key);
+        CustomFieldKind::ALL.into_iter().find(|k| k.type_key().rsplit(':').next() == Some(short))
+    }
+
+    /// The short name stored in the database.
+    pub fn short(self) -> &'static str {
+        self.type_key().rsplit(':').next().unwrap_or_default()
+    }
+
+    pub fn is_multi(self) -> bool {
+        matches!(self, CustomFieldKind::MultiSelect | CustomFieldKind::Labels)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomFieldOption {
+    pub id: i64,
+    pub value: String,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CustomField {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub kind: CustomFieldKind,
+    pub options: Vec<CustomFieldOption>,
+}
+
+impl CustomField {
+    /// `customfield_10000`, the id clients use in `fields`.
+    pub fn field_id(&self) -> String {
+        format!("customfield_{}", self.id)
+    }
+}
+
+/// A custom field's stored value, in one canonical shape per kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Text(String),
+    Number(f64),
+    /// `YYYY-MM-DD`
+    Date(String),
+    DateTime(Millis),
+    Option(i64),
+    Options(Vec<i64>),
+    Labels(Vec<String>),
+    User(UserId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub id: IssueId,
+    pub key: String,
+    pub project_id: ProjectId,
+    pub issue_type_id: i64,
+    pub status_id: i64,
+    pub priority_id: Option<i64>,
+    pub resolution_id: Option<i64>,
+    pub summary: String,
+    pub description: Option<String>,
+    pub environment: Option<String>,
+    pub assignee_id: Option<UserId>,
+    pub reporter_id: Option<UserId>,
+    pub creator_id: Option<UserId>,
+    pub parent_id: Option<IssueId>,
+    pub due_date: Option<String>,
+    pub original_estimate: Option<i64>,
+    pub remaining_estimate: Option<i64>,
+    pub time_spent: Option<i64>,
+    pub created: Millis,
+    pub updated: Millis,
+    pub resolution_date: Option<Millis>,
+    pub status_changed: Millis,
+    pub labels: Vec<String>,
+    pub component_ids: Vec<i64>,
+    pub fix_version_ids: Vec<i64>,
+    pub affected_version_ids: Vec<i64>,
+    pub custom: Vec<(i64, FieldValue)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Visibility {
+    /// `group` or `role`
+    pub kind: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub id: i64,
+    pub issue_id: IssueId,
+    pub author_id: Option<UserId>,
+    pub update_author_id: Option<UserId>,
+    pub body: String,
+    pub created: Millis,
+    pub updated: Millis,
+    pub visibility: Option<Visibility>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangeItem {
+    pub field: String,
+    pub field_type: String,
+    pub field_id: String,
+    pub from: Option<String>,
+    pub from_string: Option<String>,
+    pub to: Option<String>,
+    pub to_string: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChangeGroup {
+    pub id: i64,
+    pub issue_id: IssueId,
+    pub author_id: Option<UserId>,
+    pub created: Millis,
+    pub items: Vec<ChangeItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: UserId,
+    pub label: String,
+    pub scopes: Vec<String>,
+    pub created: Millis,
+    pub expires: Option<Millis>,
+    pub last_used: Option<Millis>,
+}

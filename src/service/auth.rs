@@ -1,0 +1,327 @@
+//! Credentials: argon2id passwords, digest-only API tokens, cookie sessions, the first
+//! administrator, and the per-account limit on failed logins.
+//!
+//! Why a password cache: one argon2id check costs ~20 ms on this class of machine, and
+//! Jira clients send Basic credentials on every request. A successful check is remembered
+//! for a few minutes under an HMAC of (stored hash, password) — never the password — so a
+//! changed password (a new stored hash) misses the cache at once.
+
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{App, Caller};
+use crate::domain::*;
+use crate::error::{Error, Kind, Result};
+use crate::store::{Store, queries::{auth as q, catalog, users}};
+
+/// Prefix of Tessera API tokens; lets a Basic password be told from a token cheaply.
+pub const TOKEN_PREFIX: &str = "tsr_";
+pub const SESSION_COOKIE: &str = "JSESSIONID";
+
+fn argon2() -> argon2::Argon2<'static> {
+    // OWASP floor for argon2id: m = 19 MiB, t = 2, p = 1.
+    let params = argon2::Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| Error::internal())
+}
+
+fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+pub fn random_secret(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+pub fn digest(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+pub(super) fn load_or_create_secret(store: &Store) -> Result<[u8; 32]> {
+    let existing = store.read_blocking(|db| catalog::setting(db, "server_secret"))?;
+    let encoded = match existing {
+        Some(s) => s,
+        None => {
+            let fresh = random_secret(32);
+            let value = fresh.clone();
+            store.write_blocking(move |db| {
+                // Another process may have raced us; keep whichever was written first.
+                if catalog::setting(db, "server_secret")?.is_none() {
+                    catalog::set_setting(db, "server_secret", &value)?;
+                }
+                Ok(())
+            })?;
+            store.read_blocking(|db| catalog::setting(db, "server_secret"))?.unwrap_or(fresh)
+        }
+    };
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded).map_err(|_| Error::internal())?;
+    let mut key = [0u8; 32];
+    key.copy_from_slice(&raw[..32.min(raw.len())]);
+    Ok(key)
+}
+
+/// How a request proved who it is.
+pub enum Credentials {
+    /// HTTP Basic: username or email, and password or API token.
+    Basic { login: String, secret: String },
+    /// `Authorization: Bearer` / `OAuth`: an API token.
+    Token(String),
+    /// The session cookie.
+    Session(String),
+}
+
+impl App {
+    fn keyed(&self, parts: &[&[u8]]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.secret()).expect("HMAC takes any key length");
+        for p in parts {
+            mac.update(&(p.len() as u64).to_le_bytes());
+            mac.update(p);
+        }
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Resolves credentials to a caller; `Err` with 401 (or 403 when rate-limited).
+    pub async fn authenticate(&self, credentials: Credentials) -> Result<Caller> {
+        match credentials {
+            Credentials::Token(token) => self.authenticate_token(&token, None).await,
+            Credentials::Session(value) => {
+                let digest = digest(&value);
+                let now = Millis::now();
+                let user = self.store.read(move |db| q::session_user(db, &digest, now)).await?;
+                match user {
+                    Some(id) => self.caller_for(id, None).await,
+                    None => Err(Error::unauthenticated()),
+                }
+            }
+            Credentials::Basic { login, secret } => {
+                if secret.starts_with(TOKEN_PREFIX) {
+                    return self.authenticate_token(&secret, Some(&login)).await;
+                }
+                self.authenticate_password(&login, &secret).await
+            }
+        }
+    }
+
+    async fn authenticate_token(&self, token: &str, login: Option<&str>) -> Result<Caller> {
+        let digest = digest(token);
+        let found = self.store.read(move |db| q::token_by_digest(db, &digest)).await?;
+        let Some(found) = found else { return Err(Error::unauthenticated()) };
+        if found.expires.is_some_and(|e| e <= Millis::now()) {
+            return Err(Error::unauthenticated());
+        }
+        let caller = self.caller_for(found.user_id, Some(found.scopes.clone())).await?;
+        // With Basic, the login must name the token's owner.
+        if let Some(login) = login {
+            let u = &caller.user;
+            if !(u.username.eq_ignore_ascii_case(login) || u.email.eq_ignore_ascii_case(login) || u.account_id == login) {
+                return Err(Error::unauthenticated());
+            }
+        }
+        // Last-used is advisory; record it at most once a minute per token.
+        if found.last_used.is_none_or(|t| Millis::now().0 - t.0 > 60_000) {
+            let id = found.id;
+            let store = self.store.clone();
+            tokio::spawn(async move {
+                let _ = store.write(move |db| q::touch_token(db, id, Millis::now())).await;
+            });
+        }
+        Ok(caller)
+    }
+
+    async fn authenticate_password(&self, login: &str, password: &str) -> Result<Caller> {
+        let account = login.to_lowercase();
+        self.check_login_allowed(&account)?;
+        let login_owned = login.to_string();
+        let found = self
+            .store
+            .read(move |db| {
+                let Some(user) = users::by_login(db, &login_owned)? else { return Ok(None) };
+                let hash = users::password_hash(db, user.id)?;
+                Ok(Some((user, hash)))
+            })
+            .await?;
+        let Some((user, Some(hash))) = found else {
+            self.record_login_failure(&account);
+            return Err(Error::unauthenticated());
+        };
+        if !user.active {
+            return Err(Error::unauthenticated());
+        }
+        let cache_key = self.keyed(&[hash.as_bytes(), password.as_bytes()]);
+        let cached = {
+            let cache = self.password_cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache.get(&cache_key).is_some_and(|until| *until > Instant::now())
+        };
+        if !cached {
+            let password = password.to_string();
+            let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+                .await
+                .map_err(|_| Error::internal())?;
+            if !ok {
+                self.record_login_failure(&account);
+                return Err(Error::unauthenticated());
+            }
+            let mut cache = self.password_cache.lock().unwrap_or_else(|p| p.into_inner());
+            let now = Instant::now();
+            cache.retain(|_, until| *until > now);
+            cache.insert(cache_key, now + Duration::from_secs(self.config.password_cache_secs));
+        }
+        self.login_failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&account);
+        self.caller_for(user.id, None).await
+    }
+
+    fn check_login_allowed(&self, account: &str) -> Result<()> {
+        let failures = self.login_failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((count, since)) = failures.get(account)
+            && *count >= self.config.login_attempts
+            && since.elapsed() < Duration::from_secs(self.config.login_window_secs)
+        {
+            return Err(Error::new(
+                Kind::TooManyRequests,
+                "Too many failed login attempts for this account. Try again later.",
+            ));
+        }
+        Ok(())
+    }
+
+    fn record_login_failure(&self, account: &str) {
+        let mut failures = self.login_failures.lock().unwrap_or_else(|p| p.into_inner());
+        let window = Duration::from_secs(self.config.login_window_secs);
+        let entry = failures.entry(account.to_string()).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= window {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+
+    /// Builds the caller for a user id (groups loaded once per request).
+    pub async fn caller_for(&self, id: UserId, scopes: Option<Vec<String>>) -> Result<Caller> {
+        let found = self
+            .store
+            .read(move |db| {
+                let Some(user) = users::by_id(db, id)? else { return Ok(None) };
+                let groups = users::groups_of(db, id)?;
+                Ok(Some((user, groups)))
+            })
+            .await?;
+        match found {
+            Some((user, groups)) if user.active => Ok(Caller { user, groups, scopes }),
+            _ => Err(Error::unauthenticated()),
+        }
+    }
+
+    /// `POST /rest/auth/1/session`: checks the password and opens a session; returns the
+    /// cookie value (shown to the client once) and the caller.
+    pub async fn login(&self, username: &str, password: &str) -> Result<(String, Caller)> {
+        let caller = self.authenticate_password(username, password).await?;
+        let value = random_secret(32);
+        let digest = digest(&value);
+        let now = Millis::now();
+        let expires = Millis(now.0 + self.config.session_hours as i64 * 3_600_000);
+        let user = caller.user.id;
+        self.store.write(move |db| q::insert_session(db, &digest, user, now, expires)).await?;
+        Ok((value, caller))
+    }
+
+    pub async fn logout(&self, session: &str) -> Result<bool> {
+        let digest = digest(session);
+        Ok(self.store.write(move |db| q::delete_session(db, &digest)).await?)
+    }
+
+    /// Creates an API token for `user`; the secret is returned once and never stored.
+    pub async fn create_token(&self, user: UserId, label: &str, scopes: Vec<String>) -> Result<(String, ApiToken)> {
+        let label = label.trim().to_string();
+        if label.is_empty() || label.len() > 255 {
+            return Err(Error::field("label", "A token needs a label of 1 to 255 characters."));
+        }
+        for s in &scopes {
+            if !KNOWN_SCOPES.contains(&s.as_str()) {
+                return Err(Error::field("scopes", format!("Unknown scope '{s}'. Known scopes: {}.", KNOWN_SCOPES.join(", "))));
+            }
+        }
+        let secret = format!("{TOKEN_PREFIX}{}", random_secret(32));
+        let digest = digest(&secret);
+        let now = Millis::now();
+        let token = self
+            .store
+            .write(move |db| {
+                let id = q::insert_token(db, user, &label, &digest, &scopes, now, None)?;
+                Ok(ApiToken { id, user_id: user, label, scopes, created: now, expires: None, last_used: None })
+            })
+            .await?;
+        Ok((secret, token))
+    }
+
+    pub async fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>> {
+        Ok(self.store.read(move |db| q::tokens_of(db, user)).await?)
+    }
+
+    pub async fn revoke_token(&self, user: UserId, id: i64) -> Result<()> {
+        if self.store.write(move |db| q::delete_token(db, user, id)).await? {
+            Ok(())
+        } else {
+            Err(Error::not_found(format!("No API token with id {id}.")))
+        }
+    }
+
+    /// Creates `admin` on an empty database. Returns the generated password when one was
+    /// made up (to print once); `None` when configured or when the admin already exists.
+    pub(super) fn bootstrap_admin(&self) -> Result<Option<String>> {
+        if self.store.read_blocking(users::count)? > 0 {
+            return Ok(None);
+        }
+        let (password, generated) = match &self.config.admin_password {
+            Some(p) => (p.clone(), false),
+            None => (random_secret(18), true),
+        };
+        let hash = hash_password(&password)?;
+        self.store.write_blocking(move |db| {
+            if users::count(db)? > 0 {
+                return Ok(());
+            }
+            let account_id = new_account_id();
+            let id = users::insert(
+                db,
+                &users::NewUser {
+                    account_id: &account_id,
+                    username: "admin",
+                    email: "admin@localhost",
+                    display_name: "Administrator",
+                    password_hash: Some(&hash),
+                    created: Millis::now().0,
+                },
+            )?;
+            for group in ["jira-administrators", "jira-users"] {
+                if let Some(g) = users::group_id(db, group)? {
+                    users::add_to_group(db, g, id)?;
+                }
+            }
+            Ok(())
+        })?;
+        Ok(generated.then_some(password))
+    }
+}
+
+/// Scopes a token may carry; none means full access of its user.
+pub const KNOWN_SCOPES: &[&str] = &["issues:read", "issues:write", "read:jira-work", "write:jira-work", "read:jira-user"];
+
+/// A Jira Cloud style account id: 24 hex digits.
+pub fn new_account_id() -> String {
+    let mut buf = [0u8; 12];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,117 @@
+//! An in-memory snapshot of the small tables every request reads: statuses, priorities,
+//! issue types, workflows, custom fields, permission schemes. Reloaded after each change.
+
+use crate::domain::*;
+use crate::store::{StoreResult, queries::{Db, catalog as q}};
+
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub scheme_id: i64,
+    pub permission: String,
+    pub holder_type: String,
+    pub holder_param: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub status_categories: Vec<StatusCategory>,
+    pub statuses: Vec<Status>,
+    pub priorities: Vec<Priority>,
+    pub resolutions: Vec<Resolution>,
+    pub issue_types: Vec<IssueType>,
+    /// (workflow id, transition)
+    pub transitions: Vec<(i64, Transition)>,
+    pub link_types: Vec<LinkType>,
+    pub roles: Vec<ProjectRole>,
+    pub categories: Vec<ProjectCategory>,
+    pub permission_schemes: Vec<PermissionScheme>,
+    pub grants: Vec<Grant>,
+    /// (permission, group)
+    pub global_grants: Vec<(String, String)>,
+    pub custom_fields: Vec<CustomField>,
+}
+
+impl Catalog {
+    pub fn load(db: &Db) -> StoreResult<Catalog> {
+        Ok(Catalog {
+            status_categories: q::status_categories(db)?,
+            statuses: q::statuses(db)?,
+            priorities: q::priorities(db)?,
+            resolutions: q::resolutions(db)?,
+            issue_types: q::issue_types(db)?,
+            transitions: q::transitions(db)?,
+            link_types: q::link_types(db)?,
+            roles: q::project_roles(db)?,
+            categories: q::project_categories(db)?,
+            permission_schemes: q::permission_schemes(db)?,
+            grants: q::permission_grants(db)?
+                .into_iter()
+                .map(|(scheme_id, permission, holder_type, holder_param)| Grant {
+                    scheme_id,
+                    permission,
+                    holder_type,
+                    holder_param,
+                })
+                .collect(),
+            global_grants: q::global_grants(db)?,
+            custom_fields: q::custom_fields(db)?,
+        })
+    }
+
+    pub fn status(&self, id: i64) -> Option<&Status> {
+        self.statuses.iter().find(|s| s.id == id)
+    }
+    pub fn status_category(&self, id: i64) -> Option<&StatusCategory> {
+        self.status_categories.iter().find(|c| c.id == id)
+    }
+    pub fn category_of_status(&self, status: i64) -> Option<&StatusCategory> {
+        self.status(status).and_then(|s| self.status_category(s.category_id))
+    }
+    pub fn priority(&self, id: i64) -> Option<&Priority> {
+        self.priorities.iter().find(|p| p.id == id)
+    }
+    pub fn default_priority(&self) -> Option<&Priority> {
+        self.priorities.iter().find(|p| p.is_default).or(self.priorities.first())
+    }
+    pub fn resolution(&self, id: i64) -> Option<&Resolution> {
+        self.resolutions.iter().find(|r| r.id == id)
+    }
+    pub fn default_resolution(&self) -> Option<&Resolution> {
+        self.resolutions.iter().find(|r| r.is_default).or(self.resolutions.first())
+    }
+    pub fn issue_type(&self, id: i64) -> Option<&IssueType> {
+        self.issue_types.iter().find(|t| t.id == id)
+    }
+    pub fn role(&self, id: i64) -> Option<&ProjectRole> {
+        self.roles.iter().find(|r| r.id == id)
+    }
+    pub fn custom_field(&self, id: i64) -> Option<&CustomField> {
+        self.custom_fields.iter().find(|f| f.id == id)
+    }
+    /// Finds a custom field by `customfield_10000`.
+    pub fn custom_field_by_key(&self, key: &str) -> Option<&CustomField> {
+        key.strip_prefix("customfield_").and_then(|n| n.parse().ok()).and_then(|id| self.custom_field(id))
+    }
+    pub fn link_type(&self, id: i64) -> Option<&LinkType> {
+        self.link_types.iter().find(|l| l.id == id)
+    }
+
+    /// The status a new issue of a workflow starts in: the first "new"-category status.
+    pub fn initial_status(&self) -> Option<&Status> {
+        self.statuses.iter().find(|s| s.category_id == 2).or(self.statuses.first())
+    }
+
+    /// Transitions available from `status` in `workflow`, never to the status itself.
+    pub fn transitions_from(&self, workflow: i64, status: i64) -> Vec<&Transition> {
+        self.transitions
+            .iter()
+            .filter(|(w, t)| *w == workflow && t.to_status != status && t.from_status.is_none_or(|f| f == status))
+            .map(|(_, t)| t)
+            .collect()
+    }
+
+    /// Whether a status is in the "done" category (moving there resolves the issue).
+    pub fn is_done(&self, status: i64) -> bool {
+        self.category_of_status(status).is_some_and(|c| c.key == "done")
+    }
+}

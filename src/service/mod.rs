@@ -1,0 +1,136 @@
+//! Services: permission checks, validation, workflows, transactions, changelog.
+//!
+//! Architecture invariant: every read and write of issue data goes through a method on
+//! [`App`] that checks the caller's permission before touching data. Handlers never call
+//! the store directly.
+
+pub mod auth;
+pub mod catalog;
+pub mod comments;
+pub mod fields;
+pub mod issues;
+pub mod meta;
+pub mod permissions;
+pub mod projects;
+pub mod properties;
+pub mod users;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+
+use crate::config::Config;
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+pub use catalog::Catalog;
+pub use permissions::{Permission, PermissionSet};
+
+/// The authenticated caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub groups: Vec<String>,
+    /// Scopes of the API token used, or `None` for full access (password, session).
+    pub scopes: Option<Vec<String>>,
+}
+
+impl Caller {
+    pub fn in_group(&self, name: &str) -> bool {
+        self.groups.iter().any(|g| g.eq_ignore_ascii_case(name))
+    }
+    /// Whether the credentials used carry `scope` (always true without scoped tokens).
+    pub fn has_scope(&self, scope: &str) -> bool {
+        match &self.scopes {
+            None => true,
+            Some(s) => s.is_empty() || s.iter().any(|x| x == scope),
+        }
+    }
+}
+
+/// The application: configuration, store, caches. Shared by every request as `Arc<App>`.
+pub struct App {
+    pub config: Arc<Config>,
+    pub store: Store,
+    catalog: RwLock<Arc<Catalog>>,
+    /// Secret for keyed digests (password cache, signed URLs); kept in the database.
+    secret: [u8; 32],
+    password_cache: Mutex<HashMap<[u8; 32], std::time::Instant>>,
+    login_failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+}
+
+impl App {
+    /// Opens the data directory, applies migrations, loads caches and makes sure an
+    /// administrator exists. Returns the app and, on first start, the generated admin
+    /// password to print once.
+    pub fn open(config: Config) -> Result<(Arc<App>, Option<String>)> {
+        config.prepare_dirs().map_err(|e| {
+            tracing::error!(error = %e, dir = %config.data_dir.display(), "cannot create the data directory");
+            Error::internal()
+        })?;
+        let store = Store::open(&config.database_path())?;
+        let secret = auth::load_or_create_secret(&store)?;
+        let catalog = store.read_blocking(Catalog::load)?;
+        let app = Arc::new(App {
+            config: Arc::new(config),
+            store,
+            catalog: RwLock::new(Arc::new(catalog)),
+            secret,
+            password_cache: Mutex::new(HashMap::new()),
+            login_failures: Mutex::new(HashMap::new()),
+        });
+        let printed = app.bootstrap_admin()?;
+        Ok((app, printed))
+    }
+
+    /// The current catalog snapshot (statuses, types, fields, schemes).
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Reloads the catalog after a change to one of its tables.
+    pub(crate) async fn reload_catalog(&self) -> Result<()> {
+        let fresh = self.store.read(Catalog::load).await?;
+        *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
+        Ok(())
+    }
+
+    pub fn secret(&self) -> &[u8; 32] {
+        &self.secret
+    }
+}
+
+/// A page of results with Jira's offset pagination.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub start_at: i64,
+    pub max_results: i64,
+    pub total: i64,
+    pub items: Vec<T>,
+}
+
+impl<T> Page<T> {
+    pub fn is_last(&self) -> bool {
+        self.start_at + self.items.len() as i64 >= self.total
+    }
+
+    /// Pages an in-memory list.
+    pub fn of(all: Vec<T>, start_at: i64, max_results: i64) -> Page<T> {
+        let total = all.len() as i64;
+        let items = all.into_iter().skip(start_at.max(0) as usize).take(max_results.max(0) as usize).collect();
+        Page { start_at, max_results, total, items }
+    }
+}
+
+/// Validates Jira paging parameters.
+pub fn paging(start_at: Option<i64>, max_results: Option<i64>, default_max: i64, cap: i64) -> Result<(i64, i64)> {
+    let start = start_at.unwrap_or(0);
+    if start < 0 {
+        return Err(Error::bad_request("startAt must be a non-negative number."));
+    }
+    let max = max_results.unwrap_or(default_max);
+    if max < 0 {
+        return Err(Error::bad_request("maxResults must be a non-negative number."));
+    }
+    Ok((start, max.min(cap)))
+}

@@ -1,0 +1,13 @@
+//! Query functions, one file per area. Each takes a connection (`Db`) so the same function
+//! serves reads on the pool and writes inside the writer's transaction.
+
+pub mod auth;
+pub mod catalog;
+pub mod changelog;
+pub mod comments;
+pub mod issues;
+pub mod projects;
+pub mod properties;
+pub mod users;
+
+pub use rusqlite::Connection as Db;
