@@ -1,1 +1,190 @@
+//! The `tessera` command line: serve, migrate, and administration commands.
 
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::Config;
+use crate::service::App;
+use crate::service::users::{NewUserInput, UserRef};
+
+#[derive(Parser)]
+#[command(name = "tessera", version, about = "A self-hosted issue tracker that speaks the Jira REST API")]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Clone)]
+pub struct Common {
+    /// Data directory: database, search index and attachments live here.
+    #[arg(long, env = "TESSERA_DATA_DIR", default_value = "./tessera-data", global = true)]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "TESSERA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Public base URL for `self` links; derived from the request's Host when unset.
+    #[arg(long, env = "TESSERA_BASE_URL")]
+    pub base_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        display_name: String,
+        /// The password; read from standard input when omitted.
+        #[arg(long)]
+        password: Option<String>,
+        /// Make the user an administrator.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// Set a user's password (read from standard input when --password is omitted).
+    SetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token and print it once.
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long)]
+        label: String,
+        /// Scopes (e.g. issues:read issues:write); none gives the user's full access.
+        #[arg(long, num_args = 0..)]
+        scopes: Vec<String>,
+    },
+}
+
+fn read_password() -> Result<String, String> {
+    eprintln!("Password (read from standard input):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+fn describe(e: &crate::error::Error) -> String {
+    let mut parts = e.messages.clone();
+    parts.extend(e.fields.iter().map(|(k, v)| format!("{k}: {v}")));
+    parts.join("; ")
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let mut config = Config::new(cli.common.data_dir.clone());
+    config.admin_password = std::env::var("TESSERA_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
+    let command = cli.command.unwrap_or(Command::Serve(ServeArgs {
+        listen: std::env::var("TESSERA_LISTEN").ok().and_then(|l| l.parse().ok()).unwrap_or(config.listen),
+        base_url: std::env::var("TESSERA_BASE_URL").ok(),
+    }));
+    if let Command::Serve(args) = &command {
+        config.listen = args.listen;
+        config.base_url = args.base_url.clone().filter(|b| !b.is_empty());
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    let (app, generated_password) = match App::open(config) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: cannot open the data directory: {}", describe(&e));
+            return 1;
+        }
+    };
+    let result: Result<(), String> = runtime.block_on(async {
+        match command {
+            Command::Serve(_) => {
+                let listen = app.config.listen;
+                let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                println!("Tessera {} listening on http://{addr}", env!("CARGO_PKG_VERSION"));
+                println!("Data directory: {}", app.config.data_dir.display());
+                if let Some(pw) = &generated_password {
+                    println!("First start: created the administrator.\n  username: admin\n  password: {pw}\n(This password is shown only once.)");
+                }
+                crate::server::serve(app.clone(), listener, crate::server::shutdown_signal()).await.map_err(|e| e.to_string())
+            }
+            Command::Migrate => {
+                println!("Database at {} is up to date.", app.config.database_path().display());
+                Ok(())
+            }
+            Command::User(UserCommand::Create { username, email, display_name, password, admin }) => {
+                let password = match password {
+                    Some(p) => p,
+                    None => read_password()?,
+                };
+                let user = app
+                    .create_user(None, NewUserInput { username, email, display_name, password: Some(password), admin })
+                    .await
+                    .map_err(|e| describe(&e))?;
+                println!("Created user {} ({}), account id {}", user.username, user.email, user.account_id);
+                Ok(())
+            }
+            Command::User(UserCommand::SetPassword { username, password }) => {
+                let user = app.user_by_ref(&UserRef::Username(username.clone())).await.map_err(|e| describe(&e))?;
+                let user = user.ok_or_else(|| format!("no user named '{username}'"))?;
+                let password = match password {
+                    Some(p) => p,
+                    None => read_password()?,
+                };
+                app.set_password(None, user.id, &password).await.map_err(|e| describe(&e))?;
+                println!("Password changed for {}; their sessions were ended.", user.username);
+                Ok(())
+            }
+            Command::Token(TokenCommand::Create { user, label, scopes }) => {
+                let found = app.user_by_ref(&UserRef::Username(user.clone())).await.map_err(|e| describe(&e))?;
+                let found = found.ok_or_else(|| format!("no user named '{user}'"))?;
+                let (secret, token) = app.create_token(found.id, &label, scopes).await.map_err(|e| describe(&e))?;
+                eprintln!("Created token {} '{}' for {}. It is shown only once:", token.id, token.label, found.username);
+                println!("{secret}");
+                Ok(())
+            }
+        }
+    });
+    drop(app);
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}

@@ -1,1 +1,188 @@
+//! The Jira platform REST API v2 (`/rest/api/2`, alias `/rest/api/latest`) and the
+//! session resource (`/rest/auth/1/session`).
+//!
+//! Wire rules: ids are strings of digits, every resource has a `self` URL, and every
+//! error — including bad JSON, bad query strings and unknown routes — is Jira's
+//! `{"errorMessages": [...], "errors": {...}}` with the reference's status code.
 
+mod comment;
+pub mod dto;
+mod field;
+mod issue;
+mod meta;
+mod project;
+mod render;
+mod server_info;
+mod session;
+mod user;
+
+use axum::Router;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{StatusCode, request::Parts};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+use super::{AppState, Ctx};
+use crate::error::{Error, Kind};
+use crate::service::Caller;
+
+/// The v2 routes, mounted under each Jira API prefix.
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .merge(server_info::routes())
+        .merge(user::routes())
+        .merge(field::routes())
+        .merge(project::routes())
+        .merge(meta::routes())
+        .merge(issue::routes())
+        .merge(comment::routes())
+        .fallback(unknown_route)
+}
+
+pub fn routes() -> Router<AppState> {
+    let api = api_routes();
+    Router::new()
+        .nest("/rest/api/2", api.clone())
+        .nest("/rest/api/latest", api)
+        .merge(session::routes())
+}
+
+async fn unknown_route(req: Request) -> Response {
+    error_response(
+        req.uri().path(),
+        StatusCode::NOT_FOUND,
+        &format!("No Tessera resource answers {} {}; this operation is not supported.", req.method(), req.uri().path()),
+    )
+}
+
+/// Jira's ErrorCollection wire shape.
+#[derive(serde::Serialize)]
+pub struct ErrorCollection {
+    #[serde(rename = "errorMessages")]
+    pub error_messages: Vec<String>,
+    pub errors: std::collections::BTreeMap<String, String>,
+}
+
+pub fn error_response(_path: &str, status: StatusCode, message: &str) -> Response {
+    JiraError(Error { kind: kind_of(status), messages: vec![message.to_string()], fields: Default::default() }).into_response_with(status)
+}
+
+fn kind_of(status: StatusCode) -> Kind {
+    match status.as_u16() {
+        400 => Kind::BadRequest,
+        401 => Kind::Unauthenticated,
+        403 => Kind::Forbidden,
+        404 => Kind::NotFound,
+        409 => Kind::Conflict,
+        413 => Kind::TooLarge,
+        429 => Kind::TooManyRequests,
+        _ => Kind::Internal,
+    }
+}
+
+/// A service error on the Jira surface.
+#[derive(Debug)]
+pub struct JiraError(pub Error);
+
+pub type JiraResult<T> = Result<T, JiraError>;
+
+impl From<Error> for JiraError {
+    fn from(e: Error) -> Self {
+        JiraError(e)
+    }
+}
+
+impl JiraError {
+    fn status(&self) -> StatusCode {
+        match self.0.kind {
+            Kind::BadRequest => StatusCode::BAD_REQUEST,
+            Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Kind::Forbidden => StatusCode::FORBIDDEN,
+            Kind::NotFound => StatusCode::NOT_FOUND,
+            Kind::Conflict => StatusCode::CONFLICT,
+            Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn into_response_with(self, status: StatusCode) -> Response {
+        let body = ErrorCollection { error_messages: self.0.messages, errors: self.0.fields };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for JiraError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        self.into_response_with(status)
+    }
+}
+
+impl Ctx {
+    /// The caller, or Jira's 401 for anonymous requests.
+    pub fn user(&self) -> JiraResult<&Caller> {
+        self.caller.as_ref().ok_or_else(|| JiraError(Error::unauthenticated()))
+    }
+}
+
+/// `Json` whose rejections are Jira error bodies.
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = JiraError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            let kind = if e.status() == StatusCode::PAYLOAD_TOO_LARGE { Kind::TooLarge } else { Kind::BadRequest };
+            JiraError(Error::new(kind, format!("The request body could not be read: {}", e.body_text())))
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(JiraError(Error::bad_request("No content to map to Object due to end of input")));
+        }
+        serde_json::from_slice(&bytes).map(Json).map_err(|e| JiraError(Error::bad_request(json_error(&e))))
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("Unexpected character in the JSON body (line {}, column {}): {e}", e.line(), e.column()),
+        _ => format!("Can not deserialize the JSON body: {e}"),
+    }
+}
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `Query` whose rejections are Jira error bodies.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = JiraError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Query(q.0))
+            .map_err(|e| JiraError(Error::bad_request(format!("Invalid query parameter: {}", e.body_text()))))
+    }
+}
+
+/// Parses a numeric path id, with Jira's 404 wording for anything else.
+pub fn path_id(raw: &str, what: &str) -> JiraResult<i64> {
+    raw.parse().map_err(|_| JiraError(Error::not_found(format!("The {what} with id '{raw}' does not exist."))))
+}
+
+/// Splits comma-separated query values (`fields=a,b`, `expand=x,y`) and repeated ones.
+pub fn csv(values: &[String]) -> Vec<String> {
+    values.iter().flat_map(|v| v.split(',')).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// 204 No Content.
+pub fn no_content() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}

@@ -1,0 +1,90 @@
+//! The authentication layer shared by every surface: turns `Authorization` headers
+//! (Basic, Bearer, OAuth) or the session cookie into an [`Authenticated`] extension.
+//! Invalid credentials are refused here with 401; missing ones leave the caller anonymous
+//! and each handler decides whether that is enough.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+
+use super::{AppState, Authenticated};
+use crate::error::Kind;
+use crate::service::auth::{Credentials, SESSION_COOKIE};
+
+pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+}
+
+fn credentials(req: &Request<Body>) -> Result<Option<(Credentials, bool)>, ()> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| ())?;
+        let (scheme, rest) = value.split_once(' ').ok_or(())?;
+        let rest = rest.trim();
+        return match scheme.to_ascii_lowercase().as_str() {
+            "basic" => {
+                let decoded = base64::engine::general_purpose::STANDARD.decode(rest).map_err(|_| ())?;
+                let text = String::from_utf8(decoded).map_err(|_| ())?;
+                let (login, secret) = text.split_once(':').ok_or(())?;
+                Ok(Some((Credentials::Basic { login: login.to_string(), secret: secret.to_string() }, false)))
+            }
+            "bearer" | "oauth" => Ok(Some((Credentials::Token(rest.to_string()), false))),
+            _ => Err(()),
+        };
+    }
+    Ok(session_cookie(req.headers()).map(|c| (Credentials::Session(c), true)))
+}
+
+/// Where the caller came from, for the CSRF rule on cookie-authenticated writes.
+#[derive(Clone, Copy)]
+pub struct ViaCookie(pub bool);
+
+pub async fn authenticate(State(app): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+    let (caller, via_cookie) = match credentials(&req) {
+        Err(()) => return unauthorized(&req, "The Authorization header is malformed."),
+        Ok(None) => (None, false),
+        Ok(Some((creds, via_cookie))) => match app.authenticate(creds).await {
+            Ok(c) => (Some(c), via_cookie),
+            // A stale session cookie is not an error: the request is simply anonymous.
+            Err(_) if via_cookie => (None, false),
+            Err(e) if e.kind == Kind::TooManyRequests => return too_many(&req),
+            Err(_) => return unauthorized(&req, "Client must be authenticated to access this resource."),
+        },
+    };
+    let username = caller.as_ref().map(|c| c.user.username.clone());
+    req.extensions_mut().insert(Authenticated(caller));
+    req.extensions_mut().insert(ViaCookie(via_cookie));
+    let mut response = next.run(req).await;
+    let name = username.unwrap_or_else(|| "anonymous".into());
+    if let Ok(v) = HeaderValue::from_str(&name) {
+        response.headers_mut().insert("x-ausername", v);
+    }
+    response
+}
+
+fn unauthorized(req: &Request<Body>, message: &str) -> Response {
+    let mut r = super::jira::error_response(req.uri().path(), StatusCode::UNAUTHORIZED, message);
+    r.headers_mut().insert("x-seraph-loginreason", HeaderValue::from_static("AUTHENTICATED_FAILED"));
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"tessera\""));
+    r
+}
+
+fn too_many(req: &Request<Body>) -> Response {
+    let mut r = super::jira::error_response(
+        req.uri().path(),
+        StatusCode::FORBIDDEN,
+        "Too many failed login attempts for this account. Try again later.",
+    );
+    r.headers_mut().insert("x-seraph-loginreason", HeaderValue::from_static("AUTHENTICATION_DENIED"));
+    r.headers_mut().insert("x-authentication-denied-reason", HeaderValue::from_static("CAPTCHA_CHALLENGE"));
+    r.into_response()
+}

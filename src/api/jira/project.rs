@@ -1,0 +1,460 @@
+//! Projects and the lists hanging off them, plus the scheme lists a project create reads.
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::dto::*;
+use super::render::{Expand, project_full};
+use super::{Json, JiraError, JiraResult, Query, csv, no_content, path_id};
+use crate::api::{AppState, Ctx};
+use crate::domain::*;
+use crate::error::Error;
+use crate::service::projects::{PROJECT_TYPES, ProjectInput};
+use crate::service::users::UserRef;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/project", get(get_all_projects).post(create_project))
+        .route("/project/type", get(get_all_project_types))
+        .route("/project/type/{key}", get(get_project_type_by_key))
+        .route("/project/type/{key}/accessible", get(get_accessible_project_type_by_key))
+        .route("/project/{key}", get(get_project).put(update_project).delete(delete_project))
+        .route("/project/{key}/statuses", get(get_all_statuses))
+        .route("/project/{key}/components", get(get_project_components))
+        .route("/project/{key}/component", get(get_project_components_paginated))
+        .route("/project/{key}/versions", get(get_project_versions))
+        .route("/project/{key}/version", get(get_project_versions_paginated))
+        .route("/project/{key}/role", get(get_project_roles))
+        .route("/project/{key}/role/{id}", get(get_project_role).post(add_actor_users).delete(delete_actor))
+        .route("/project/{key}/permissionscheme", get(get_assigned_permission_scheme))
+        .route("/projectvalidate/key", get(validate_project_key))
+        .route("/projectvalidate/validProjectKey", get(get_valid_project_key))
+        .route("/projectvalidate/validProjectName", get(get_valid_project_name))
+        .route("/permissionscheme", get(get_all_permission_schemes))
+        .route("/permissionscheme/{id}", get(get_permission_scheme))
+        .route("/issuesecurityschemes", get(get_issue_security_schemes))
+        .route("/projectCategory", get(get_all_project_categories))
+        .route("/projectCategory/{id}", get(get_project_category_by_id))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ExpandQuery {
+    expand: Option<String>,
+    start_at: Option<i64>,
+    max_results: Option<i64>,
+    order_by: Option<String>,
+    query: Option<String>,
+}
+
+/// # `GET /rest/api/2/project` (getAllProjects)
+async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Vec<Value>>> {
+    let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
+    let projects = ctx.app.list_projects(ctx.caller.as_ref()).await?;
+    let cat = ctx.app.catalog();
+    let leads = if expand.has("lead") {
+        ctx.app.users_map(projects.iter().map(|p| p.lead_id).collect()).await?
+    } else {
+        Default::default()
+    };
+    Ok(Json(projects.iter().map(|p| project_full(&ctx.base, &cat, p, leads.get(&p.lead_id), &[], &[], &expand, false)).collect()))
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}` (getProject)
+async fn get_project(ctx: Ctx, Path(key): Path<String>, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Value>> {
+    let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
+    let r = ProjectRef::parse(&key);
+    let (project, components) = ctx.app.project_components(ctx.caller.as_ref(), &r).await?;
+    let (_, versions) = ctx.app.project_versions(ctx.caller.as_ref(), &r).await?;
+    let leads = ctx.app.users_map(vec![project.lead_id]).await?;
+    let cat = ctx.app.catalog();
+    Ok(Json(project_full(&ctx.base, &cat, &project, leads.get(&project.lead_id), &components, &versions, &expand, true)))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ProjectBody {
+    key: Option<String>,
+    name: Option<String>,
+    description: Option<String>,
+    lead: Option<String>,
+    lead_account_id: Option<String>,
+    project_type_key: Option<String>,
+    project_template_key: Option<String>,
+    assignee_type: Option<String>,
+    url: Option<String>,
+    category_id: Option<Value>,
+    permission_scheme: Option<Value>,
+    issue_security_scheme: Option<Value>,
+    notification_scheme: Option<Value>,
+    avatar_id: Option<Value>,
+}
+
+fn number(v: &Option<Value>, field: &str) -> JiraResult<Option<i64>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| JiraError(Error::field(field, "must be a number"))),
+        Some(Value::String(s)) => s.parse().map(Some).map_err(|_| JiraError(Error::field(field, "must be a number"))),
+        Some(_) => Err(JiraError(Error::field(field, "must be a number"))),
+    }
+}
+
+impl ProjectBody {
+    fn input(&self) -> JiraResult<ProjectInput> {
+        if let Some(scheme) = number(&self.issue_security_scheme, "issueSecurityScheme")?
+            && scheme != ISSUE_SECURITY_SCHEME_ID
+        {
+            return Err(JiraError(Error::field("issueSecurityScheme", format!("The issue security scheme {scheme} does not exist."))));
+        }
+        number(&self.notification_scheme, "notificationScheme")?;
+        number(&self.avatar_id, "avatarId")?;
+        let _ = &self.project_template_key;
+        Ok(ProjectInput {
+            key: self.key.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+            lead: self
+                .lead_account_id
+                .clone()
+                .map(UserRef::AccountId)
+                .or_else(|| self.lead.clone().map(UserRef::Username)),
+            project_type_key: self.project_type_key.clone(),
+            assignee_type: self.assignee_type.clone(),
+            url: self.url.clone(),
+            category_id: match &self.category_id {
+                None => None,
+                Some(Value::Null) => Some(None),
+                v => Some(number(&v.clone(), "categoryId")?),
+            },
+            permission_scheme_id: number(&self.permission_scheme, "permissionScheme")?,
+        })
+    }
+}
+
+/// # `POST /rest/api/2/project` (createProject)
+async fn create_project(ctx: Ctx, Json(body): Json<ProjectBody>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let project = ctx.app.create_project(caller, body.input()?).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({"self": format!("{}/rest/api/2/project/{}", ctx.base, project.id), "id": project.id.0, "key": project.key})),
+    )
+        .into_response())
+}
+
+/// # `PUT /rest/api/2/project/{projectIdOrKey}` (updateProject)
+async fn update_project(ctx: Ctx, Path(key): Path<String>, Json(body): Json<ProjectBody>) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let project = ctx.app.update_project(caller, &ProjectRef::parse(&key), body.input()?).await?;
+    let leads = ctx.app.users_map(vec![project.lead_id]).await?;
+    let cat = ctx.app.catalog();
+    Ok(Json(project_full(&ctx.base, &cat, &project, leads.get(&project.lead_id), &[], &[], &Expand::parse(&[]), true)))
+}
+
+/// # `DELETE /rest/api/2/project/{projectIdOrKey}` (deleteProject)
+async fn delete_project(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app.delete_project(caller, &ProjectRef::parse(&key)).await?;
+    Ok(no_content())
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/statuses` (getAllStatuses)
+///
+/// Every issue type uses the project's one workflow, so each lists the same statuses.
+async fn get_all_statuses(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Vec<Value>>> {
+    let (project, _) = ctx.app.browse_project(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
+    let cat = ctx.app.catalog();
+    let used: Vec<i64> = cat.transitions.iter().filter(|(w, _)| *w == project.workflow_id).map(|(_, t)| t.to_status).collect();
+    let statuses: Vec<StatusBean> = cat.statuses.iter().filter(|s| used.contains(&s.id)).map(|s| status(&ctx.base, &cat, s)).collect();
+    let statuses = serde_json::to_value(statuses).unwrap_or_default();
+    Ok(Json(
+        cat.issue_types
+            .iter()
+            .map(|t| json!({"self": format!("{}/rest/api/2/issuetype/{}", ctx.base, t.id), "id": t.id.to_string(), "name": t.name, "subtask": t.subtask, "statuses": statuses}))
+            .collect(),
+    ))
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/components` (getProjectComponents)
+async fn get_project_components(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Vec<ComponentBean>>> {
+    let (project, components) = ctx.app.project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
+    let leads = ctx.app.users_map(components.iter().filter_map(|c| c.lead_id).collect()).await?;
+    Ok(Json(
+        components.iter().map(|c| component(&ctx.base, c, &project.key, c.lead_id.and_then(|l| leads.get(&l)))).collect(),
+    ))
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/component` (getProjectComponentsPaginated)
+async fn get_project_components_paginated(ctx: Ctx, Path(key): Path<String>, Query(q): Query<ExpandQuery>) -> JiraResult<Json<PageBean<ComponentBean>>> {
+    let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
+    let (project, mut components) = ctx.app.project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
+    if let Some(text) = q.query.as_deref().map(str::to_lowercase) {
+        components.retain(|c| c.name.to_lowercase().contains(&text) || c.description.to_lowercase().contains(&text));
+    }
+    if q.order_by.as_deref() == Some("-name") {
+        components.reverse();
+    }
+    let leads = ctx.app.users_map(components.iter().filter_map(|c| c.lead_id).collect()).await?;
+    let page = crate::service::Page::of(components, start, max);
+    Ok(Json(PageBean {
+        self_: Some(format!("{}/rest/api/2/project/{}/component?startAt={start}&maxResults={max}", ctx.base, project.key)),
+        next_page: (!page.is_last()).then(|| format!("{}/rest/api/2/project/{}/component?startAt={}&maxResults={max}", ctx.base, project.key, start + max)),
+        max_results: max,
+        start_at: start,
+        total: page.total,
+        is_last: page.is_last(),
+        values: page.items.iter().map(|c| component(&ctx.base, c, &project.key, c.lead_id.and_then(|l| leads.get(&l)))).collect(),
+    }))
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/versions` (getProjectVersions)
+async fn get_project_versions(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Vec<VersionBean>>> {
+    let (_, versions) = ctx.app.project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
+    Ok(Json(versions.iter().map(|v| version(&ctx.base, v)).collect()))
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/version` (getProjectVersionsPaginated)
+async fn get_project_versions_paginated(ctx: Ctx, Path(key): Path<String>, Query(q): Query<ExpandQuery>) -> JiraResult<Json<PageBean<VersionBean>>> {
+    let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
+    let (project, mut versions) = ctx.app.project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
+    if let Some(text) = q.query.as_deref().map(str::to_lowercase) {
+        versions.retain(|v| v.name.to_lowercase().contains(&text) || v.description.to_lowercase().contains(&text));
+    }
+    match q.order_by.as_deref() {
+        Some("name" | "+name") => versions.sort_by(|a, b| a.name.cmp(&b.name)),
+        Some("-name") => versions.sort_by(|a, b| b.name.cmp(&a.name)),
+        Some("-sequence") => versions.reverse(),
+        _ => {}
+    }
+    let page = crate::service::Page::of(versions, start, max);
+    Ok(Json(PageBean {
+        self_: Some(format!("{}/rest/api/2/project/{}/version?startAt={start}&maxResults={max}", ctx.base, project.key)),
+        next_page: (!page.is_last()).then(|| format!("{}/rest/api/2/project/{}/version?startAt={}&maxResults={max}", ctx.base, project.key, start + max)),
+        max_results: max,
+        start_at: start,
+        total: page.total,
+        is_last: page.is_last(),
+        values: page.items.iter().map(|v| version(&ctx.base, v)).collect(),
+    }))
+}
+
+fn role_bean(base: &str, project: &Project, role: &ProjectRole, actors: &[(String, String, String)]) -> Value {
+    json!({
+        "self": format!("{base}/rest/api/2/project/{}/role/{}", project.id, role.id),
+        "name": role.name, "id": role.id, "description": role.description,
+        "actors": actors.iter().enumerate().map(|(i, (kind, value, display))| json!({
+            "id": i + 1,
+            "displayName": display,
+            "type": if kind == "user" { "atlassian-user-role-actor" } else { "atlassian-group-role-actor" },
+            "name": value,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/role` (getProjectRoles)
+async fn get_project_roles(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let (project, roles) = ctx.app.project_roles(caller, &ProjectRef::parse(&key)).await?;
+    Ok(Json(Value::Object(
+        roles
+            .iter()
+            .map(|(r, _)| (r.name.clone(), json!(format!("{}/rest/api/2/project/{}/role/{}", ctx.base, project.id, r.id))))
+            .collect(),
+    )))
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/role/{id}` (getProjectRole)
+async fn get_project_role(ctx: Ctx, Path((key, id)): Path<(String, String)>) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let role_id = path_id(&id, "project role")?;
+    let (project, roles) = ctx.app.project_roles(caller, &ProjectRef::parse(&key)).await?;
+    let (role, actors) = roles
+        .iter()
+        .find(|(r, _)| r.id == role_id)
+        .ok_or_else(|| Error::not_found(format!("Project role with id {id} does not exist.")))?;
+    Ok(Json(role_bean(&ctx.base, &project, role, actors)))
+}
+
+#[derive(Deserialize, Default)]
+struct ActorsBody {
+    user: Option<Vec<String>>,
+    group: Option<Vec<String>>,
+}
+
+/// # `POST /rest/api/2/project/{projectIdOrKey}/role/{id}` (addActorUsers)
+async fn add_actor_users(ctx: Ctx, Path((key, id)): Path<(String, String)>, Json(body): Json<ActorsBody>) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let role_id = path_id(&id, "project role")?;
+    let r = ProjectRef::parse(&key);
+    ctx.app.add_role_actors(caller, &r, role_id, body.user.unwrap_or_default(), body.group.unwrap_or_default()).await?;
+    get_project_role(ctx, Path((key, id))).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ActorQuery {
+    user: Option<String>,
+    group: Option<String>,
+}
+
+/// # `DELETE /rest/api/2/project/{projectIdOrKey}/role/{id}` (deleteActor)
+async fn delete_actor(ctx: Ctx, Path((key, id)): Path<(String, String)>, Query(q): Query<ActorQuery>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let role_id = path_id(&id, "project role")?;
+    ctx.app.remove_role_actor(caller, &ProjectRef::parse(&key), role_id, q.user, q.group).await?;
+    Ok(no_content())
+}
+
+fn scheme_bean(base: &str, s: &PermissionScheme) -> Value {
+    json!({"expand": "permissions,user,group,projectRole,field,all", "id": s.id, "self": format!("{base}/rest/api/2/permissionscheme/{}", s.id), "name": s.name, "description": s.description})
+}
+
+/// # `GET /rest/api/2/project/{projectKeyOrId}/permissionscheme` (getAssignedPermissionScheme)
+async fn get_assigned_permission_scheme(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let project = ctx.app.admin_project(caller, &ProjectRef::parse(&key)).await?;
+    let cat = ctx.app.catalog();
+    let s = cat.permission_schemes.iter().find(|s| s.id == project.permission_scheme_id).ok_or_else(Error::internal)?;
+    Ok(Json(scheme_bean(&ctx.base, s)))
+}
+
+/// # `GET /rest/api/2/permissionscheme` (getAllPermissionSchemes)
+async fn get_all_permission_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    let cat = ctx.app.catalog();
+    Ok(Json(json!({"permissionSchemes": cat.permission_schemes.iter().map(|s| scheme_bean(&ctx.base, s)).collect::<Vec<_>>()})))
+}
+
+/// # `GET /rest/api/2/permissionscheme/{schemeId}` (getPermissionScheme)
+async fn get_permission_scheme(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    let n = path_id(&id, "permission scheme")?;
+    let cat = ctx.app.catalog();
+    let s = cat.permission_schemes.iter().find(|s| s.id == n).ok_or_else(|| Error::not_found(format!("Permission scheme with id {id} does not exist.")))?;
+    let mut bean = scheme_bean(&ctx.base, s);
+    bean["permissions"] = Value::Array(
+        cat.grants
+            .iter()
+            .filter(|g| g.scheme_id == n)
+            .enumerate()
+            .map(|(i, g)| json!({"id": i + 1, "holder": {"type": g.holder_type, "parameter": g.holder_param}, "permission": g.permission}))
+            .collect(),
+    );
+    Ok(Json(bean))
+}
+
+/// The one issue security scheme: it has no levels, so it restricts nothing. It exists
+/// because clients (python `jira`'s `create_project`) pick a scheme before creating.
+const ISSUE_SECURITY_SCHEME_ID: i64 = 10000;
+
+/// # `GET /rest/api/2/issuesecurityschemes` (getIssueSecuritySchemes)
+async fn get_issue_security_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    Ok(Json(json!({"issueSecuritySchemes": [{
+        "self": format!("{}/rest/api/2/issuesecurityschemes/{ISSUE_SECURITY_SCHEME_ID}", ctx.base),
+        "id": ISSUE_SECURITY_SCHEME_ID, "name": "Default", "description": "No security levels: every issue is visible to whoever may browse its project.",
+    }]})))
+}
+
+/// # `GET /rest/api/2/projectCategory` (getAllProjectCategories)
+async fn get_all_project_categories(ctx: Ctx) -> JiraResult<Json<Vec<ProjectCategoryBean>>> {
+    ctx.user()?;
+    Ok(Json(ctx.app.catalog().categories.iter().map(|c| project_category(&ctx.base, c)).collect()))
+}
+
+/// # `GET /rest/api/2/projectCategory/{id}` (getProjectCategoryById)
+async fn get_project_category_by_id(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<ProjectCategoryBean>> {
+    ctx.user()?;
+    let n = path_id(&id, "project category")?;
+    let cat = ctx.app.catalog();
+    let c = cat.categories.iter().find(|c| c.id == n).ok_or_else(|| Error::not_found(format!("The project category with id '{id}' does not exist.")))?;
+    Ok(Json(project_category(&ctx.base, c)))
+}
+
+fn type_bean(key: &str, name: &str, color: &str) -> Value {
+    json!({"key": key, "formattedKey": name, "descriptionI18nKey": format!("jira.project.type.{key}.description"), "color": color, "icon": ""})
+}
+
+/// # `GET /rest/api/2/project/type` (getAllProjectTypes)
+async fn get_all_project_types(_ctx: Ctx) -> Json<Vec<Value>> {
+    Json(PROJECT_TYPES.iter().map(|(k, n, c)| type_bean(k, n, c)).collect())
+}
+
+fn find_type(key: &str) -> JiraResult<Value> {
+    PROJECT_TYPES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(k, n, c)| type_bean(k, n, c))
+        .ok_or_else(|| JiraError(Error::not_found(format!("The project type '{key}' does not exist."))))
+}
+
+/// # `GET /rest/api/2/project/type/{projectTypeKey}` (getProjectTypeByKey)
+async fn get_project_type_by_key(_ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
+    Ok(Json(find_type(&key)?))
+}
+
+/// # `GET /rest/api/2/project/type/{projectTypeKey}/accessible` (getAccessibleProjectTypeByKey)
+async fn get_accessible_project_type_by_key(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    Ok(Json(find_type(&key)?))
+}
+
+#[derive(Deserialize, Default)]
+struct ValidateQuery {
+    key: Option<String>,
+    name: Option<String>,
+}
+
+/// # `GET /rest/api/2/projectvalidate/key` (validateProjectKey)
+///
+/// Answers 200 with an ErrorCollection: empty when the key is usable.
+async fn validate_project_key(ctx: Ctx, Query(q): Query<ValidateQuery>) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    let key = q.key.unwrap_or_default();
+    let error = ctx.app.validate_project_key(&key).await?;
+    let errors = error.map(|e| json!({"projectKey": e})).unwrap_or_else(|| json!({}));
+    Ok(Json(json!({"errorMessages": [], "errors": errors})))
+}
+
+/// # `GET /rest/api/2/projectvalidate/validProjectKey` (getValidProjectKey)
+///
+/// Turns a suggestion into a valid, unused key (`MYPROJ`, then `MYPROJ1`, ...).
+async fn get_valid_project_key(ctx: Ctx, Query(q): Query<ValidateQuery>) -> JiraResult<Json<String>> {
+    ctx.user()?;
+    let raw: String = q.key.unwrap_or_default().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let letters_first: String = raw.trim_start_matches(|c: char| c.is_ascii_digit()).chars().take(10).collect();
+    if letters_first.len() < 2 {
+        return Ok(Json(String::new()));
+    }
+    let mut candidate = letters_first.clone();
+    for n in 1..1000 {
+        if ctx.app.validate_project_key(&candidate).await?.is_none() {
+            return Ok(Json(candidate));
+        }
+        let suffix = n.to_string();
+        candidate = format!("{}{suffix}", &letters_first[..letters_first.len().min(10 - suffix.len())]);
+    }
+    Ok(Json(String::new()))
+}
+
+/// # `GET /rest/api/2/projectvalidate/validProjectName` (getValidProjectName)
+async fn get_valid_project_name(ctx: Ctx, Query(q): Query<ValidateQuery>) -> JiraResult<Json<String>> {
+    ctx.user()?;
+    let base = q.name.unwrap_or_default().trim().to_string();
+    if base.is_empty() {
+        return Err(JiraError(Error::bad_request("The name query parameter is required.")));
+    }
+    let mut candidate = base.clone();
+    for n in 1..1000 {
+        if !ctx.app.project_name_taken(&candidate).await? {
+            return Ok(Json(candidate));
+        }
+        candidate = format!("{base} ({n})");
+    }
+    Ok(Json(String::new()))
+}

@@ -1,0 +1,102 @@
+//! Server information, the current user and their permissions.
+
+use axum::Router;
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::dto::{UserDetails, user_details};
+use super::{Json, JiraResult, Query, csv};
+use crate::api::{AppState, Ctx};
+use crate::domain::*;
+use crate::service::Permission;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/serverInfo", get(get_server_info))
+        .route("/myself", get(get_current_user))
+        .route("/mypermissions", get(get_my_permissions))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerInformation {
+    base_url: String,
+    version: &'static str,
+    version_numbers: [u32; 3],
+    deployment_type: &'static str,
+    build_number: u32,
+    build_date: &'static str,
+    server_time: String,
+    scm_info: &'static str,
+    server_title: &'static str,
+}
+
+/// # `GET /rest/api/2/serverInfo` (getServerInfo)
+///
+/// Anonymous access is allowed, as in Jira. `versionNumbers` is what python `jira` checks.
+async fn get_server_info(ctx: Ctx) -> Json<ServerInformation> {
+    Json(ServerInformation {
+        base_url: ctx.base,
+        version: "9.12.0",
+        version_numbers: [9, 12, 0],
+        deployment_type: "Server",
+        build_number: 912000,
+        build_date: "2026-11-01T00:00:00.000+0000",
+        server_time: Millis::now().to_jira(),
+        scm_info: env!("CARGO_PKG_VERSION"),
+        server_title: "Tessera",
+    })
+}
+
+/// # `GET /rest/api/2/myself` (getCurrentUser)
+async fn get_current_user(ctx: Ctx) -> JiraResult<Json<UserDetails>> {
+    let c = ctx.user()?;
+    Ok(Json(user_details(&ctx.base, &c.user, &c.groups)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PermissionsQuery {
+    project_key: Option<String>,
+    project_id: Option<String>,
+    issue_key: Option<String>,
+    issue_id: Option<String>,
+    permissions: Option<String>,
+}
+
+/// # `GET /rest/api/2/mypermissions` (getMyPermissions)
+async fn get_my_permissions(ctx: Ctx, Query(q): Query<PermissionsQuery>) -> JiraResult<Json<Value>> {
+    let caller = ctx.caller.as_ref();
+    let global = ctx.app.global_permissions(caller);
+    let wanted = q.permissions.map(|p| csv(&[p]));
+    let scoped = match (q.issue_key.or(q.issue_id), q.project_key.or(q.project_id)) {
+        (Some(issue), _) => {
+            let view = ctx.app.view_issue(caller, &IssueRef::parse(&issue)).await?;
+            Some(view.perms)
+        }
+        (None, Some(project)) => Some(ctx.app.browse_project(caller, &ProjectRef::parse(&project)).await?.1),
+        (None, None) => None,
+    };
+    if let Some(w) = &wanted
+        && let Some(bad) = w.iter().find(|k| Permission::from_key(k).is_none())
+    {
+        return Err(crate::error::Error::bad_request(format!("Invalid permission key: {bad}")).into());
+    }
+    let mut out = Map::new();
+    for p in Permission::ALL {
+        if wanted.as_ref().is_some_and(|w| !w.iter().any(|k| k == p.key())) {
+            continue;
+        }
+        let have = if p.kind() == "GLOBAL" {
+            global.has(*p)
+        } else {
+            scoped.map(|s| s.has(*p)).unwrap_or_else(|| global.has(Permission::Administer))
+        };
+        out.insert(
+            p.key().to_string(),
+            json!({"id": p.key(), "key": p.key(), "name": p.name(), "type": p.kind(), "description": p.description(), "havePermission": have}),
+        );
+    }
+    Ok(Json(json!({"permissions": out})))
+}

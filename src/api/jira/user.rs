@@ -1,0 +1,267 @@
+//! Users and groups: lookup, search, pickers, and the administrator's create/delete.
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::dto::{UserBean, user, user_details};
+use super::{Json, JiraError, JiraResult, Query, csv, no_content};
+use crate::api::{AppState, Ctx};
+use crate::domain::*;
+use crate::error::Error;
+use crate::service::Permission;
+use crate::service::users::{NewUserInput, UserRef};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/user", get(get_user).post(create_user).delete(remove_user))
+        .route("/user/search", get(find_users))
+        .route("/user/picker", get(find_users_for_picker))
+        .route("/user/assignable/search", get(find_assignable_users))
+        .route("/user/assignable/multiProjectSearch", get(find_bulk_assignable_users))
+        .route("/user/viewissue/search", get(find_users_with_browse_permission))
+        .route("/user/groups", get(get_user_groups))
+        .route("/group", post(create_group))
+        .route("/group/user", post(add_user_to_group).delete(remove_user_from_group))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct UserQuery {
+    account_id: Option<String>,
+    username: Option<String>,
+    key: Option<String>,
+    expand: Option<String>,
+}
+
+/// The user a query names, by `accountId`, `username` or `key`.
+pub fn user_ref(q: &UserQuery) -> JiraResult<UserRef> {
+    if let Some(a) = &q.account_id {
+        return Ok(UserRef::AccountId(a.clone()));
+    }
+    if let Some(u) = q.username.as_ref().or(q.key.as_ref()) {
+        return Ok(UserRef::Username(u.clone()));
+    }
+    Err(JiraError(Error::bad_request("The accountId, username or key query parameter is required.")))
+}
+
+/// # `GET /rest/api/2/user` (getUser)
+async fn get_user(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let (u, groups) = ctx.app.get_user(caller, &user_ref(&q)?).await?;
+    let expand = q.expand.map(|e| csv(&[e])).unwrap_or_default();
+    if expand.iter().any(|e| e == "groups" || e == "applicationRoles") {
+        return Ok(Json(serde_json::to_value(user_details(&ctx.base, &u, &groups)).unwrap_or_default()));
+    }
+    let mut v = serde_json::to_value(user(&ctx.base, &u)).unwrap_or_default();
+    v["expand"] = json!("groups,applicationRoles");
+    Ok(Json(v))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NewUser {
+    name: Option<String>,
+    email_address: Option<String>,
+    display_name: Option<String>,
+    password: Option<String>,
+}
+
+/// # `POST /rest/api/2/user` (createUser)
+async fn create_user(ctx: Ctx, Json(body): Json<NewUser>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let email = body.email_address.unwrap_or_default();
+    // Jira Cloud derives the name from the email when none is given.
+    let username = body.name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+    let display = body.display_name.unwrap_or_else(|| username.clone());
+    let u = ctx
+        .app
+        .create_user(
+            Some(caller),
+            NewUserInput { username, email, display_name: display, password: body.password, admin: false },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, axum::Json(user(&ctx.base, &u))).into_response())
+}
+
+/// # `DELETE /rest/api/2/user` (removeUser)
+async fn remove_user(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app.delete_user(caller, &user_ref(&q)?).await?;
+    Ok(no_content())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SearchQuery {
+    query: Option<String>,
+    username: Option<String>,
+    account_id: Option<String>,
+    start_at: Option<i64>,
+    max_results: Option<i64>,
+    include_inactive: Option<bool>,
+    project: Option<String>,
+    project_keys: Option<String>,
+    issue_key: Option<String>,
+}
+
+impl SearchQuery {
+    fn text(&self) -> String {
+        self.query.clone().or(self.username.clone()).or(self.account_id.clone()).unwrap_or_default()
+    }
+}
+
+fn beans(base: &str, users: &[User]) -> Vec<UserBean> {
+    users.iter().map(|u| user(base, u)).collect()
+}
+
+/// # `GET /rest/api/2/user/search` (findUsers)
+async fn find_users(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Vec<UserBean>>> {
+    let caller = ctx.user()?;
+    let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
+    let users = ctx.app.search_users(caller, &q.text(), q.include_inactive.unwrap_or(false), start, max).await?;
+    Ok(Json(beans(&ctx.base, &users)))
+}
+
+/// # `GET /rest/api/2/user/picker` (findUsersForPicker)
+async fn find_users_for_picker(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let (_, max) = crate::service::paging(None, q.max_results, 50, 1000)?;
+    let text = q.text();
+    let users = ctx.app.search_users(caller, &text, false, 0, max).await?;
+    let items: Vec<Value> = users
+        .iter()
+        .map(|u| {
+            json!({
+                "accountId": u.account_id, "name": u.username, "key": u.username.to_lowercase(),
+                "html": format!("{} - {} ({})", html_escape(&u.display_name), html_escape(&u.email), html_escape(&u.username)),
+                "displayName": u.display_name,
+                "avatarUrl": format!("{}/secure/useravatar?size=small&ownerId={}", ctx.base, u.username),
+            })
+        })
+        .collect();
+    Ok(Json(json!({"users": items, "total": items.len(), "header": format!("Showing {} of {} matching users", items.len(), items.len())})))
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// # `GET /rest/api/2/user/assignable/search` (findAssignableUsers)
+async fn find_assignable_users(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Vec<UserBean>>> {
+    let caller = ctx.user()?;
+    let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
+    let project = match (&q.issue_key, &q.project) {
+        (Some(issue), _) => ctx.app.view_issue(Some(caller), &IssueRef::parse(issue)).await?.project,
+        (None, Some(p)) => ctx.app.browse_project(Some(caller), &ProjectRef::parse(p)).await?.0,
+        (None, None) => return Err(JiraError(Error::bad_request("The project or issueKey query parameter is required."))),
+    };
+    let users = ctx.app.users_with_permission(&project, Permission::AssignableUser, &q.text(), start + max).await?;
+    Ok(Json(beans(&ctx.base, &users.into_iter().skip(start as usize).collect::<Vec<_>>())))
+}
+
+/// # `GET /rest/api/2/user/assignable/multiProjectSearch` (findBulkAssignableUsers)
+async fn find_bulk_assignable_users(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Vec<UserBean>>> {
+    let caller = ctx.user()?;
+    let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
+    let keys = csv(&[q.project_keys.clone().unwrap_or_default()]);
+    if keys.is_empty() {
+        return Err(JiraError(Error::bad_request("The projectKeys query parameter is required.")));
+    }
+    // Users assignable in every one of the projects.
+    let mut result: Option<Vec<User>> = None;
+    for key in keys {
+        let project = ctx.app.browse_project(Some(caller), &ProjectRef::parse(&key)).await?.0;
+        let users = ctx.app.users_with_permission(&project, Permission::AssignableUser, &q.text(), i64::MAX).await?;
+        result = Some(match result {
+            None => users,
+            Some(prev) => prev.into_iter().filter(|u| users.iter().any(|x| x.id == u.id)).collect(),
+        });
+    }
+    let users: Vec<User> = result.unwrap_or_default().into_iter().skip(start as usize).take(max as usize).collect();
+    Ok(Json(beans(&ctx.base, &users)))
+}
+
+/// # `GET /rest/api/2/user/viewissue/search` (findUsersWithBrowsePermission)
+async fn find_users_with_browse_permission(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Vec<UserBean>>> {
+    let caller = ctx.user()?;
+    let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
+    let project = match (&q.issue_key, &q.project) {
+        (Some(issue), _) => ctx.app.view_issue(Some(caller), &IssueRef::parse(issue)).await?.project,
+        (None, Some(p)) => ctx.app.browse_project(Some(caller), &ProjectRef::parse(p)).await?.0,
+        (None, None) => return Err(JiraError(Error::bad_request("The project or issueKey query parameter is required."))),
+    };
+    let users = ctx.app.users_with_permission(&project, Permission::BrowseProjects, &q.text(), start + max).await?;
+    Ok(Json(beans(&ctx.base, &users.into_iter().skip(start as usize).collect::<Vec<_>>())))
+}
+
+/// # `GET /rest/api/2/user/groups` (getUserGroups)
+async fn get_user_groups(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let (_, groups) = ctx.app.get_user(caller, &user_ref(&q)?).await?;
+    Ok(Json(Value::Array(
+        groups.iter().map(|g| json!({"name": g, "self": format!("{}/rest/api/2/group?groupname={g}", ctx.base)})).collect(),
+    )))
+}
+
+#[derive(Deserialize)]
+struct GroupBody {
+    name: Option<String>,
+}
+
+/// # `POST /rest/api/2/group` (createGroup)
+async fn create_group(ctx: Ctx, Json(body): Json<GroupBody>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let name = body.name.unwrap_or_default();
+    ctx.app.create_group(caller, &name).await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({"name": name, "self": format!("{}/rest/api/2/group?groupname={name}", ctx.base),
+                          "users": {"size": 0, "items": [], "max-results": 50, "start-index": 0, "end-index": 0}})),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupQuery {
+    groupname: Option<String>,
+    account_id: Option<String>,
+    username: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct GroupMemberBody {
+    name: Option<String>,
+    account_id: Option<String>,
+}
+
+/// # `POST /rest/api/2/group/user` (addUserToGroup)
+async fn add_user_to_group(ctx: Ctx, Query(q): Query<GroupQuery>, Json(body): Json<GroupMemberBody>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let group = q.groupname.ok_or_else(|| JiraError(Error::bad_request("The groupname query parameter is required.")))?;
+    let who = match (body.account_id, body.name) {
+        (Some(a), _) => UserRef::AccountId(a),
+        (None, Some(n)) => UserRef::Username(n),
+        _ => return Err(JiraError(Error::bad_request("Give the user as 'name' or 'accountId'."))),
+    };
+    ctx.app.group_add_user(caller, &group, &who).await?;
+    Ok((StatusCode::CREATED, axum::Json(json!({"name": group, "self": format!("{}/rest/api/2/group?groupname={group}", ctx.base)}))).into_response())
+}
+
+/// # `DELETE /rest/api/2/group/user` (removeUserFromGroup)
+async fn remove_user_from_group(ctx: Ctx, Query(q): Query<GroupQuery>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let group = q.groupname.ok_or_else(|| JiraError(Error::bad_request("The groupname query parameter is required.")))?;
+    let who = match (q.account_id, q.username) {
+        (Some(a), _) => UserRef::AccountId(a),
+        (None, Some(n)) => UserRef::Username(n),
+        _ => return Err(JiraError(Error::bad_request("The accountId or username query parameter is required."))),
+    };
+    ctx.app.group_remove_user(caller, &group, &who).await?;
+    Ok(no_content())
+}
