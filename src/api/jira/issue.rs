@@ -121,7 +121,9 @@ struct GetIssueQuery {
     fields: Option<String>,
     expand: Option<String>,
     properties: Option<String>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     fields_by_keys: Option<bool>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     update_history: Option<bool>,
 }
 
@@ -150,9 +152,13 @@ async fn get_issue(ctx: Ctx, Path(key): Path<String>, Query(q): Query<GetIssueQu
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct EditQuery {
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     notify_users: Option<bool>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     override_screen_security: Option<bool>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     override_editable_flag: Option<bool>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     return_issue: Option<bool>,
     expand: Option<String>,
 }
@@ -178,17 +184,14 @@ async fn edit_issue(ctx: Ctx, Path(key): Path<String>, Query(q): Query<EditQuery
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct DeleteQuery {
-    delete_subtasks: Option<String>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
+    delete_subtasks: Option<bool>,
 }
 
 /// # `DELETE /rest/api/2/issue/{issueIdOrKey}` (deleteIssue)
 async fn delete_issue(ctx: Ctx, Path(key): Path<String>, Query(q): Query<DeleteQuery>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let with_subtasks = match q.delete_subtasks.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => return Err(JiraError(Error::bad_request(format!("deleteSubtasks must be true or false, not '{other}'.")))),
-    };
+    let with_subtasks = q.delete_subtasks.unwrap_or(false);
     ctx.app.delete_issue(caller, &IssueRef::parse(&key), with_subtasks).await?;
     Ok(no_content())
 }
@@ -330,7 +333,9 @@ struct PickerQuery {
     current_jql: Option<String>,
     current_issue_key: Option<String>,
     current_project_id: Option<String>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     show_sub_tasks: Option<bool>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     show_sub_task_parent: Option<bool>,
 }
 

@@ -186,3 +186,15 @@ pub fn csv(values: &[String]) -> Vec<String> {
 pub fn no_content() -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
+
+/// Query-string booleans as Jira reads them: `true`/`false` in any case (python `jira`
+/// sends `True`/`False`). Anything else is a 400.
+pub fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    let raw: Option<String> = serde::Deserialize::deserialize(d)?;
+    match raw.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("") => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(other) => Err(serde::de::Error::custom(format!("'{other}' is not a boolean; use true or false"))),
+    }
+}

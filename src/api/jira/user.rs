@@ -102,6 +102,7 @@ struct SearchQuery {
     account_id: Option<String>,
     start_at: Option<i64>,
     max_results: Option<i64>,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
     include_inactive: Option<bool>,
     project: Option<String>,
     project_keys: Option<String>,

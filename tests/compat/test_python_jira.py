@@ -1,0 +1,424 @@
+"""Compatibility proof: the unmodified python `jira` client (PyPI `jira`) against Tessera.
+
+The module starts one real `tessera serve` process on a fresh data directory and a
+free port, then drives it only through the public `jira.JIRA` client, the way
+scripts written for Jira Server/Data Center do. Each test works in its own
+project (a random key), so the tests do not depend on each other's data.
+
+Binary: `$TESSERA_BIN`, else `target/debug/tessera` under the repository root.
+Run: `TESSERA_BIN=target/debug/tessera python3 -m pytest -q tests/compat`
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import secrets
+import socket
+import string
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from jira import JIRA
+from jira.exceptions import JIRAError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_SECS = 30
+ADMIN_USER = "admin"
+ADMIN_EMAIL = "admin@localhost"
+MISSING_ISSUE_MESSAGE = "Issue does not exist or you do not have permission to see it."
+
+
+@dataclass
+class Server:
+    url: str
+    admin_password: str
+    data_dir: Path
+    binary: Path
+    env: dict[str, str]
+    stderr_path: Path
+
+
+def tessera_binary() -> Path:
+    """`$TESSERA_BIN` (relative to the working dir, else the repo root), or the debug build."""
+    configured = os.environ.get("TESSERA_BIN")
+    if not configured:
+        return REPO_ROOT / "target" / "debug" / "tessera"
+    path = Path(configured)
+    if path.is_absolute() or path.exists():
+        return path.resolve()
+    return REPO_ROOT / path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tail(path: Path, lines: int = 200) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError as err:
+        return f"<cannot read {path}: {err}>"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def rand_suffix(n: int = 8) -> str:
+    return "".join(random.choices(string.ascii_lowercase + string.digits, k=n))
+
+
+def rand_project_key() -> str:
+    """A valid Jira project key: an uppercase letter, then uppercase letters; 8 characters."""
+    return random.choice(string.ascii_uppercase) + "".join(
+        random.choices(string.ascii_uppercase, k=7)
+    )
+
+
+def client(server: Server, **auth) -> JIRA:
+    """A `jira.JIRA` client with retries off: a failing call fails at once, with no back-off."""
+    return JIRA(server=server.url, max_retries=0, **auth)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, request) -> Server:
+    binary = tessera_binary()
+    if not (binary.is_file() and os.access(binary, os.X_OK)):
+        pytest.fail(
+            f"Tessera binary not found or not executable: {binary}\n"
+            "Build it with `cargo build --bin tessera`, or point TESSERA_BIN at a built binary.",
+            pytrace=False,
+        )
+
+    data_dir = tmp_path_factory.mktemp("tessera-data")
+    logs = tmp_path_factory.mktemp("tessera-logs")
+    stdout_path, stderr_path = logs / "stdout.log", logs / "stderr.log"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    admin_password = secrets.token_urlsafe(18)
+
+    # A developer's own TESSERA_* settings (base URL, data dir, ...) must not reach the server.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TESSERA_")}
+    env["TESSERA_ADMIN_PASSWORD"] = admin_password
+    env["NO_COLOR"] = "1"  # plain log lines in the stderr file shown on failure
+
+    cmd = [str(binary), "serve", "--data-dir", str(data_dir), "--listen", f"127.0.0.1:{port}"]
+    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+
+    def stop() -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+    try:
+        wait_until_answering(proc, cmd, url, stderr_path)
+    except BaseException:
+        stop()
+        raise
+
+    failed_before = request.session.testsfailed
+    try:
+        yield Server(url, admin_password, data_dir, binary, env, stderr_path)
+    finally:
+        stop()
+    if request.session.testsfailed > failed_before:
+        show_server_log(request.config, stderr_path)
+
+
+def wait_until_answering(
+    proc: subprocess.Popen, cmd: list[str], url: str, stderr_path: Path
+) -> None:
+    """Polls `GET /rest/api/2/serverInfo` until a 200, the process exiting, or the deadline."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECS
+    last_error = "no answer yet"
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(
+                f"`{' '.join(cmd)}` exited with code {proc.returncode} before answering.\n"
+                f"--- server stderr ---\n{tail(stderr_path)}",
+                pytrace=False,
+            )
+        try:
+            resp = requests.get(f"{url}/rest/api/2/serverInfo", timeout=2)
+            if resp.status_code == 200:
+                return
+            last_error = f"HTTP {resp.status_code}: {resp.text[:200]}"
+        except requests.RequestException as err:
+            last_error = str(err)
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"Tessera did not answer GET /rest/api/2/serverInfo within {STARTUP_TIMEOUT_SECS}s "
+                f"({last_error}).\n--- server stderr ---\n{tail(stderr_path)}",
+                pytrace=False,
+            )
+        time.sleep(0.1)
+
+
+def show_server_log(config, stderr_path: Path) -> None:
+    """Writes the server's stderr to the terminal, past pytest's output capture."""
+    text = f"(full log: {stderr_path})\n{tail(stderr_path)}"
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    capture = config.pluginmanager.getplugin("capturemanager")
+    if reporter is None or capture is None:
+        print(text)
+        return
+    with capture.global_and_fixture_disabled():
+        reporter.write_line("")
+        reporter.write_sep("-", "tessera server stderr (last 200 lines)")
+        reporter.write_line(text)
+
+
+@pytest.fixture(scope="module")
+def jira(server: Server) -> JIRA:
+    return client(server, basic_auth=(ADMIN_USER, server.admin_password))
+
+
+@pytest.fixture
+def project_key(jira: JIRA) -> str:
+    key = rand_project_key()
+    jira.create_project(key, f"Project {key}")
+    return key
+
+
+def new_issue(jira: JIRA, project_key: str, summary: str = "an issue"):
+    return jira.create_issue(project=project_key, summary=summary, issuetype={"name": "Task"})
+
+
+# --- tests -------------------------------------------------------------------------------
+
+
+def test_connect_server_info_and_myself(jira: JIRA):
+    info = jira.server_info()
+    assert isinstance(info["versionNumbers"], list) and info["versionNumbers"]
+    assert all(isinstance(n, int) for n in info["versionNumbers"])
+
+    me = jira.myself()
+    assert me["name"] == ADMIN_USER
+    assert me["emailAddress"] == ADMIN_EMAIL
+    assert jira.current_user() == ADMIN_USER
+
+
+def test_create_project(jira: JIRA):
+    key = rand_project_key()
+    name = f"Compat {key}"
+
+    created = jira.create_project(key, name)
+
+    assert created["key"] == key
+    assert str(created["id"]).isdigit()
+    project = jira.project(key)
+    assert project.key == key
+    assert project.name == name
+    assert str(project.id) == str(created["id"])
+    assert key in [p.key for p in jira.projects()]
+
+
+def test_create_issue_and_read_it_back(jira: JIRA, project_key: str):
+    issue = jira.create_issue(
+        project=project_key,
+        summary="Printer on fire",
+        description="Smoke from *tray 2*",
+        issuetype={"name": "Bug"},
+        priority={"name": "High"},
+        labels=["a", "b"],
+    )
+    assert re.fullmatch(rf"{project_key}-\d+", issue.key), issue.key
+    assert issue.id.isdigit()
+
+    fetched = jira.issue(issue.key)
+    f = fetched.fields
+    assert fetched.key == issue.key
+    assert fetched.id == issue.id
+    assert f.project.key == project_key
+    assert f.summary == "Printer on fire"
+    assert f.description == "Smoke from *tray 2*"
+    assert f.issuetype.name == "Bug"
+    assert f.priority.name == "High"
+    assert sorted(f.labels) == ["a", "b"]
+    assert f.status.name == "To Do"
+    assert f.reporter.name == ADMIN_USER
+    assert f.resolution is None
+
+
+def test_update_issue(jira: JIRA, project_key: str):
+    issue = jira.create_issue(
+        project=project_key,
+        summary="old",
+        description="d1",
+        issuetype={"name": "Task"},
+        labels=["a", "b"],
+    )
+
+    # Keyword arguments: strings go to `fields`, lists go to `update` as Jira field
+    # operations (a bare string in that list is a 400 on real Jira, so the list holds
+    # an operation, as python-jira's own docs show).
+    issue.update(summary="new", labels=[{"set": ["x"]}])
+    assert issue.fields.summary == "new"  # the client reloads the issue after PUT
+    fetched = jira.issue(issue.key)
+    assert fetched.fields.summary == "new"
+    assert fetched.fields.labels == ["x"]
+    assert fetched.fields.description == "d1"
+
+    issue.update(fields={"description": "d2"})
+    fetched = jira.issue(issue.key)
+    assert fetched.fields.description == "d2"
+    assert fetched.fields.summary == "new"
+    assert fetched.fields.labels == ["x"]
+
+    # The documented way to replace labels: a plain list in `fields`.
+    issue.update(fields={"labels": ["y", "z"]})
+    assert sorted(jira.issue(issue.key).fields.labels) == ["y", "z"]
+
+
+def test_comments_crud(jira: JIRA, project_key: str):
+    issue = new_issue(jira, project_key)
+
+    added = jira.add_comment(issue, "hello")
+    assert added.body == "hello"
+    assert added.id.isdigit()
+
+    comments = jira.comments(issue)
+    assert len(comments) == 1
+    assert comments[0].id == added.id
+
+    c = jira.comment(issue.key, added.id)
+    assert c.body == "hello"
+    assert c.author.name == ADMIN_USER
+
+    c.update(body="edited")
+    assert c.body == "edited"
+    assert jira.comment(issue.key, added.id).body == "edited"
+    assert [x.body for x in jira.comments(issue)] == ["edited"]
+
+    c.delete()
+    assert jira.comments(issue) == []
+    with pytest.raises(JIRAError) as err:
+        jira.comment(issue.key, added.id)
+    assert err.value.status_code == 404
+
+
+def test_transitions(jira: JIRA, project_key: str):
+    issue = new_issue(jira, project_key)
+
+    available = {t["name"]: t["id"] for t in jira.transitions(issue)}
+    # Default workflow: global transitions, each unavailable from its own status.
+    assert available == {"In Progress": "21", "In Review": "31", "Done": "41"}
+
+    jira.transition_issue(issue, "Done")
+    f = jira.issue(issue.key).fields
+    assert f.status.name == "Done"
+    assert f.status.statusCategory.key == "done"
+    assert f.resolution is not None and f.resolution.name == "Done"
+    assert "Done" not in [t["name"] for t in jira.transitions(issue)]
+
+    jira.transition_issue(issue, "To Do")
+    f = jira.issue(issue.key).fields
+    assert f.status.name == "To Do"
+    assert f.status.statusCategory.key == "new"
+    assert f.resolution is None
+
+
+def test_assign_and_unassign(jira: JIRA, project_key: str):
+    suffix = rand_suffix()
+    bob = f"bob_{suffix}"
+    resp = jira._session.post(
+        jira._get_url("user"),
+        data=json.dumps(
+            {
+                "name": bob,
+                "emailAddress": f"{bob}@example.com",
+                "displayName": "Bob",
+                "password": f"pw-{suffix}",
+            }
+        ),
+    )
+    assert resp.status_code == 201
+    assert resp.json()["name"] == bob
+
+    issue = new_issue(jira, project_key)
+    assert jira.assign_issue(issue, bob)
+    assignee = jira.issue(issue.key).fields.assignee
+    assert assignee is not None
+    assert assignee.name == bob
+    assert assignee.displayName == "Bob"
+
+    jira.assign_issue(issue, None)
+    assert jira.issue(issue.key).fields.assignee is None
+
+
+def test_delete_issue(jira: JIRA, project_key: str):
+    issue = new_issue(jira, project_key)
+    key = issue.key
+    assert jira.issue(key).key == key
+
+    issue.delete()
+
+    with pytest.raises(JIRAError) as err:
+        jira.issue(key)
+    assert err.value.status_code == 404
+
+
+def test_missing_issue_is_404_with_jira_message(jira: JIRA):
+    with pytest.raises(JIRAError) as err:
+        jira.issue("NOPE-999999")
+    assert err.value.status_code == 404
+    assert MISSING_ISSUE_MESSAGE in (err.value.text or "")
+
+
+def test_api_token_auth(server: Server):
+    result = subprocess.run(
+        [
+            str(server.binary),
+            "token",
+            "create",
+            "--user",
+            ADMIN_USER,
+            "--label",
+            "ci",
+            "--data-dir",
+            str(server.data_dir),
+        ],
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, f"token create failed:\n{result.stdout}\n{result.stderr}"
+    lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    assert lines, f"token create printed nothing on stdout; stderr:\n{result.stderr}"
+    token = lines[-1]
+    assert token != server.admin_password
+
+    # Jira Cloud style: HTTP Basic with email and API token.
+    cloud_style = client(server, basic_auth=(ADMIN_EMAIL, token))
+    assert cloud_style.myself()["name"] == ADMIN_USER
+
+    # Jira Data Center style: personal access token as a Bearer token.
+    bearer = client(server, token_auth=token)
+    assert bearer.myself()["name"] == ADMIN_USER
+
+    # The token is a secret of its own: a wrong one is refused.
+    wrong_bearer = client(server, token_auth=token + "x", get_server_info=False)
+    with pytest.raises(JIRAError) as err:
+        wrong_bearer.myself()
+    assert err.value.status_code == 401
+
+
+def test_wrong_password_is_401(server: Server):
+    wrong = client(
+        server, basic_auth=(ADMIN_USER, "wrong-" + rand_suffix()), get_server_info=False
+    )
+    with pytest.raises(JIRAError) as err:
+        wrong.myself()
+    assert err.value.status_code == 401
