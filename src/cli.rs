@@ -11,7 +11,11 @@ use crate::service::App;
 use crate::service::users::{NewUserInput, UserRef};
 
 #[derive(Parser)]
-#[command(name = "tessera", version, about = "A self-hosted issue tracker that speaks the Jira REST API")]
+#[command(
+    name = "tessera",
+    version,
+    about = "A self-hosted issue tracker that speaks the Jira REST API"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -22,7 +26,12 @@ pub struct Cli {
 #[derive(Args, Clone)]
 pub struct Common {
     /// Data directory: database, search index and attachments live here.
-    #[arg(long, env = "TESSERA_DATA_DIR", default_value = "./tessera-data", global = true)]
+    #[arg(
+        long,
+        env = "TESSERA_DATA_DIR",
+        default_value = "./tessera-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 }
 
@@ -32,6 +41,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex,
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -93,7 +104,10 @@ pub enum TokenCommand {
 fn read_password() -> Result<String, String> {
     eprintln!("Password (read from standard input):");
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).map_err(|e| e.to_string())?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
@@ -106,16 +120,24 @@ fn describe(e: &crate::error::Error) -> String {
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let mut config = Config::new(cli.common.data_dir.clone());
-    config.admin_password = std::env::var("TESSERA_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty());
+    config.admin_password = std::env::var("TESSERA_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs {
-        listen: std::env::var("TESSERA_LISTEN").ok().and_then(|l| l.parse().ok()).unwrap_or(config.listen),
+        listen: std::env::var("TESSERA_LISTEN")
+            .ok()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(config.listen),
         base_url: std::env::var("TESSERA_BASE_URL").ok(),
     }));
     if let Command::Serve(args) = &command {
         config.listen = args.listen;
         config.base_url = args.base_url.clone().filter(|b| !b.is_empty());
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -144,6 +166,24 @@ pub fn run(cli: Cli) -> i32 {
             }
             Command::Migrate => {
                 println!("Database at {} is up to date.", app.config.database_path().display());
+                Ok(())
+            }
+            Command::Reindex => {
+                app.stop_indexer();
+                let started = std::time::Instant::now();
+                let catalog = app.catalog();
+                let mut last_shown = 0u64;
+                let count = crate::service::search::full_rebuild(&app.store, &catalog, &app.search, &mut |done, total| {
+                    if done - last_shown >= 10_000 || done == total {
+                        last_shown = done;
+                        let pct = (done * 100).checked_div(total).unwrap_or(100);
+                        let filled = (pct / 5) as usize;
+                        eprint!("\r[{}{}] {pct:>3}%  {done}/{total} issues", "#".repeat(filled), " ".repeat(20 - filled));
+                    }
+                })
+                .map_err(|e| describe(&e))?;
+                eprintln!();
+                println!("Reindexed {count} issues in {:.1}s.", started.elapsed().as_secs_f64());
                 Ok(())
             }
             Command::User(UserCommand::Create { username, email, display_name, password, admin }) => {

@@ -50,7 +50,11 @@ impl Config {
 
     /// Creates the data directory and its folders.
     pub fn prepare_dirs(&self) -> std::io::Result<()> {
-        for dir in [self.data_dir.clone(), self.index_dir(), self.attachments_dir()] {
+        for dir in [
+            self.data_dir.clone(),
+            self.index_dir(),
+            self.attachments_dir(),
+        ] {
             std::fs::create_dir_all(dir)?;
         }
         Ok(())

@@ -37,7 +37,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: Kind, message: impl Into<String>) -> Error {
-        Error { kind, messages: vec![message.into()], fields: BTreeMap::new() }
+        Error {
+            kind,
+            messages: vec![message.into()],
+            fields: BTreeMap::new(),
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> Error {
         Error::new(Kind::BadRequest, message)
@@ -64,11 +68,19 @@ impl Error {
     pub fn field(field: impl Into<String>, message: impl Into<String>) -> Error {
         let mut fields = BTreeMap::new();
         fields.insert(field.into(), message.into());
-        Error { kind: Kind::BadRequest, messages: Vec::new(), fields }
+        Error {
+            kind: Kind::BadRequest,
+            messages: Vec::new(),
+            fields,
+        }
     }
     /// A 400 collecting several field errors; `None` when there are none.
     pub fn from_fields(fields: BTreeMap<String, String>) -> Option<Error> {
-        (!fields.is_empty()).then_some(Error { kind: Kind::BadRequest, messages: Vec::new(), fields })
+        (!fields.is_empty()).then_some(Error {
+            kind: Kind::BadRequest,
+            messages: Vec::new(),
+            fields,
+        })
     }
 
     pub fn issue_not_found() -> Error {

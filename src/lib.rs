@@ -23,6 +23,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod markup;
+pub mod search;
 pub mod server;
 pub mod service;
 pub mod store;

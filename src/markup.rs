@@ -22,7 +22,10 @@ fn escape(s: &str) -> String {
 fn safe_url(url: &str) -> Option<String> {
     let u = url.trim();
     let lower = u.to_ascii_lowercase();
-    let ok = lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") || u.starts_with('/');
+    let ok = lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || u.starts_with('/');
     ok.then(|| escape(u))
 }
 
@@ -39,7 +42,13 @@ fn inline(escaped: &str) -> String {
         ("~", "<sub>", "</sub>"),
         ("-", "<del>", "</del>"),
     ] {
-        s = pairs(&s, mark, if mark == "{{" { "}}" } else { mark }, open, close);
+        s = pairs(
+            &s,
+            mark,
+            if mark == "{{" { "}}" } else { mark },
+            open,
+            close,
+        );
     }
     s
 }
@@ -49,11 +58,20 @@ fn pairs(s: &str, mark: &str, end: &str, open: &str, close: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(start) = rest.find(mark) {
-        let before_ok = start == 0 || !rest[..start].chars().last().is_some_and(|c| c.is_alphanumeric());
+        let before_ok = start == 0
+            || !rest[..start]
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric());
         let after = &rest[start + mark.len()..];
         let close_at = after.find(end);
         match close_at {
-            Some(len) if before_ok && len > 0 && !after.starts_with(' ') && !after[..len].ends_with(' ') => {
+            Some(len)
+                if before_ok
+                    && len > 0
+                    && !after.starts_with(' ')
+                    && !after[..len].ends_with(' ') =>
+            {
                 let tail = &after[len + end.len()..];
                 let after_ok = !tail.chars().next().is_some_and(|c| c.is_alphanumeric());
                 if after_ok {
@@ -81,7 +99,9 @@ fn links(s: &str) -> String {
     let mut out = String::new();
     let mut rest = s;
     while let Some(open) = rest.find('[') {
-        let Some(close) = rest[open..].find(']') else { break };
+        let Some(close) = rest[open..].find(']') else {
+            break;
+        };
         let inner = &rest[open + 1..open + close];
         let (text, target) = match inner.split_once('|') {
             Some((t, u)) => (t.to_string(), u),
@@ -89,9 +109,16 @@ fn links(s: &str) -> String {
         };
         out.push_str(&rest[..open]);
         // The text is already escaped; unescape only to check the URL scheme, then re-escape.
-        let raw_target = target.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">");
+        let raw_target = target
+            .replace("&amp;", "&")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">");
         match safe_url(&raw_target) {
-            Some(url) => out.push_str(&format!("<a href=\"{url}\" rel=\"nofollow noopener\">{text}</a>")),
+            Some(url) => out.push_str(&format!(
+                "<a href=\"{url}\" rel=\"nofollow noopener\">{text}</a>"
+            )),
             None => out.push_str(&rest[open..open + close + 1]),
         }
         rest = &rest[open + close + 1..];
@@ -118,17 +145,28 @@ pub fn render(markup: &str) -> String {
     fn close_lists(html: &mut String, list: &mut Vec<char>, depth: usize) {
         while list.len() > depth {
             let kind = list.pop();
-            html.push_str(if kind == Some('#') { "</li></ol>\n" } else { "</li></ul>\n" });
+            html.push_str(if kind == Some('#') {
+                "</li></ol>\n"
+            } else {
+                "</li></ul>\n"
+            });
         }
     }
 
     while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
         // Preformatted blocks: nothing inside is interpreted.
-        if let Some(block) = ["{code", "{noformat"].iter().find(|b| trimmed.starts_with(**b)) {
+        if let Some(block) = ["{code", "{noformat"]
+            .iter()
+            .find(|b| trimmed.starts_with(**b))
+        {
             flush_para(&mut html, &mut paragraph);
             close_lists(&mut html, &mut list, 0);
-            let end = if *block == "{code" { "{code}" } else { "{noformat}" };
+            let end = if *block == "{code" {
+                "{code}"
+            } else {
+                "{noformat}"
+            };
             let after_open = trimmed.find('}').map(|i| &trimmed[i + 1..]).unwrap_or("");
             let mut body: Vec<String> = Vec::new();
             let mut first = after_open.to_string();
@@ -157,18 +195,29 @@ pub fn render(markup: &str) -> String {
         }
         let escaped = escape(trimmed);
         // Headings h1. .. h6.
-        if trimmed.len() > 3 && trimmed.starts_with('h') && trimmed[1..3].ends_with('.') {
-            if let Some(level) = trimmed[1..2].parse::<u8>().ok().filter(|l| (1..=6).contains(l)) {
-                flush_para(&mut html, &mut paragraph);
-                close_lists(&mut html, &mut list, 0);
-                html.push_str(&format!("<h{level}>{}</h{level}>\n", inline(escaped[3..].trim())));
-                continue;
-            }
+        if trimmed.len() > 3
+            && trimmed.starts_with('h')
+            && trimmed[1..3].ends_with('.')
+            && let Some(level) = trimmed[1..2]
+                .parse::<u8>()
+                .ok()
+                .filter(|l| (1..=6).contains(l))
+        {
+            flush_para(&mut html, &mut paragraph);
+            close_lists(&mut html, &mut list, 0);
+            html.push_str(&format!(
+                "<h{level}>{}</h{level}>\n",
+                inline(escaped[3..].trim())
+            ));
+            continue;
         }
         if trimmed.starts_with("bq. ") {
             flush_para(&mut html, &mut paragraph);
             close_lists(&mut html, &mut list, 0);
-            html.push_str(&format!("<blockquote>{}</blockquote>\n", inline(escaped[4..].trim())));
+            html.push_str(&format!(
+                "<blockquote>{}</blockquote>\n",
+                inline(escaped[4..].trim())
+            ));
             continue;
         }
         if trimmed == "----" {
@@ -178,18 +227,39 @@ pub fn render(markup: &str) -> String {
             continue;
         }
         // Lists: `* item`, `# item`, nested as `** item`.
-        let marks: String = trimmed.chars().take_while(|c| *c == '*' || *c == '#' || *c == '-').collect();
-        if !marks.is_empty() && trimmed[marks.len()..].starts_with(' ') && !(marks.starts_with('-') && marks.len() > 1) {
+        let marks: String = trimmed
+            .chars()
+            .take_while(|c| *c == '*' || *c == '#' || *c == '-')
+            .collect();
+        if !marks.is_empty()
+            && trimmed[marks.len()..].starts_with(' ')
+            && !(marks.starts_with('-') && marks.len() > 1)
+        {
             flush_para(&mut html, &mut paragraph);
-            let kinds: Vec<char> = marks.chars().map(|c| if c == '#' { '#' } else { '*' }).collect();
-            let common = list.iter().zip(kinds.iter()).take_while(|(a, b)| a == b).count();
+            let kinds: Vec<char> = marks
+                .chars()
+                .map(|c| if c == '#' { '#' } else { '*' })
+                .collect();
+            let common = list
+                .iter()
+                .zip(kinds.iter())
+                .take_while(|(a, b)| a == b)
+                .count();
             let same_level = common == kinds.len() && list.len() == kinds.len();
-            close_lists(&mut html, &mut list, common.max(if same_level { kinds.len() } else { common }));
+            close_lists(
+                &mut html,
+                &mut list,
+                common.max(if same_level { kinds.len() } else { common }),
+            );
             if same_level {
                 html.push_str("</li>\n<li>");
             } else {
                 for k in kinds.iter().skip(list.len()) {
-                    html.push_str(if *k == '#' { "<ol>\n<li>" } else { "<ul>\n<li>" });
+                    html.push_str(if *k == '#' {
+                        "<ol>\n<li>"
+                    } else {
+                        "<ul>\n<li>"
+                    });
                     list.push(*k);
                 }
             }
@@ -210,19 +280,29 @@ mod tests {
 
     #[test]
     fn formats_basic_markup() {
-        assert_eq!(render("*bold* and _it_"), "<p><strong>bold</strong> and <em>it</em></p>");
+        assert_eq!(
+            render("*bold* and _it_"),
+            "<p><strong>bold</strong> and <em>it</em></p>"
+        );
         assert_eq!(render("h2. Title"), "<h2>Title</h2>");
         assert_eq!(render("* a\n* b"), "<ul>\n<li>a</li>\n<li>b</li></ul>");
-        assert_eq!(render("{code}let x = <b>;{code}"), "<pre><code>let x = &lt;b&gt;;</code></pre>");
+        assert_eq!(
+            render("{code}let x = <b>;{code}"),
+            "<pre><code>let x = &lt;b&gt;;</code></pre>"
+        );
     }
 
     #[test]
     fn never_emits_user_html() {
-        let out = render("<script>alert(1)</script> [click|javascript:alert(1)] <img src=x onerror=y>");
+        let out =
+            render("<script>alert(1)</script> [click|javascript:alert(1)] <img src=x onerror=y>");
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("<img"), "{out}");
         assert!(!out.contains("href=\"javascript"), "{out}");
         let link = render("[site|https://example.com/?a=1&b=\"x\"]");
-        assert!(link.contains("href=\"https://example.com/?a=1&amp;b=&quot;x&quot;\""), "{link}");
+        assert!(
+            link.contains("href=\"https://example.com/?a=1&amp;b=&quot;x&quot;\""),
+            "{link}"
+        );
     }
 }

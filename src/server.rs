@@ -20,7 +20,11 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .merge(api::jira::routes())
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(app.clone(), api::auth::authenticate))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            api::auth::authenticate,
+        ))
+        .layer(middleware::from_fn(jira_shaped_errors))
         .layer(middleware::from_fn(log_request))
         .layer(middleware::from_fn(security_headers))
         .layer(DefaultBodyLimit::max(limit))
@@ -31,8 +35,42 @@ async fn not_found(req: Request) -> Response {
     api::jira::error_response(
         req.uri().path(),
         axum::http::StatusCode::NOT_FOUND,
-        &format!("No Tessera resource answers {} {}.", req.method(), req.uri().path()),
+        &format!(
+            "No Tessera resource answers {} {}.",
+            req.method(),
+            req.uri().path()
+        ),
     )
+}
+
+/// Framework rejections (405 Method Not Allowed, 413 from the body limit, path decoding
+/// failures) come as plain text; clients expect every error in Jira's JSON shape.
+async fn jira_shaped_errors(req: Request<Body>, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !status.is_client_error() && !status.is_server_error() || is_json {
+        return response;
+    }
+    let message = match status.as_u16() {
+        405 => format!("The method {method} is not supported by {path}."),
+        413 => "The request body is larger than this server accepts.".to_string(),
+        _ => status
+            .canonical_reason()
+            .unwrap_or("Request failed")
+            .to_string(),
+    };
+    let mut shaped = api::jira::error_response(&path, status, &message);
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        shaped.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    shaped
 }
 
 /// One line per request: method, route template, status, latency. Never headers, bodies
@@ -60,7 +98,10 @@ async fn log_request(req: Request<Body>, next: Next) -> Response {
 async fn security_headers(req: Request<Body>, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -72,9 +113,15 @@ async fn security_headers(req: Request<Body>, next: Next) -> Response {
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish and closes the
 /// store (the writer thread commits what it was given before it ends).
-pub async fn serve(app: Arc<App>, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn serve(
+    app: Arc<App>,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let router = router(app.clone());
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await?;
     Ok(())
 }
 

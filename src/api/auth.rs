@@ -32,10 +32,18 @@ fn credentials(req: &Request<Body>) -> Result<Option<(Credentials, bool)>, ()> {
         let rest = rest.trim();
         return match scheme.to_ascii_lowercase().as_str() {
             "basic" => {
-                let decoded = base64::engine::general_purpose::STANDARD.decode(rest).map_err(|_| ())?;
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(rest)
+                    .map_err(|_| ())?;
                 let text = String::from_utf8(decoded).map_err(|_| ())?;
                 let (login, secret) = text.split_once(':').ok_or(())?;
-                Ok(Some((Credentials::Basic { login: login.to_string(), secret: secret.to_string() }, false)))
+                Ok(Some((
+                    Credentials::Basic {
+                        login: login.to_string(),
+                        secret: secret.to_string(),
+                    },
+                    false,
+                )))
             }
             "bearer" | "oauth" => Ok(Some((Credentials::Token(rest.to_string()), false))),
             _ => Err(()),
@@ -48,7 +56,11 @@ fn credentials(req: &Request<Body>) -> Result<Option<(Credentials, bool)>, ()> {
 #[derive(Clone, Copy)]
 pub struct ViaCookie(pub bool);
 
-pub async fn authenticate(State(app): State<AppState>, mut req: Request<Body>, next: Next) -> Response {
+pub async fn authenticate(
+    State(app): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
     let (caller, via_cookie) = match credentials(&req) {
         Err(()) => return unauthorized(&req, "The Authorization header is malformed."),
         Ok(None) => (None, false),
@@ -57,9 +69,24 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request<Body>, n
             // A stale session cookie is not an error: the request is simply anonymous.
             Err(_) if via_cookie => (None, false),
             Err(e) if e.kind == Kind::TooManyRequests => return too_many(&req),
-            Err(_) => return unauthorized(&req, "Client must be authenticated to access this resource."),
+            Err(_) => {
+                return unauthorized(
+                    &req,
+                    "Client must be authenticated to access this resource.",
+                );
+            }
         },
     };
+    if via_cookie && caller.is_some() && !csrf_safe(&req) {
+        let mut r = super::jira::error_response(
+            req.uri().path(),
+            StatusCode::FORBIDDEN,
+            "XSRF check failed",
+        );
+        r.headers_mut()
+            .insert("x-atlassian-token", HeaderValue::from_static("no-check"));
+        return r;
+    }
     let username = caller.as_ref().map(|c| c.user.username.clone());
     req.extensions_mut().insert(Authenticated(caller));
     req.extensions_mut().insert(ViaCookie(via_cookie));
@@ -71,10 +98,56 @@ pub async fn authenticate(State(app): State<AppState>, mut req: Request<Body>, n
     response
 }
 
+/// Jira's rule for cookie-authenticated writes: a request a browser could forge across
+/// sites (a form post: not JSON, no custom header) is refused unless it carries
+/// `X-Atlassian-Token: no-check`; and a request whose `Origin` names another site is
+/// refused whatever it carries.
+fn csrf_safe(req: &Request<Body>) -> bool {
+    let method = req.method();
+    if method == axum::http::Method::GET
+        || method == axum::http::Method::HEAD
+        || method == axum::http::Method::OPTIONS
+    {
+        return true;
+    }
+    let headers = req.headers();
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default();
+        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+        if origin != "null" && !origin_host.eq_ignore_ascii_case(host) {
+            return false;
+        }
+    }
+    let no_check = headers
+        .get("x-atlassian-token")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("no-check") || v.eq_ignore_ascii_case("nocheck"));
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
+    let bodiless =
+        headers.get(header::CONTENT_TYPE).is_none() && method == axum::http::Method::DELETE;
+    no_check || json || bodiless
+}
+
 fn unauthorized(req: &Request<Body>, message: &str) -> Response {
     let mut r = super::jira::error_response(req.uri().path(), StatusCode::UNAUTHORIZED, message);
-    r.headers_mut().insert("x-seraph-loginreason", HeaderValue::from_static("AUTHENTICATED_FAILED"));
-    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"tessera\""));
+    r.headers_mut().insert(
+        "x-seraph-loginreason",
+        HeaderValue::from_static("AUTHENTICATED_FAILED"),
+    );
+    r.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static("Basic realm=\"tessera\""),
+    );
     r
 }
 
@@ -84,7 +157,13 @@ fn too_many(req: &Request<Body>) -> Response {
         StatusCode::FORBIDDEN,
         "Too many failed login attempts for this account. Try again later.",
     );
-    r.headers_mut().insert("x-seraph-loginreason", HeaderValue::from_static("AUTHENTICATION_DENIED"));
-    r.headers_mut().insert("x-authentication-denied-reason", HeaderValue::from_static("CAPTCHA_CHALLENGE"));
+    r.headers_mut().insert(
+        "x-seraph-loginreason",
+        HeaderValue::from_static("AUTHENTICATION_DENIED"),
+    );
+    r.headers_mut().insert(
+        "x-authentication-denied-reason",
+        HeaderValue::from_static("CAPTCHA_CHALLENGE"),
+    );
     r.into_response()
 }

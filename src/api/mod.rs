@@ -26,9 +26,19 @@ pub struct Ctx {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let caller = parts.extensions.get::<Authenticated>().and_then(|a| a.0.clone());
-        Ok(Ctx { app: app.clone(), base: base_url(parts, app), caller })
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = parts
+            .extensions
+            .get::<Authenticated>()
+            .and_then(|a| a.0.clone());
+        Ok(Ctx {
+            app: app.clone(),
+            base: base_url(parts, app),
+            caller,
+        })
     }
 }
 
@@ -41,7 +51,10 @@ pub fn base_url(parts: &Parts, app: &App) -> String {
         .headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
         .unwrap_or("localhost");
     let proto = parts
         .headers

@@ -172,12 +172,18 @@ impl CustomFieldKind {
     pub fn type_key(self) -> &'static str {
         match self {
             CustomFieldKind::Text => "com.atlassian.jira.plugin.system.customfieldtypes:textfield",
-            CustomFieldKind::Textarea => "com.atlassian.jira.plugin.system.customfieldtypes:textarea",
+            CustomFieldKind::Textarea => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:textarea"
+            }
             CustomFieldKind::Number => "com.atlassian.jira.plugin.system.customfieldtypes:float",
             CustomFieldKind::Date => "com.atlassian.jira.plugin.system.customfieldtypes:datepicker",
-            CustomFieldKind::DateTime => "com.atlassian.jira.plugin.system.customfieldtypes:datetime",
+            CustomFieldKind::DateTime => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:datetime"
+            }
             CustomFieldKind::Select => "com.atlassian.jira.plugin.system.customfieldtypes:select",
-            CustomFieldKind::MultiSelect => "com.atlassian.jira.plugin.system.customfieldtypes:multiselect",
+            CustomFieldKind::MultiSelect => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:multiselect"
+            }
             CustomFieldKind::Labels => "com.atlassian.jira.plugin.system.customfieldtypes:labels",
             CustomFieldKind::User => "com.atlassian.jira.plugin.system.customfieldtypes:userpicker",
             CustomFieldKind::Url => "com.atlassian.jira.plugin.system.customfieldtypes:url",
@@ -190,22 +196,34 @@ impl CustomFieldKind {
             CustomFieldKind::Text | CustomFieldKind::Textarea => {
                 "com.atlassian.jira.plugin.system.customfieldtypes:textsearcher"
             }
-            CustomFieldKind::Number => "com.atlassian.jira.plugin.system.customfieldtypes:exactnumber",
+            CustomFieldKind::Number => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:exactnumber"
+            }
             CustomFieldKind::Date => "com.atlassian.jira.plugin.system.customfieldtypes:daterange",
-            CustomFieldKind::DateTime => "com.atlassian.jira.plugin.system.customfieldtypes:datetimerange",
+            CustomFieldKind::DateTime => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:datetimerange"
+            }
             CustomFieldKind::Select | CustomFieldKind::MultiSelect => {
                 "com.atlassian.jira.plugin.system.customfieldtypes:multiselectsearcher"
             }
-            CustomFieldKind::Labels => "com.atlassian.jira.plugin.system.customfieldtypes:labelsearcher",
-            CustomFieldKind::User => "com.atlassian.jira.plugin.system.customfieldtypes:userpickergroupsearcher",
-            CustomFieldKind::Url => "com.atlassian.jira.plugin.system.customfieldtypes:exacttextsearcher",
+            CustomFieldKind::Labels => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:labelsearcher"
+            }
+            CustomFieldKind::User => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:userpickergroupsearcher"
+            }
+            CustomFieldKind::Url => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:exacttextsearcher"
+            }
         }
     }
 
     /// Accepts Jira's full type key or its short suffix (`textfield`).
     pub fn from_type_key(key: &str) -> Option<CustomFieldKind> {
         let short = key.rsplit(':').next().unwrap_or(key);
-        CustomFieldKind::ALL.into_iter().find(|k| k.type_key().rsplit(':').next() == Some(short))
+        CustomFieldKind::ALL
+            .into_iter()
+            .find(|k| k.type_key().rsplit(':').next() == Some(short))
     }
 
     /// The short name stored in the database.

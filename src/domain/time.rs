@@ -15,12 +15,16 @@ impl Millis {
     }
 
     fn datetime(self) -> OffsetDateTime {
-        OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128 * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128 * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
     }
 
     /// `2026-01-31T14:00:00.000+0000`, Jira's wire format.
     pub fn to_jira(self) -> String {
-        self.datetime().to_offset(UtcOffset::UTC).format(JIRA).unwrap_or_default()
+        self.datetime()
+            .to_offset(UtcOffset::UTC)
+            .format(JIRA)
+            .unwrap_or_default()
     }
 
     /// `2026-01-31T14:00:00.000Z`

@@ -17,7 +17,10 @@ use sha2::{Digest, Sha256};
 use super::{App, Caller};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
-use crate::store::{Store, queries::{auth as q, catalog, users}};
+use crate::store::{
+    Store,
+    queries::{auth as q, catalog, users},
+};
 
 /// Prefix of Tessera API tokens; lets a Basic password be told from a token cheaply.
 pub const TOKEN_PREFIX: &str = "tsr_";
@@ -38,7 +41,11 @@ pub fn hash_password(password: &str) -> Result<String> {
 }
 
 fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
 }
 
 pub fn random_secret(bytes: usize) -> String {
@@ -65,10 +72,14 @@ pub(super) fn load_or_create_secret(store: &Store) -> Result<[u8; 32]> {
                 }
                 Ok(())
             })?;
-            store.read_blocking(|db| catalog::setting(db, "server_secret"))?.unwrap_or(fresh)
+            store
+                .read_blocking(|db| catalog::setting(db, "server_secret"))?
+                .unwrap_or(fresh)
         }
     };
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded).map_err(|_| Error::internal())?;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded)
+        .map_err(|_| Error::internal())?;
     let mut key = [0u8; 32];
     key.copy_from_slice(&raw[..32.min(raw.len())]);
     Ok(key)
@@ -86,7 +97,8 @@ pub enum Credentials {
 
 impl App {
     fn keyed(&self, parts: &[&[u8]]) -> [u8; 32] {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.secret()).expect("HMAC takes any key length");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.secret())
+            .expect("HMAC takes any key length");
         for p in parts {
             mac.update(&(p.len() as u64).to_le_bytes());
             mac.update(p);
@@ -101,7 +113,10 @@ impl App {
             Credentials::Session(value) => {
                 let digest = digest(&value);
                 let now = Millis::now();
-                let user = self.store.read(move |db| q::session_user(db, &digest, now)).await?;
+                let user = self
+                    .store
+                    .read(move |db| q::session_user(db, &digest, now))
+                    .await?;
                 match user {
                     Some(id) => self.caller_for(id, None).await,
                     None => Err(Error::unauthenticated()),
@@ -118,42 +133,64 @@ impl App {
 
     async fn authenticate_token(&self, token: &str, login: Option<&str>) -> Result<Caller> {
         let digest = digest(token);
-        let found = self.store.read(move |db| q::token_by_digest(db, &digest)).await?;
-        let Some(found) = found else { return Err(Error::unauthenticated()) };
+        let found = self
+            .store
+            .read(move |db| q::token_by_digest(db, &digest))
+            .await?;
+        let Some(found) = found else {
+            return Err(Error::unauthenticated());
+        };
         if found.expires.is_some_and(|e| e <= Millis::now()) {
             return Err(Error::unauthenticated());
         }
-        let caller = self.caller_for(found.user_id, Some(found.scopes.clone())).await?;
+        let caller = self
+            .caller_for(found.user_id, Some(found.scopes.clone()))
+            .await?;
         // With Basic, the login must name the token's owner.
         if let Some(login) = login {
             let u = &caller.user;
-            if !(u.username.eq_ignore_ascii_case(login) || u.email.eq_ignore_ascii_case(login) || u.account_id == login) {
+            if !(u.username.eq_ignore_ascii_case(login)
+                || u.email.eq_ignore_ascii_case(login)
+                || u.account_id == login)
+            {
                 return Err(Error::unauthenticated());
             }
         }
         // Last-used is advisory; record it at most once a minute per token.
-        if found.last_used.is_none_or(|t| Millis::now().0 - t.0 > 60_000) {
+        if found
+            .last_used
+            .is_none_or(|t| Millis::now().0 - t.0 > 60_000)
+        {
             let id = found.id;
             let store = self.store.clone();
             tokio::spawn(async move {
-                let _ = store.write(move |db| q::touch_token(db, id, Millis::now())).await;
+                let _ = store
+                    .write(move |db| q::touch_token(db, id, Millis::now()))
+                    .await;
             });
         }
         Ok(caller)
     }
 
     async fn authenticate_password(&self, login: &str, password: &str) -> Result<Caller> {
-        let account = login.to_lowercase();
-        self.check_login_allowed(&account)?;
         let login_owned = login.to_string();
         let found = self
             .store
             .read(move |db| {
-                let Some(user) = users::by_login(db, &login_owned)? else { return Ok(None) };
+                let Some(user) = users::by_login(db, &login_owned)? else {
+                    return Ok(None);
+                };
                 let hash = users::password_hash(db, user.id)?;
                 Ok(Some((user, hash)))
             })
             .await?;
+        // Failures count per account, whether it was named by username or email; the
+        // prefixes keep a login string from ever colliding with an account's key.
+        let account = match &found {
+            Some((user, _)) => format!("user:{}", user.id),
+            None => format!("login:{}", login.to_lowercase()),
+        };
+        self.check_login_allowed(&account)?;
         let Some((user, Some(hash))) = found else {
             self.record_login_failure(&account);
             return Err(Error::unauthenticated());
@@ -163,8 +200,13 @@ impl App {
         }
         let cache_key = self.keyed(&[hash.as_bytes(), password.as_bytes()]);
         let cached = {
-            let cache = self.password_cache.lock().unwrap_or_else(|p| p.into_inner());
-            cache.get(&cache_key).is_some_and(|until| *until > Instant::now())
+            let cache = self
+                .password_cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            cache
+                .get(&cache_key)
+                .is_some_and(|until| *until > Instant::now())
         };
         if !cached {
             let password = password.to_string();
@@ -175,17 +217,29 @@ impl App {
                 self.record_login_failure(&account);
                 return Err(Error::unauthenticated());
             }
-            let mut cache = self.password_cache.lock().unwrap_or_else(|p| p.into_inner());
+            let mut cache = self
+                .password_cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
             cache.retain(|_, until| *until > now);
-            cache.insert(cache_key, now + Duration::from_secs(self.config.password_cache_secs));
+            cache.insert(
+                cache_key,
+                now + Duration::from_secs(self.config.password_cache_secs),
+            );
         }
-        self.login_failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&account);
+        self.login_failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&account);
         self.caller_for(user.id, None).await
     }
 
     fn check_login_allowed(&self, account: &str) -> Result<()> {
-        let failures = self.login_failures.lock().unwrap_or_else(|p| p.into_inner());
+        let failures = self
+            .login_failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         if let Some((count, since)) = failures.get(account)
             && *count >= self.config.login_attempts
             && since.elapsed() < Duration::from_secs(self.config.login_window_secs)
@@ -199,9 +253,14 @@ impl App {
     }
 
     fn record_login_failure(&self, account: &str) {
-        let mut failures = self.login_failures.lock().unwrap_or_else(|p| p.into_inner());
+        let mut failures = self
+            .login_failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let window = Duration::from_secs(self.config.login_window_secs);
-        let entry = failures.entry(account.to_string()).or_insert((0, Instant::now()));
+        let entry = failures
+            .entry(account.to_string())
+            .or_insert((0, Instant::now()));
         if entry.1.elapsed() >= window {
             *entry = (0, Instant::now());
         }
@@ -213,13 +272,19 @@ impl App {
         let found = self
             .store
             .read(move |db| {
-                let Some(user) = users::by_id(db, id)? else { return Ok(None) };
+                let Some(user) = users::by_id(db, id)? else {
+                    return Ok(None);
+                };
                 let groups = users::groups_of(db, id)?;
                 Ok(Some((user, groups)))
             })
             .await?;
         match found {
-            Some((user, groups)) if user.active => Ok(Caller { user, groups, scopes }),
+            Some((user, groups)) if user.active => Ok(Caller {
+                user,
+                groups,
+                scopes,
+            }),
             _ => Err(Error::unauthenticated()),
         }
     }
@@ -233,24 +298,43 @@ impl App {
         let now = Millis::now();
         let expires = Millis(now.0 + self.config.session_hours as i64 * 3_600_000);
         let user = caller.user.id;
-        self.store.write(move |db| q::insert_session(db, &digest, user, now, expires)).await?;
+        self.store
+            .write(move |db| q::insert_session(db, &digest, user, now, expires))
+            .await?;
         Ok((value, caller))
     }
 
     pub async fn logout(&self, session: &str) -> Result<bool> {
         let digest = digest(session);
-        Ok(self.store.write(move |db| q::delete_session(db, &digest)).await?)
+        Ok(self
+            .store
+            .write(move |db| q::delete_session(db, &digest))
+            .await?)
     }
 
     /// Creates an API token for `user`; the secret is returned once and never stored.
-    pub async fn create_token(&self, user: UserId, label: &str, scopes: Vec<String>) -> Result<(String, ApiToken)> {
+    pub async fn create_token(
+        &self,
+        user: UserId,
+        label: &str,
+        scopes: Vec<String>,
+    ) -> Result<(String, ApiToken)> {
         let label = label.trim().to_string();
         if label.is_empty() || label.len() > 255 {
-            return Err(Error::field("label", "A token needs a label of 1 to 255 characters."));
+            return Err(Error::field(
+                "label",
+                "A token needs a label of 1 to 255 characters.",
+            ));
         }
         for s in &scopes {
             if !KNOWN_SCOPES.contains(&s.as_str()) {
-                return Err(Error::field("scopes", format!("Unknown scope '{s}'. Known scopes: {}.", KNOWN_SCOPES.join(", "))));
+                return Err(Error::field(
+                    "scopes",
+                    format!(
+                        "Unknown scope '{s}'. Known scopes: {}.",
+                        KNOWN_SCOPES.join(", ")
+                    ),
+                ));
             }
         }
         let secret = format!("{TOKEN_PREFIX}{}", random_secret(32));
@@ -260,7 +344,15 @@ impl App {
             .store
             .write(move |db| {
                 let id = q::insert_token(db, user, &label, &digest, &scopes, now, None)?;
-                Ok(ApiToken { id, user_id: user, label, scopes, created: now, expires: None, last_used: None })
+                Ok(ApiToken {
+                    id,
+                    user_id: user,
+                    label,
+                    scopes,
+                    created: now,
+                    expires: None,
+                    last_used: None,
+                })
             })
             .await?;
         Ok((secret, token))
@@ -271,7 +363,11 @@ impl App {
     }
 
     pub async fn revoke_token(&self, user: UserId, id: i64) -> Result<()> {
-        if self.store.write(move |db| q::delete_token(db, user, id)).await? {
+        if self
+            .store
+            .write(move |db| q::delete_token(db, user, id))
+            .await?
+        {
             Ok(())
         } else {
             Err(Error::not_found(format!("No API token with id {id}.")))
@@ -317,7 +413,13 @@ impl App {
 }
 
 /// Scopes a token may carry; none means full access of its user.
-pub const KNOWN_SCOPES: &[&str] = &["issues:read", "issues:write", "read:jira-work", "write:jira-work", "read:jira-user"];
+pub const KNOWN_SCOPES: &[&str] = &[
+    "issues:read",
+    "issues:write",
+    "read:jira-work",
+    "write:jira-work",
+    "read:jira-user",
+];
 
 /// A Jira Cloud style account id: 24 hex digits.
 pub fn new_account_id() -> String {

@@ -2,7 +2,10 @@
 //! issue types, workflows, custom fields, permission schemes. Reloaded after each change.
 
 use crate::domain::*;
-use crate::store::{StoreResult, queries::{Db, catalog as q}};
+use crate::store::{
+    StoreResult,
+    queries::{Db, catalog as q},
+};
 
 #[derive(Debug, Clone)]
 pub struct Grant {
@@ -65,19 +68,26 @@ impl Catalog {
         self.status_categories.iter().find(|c| c.id == id)
     }
     pub fn category_of_status(&self, status: i64) -> Option<&StatusCategory> {
-        self.status(status).and_then(|s| self.status_category(s.category_id))
+        self.status(status)
+            .and_then(|s| self.status_category(s.category_id))
     }
     pub fn priority(&self, id: i64) -> Option<&Priority> {
         self.priorities.iter().find(|p| p.id == id)
     }
     pub fn default_priority(&self) -> Option<&Priority> {
-        self.priorities.iter().find(|p| p.is_default).or(self.priorities.first())
+        self.priorities
+            .iter()
+            .find(|p| p.is_default)
+            .or(self.priorities.first())
     }
     pub fn resolution(&self, id: i64) -> Option<&Resolution> {
         self.resolutions.iter().find(|r| r.id == id)
     }
     pub fn default_resolution(&self) -> Option<&Resolution> {
-        self.resolutions.iter().find(|r| r.is_default).or(self.resolutions.first())
+        self.resolutions
+            .iter()
+            .find(|r| r.is_default)
+            .or(self.resolutions.first())
     }
     pub fn issue_type(&self, id: i64) -> Option<&IssueType> {
         self.issue_types.iter().find(|t| t.id == id)
@@ -90,7 +100,9 @@ impl Catalog {
     }
     /// Finds a custom field by `customfield_10000`.
     pub fn custom_field_by_key(&self, key: &str) -> Option<&CustomField> {
-        key.strip_prefix("customfield_").and_then(|n| n.parse().ok()).and_then(|id| self.custom_field(id))
+        key.strip_prefix("customfield_")
+            .and_then(|n| n.parse().ok())
+            .and_then(|id| self.custom_field(id))
     }
     pub fn link_type(&self, id: i64) -> Option<&LinkType> {
         self.link_types.iter().find(|l| l.id == id)
@@ -98,20 +110,26 @@ impl Catalog {
 
     /// The status a new issue of a workflow starts in: the first "new"-category status.
     pub fn initial_status(&self) -> Option<&Status> {
-        self.statuses.iter().find(|s| s.category_id == 2).or(self.statuses.first())
+        self.statuses
+            .iter()
+            .find(|s| s.category_id == 2)
+            .or(self.statuses.first())
     }
 
     /// Transitions available from `status` in `workflow`, never to the status itself.
     pub fn transitions_from(&self, workflow: i64, status: i64) -> Vec<&Transition> {
         self.transitions
             .iter()
-            .filter(|(w, t)| *w == workflow && t.to_status != status && t.from_status.is_none_or(|f| f == status))
+            .filter(|(w, t)| {
+                *w == workflow && t.to_status != status && t.from_status.is_none_or(|f| f == status)
+            })
             .map(|(_, t)| t)
             .collect()
     }
 
     /// Whether a status is in the "done" category (moving there resolves the issue).
     pub fn is_done(&self, status: i64) -> bool {
-        self.category_of_status(status).is_some_and(|c| c.key == "done")
+        self.category_of_status(status)
+            .is_some_and(|c| c.key == "done")
     }
 }

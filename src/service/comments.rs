@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::issues::IssueView;
-use super::permissions::{can_see_visibility, caller_permissions};
+use super::permissions::{caller_permissions, can_see_visibility};
 use super::{App, Caller, Page, Permission};
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -26,7 +26,10 @@ impl App {
             return Err(Error::field("comment", "Comment body can not be empty!"));
         }
         if body.len() > 32_767 {
-            return Err(Error::field("comment", "The entered text is too long. It exceeds the allowed limit of 32,767 characters."));
+            return Err(Error::field(
+                "comment",
+                "The entered text is too long. It exceeds the allowed limit of 32,767 characters.",
+            ));
         }
         Ok(())
     }
@@ -35,16 +38,39 @@ impl App {
         let Some(v) = v else { return Ok(()) };
         match v.kind.as_str() {
             "group" if caller.in_group(&v.value) || self.is_admin(caller) => Ok(()),
-            "group" => Err(Error::field("commentLevel", format!("You are currently not a member of the group: {}.", v.value))),
+            "group" => Err(Error::field(
+                "commentLevel",
+                format!("You are currently not a member of the group: {}.", v.value),
+            )),
             "role" => {
-                let known = self.catalog().roles.iter().any(|r| r.name.eq_ignore_ascii_case(&v.value) || r.id.to_string() == v.value);
-                if known { Ok(()) } else { Err(Error::field("commentLevel", format!("The project role '{}' does not exist.", v.value))) }
+                let known =
+                    self.catalog().roles.iter().any(|r| {
+                        r.name.eq_ignore_ascii_case(&v.value) || r.id.to_string() == v.value
+                    });
+                if known {
+                    Ok(())
+                } else {
+                    Err(Error::field(
+                        "commentLevel",
+                        format!("The project role '{}' does not exist.", v.value),
+                    ))
+                }
             }
-            other => Err(Error::field("commentLevel", format!("Unknown visibility type '{other}'; use 'group' or 'role'."))),
+            other => Err(Error::field(
+                "commentLevel",
+                format!("Unknown visibility type '{other}'; use 'group' or 'role'."),
+            )),
         }
     }
 
-    pub async fn list_comments(&self, caller: &Caller, r: &IssueRef, start_at: i64, max_results: i64, order: CommentOrder) -> Result<(IssueView, Page<Comment>)> {
+    pub async fn list_comments(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        start_at: i64,
+        max_results: i64,
+        order: CommentOrder,
+    ) -> Result<(IssueView, Page<Comment>)> {
         let view = self.view_issue(Some(caller), r).await?;
         let mut all = view.comments.clone();
         if matches!(order, CommentOrder::CreatedDesc) {
@@ -54,13 +80,28 @@ impl App {
         Ok((view, page))
     }
 
-    pub async fn get_comment(&self, caller: &Caller, r: &IssueRef, id: i64) -> Result<(IssueView, Comment)> {
+    pub async fn get_comment(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        id: i64,
+    ) -> Result<(IssueView, Comment)> {
         let view = self.view_issue(Some(caller), r).await?;
-        let comment = view.comments.iter().find(|c| c.id == id).cloned().ok_or_else(|| comment_missing(id))?;
+        let comment = view
+            .comments
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .ok_or_else(|| comment_missing(id))?;
         Ok((view, comment))
     }
 
-    pub async fn add_comment(&self, caller: &Caller, r: &IssueRef, input: CommentInput) -> Result<(IssueView, Comment)> {
+    pub async fn add_comment(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        input: CommentInput,
+    ) -> Result<(IssueView, Comment)> {
         Self::check_body(&input.body)?;
         self.check_visibility(caller, &input.visibility)?;
         let catalog = self.catalog();
@@ -70,13 +111,17 @@ impl App {
             .store
             .write(move |db| {
                 let issue = iq::by_ref(db, &r2)?.ok_or_else(Error::issue_not_found)?;
-                let project = pq::by_id(db, issue.project_id)?.ok_or_else(Error::issue_not_found)?;
+                let project =
+                    pq::by_id(db, issue.project_id)?.ok_or_else(Error::issue_not_found)?;
                 let perms = caller_permissions(db, &catalog, Some(&c), &project, Some(&issue))?;
                 if !perms.has(Permission::BrowseProjects) {
                     return Err(Error::issue_not_found().into());
                 }
                 if !perms.has(Permission::AddComments) {
-                    return Err(Error::forbidden("You do not have the permission to comment on this issue.").into());
+                    return Err(Error::forbidden(
+                        "You do not have the permission to comment on this issue.",
+                    )
+                    .into());
                 }
                 let now = Millis::now();
                 let id = q::insert(
@@ -100,7 +145,13 @@ impl App {
         self.get_comment(caller, r, id).await
     }
 
-    pub async fn update_comment(&self, caller: &Caller, r: &IssueRef, id: i64, input: CommentInput) -> Result<(IssueView, Comment)> {
+    pub async fn update_comment(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        id: i64,
+        input: CommentInput,
+    ) -> Result<(IssueView, Comment)> {
         Self::check_body(&input.body)?;
         self.check_visibility(caller, &input.visibility)?;
         self.change_comment(caller, r, id, Some(input)).await?;
@@ -112,14 +163,21 @@ impl App {
     }
 
     /// Edits (`Some`) or deletes (`None`) a comment, with the own/all permission split.
-    async fn change_comment(&self, caller: &Caller, r: &IssueRef, id: i64, edit: Option<CommentInput>) -> Result<()> {
+    async fn change_comment(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        id: i64,
+        edit: Option<CommentInput>,
+    ) -> Result<()> {
         let catalog = self.catalog();
         let c = caller.clone();
         let r = r.clone();
         self.store
             .write(move |db| {
                 let issue = iq::by_ref(db, &r)?.ok_or_else(Error::issue_not_found)?;
-                let project = pq::by_id(db, issue.project_id)?.ok_or_else(Error::issue_not_found)?;
+                let project =
+                    pq::by_id(db, issue.project_id)?.ok_or_else(Error::issue_not_found)?;
                 let perms = caller_permissions(db, &catalog, Some(&c), &project, Some(&issue))?;
                 if !perms.has(Permission::BrowseProjects) {
                     return Err(Error::issue_not_found().into());
@@ -134,9 +192,13 @@ impl App {
                 let now = Millis::now();
                 match edit {
                     Some(input) => {
-                        let allowed = perms.has(Permission::EditAllComments) || (own && perms.has(Permission::EditOwnComments));
+                        let allowed = perms.has(Permission::EditAllComments)
+                            || (own && perms.has(Permission::EditOwnComments));
                         if !allowed {
-                            return Err(Error::forbidden("You do not have the permission to edit this comment.").into());
+                            return Err(Error::forbidden(
+                                "You do not have the permission to edit this comment.",
+                            )
+                            .into());
                         }
                         comment.body = input.body;
                         comment.visibility = input.visibility;
@@ -145,9 +207,13 @@ impl App {
                         q::update(db, &comment)?;
                     }
                     None => {
-                        let allowed = perms.has(Permission::DeleteAllComments) || (own && perms.has(Permission::DeleteOwnComments));
+                        let allowed = perms.has(Permission::DeleteAllComments)
+                            || (own && perms.has(Permission::DeleteOwnComments));
                         if !allowed {
-                            return Err(Error::forbidden("You do not have the permission to delete this comment.").into());
+                            return Err(Error::forbidden(
+                                "You do not have the permission to delete this comment.",
+                            )
+                            .into());
                         }
                         q::delete(db, id)?;
                     }
@@ -160,7 +226,13 @@ impl App {
     }
 
     pub async fn users_map(&self, ids: Vec<UserId>) -> Result<HashMap<UserId, User>> {
-        Ok(self.store.read(move |db| uq::by_ids(db, &ids)).await?.into_iter().map(|u| (u.id, u)).collect())
+        Ok(self
+            .store
+            .read(move |db| uq::by_ids(db, &ids))
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect())
     }
 }
 

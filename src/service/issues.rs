@@ -5,12 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 use serde_json::{Map, Value};
 
 use super::fields::{self, Ctx, PendingComment};
-use super::permissions::{can_see_visibility, caller_permissions};
+use super::permissions::{caller_permissions, can_see_visibility};
 use super::{App, Caller, Catalog, Page, Permission, PermissionSet};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
-use crate::store::queries::{Db, changelog as cq, comments as comq, issues as q, projects as pq, users as uq};
+use crate::store::queries::{
+    Db, changelog as cq, comments as comq, issues as q, projects as pq, users as uq,
+};
 
 /// An issue with everything needed to show it.
 #[derive(Debug, Clone)]
@@ -47,7 +49,9 @@ impl App {
         let view = self
             .store
             .read(move |db| {
-                let Some(issue) = q::by_ref(db, &r)? else { return Ok(None) };
+                let Some(issue) = q::by_ref(db, &r)? else {
+                    return Ok(None);
+                };
                 load_view(db, &catalog, caller.as_ref(), issue)
             })
             .await?;
@@ -55,7 +59,11 @@ impl App {
     }
 
     /// Views of many issues by id, skipping those the caller may not browse.
-    pub async fn view_issues(&self, caller: Option<&Caller>, ids: Vec<IssueId>) -> Result<Vec<IssueView>> {
+    pub async fn view_issues(
+        &self,
+        caller: Option<&Caller>,
+        ids: Vec<IssueId>,
+    ) -> Result<Vec<IssueView>> {
         let catalog = self.catalog();
         let caller = caller.cloned();
         Ok(self
@@ -77,15 +85,25 @@ impl App {
     pub async fn create_issue(&self, caller: &Caller, input: IssueInput) -> Result<Issue> {
         let catalog = self.catalog();
         let caller = caller.clone();
-        Ok(self.store.write(move |db| create_in_tx(db, &catalog, &caller, &input)).await?)
+        Ok(self
+            .store
+            .write(move |db| create_in_tx(db, &catalog, &caller, &input))
+            .await?)
     }
 
     /// Creates several issues; each succeeds or fails on its own.
-    pub async fn create_issues(&self, caller: &Caller, inputs: Vec<IssueInput>) -> Result<Vec<BulkResult>> {
+    pub async fn create_issues(
+        &self,
+        caller: &Caller,
+        inputs: Vec<IssueInput>,
+    ) -> Result<Vec<BulkResult>> {
         let mut out = Vec::with_capacity(inputs.len());
         // Each element is its own write job (its own savepoint), so one bad element
         // never leaves another half-written; group commit still batches them.
-        let jobs: Vec<_> = inputs.into_iter().map(|input| self.create_issue(caller, input)).collect();
+        let jobs: Vec<_> = inputs
+            .into_iter()
+            .map(|input| self.create_issue(caller, input))
+            .collect();
         for job in jobs {
             out.push(job.await);
         }
@@ -100,12 +118,29 @@ impl App {
             .write(move |db| {
                 let (mut issue, project, perms) = load_for_write(db, &catalog, &caller, &r)?;
                 if !perms.has(Permission::EditIssues) {
-                    return Err(Error::forbidden("You do not have permission to edit issues in this project.").into());
+                    return Err(Error::forbidden(
+                        "You do not have permission to edit issues in this project.",
+                    )
+                    .into());
                 }
                 let before = issue.clone();
-                let ctx = Ctx { catalog: &catalog, project: &project, caller: &caller, perms, creating: false, transition: false };
+                let ctx = Ctx {
+                    catalog: &catalog,
+                    project: &project,
+                    caller: &caller,
+                    perms,
+                    creating: false,
+                    transition: false,
+                };
                 let mut errors = BTreeMap::new();
-                let comments = fields::apply(db, &ctx, &mut issue, &input.fields, &input.update, &mut errors)?;
+                let comments = fields::apply(
+                    db,
+                    &ctx,
+                    &mut issue,
+                    &input.fields,
+                    &input.update,
+                    &mut errors,
+                )?;
                 if let Some(e) = Error::from_fields(errors) {
                     return Err(e.into());
                 }
@@ -126,10 +161,19 @@ impl App {
             .write(move |db| {
                 let (mut issue, project, perms) = load_for_write(db, &catalog, &caller, &r)?;
                 if !perms.has(Permission::AssignIssues) {
-                    return Err(Error::forbidden("You do not have permission to assign issues.").into());
+                    return Err(
+                        Error::forbidden("You do not have permission to assign issues.").into(),
+                    );
                 }
                 let before = issue.clone();
-                let ctx = Ctx { catalog: &catalog, project: &project, caller: &caller, perms, creating: false, transition: false };
+                let ctx = Ctx {
+                    catalog: &catalog,
+                    project: &project,
+                    caller: &caller,
+                    perms,
+                    creating: false,
+                    transition: false,
+                };
                 let mut errors = BTreeMap::new();
                 fields::apply(db, &ctx, &mut issue, &fields, &Map::new(), &mut errors)?;
                 if let Some(e) = Error::from_fields(errors) {
@@ -141,7 +185,12 @@ impl App {
         Ok(())
     }
 
-    pub async fn delete_issue(&self, caller: &Caller, r: &IssueRef, delete_subtasks: bool) -> Result<()> {
+    pub async fn delete_issue(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        delete_subtasks: bool,
+    ) -> Result<()> {
         let catalog = self.catalog();
         let caller = caller.clone();
         let r = r.clone();
@@ -177,7 +226,13 @@ impl App {
 
     /// `POST issue/{key}/transitions`: moves the issue and applies `fields`/`update` in
     /// the same transaction.
-    pub async fn do_transition(&self, caller: &Caller, r: &IssueRef, transition: &str, input: IssueInput) -> Result<()> {
+    pub async fn do_transition(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        transition: &str,
+        input: IssueInput,
+    ) -> Result<()> {
         let catalog = self.catalog();
         let caller = caller.clone();
         let r = r.clone();
@@ -186,7 +241,10 @@ impl App {
             .write(move |db| {
                 let (mut issue, project, perms) = load_for_write(db, &catalog, &caller, &r)?;
                 if !perms.has(Permission::TransitionIssues) {
-                    return Err(Error::forbidden("You do not have permission to transition this issue.").into());
+                    return Err(Error::forbidden(
+                        "You do not have permission to transition this issue.",
+                    )
+                    .into());
                 }
                 let available = catalog.transitions_from(project.workflow_id, issue.status_id);
                 let chosen = transition
@@ -194,15 +252,31 @@ impl App {
                     .ok()
                     .and_then(|id| available.iter().find(|t| t.id == id))
                     .ok_or_else(|| {
-                        Error::bad_request(format!("Transition id '{transition}' is not valid for this issue."))
+                        Error::bad_request(format!(
+                            "Transition id '{transition}' is not valid for this issue."
+                        ))
                     })?;
                 let before = issue.clone();
                 let now = Millis::now();
                 let from_done = catalog.is_done(issue.status_id);
                 issue.status_id = chosen.to_status;
-                let ctx = Ctx { catalog: &catalog, project: &project, caller: &caller, perms, creating: false, transition: true };
+                let ctx = Ctx {
+                    catalog: &catalog,
+                    project: &project,
+                    caller: &caller,
+                    perms,
+                    creating: false,
+                    transition: true,
+                };
                 let mut errors = BTreeMap::new();
-                let comments = fields::apply(db, &ctx, &mut issue, &input.fields, &input.update, &mut errors)?;
+                let comments = fields::apply(
+                    db,
+                    &ctx,
+                    &mut issue,
+                    &input.fields,
+                    &input.update,
+                    &mut errors,
+                )?;
                 if let Some(e) = Error::from_fields(errors) {
                     return Err(e.into());
                 }
@@ -219,7 +293,9 @@ impl App {
                     (false, true) => Some(now),
                     (true, true) => issue.resolution_date.or(Some(now)),
                 };
-                if catalog.category_of_status(before.status_id).map(|c| c.id) != catalog.category_of_status(issue.status_id).map(|c| c.id) {
+                if catalog.category_of_status(before.status_id).map(|c| c.id)
+                    != catalog.category_of_status(issue.status_id).map(|c| c.id)
+                {
                     issue.status_changed = now;
                 }
                 save_change(db, &catalog, &caller, &before, &mut issue, comments)
@@ -228,7 +304,13 @@ impl App {
         Ok(())
     }
 
-    pub async fn changelog(&self, caller: &Caller, r: &IssueRef, start_at: i64, max_results: i64) -> Result<(IssueView, Page<ChangeGroup>, HashMap<UserId, User>)> {
+    pub async fn changelog(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        start_at: i64,
+        max_results: i64,
+    ) -> Result<(IssueView, Page<ChangeGroup>, HashMap<UserId, User>)> {
         let view = self.view_issue(Some(caller), r).await?;
         let id = view.issue.id;
         let (groups, total, users) = self
@@ -236,18 +318,43 @@ impl App {
             .read(move |db| {
                 let (groups, total) = cq::of_issue(db, id, start_at, max_results)?;
                 let ids: Vec<UserId> = groups.iter().filter_map(|g| g.author_id).collect();
-                let users = uq::by_ids(db, &ids)?.into_iter().map(|u| (u.id, u)).collect::<HashMap<_, _>>();
+                let users = uq::by_ids(db, &ids)?
+                    .into_iter()
+                    .map(|u| (u.id, u))
+                    .collect::<HashMap<_, _>>();
                 Ok((groups, total, users))
             })
             .await?;
-        Ok((view, Page { start_at, max_results, total, items: groups }, users))
+        Ok((
+            view,
+            Page {
+                start_at,
+                max_results,
+                total,
+                items: groups,
+            },
+            users,
+        ))
     }
 
     /// `issue/picker`: issues whose key or summary matches, in browsable projects.
-    pub async fn pick_issues(&self, caller: Option<&Caller>, query: &str, limit: i64) -> Result<Vec<Issue>> {
-        let projects: Vec<i64> = self.browsable_projects(caller).await?.into_iter().map(|(p, _)| p.id.0).collect();
+    pub async fn pick_issues(
+        &self,
+        caller: Option<&Caller>,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<Issue>> {
+        let projects: Vec<i64> = self
+            .browsable_projects(caller)
+            .await?
+            .into_iter()
+            .map(|(p, _)| p.id.0)
+            .collect();
         let query = query.trim().to_string();
-        Ok(self.store.read(move |db| q::picker(db, &query, &projects, limit)).await?)
+        Ok(self
+            .store
+            .read(move |db| q::picker(db, &query, &projects, limit))
+            .await?)
     }
 
     /// Projects (browsable, where the caller may create) for createmeta.
@@ -262,8 +369,15 @@ impl App {
     }
 }
 
-fn load_view(db: &Db, catalog: &Catalog, caller: Option<&Caller>, issue: Issue) -> StoreResult<Option<IssueView>> {
-    let Some(project) = pq::by_id(db, issue.project_id)? else { return Ok(None) };
+fn load_view(
+    db: &Db,
+    catalog: &Catalog,
+    caller: Option<&Caller>,
+    issue: Issue,
+) -> StoreResult<Option<IssueView>> {
+    let Some(project) = pq::by_id(db, issue.project_id)? else {
+        return Ok(None);
+    };
     let perms = caller_permissions(db, catalog, caller, &project, Some(&issue))?;
     if !perms.has(Permission::BrowseProjects) {
         return Ok(None);
@@ -279,7 +393,10 @@ fn load_view(db: &Db, catalog: &Catalog, caller: Option<&Caller>, issue: Issue) 
             comments.push(c);
         }
     }
-    let mut user_ids: Vec<UserId> = [issue.assignee_id, issue.reporter_id, issue.creator_id].into_iter().flatten().collect();
+    let mut user_ids: Vec<UserId> = [issue.assignee_id, issue.reporter_id, issue.creator_id]
+        .into_iter()
+        .flatten()
+        .collect();
     user_ids.push(project.lead_id);
     for c in &comments {
         user_ids.extend(c.author_id);
@@ -292,18 +409,41 @@ fn load_view(db: &Db, catalog: &Catalog, caller: Option<&Caller>, issue: Issue) 
     }
     user_ids.sort();
     user_ids.dedup();
-    let users = uq::by_ids(db, &user_ids)?.into_iter().map(|u| (u.id, u)).collect();
+    let users = uq::by_ids(db, &user_ids)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
     let components = pq::components(db, project.id)?;
     let versions = pq::versions(db, project.id)?;
     let transitions = if perms.has(Permission::TransitionIssues) {
-        catalog.transitions_from(project.workflow_id, issue.status_id).into_iter().cloned().collect()
+        catalog
+            .transitions_from(project.workflow_id, issue.status_id)
+            .into_iter()
+            .cloned()
+            .collect()
     } else {
         Vec::new()
     };
-    Ok(Some(IssueView { issue, project, perms, users, components, versions, parent, subtasks, comments, transitions }))
+    Ok(Some(IssueView {
+        issue,
+        project,
+        perms,
+        users,
+        components,
+        versions,
+        parent,
+        subtasks,
+        comments,
+        transitions,
+    }))
 }
 
-fn load_for_write(db: &Db, catalog: &Catalog, caller: &Caller, r: &IssueRef) -> StoreResult<(Issue, Project, PermissionSet)> {
+fn load_for_write(
+    db: &Db,
+    catalog: &Catalog,
+    caller: &Caller,
+    r: &IssueRef,
+) -> StoreResult<(Issue, Project, PermissionSet)> {
     let issue = q::by_ref(db, r)?.ok_or_else(Error::issue_not_found)?;
     let project = pq::by_id(db, issue.project_id)?.ok_or_else(Error::issue_not_found)?;
     let perms = caller_permissions(db, catalog, Some(caller), &project, Some(&issue))?;
@@ -314,7 +454,14 @@ fn load_for_write(db: &Db, catalog: &Catalog, caller: &Caller, r: &IssueRef) -> 
 }
 
 /// Stores an edited issue with its changelog and outbox entry; no-op edits change nothing.
-fn save_change(db: &Db, catalog: &Catalog, caller: &Caller, before: &Issue, issue: &mut Issue, comments: Vec<PendingComment>) -> StoreResult<()> {
+fn save_change(
+    db: &Db,
+    catalog: &Catalog,
+    caller: &Caller,
+    before: &Issue,
+    issue: &mut Issue,
+    comments: Vec<PendingComment>,
+) -> StoreResult<()> {
     let items = fields::diff(db, catalog, before, issue)?;
     if items.is_empty() && comments.is_empty() {
         return Ok(());
@@ -329,7 +476,13 @@ fn save_change(db: &Db, catalog: &Catalog, caller: &Caller, before: &Issue, issu
     q::enqueue_index(db, issue.id, now)
 }
 
-pub(crate) fn insert_comment(db: &Db, issue: IssueId, caller: &Caller, body: String, now: Millis) -> StoreResult<i64> {
+pub(crate) fn insert_comment(
+    db: &Db,
+    issue: IssueId,
+    caller: &Caller,
+    body: String,
+    now: Millis,
+) -> StoreResult<i64> {
     comq::insert(
         db,
         &Comment {
@@ -345,18 +498,30 @@ pub(crate) fn insert_comment(db: &Db, issue: IssueId, caller: &Caller, body: Str
     )
 }
 
-fn create_in_tx(db: &Db, catalog: &Catalog, caller: &Caller, input: &IssueInput) -> StoreResult<Issue> {
+fn create_in_tx(
+    db: &Db,
+    catalog: &Catalog,
+    caller: &Caller,
+    input: &IssueInput,
+) -> StoreResult<Issue> {
     let mut errors = BTreeMap::new();
     // The project and issue type decide everything else, so resolve them first.
     let project = match input.fields.get("project") {
         None => {
-            errors.insert("project".to_string(), "Specify a valid project ID or key".to_string());
+            errors.insert(
+                "project".to_string(),
+                "Specify a valid project ID or key".to_string(),
+            );
             None
         }
         Some(v) => {
             let r = v
                 .get("id")
-                .and_then(|x| x.as_str().map(String::from).or(x.as_i64().map(|i| i.to_string())))
+                .and_then(|x| {
+                    x.as_str()
+                        .map(String::from)
+                        .or(x.as_i64().map(|i| i.to_string()))
+                })
                 .map(|s| ProjectRef::parse(&s))
                 .or_else(|| v.get("key").and_then(|k| k.as_str()).map(ProjectRef::parse))
                 .or_else(|| v.as_str().map(ProjectRef::parse));
@@ -365,11 +530,15 @@ fn create_in_tx(db: &Db, catalog: &Catalog, caller: &Caller, input: &IssueInput)
                 None => None,
             };
             let visible = match &found {
-                Some(p) => caller_permissions(db, catalog, Some(caller), p, None)?.has(Permission::BrowseProjects),
+                Some(p) => caller_permissions(db, catalog, Some(caller), p, None)?
+                    .has(Permission::BrowseProjects),
                 None => false,
             };
             if !visible {
-                errors.insert("project".to_string(), "Specify a valid project ID or key".to_string());
+                errors.insert(
+                    "project".to_string(),
+                    "Specify a valid project ID or key".to_string(),
+                );
                 None
             } else {
                 found
@@ -381,14 +550,22 @@ fn create_in_tx(db: &Db, catalog: &Catalog, caller: &Caller, input: &IssueInput)
         errors.insert("issuetype".to_string(), "Specify an issue type".to_string());
     }
     if !input.fields.contains_key("summary") && !input.update.contains_key("summary") {
-        errors.insert("summary".to_string(), "You must specify a summary of the issue.".to_string());
+        errors.insert(
+            "summary".to_string(),
+            "You must specify a summary of the issue.".to_string(),
+        );
     }
     let Some(project) = project else {
-        return Err(Error::from_fields(errors).unwrap_or_else(Error::internal).into());
+        return Err(Error::from_fields(errors)
+            .unwrap_or_else(Error::internal)
+            .into());
     };
     let perms = caller_permissions(db, catalog, Some(caller), &project, None)?;
     if !perms.has(Permission::CreateIssues) {
-        return Err(Error::forbidden("You do not have permission to create issues in this project.").into());
+        return Err(Error::forbidden(
+            "You do not have permission to create issues in this project.",
+        )
+        .into());
     }
     let now = Millis::now();
     let status = catalog.initial_status().ok_or_else(Error::internal)?;
@@ -396,7 +573,12 @@ fn create_in_tx(db: &Db, catalog: &Catalog, caller: &Caller, input: &IssueInput)
         id: IssueId(0),
         key: String::new(),
         project_id: project.id,
-        issue_type_id: catalog.issue_types.iter().find(|t| !t.subtask).map(|t| t.id).unwrap_or_default(),
+        issue_type_id: catalog
+            .issue_types
+            .iter()
+            .find(|t| !t.subtask)
+            .map(|t| t.id)
+            .unwrap_or_default(),
         status_id: status.id,
         priority_id: catalog.default_priority().map(|p| p.id),
         resolution_id: None,
@@ -421,16 +603,44 @@ fn create_in_tx(db: &Db, catalog: &Catalog, caller: &Caller, input: &IssueInput)
         affected_version_ids: Vec::new(),
         custom: Vec::new(),
     };
-    let ctx = Ctx { catalog, project: &project, caller, perms, creating: true, transition: false };
-    let comments = fields::apply(db, &ctx, &mut issue, &input.fields, &input.update, &mut errors)?;
-    let subtask = catalog.issue_type(issue.issue_type_id).is_some_and(|t| t.subtask);
-    if has_type && !errors.contains_key("issuetype") {
-        if subtask && issue.parent_id.is_none() && !errors.contains_key("parent") {
-            errors.insert("parent".into(), "Sub-tasks must have a parent issue.".into());
-        }
+    let ctx = Ctx {
+        catalog,
+        project: &project,
+        caller,
+        perms,
+        creating: true,
+        transition: false,
+    };
+    let comments = fields::apply(
+        db,
+        &ctx,
+        &mut issue,
+        &input.fields,
+        &input.update,
+        &mut errors,
+    )?;
+    let subtask = catalog
+        .issue_type(issue.issue_type_id)
+        .is_some_and(|t| t.subtask);
+    if has_type
+        && !errors.contains_key("issuetype")
+        && subtask
+        && issue.parent_id.is_none()
+        && !errors.contains_key("parent")
+    {
+        errors.insert(
+            "parent".into(),
+            "Sub-tasks must have a parent issue.".into(),
+        );
     }
-    if issue.assignee_id.is_some() && !perms.has(Permission::AssignIssues) && issue.assignee_id != fields::default_assignee(&project) {
-        errors.insert("assignee".into(), "You do not have permission to assign issues.".into());
+    if issue.assignee_id.is_some()
+        && !perms.has(Permission::AssignIssues)
+        && issue.assignee_id != fields::default_assignee(&project)
+    {
+        errors.insert(
+            "assignee".into(),
+            "You do not have permission to assign issues.".into(),
+        );
     }
     if let Some(e) = Error::from_fields(errors) {
         return Err(e.into());

@@ -6,31 +6,74 @@ use crate::error::{Error, Result};
 use crate::store::queries::catalog as q;
 
 impl App {
-    pub async fn create_issue_type(&self, caller: &Caller, name: &str, description: &str, subtask: bool) -> Result<IssueType> {
+    pub async fn create_issue_type(
+        &self,
+        caller: &Caller,
+        name: &str,
+        description: &str,
+        subtask: bool,
+    ) -> Result<IssueType> {
         self.require_admin(caller)?;
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 60 {
-            return Err(Error::field("name", "The issue type name must be 1 to 60 characters."));
+            return Err(Error::field(
+                "name",
+                "The issue type name must be 1 to 60 characters.",
+            ));
         }
-        if self.catalog().issue_types.iter().any(|t| t.name.eq_ignore_ascii_case(&name)) {
-            return Err(Error::conflict(format!("An issue type with the name '{name}' already exists.")));
+        if self
+            .catalog()
+            .issue_types
+            .iter()
+            .any(|t| t.name.eq_ignore_ascii_case(&name))
+        {
+            return Err(Error::conflict(format!(
+                "An issue type with the name '{name}' already exists."
+            )));
         }
         let description = description.to_string();
-        let id = self.store.write(move |db| q::insert_issue_type(db, &name, &description, subtask)).await?;
+        let id = self
+            .store
+            .write(move |db| q::insert_issue_type(db, &name, &description, subtask))
+            .await?;
         self.reload_catalog().await?;
-        self.catalog().issue_type(id).cloned().ok_or_else(Error::internal)
+        self.catalog()
+            .issue_type(id)
+            .cloned()
+            .ok_or_else(Error::internal)
     }
 
-    pub async fn update_issue_type(&self, caller: &Caller, id: i64, name: Option<String>, description: Option<String>, avatar_id: Option<i64>) -> Result<IssueType> {
+    pub async fn update_issue_type(
+        &self,
+        caller: &Caller,
+        id: i64,
+        name: Option<String>,
+        description: Option<String>,
+        avatar_id: Option<i64>,
+    ) -> Result<IssueType> {
         self.require_admin(caller)?;
-        let mut t = self.catalog().issue_type(id).cloned().ok_or_else(|| issue_type_missing(id))?;
+        let mut t = self
+            .catalog()
+            .issue_type(id)
+            .cloned()
+            .ok_or_else(|| issue_type_missing(id))?;
         if let Some(n) = name {
             let n = n.trim().to_string();
             if n.is_empty() || n.chars().count() > 60 {
-                return Err(Error::field("name", "The issue type name must be 1 to 60 characters."));
+                return Err(Error::field(
+                    "name",
+                    "The issue type name must be 1 to 60 characters.",
+                ));
             }
-            if self.catalog().issue_types.iter().any(|x| x.id != id && x.name.eq_ignore_ascii_case(&n)) {
-                return Err(Error::conflict(format!("An issue type with the name '{n}' already exists.")));
+            if self
+                .catalog()
+                .issue_types
+                .iter()
+                .any(|x| x.id != id && x.name.eq_ignore_ascii_case(&n))
+            {
+                return Err(Error::conflict(format!(
+                    "An issue type with the name '{n}' already exists."
+                )));
             }
             t.name = n;
         }
@@ -41,24 +84,44 @@ impl App {
             t.avatar_id = a;
         }
         let u = t.clone();
-        self.store.write(move |db| q::update_issue_type(db, u.id, &u.name, &u.description, u.avatar_id)).await?;
+        self.store
+            .write(move |db| q::update_issue_type(db, u.id, &u.name, &u.description, u.avatar_id))
+            .await?;
         self.reload_catalog().await?;
         Ok(t)
     }
 
     /// Deletes an issue type; its issues move to `alternative` (required when any exist).
-    pub async fn delete_issue_type(&self, caller: &Caller, id: i64, alternative: Option<i64>) -> Result<()> {
+    pub async fn delete_issue_type(
+        &self,
+        caller: &Caller,
+        id: i64,
+        alternative: Option<i64>,
+    ) -> Result<()> {
         self.require_admin(caller)?;
         let catalog = self.catalog();
-        let t = catalog.issue_type(id).cloned().ok_or_else(|| issue_type_missing(id))?;
+        let t = catalog
+            .issue_type(id)
+            .cloned()
+            .ok_or_else(|| issue_type_missing(id))?;
         if let Some(a) = alternative {
             let alt = catalog.issue_type(a).ok_or_else(|| issue_type_missing(a))?;
             if a == id || alt.subtask != t.subtask {
-                return Err(Error::bad_request("The alternative issue type must be another type of the same level."));
+                return Err(Error::bad_request(
+                    "The alternative issue type must be another type of the same level.",
+                ));
             }
         }
-        if catalog.issue_types.iter().filter(|x| x.subtask == t.subtask).count() <= 1 {
-            return Err(Error::bad_request("The last issue type of its level cannot be deleted."));
+        if catalog
+            .issue_types
+            .iter()
+            .filter(|x| x.subtask == t.subtask)
+            .count()
+            <= 1
+        {
+            return Err(Error::bad_request(
+                "The last issue type of its level cannot be deleted.",
+            ));
         }
         self.store
             .write(move |db| {
@@ -77,26 +140,47 @@ impl App {
         self.reload_catalog().await
     }
 
-    pub async fn create_custom_field(&self, caller: &Caller, name: &str, description: &str, type_key: &str) -> Result<CustomField> {
+    pub async fn create_custom_field(
+        &self,
+        caller: &Caller,
+        name: &str,
+        description: &str,
+        type_key: &str,
+    ) -> Result<CustomField> {
         self.require_admin(caller)?;
         let name = name.trim().to_string();
         let mut errors = std::collections::BTreeMap::new();
         if name.is_empty() || name.chars().count() > 255 {
-            errors.insert("name".to_string(), "The field name must be 1 to 255 characters.".to_string());
+            errors.insert(
+                "name".to_string(),
+                "The field name must be 1 to 255 characters.".to_string(),
+            );
         }
         let kind = CustomFieldKind::from_type_key(type_key);
         if kind.is_none() {
             let known: Vec<&str> = CustomFieldKind::ALL.iter().map(|k| k.type_key()).collect();
-            errors.insert("type".to_string(), format!("Unknown custom field type '{type_key}'. Supported: {}.", known.join(", ")));
+            errors.insert(
+                "type".to_string(),
+                format!(
+                    "Unknown custom field type '{type_key}'. Supported: {}.",
+                    known.join(", ")
+                ),
+            );
         }
         if let Some(e) = Error::from_fields(errors) {
             return Err(e);
         }
         let kind = kind.ok_or_else(Error::internal)?;
         let description = description.to_string();
-        let id = self.store.write(move |db| q::insert_custom_field(db, &name, &description, kind)).await?;
+        let id = self
+            .store
+            .write(move |db| q::insert_custom_field(db, &name, &description, kind))
+            .await?;
         self.reload_catalog().await?;
-        self.catalog().custom_field(id).cloned().ok_or_else(Error::internal)
+        self.catalog()
+            .custom_field(id)
+            .cloned()
+            .ok_or_else(Error::internal)
     }
 
     fn option_field(&self, field_key: &str) -> Result<CustomField> {
@@ -105,8 +189,13 @@ impl App {
             .custom_field_by_key(field_key)
             .cloned()
             .ok_or_else(|| Error::not_found(format!("The field '{field_key}' does not exist.")))?;
-        if !matches!(field.kind, CustomFieldKind::Select | CustomFieldKind::MultiSelect) {
-            return Err(Error::bad_request(format!("The field '{field_key}' does not take options.")));
+        if !matches!(
+            field.kind,
+            CustomFieldKind::Select | CustomFieldKind::MultiSelect
+        ) {
+            return Err(Error::bad_request(format!(
+                "The field '{field_key}' does not take options."
+            )));
         }
         Ok(field)
     }
@@ -115,23 +204,43 @@ impl App {
         Ok(self.option_field(field_key)?.options)
     }
 
-    pub async fn create_field_option(&self, caller: &Caller, field_key: &str, value: &str) -> Result<CustomFieldOption> {
+    pub async fn create_field_option(
+        &self,
+        caller: &Caller,
+        field_key: &str,
+        value: &str,
+    ) -> Result<CustomFieldOption> {
         self.require_admin(caller)?;
         let field = self.option_field(field_key)?;
         let value = value.trim().to_string();
         if value.is_empty() || value.chars().count() > 255 {
-            return Err(Error::field("value", "The option value must be 1 to 255 characters."));
+            return Err(Error::field(
+                "value",
+                "The option value must be 1 to 255 characters.",
+            ));
         }
         if field.options.iter().any(|o| o.value == value) {
-            return Err(Error::conflict(format!("The option '{value}' already exists.")));
+            return Err(Error::conflict(format!(
+                "The option '{value}' already exists."
+            )));
         }
         let fid = field.id;
-        let id = self.store.write(move |db| q::insert_option(db, fid, &value)).await?;
+        let id = self
+            .store
+            .write(move |db| q::insert_option(db, fid, &value))
+            .await?;
         self.reload_catalog().await?;
         self.option(id).map(|(_, o)| o)
     }
 
-    pub async fn update_field_option(&self, caller: &Caller, field_key: &str, id: i64, value: &str, disabled: bool) -> Result<CustomFieldOption> {
+    pub async fn update_field_option(
+        &self,
+        caller: &Caller,
+        field_key: &str,
+        id: i64,
+        value: &str,
+        disabled: bool,
+    ) -> Result<CustomFieldOption> {
         self.require_admin(caller)?;
         let field = self.option_field(field_key)?;
         if !field.options.iter().any(|o| o.id == id) {
@@ -141,12 +250,19 @@ impl App {
         if value.is_empty() {
             return Err(Error::field("value", "The option value must not be empty."));
         }
-        self.store.write(move |db| q::update_option(db, id, &value, disabled)).await?;
+        self.store
+            .write(move |db| q::update_option(db, id, &value, disabled))
+            .await?;
         self.reload_catalog().await?;
         self.option(id).map(|(_, o)| o)
     }
 
-    pub async fn delete_field_option(&self, caller: &Caller, field_key: &str, id: i64) -> Result<()> {
+    pub async fn delete_field_option(
+        &self,
+        caller: &Caller,
+        field_key: &str,
+        id: i64,
+    ) -> Result<()> {
         self.require_admin(caller)?;
         let field = self.option_field(field_key)?;
         if !field.options.iter().any(|o| o.id == id) {
@@ -156,7 +272,10 @@ impl App {
         self.store
             .write(move |db| {
                 if q::option_in_use(db, fid, id)? {
-                    return Err(Error::conflict("The option is in use by issues and cannot be deleted.").into());
+                    return Err(Error::conflict(
+                        "The option is in use by issues and cannot be deleted.",
+                    )
+                    .into());
                 }
                 q::delete_option(db, id)
             })
@@ -169,7 +288,12 @@ impl App {
         self.catalog()
             .custom_fields
             .iter()
-            .find_map(|f| f.options.iter().find(|o| o.id == id).map(|o| (f.clone(), o.clone())))
+            .find_map(|f| {
+                f.options
+                    .iter()
+                    .find(|o| o.id == id)
+                    .map(|o| (f.clone(), o.clone()))
+            })
             .ok_or_else(|| option_missing(id))
     }
 }
@@ -179,5 +303,7 @@ fn issue_type_missing(id: i64) -> Error {
 }
 
 fn option_missing(id: i64) -> Error {
-    Error::not_found(format!("The custom field option with id '{id}' does not exist."))
+    Error::not_found(format!(
+        "The custom field option with id '{id}' does not exist."
+    ))
 }

@@ -13,6 +13,7 @@ pub mod meta;
 pub mod permissions;
 pub mod projects;
 pub mod properties;
+pub mod search;
 pub mod users;
 
 use std::collections::HashMap;
@@ -52,7 +53,9 @@ impl Caller {
 pub struct App {
     pub config: Arc<Config>,
     pub store: Store,
-    catalog: RwLock<Arc<Catalog>>,
+    catalog: Arc<RwLock<Arc<Catalog>>>,
+    pub search: Arc<crate::search::SearchIndex>,
+    indexer: Mutex<Option<crate::search::Indexer>>,
     /// Secret for keyed digests (password cache, signed URLs); kept in the database.
     secret: [u8; 32],
     password_cache: Mutex<HashMap<[u8; 32], std::time::Instant>>,
@@ -70,11 +73,28 @@ impl App {
         })?;
         let store = Store::open(&config.database_path())?;
         let secret = auth::load_or_create_secret(&store)?;
-        let catalog = store.read_blocking(Catalog::load)?;
+        let catalog = Arc::new(RwLock::new(Arc::new(store.read_blocking(Catalog::load)?)));
+        let search = open_index(&config, &store, &catalog)?;
+        let source_catalog = catalog.clone();
+        let source = search::outbox_source(
+            store.clone(),
+            Arc::new(move || {
+                source_catalog
+                    .read()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .clone()
+            }),
+        );
+        let indexer = crate::search::Indexer::start(search.clone(), source).map_err(|e| {
+            tracing::error!(error = %e, "cannot start the indexer");
+            Error::internal()
+        })?;
         let app = Arc::new(App {
             config: Arc::new(config),
             store,
-            catalog: RwLock::new(Arc::new(catalog)),
+            catalog,
+            search,
+            indexer: Mutex::new(Some(indexer)),
             secret,
             password_cache: Mutex::new(HashMap::new()),
             login_failures: Mutex::new(HashMap::new()),
@@ -85,7 +105,10 @@ impl App {
 
     /// The current catalog snapshot (statuses, types, fields, schemes).
     pub fn catalog(&self) -> Arc<Catalog> {
-        self.catalog.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.catalog
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Reloads the catalog after a change to one of its tables.
@@ -98,6 +121,51 @@ impl App {
     pub fn secret(&self) -> &[u8; 32] {
         &self.secret
     }
+
+    /// Wakes the indexer: there are new outbox entries.
+    pub fn poke_indexer(&self) {
+        if let Some(i) = self
+            .indexer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            i.poke();
+        }
+    }
+
+    /// Stops the indexer thread after its current batch (shutdown).
+    pub fn stop_indexer(&self) {
+        let indexer = self
+            .indexer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        drop(indexer);
+    }
+}
+
+/// Opens the search index; an index that has never been committed while SQLite holds
+/// issues (new data directory copy, schema change, deleted index folder) is rebuilt.
+fn open_index(
+    config: &Config,
+    store: &Store,
+    catalog: &RwLock<Arc<Catalog>>,
+) -> Result<Arc<crate::search::SearchIndex>> {
+    let (index, _) = crate::search::SearchIndex::open(&config.index_dir()).map_err(|e| {
+        tracing::error!(error = %e, "cannot open the search index");
+        Error::internal()
+    })?;
+    let issues = store.read_blocking(crate::store::queries::issues::count)?;
+    if index.is_empty_generation() && issues > 0 {
+        tracing::info!(
+            issues,
+            "search index missing or outdated: rebuilding from the database"
+        );
+        let catalog = catalog.read().unwrap_or_else(|p| p.into_inner()).clone();
+        search::full_rebuild(store, &catalog, &index, &mut |_, _| {})?;
+    }
+    Ok(index)
 }
 
 /// A page of results with Jira's offset pagination.
@@ -117,20 +185,36 @@ impl<T> Page<T> {
     /// Pages an in-memory list.
     pub fn of(all: Vec<T>, start_at: i64, max_results: i64) -> Page<T> {
         let total = all.len() as i64;
-        let items = all.into_iter().skip(start_at.max(0) as usize).take(max_results.max(0) as usize).collect();
-        Page { start_at, max_results, total, items }
+        let items = all
+            .into_iter()
+            .skip(start_at.max(0) as usize)
+            .take(max_results.max(0) as usize)
+            .collect();
+        Page {
+            start_at,
+            max_results,
+            total,
+            items,
+        }
     }
 }
 
 /// Validates Jira paging parameters.
-pub fn paging(start_at: Option<i64>, max_results: Option<i64>, default_max: i64, cap: i64) -> Result<(i64, i64)> {
+pub fn paging(
+    start_at: Option<i64>,
+    max_results: Option<i64>,
+    default_max: i64,
+    cap: i64,
+) -> Result<(i64, i64)> {
     let start = start_at.unwrap_or(0);
     if start < 0 {
         return Err(Error::bad_request("startAt must be a non-negative number."));
     }
     let max = max_results.unwrap_or(default_max);
     if max < 0 {
-        return Err(Error::bad_request("maxResults must be a non-negative number."));
+        return Err(Error::bad_request(
+            "maxResults must be a non-negative number.",
+        ));
     }
     Ok((start, max.min(cap)))
 }

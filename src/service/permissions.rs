@@ -4,10 +4,10 @@
 
 use std::collections::HashSet;
 
+use super::Catalog;
 use super::{App, Caller};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use super::Catalog;
 use crate::store::StoreResult;
 use crate::store::queries::{Db, projects as q};
 
@@ -111,25 +111,43 @@ impl App {
     }
 
     pub fn is_admin(&self, caller: &Caller) -> bool {
-        self.global_permissions(Some(caller)).has(Permission::Administer)
+        self.global_permissions(Some(caller))
+            .has(Permission::Administer)
     }
 
     pub fn require_admin(&self, caller: &Caller) -> Result<()> {
         if self.is_admin(caller) {
             Ok(())
         } else {
-            Err(Error::forbidden("You are not authorized to perform this operation. Administrator privileges are required."))
+            Err(Error::forbidden(
+                "You are not authorized to perform this operation. Administrator privileges are required.",
+            ))
         }
     }
 
     /// The caller's permissions in a project (not issue-specific).
-    pub async fn project_permissions(&self, caller: Option<&Caller>, project: &Project) -> Result<PermissionSet> {
+    pub async fn project_permissions(
+        &self,
+        caller: Option<&Caller>,
+        project: &Project,
+    ) -> Result<PermissionSet> {
         let roles = self.roles_in(caller, project.id).await?;
-        Ok(evaluate(&self.catalog(), caller, project, &roles, IssueRoles::default()))
+        Ok(evaluate(
+            &self.catalog(),
+            caller,
+            project,
+            &roles,
+            IssueRoles::default(),
+        ))
     }
 
     /// The caller's permissions on one issue (adds reporter/assignee grants).
-    pub async fn issue_permissions(&self, caller: Option<&Caller>, project: &Project, issue: &Issue) -> Result<PermissionSet> {
+    pub async fn issue_permissions(
+        &self,
+        caller: Option<&Caller>,
+        project: &Project,
+        issue: &Issue,
+    ) -> Result<PermissionSet> {
         let roles = self.roles_in(caller, project.id).await?;
         let who = IssueRoles {
             reporter: caller.is_some_and(|c| Some(c.user.id) == issue.reporter_id),
@@ -139,7 +157,9 @@ impl App {
     }
 
     async fn roles_in(&self, caller: Option<&Caller>, project: ProjectId) -> Result<HashSet<i64>> {
-        let Some(caller) = caller else { return Ok(HashSet::new()) };
+        let Some(caller) = caller else {
+            return Ok(HashSet::new());
+        };
         let groups = caller.groups.clone();
         let username = caller.user.username.clone();
         let roles = self
@@ -159,7 +179,10 @@ impl App {
     }
 
     /// Projects the caller may browse, with their permission sets.
-    pub async fn browsable_projects(&self, caller: Option<&Caller>) -> Result<Vec<(Project, PermissionSet)>> {
+    pub async fn browsable_projects(
+        &self,
+        caller: Option<&Caller>,
+    ) -> Result<Vec<(Project, PermissionSet)>> {
         let (projects, roles) = {
             let who = caller.map(|c| (c.user.id, c.user.username.clone()));
             self.store
@@ -177,7 +200,11 @@ impl App {
         Ok(projects
             .into_iter()
             .filter_map(|p| {
-                let mine: HashSet<i64> = roles.iter().filter(|(pid, _)| *pid == p.id.0).map(|(_, r)| *r).collect();
+                let mine: HashSet<i64> = roles
+                    .iter()
+                    .filter(|(pid, _)| *pid == p.id.0)
+                    .map(|(_, r)| *r)
+                    .collect();
                 let set = evaluate(&catalog, caller, &p, &mine, IssueRoles::default());
                 set.has(Permission::BrowseProjects).then_some((p, set))
             })
@@ -195,15 +222,25 @@ pub fn evaluate(
     issue: IssueRoles,
 ) -> PermissionSet {
     let mut set = PermissionSet::default();
-    for grant in catalog.grants.iter().filter(|g| g.scheme_id == project.permission_scheme_id) {
-        let Some(p) = Permission::from_key(&grant.permission) else { continue };
+    for grant in catalog
+        .grants
+        .iter()
+        .filter(|g| g.scheme_id == project.permission_scheme_id)
+    {
+        let Some(p) = Permission::from_key(&grant.permission) else {
+            continue;
+        };
         let param = grant.holder_param.as_deref().unwrap_or_default();
         let held = match grant.holder_type.as_str() {
             "anyone" => true,
             "applicationRole" => caller.is_some(),
             "group" => caller.is_some_and(|c| c.in_group(param)),
-            "user" => caller.is_some_and(|c| c.user.username == param || c.user.account_id == param),
-            "projectRole" => param.parse::<i64>().is_ok_and(|r| caller_roles.contains(&r)),
+            "user" => {
+                caller.is_some_and(|c| c.user.username == param || c.user.account_id == param)
+            }
+            "projectRole" => param
+                .parse::<i64>()
+                .is_ok_and(|r| caller_roles.contains(&r)),
             "projectLead" => caller.is_some_and(|c| c.user.id == project.lead_id),
             "reporter" => issue.reporter,
             "assignee" => issue.assignee,
@@ -218,9 +255,18 @@ pub fn evaluate(
 
 /// Permissions of any user (not the caller) in a project, inside a transaction: used to
 /// check that a new assignee is assignable.
-pub fn user_permissions(db: &Db, catalog: &Catalog, user: &User, project: &Project) -> StoreResult<PermissionSet> {
+pub fn user_permissions(
+    db: &Db,
+    catalog: &Catalog,
+    user: &User,
+    project: &Project,
+) -> StoreResult<PermissionSet> {
     let groups = crate::store::queries::users::groups_of(db, user.id)?;
-    let as_caller = Caller { user: user.clone(), groups, scopes: None };
+    let as_caller = Caller {
+        user: user.clone(),
+        groups,
+        scopes: None,
+    };
     let roles: HashSet<i64> = q::role_actors(db, project.id)?
         .into_iter()
         .filter(|(_, kind, value)| match kind.as_str() {
@@ -229,7 +275,13 @@ pub fn user_permissions(db: &Db, catalog: &Catalog, user: &User, project: &Proje
         })
         .map(|(role, _, _)| role)
         .collect();
-    Ok(evaluate(catalog, Some(&as_caller), project, &roles, IssueRoles::default()))
+    Ok(evaluate(
+        catalog,
+        Some(&as_caller),
+        project,
+        &roles,
+        IssueRoles::default(),
+    ))
 }
 
 /// The caller's permissions in a project (and on an issue when given), inside a
@@ -253,28 +305,43 @@ pub fn caller_permissions(
             .collect(),
     };
     let who = IssueRoles {
-        reporter: caller.zip(issue).is_some_and(|(c, i)| Some(c.user.id) == i.reporter_id),
-        assignee: caller.zip(issue).is_some_and(|(c, i)| Some(c.user.id) == i.assignee_id),
+        reporter: caller
+            .zip(issue)
+            .is_some_and(|(c, i)| Some(c.user.id) == i.reporter_id),
+        assignee: caller
+            .zip(issue)
+            .is_some_and(|(c, i)| Some(c.user.id) == i.assignee_id),
     };
     Ok(evaluate(catalog, caller, project, &roles, who))
 }
 
 /// Whether the caller may see a comment restricted to a group or project role.
-pub fn can_see_visibility(db: &Db, caller: Option<&Caller>, project: &Project, v: Option<&Visibility>) -> StoreResult<bool> {
+pub fn can_see_visibility(
+    db: &Db,
+    caller: Option<&Caller>,
+    project: &Project,
+    v: Option<&Visibility>,
+) -> StoreResult<bool> {
     let Some(v) = v else { return Ok(true) };
     let Some(c) = caller else { return Ok(false) };
     Ok(match v.kind.as_str() {
         "group" => c.in_group(&v.value),
-        "role" => q::role_actors(db, project.id)?.into_iter().any(|(role, kind, value)| {
-            let role_matches = role.to_string() == v.value || crate::store::queries::catalog::project_roles(db)
-                .map(|rs| rs.iter().any(|r| r.id == role && r.name.eq_ignore_ascii_case(&v.value)))
-                .unwrap_or(false);
-            role_matches
-                && match kind.as_str() {
-                    "user" => value.eq_ignore_ascii_case(&c.user.username),
-                    _ => c.in_group(&value),
-                }
-        }),
+        "role" => q::role_actors(db, project.id)?
+            .into_iter()
+            .any(|(role, kind, value)| {
+                let role_matches = role.to_string() == v.value
+                    || crate::store::queries::catalog::project_roles(db)
+                        .map(|rs| {
+                            rs.iter()
+                                .any(|r| r.id == role && r.name.eq_ignore_ascii_case(&v.value))
+                        })
+                        .unwrap_or(false);
+                role_matches
+                    && match kind.as_str() {
+                        "user" => value.eq_ignore_ascii_case(&c.user.username),
+                        _ => c.in_group(&value),
+                    }
+            }),
         _ => false,
     })
 }

@@ -30,7 +30,11 @@ pub const PROJECT_TYPES: &[(&str, &str, &str)] = &[
 pub fn validate_key(key: &str) -> Option<String> {
     let mut chars = key.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_uppercase());
-    if !first_ok || !key.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') {
+    if !first_ok
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    {
         return Some(
             "Project keys must start with an uppercase letter, followed by one or more uppercase alphanumeric characters."
                 .to_string(),
@@ -39,7 +43,9 @@ pub fn validate_key(key: &str) -> Option<String> {
     if key.len() < 2 || key.len() > 10 {
         return Some("The project key must not exceed 10 characters in length.".to_string())
             .filter(|_| key.len() > 10)
-            .or_else(|| Some("The project key must be at least 2 characters in length.".to_string()));
+            .or_else(|| {
+                Some("The project key must be at least 2 characters in length.".to_string())
+            });
     }
     None
 }
@@ -59,10 +65,19 @@ const ASSIGNEE_TYPES: &[&str] = &["PROJECT_LEAD", "UNASSIGNED"];
 
 impl App {
     /// Finds a project the caller may browse; the same 404 for "missing" and "hidden".
-    pub async fn browse_project(&self, caller: Option<&Caller>, r: &ProjectRef) -> Result<(Project, PermissionSet)> {
+    pub async fn browse_project(
+        &self,
+        caller: Option<&Caller>,
+        r: &ProjectRef,
+    ) -> Result<(Project, PermissionSet)> {
         let r2 = r.clone();
         let project = self.store.read(move |db| q::by_ref(db, &r2)).await?;
-        let not_found = || Error::not_found(format!("No project could be found with key '{}'.", r.as_text()));
+        let not_found = || {
+            Error::not_found(format!(
+                "No project could be found with key '{}'.",
+                r.as_text()
+            ))
+        };
         let project = project.ok_or_else(not_found)?;
         let perms = self.project_permissions(caller, &project).await?;
         if !perms.has(Permission::BrowseProjects) {
@@ -75,13 +90,20 @@ impl App {
     pub async fn admin_project(&self, caller: &Caller, r: &ProjectRef) -> Result<Project> {
         let (project, perms) = self.browse_project(Some(caller), r).await?;
         if !perms.has(Permission::AdministerProjects) && !self.is_admin(caller) {
-            return Err(Error::forbidden("You must have global or project administrator permissions to edit this project."));
+            return Err(Error::forbidden(
+                "You must have global or project administrator permissions to edit this project.",
+            ));
         }
         Ok(project)
     }
 
     pub async fn list_projects(&self, caller: Option<&Caller>) -> Result<Vec<Project>> {
-        Ok(self.browsable_projects(caller).await?.into_iter().map(|(p, _)| p).collect())
+        Ok(self
+            .browsable_projects(caller)
+            .await?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect())
     }
 
     pub async fn create_project(&self, caller: &Caller, input: ProjectInput) -> Result<Project> {
@@ -90,7 +112,10 @@ impl App {
         let key = input.key.clone().unwrap_or_default().trim().to_string();
         match input.key.as_deref() {
             None | Some("") => {
-                errors.insert("projectKey".into(), "You must specify a unique project key.".into());
+                errors.insert(
+                    "projectKey".into(),
+                    "You must specify a unique project key.".into(),
+                );
             }
             Some(_) => {
                 if let Some(e) = validate_key(&key) {
@@ -100,23 +125,41 @@ impl App {
         }
         let name = input.name.clone().unwrap_or_default().trim().to_string();
         if name.is_empty() {
-            errors.insert("projectName".into(), "You must specify a valid project name.".into());
+            errors.insert(
+                "projectName".into(),
+                "You must specify a valid project name.".into(),
+            );
         } else if let Some(e) = validate_name(&name) {
             errors.insert("projectName".into(), e);
         }
-        let ptype = input.project_type_key.clone().unwrap_or_else(|| "software".into());
+        let ptype = input
+            .project_type_key
+            .clone()
+            .unwrap_or_else(|| "software".into());
         if !PROJECT_TYPES.iter().any(|(k, _, _)| *k == ptype) {
-            errors.insert("projectTypeKey".into(), format!("The project type '{ptype}' is not valid."));
+            errors.insert(
+                "projectTypeKey".into(),
+                format!("The project type '{ptype}' is not valid."),
+            );
         }
-        let assignee_type = input.assignee_type.clone().unwrap_or_else(|| "UNASSIGNED".into());
+        let assignee_type = input
+            .assignee_type
+            .clone()
+            .unwrap_or_else(|| "UNASSIGNED".into());
         if !ASSIGNEE_TYPES.contains(&assignee_type.as_str()) {
-            errors.insert("assigneeType".into(), "The default assignee must be PROJECT_LEAD or UNASSIGNED.".into());
+            errors.insert(
+                "assigneeType".into(),
+                "The default assignee must be PROJECT_LEAD or UNASSIGNED.".into(),
+            );
         }
         let lead = match &input.lead {
             Some(r) => match self.user_by_ref(r).await? {
                 Some(u) => Some(u),
                 None => {
-                    errors.insert("projectLead".into(), "The project lead you specified does not exist.".into());
+                    errors.insert(
+                        "projectLead".into(),
+                        "The project lead you specified does not exist.".into(),
+                    );
                     None
                 }
             },
@@ -125,13 +168,19 @@ impl App {
         let catalog = self.catalog();
         let scheme = input.permission_scheme_id.unwrap_or(0);
         if !catalog.permission_schemes.iter().any(|s| s.id == scheme) {
-            errors.insert("permissionScheme".into(), format!("The permission scheme with id {scheme} does not exist."));
+            errors.insert(
+                "permissionScheme".into(),
+                format!("The permission scheme with id {scheme} does not exist."),
+            );
         }
         let category = input.category_id.flatten();
         if let Some(c) = category
             && !catalog.categories.iter().any(|x| x.id == c)
         {
-            errors.insert("categoryId".into(), format!("The project category with id {c} does not exist."));
+            errors.insert(
+                "categoryId".into(),
+                format!("The project category with id {c} does not exist."),
+            );
         }
         if let Some(e) = Error::from_fields(errors) {
             return Err(e);
@@ -143,10 +192,18 @@ impl App {
             .store
             .write(move |db| {
                 if q::by_ref(db, &ProjectRef::Key(key.clone()))?.is_some() {
-                    return Err(Error::field("projectKey", format!("Project '{key}' uses this project key.")).into());
+                    return Err(Error::field(
+                        "projectKey",
+                        format!("Project '{key}' uses this project key."),
+                    )
+                    .into());
                 }
                 if q::name_taken(db, &name, None)? {
-                    return Err(Error::field("projectName", "A project with that name already exists.").into());
+                    return Err(Error::field(
+                        "projectName",
+                        "A project with that name already exists.",
+                    )
+                    .into());
                 }
                 let id = q::insert(
                     db,
@@ -165,19 +222,27 @@ impl App {
                 )?;
                 // The lead administers the project.
                 q::add_role_actor(db, id, 10002, "user", &lead.username)?;
-                Ok(q::by_id(db, id)?)
+                q::by_id(db, id)
             })
             .await?;
         project.ok_or_else(Error::internal)
     }
 
-    pub async fn update_project(&self, caller: &Caller, r: &ProjectRef, input: ProjectInput) -> Result<Project> {
+    pub async fn update_project(
+        &self,
+        caller: &Caller,
+        r: &ProjectRef,
+        input: ProjectInput,
+    ) -> Result<Project> {
         let mut project = self.admin_project(caller, r).await?;
         let mut errors = std::collections::BTreeMap::new();
         if let Some(key) = &input.key
             && key != &project.key
         {
-            errors.insert("projectKey".into(), "Changing the project key is not supported.".into());
+            errors.insert(
+                "projectKey".into(),
+                "Changing the project key is not supported.".into(),
+            );
         }
         if let Some(name) = &input.name {
             match validate_name(name) {
@@ -197,21 +262,30 @@ impl App {
             if PROJECT_TYPES.iter().any(|(k, _, _)| *k == t) {
                 project.project_type_key = t;
             } else {
-                errors.insert("projectTypeKey".into(), format!("The project type '{t}' is not valid."));
+                errors.insert(
+                    "projectTypeKey".into(),
+                    format!("The project type '{t}' is not valid."),
+                );
             }
         }
         if let Some(a) = input.assignee_type {
             if ASSIGNEE_TYPES.contains(&a.as_str()) {
                 project.assignee_type = a;
             } else {
-                errors.insert("assigneeType".into(), "The default assignee must be PROJECT_LEAD or UNASSIGNED.".into());
+                errors.insert(
+                    "assigneeType".into(),
+                    "The default assignee must be PROJECT_LEAD or UNASSIGNED.".into(),
+                );
             }
         }
         if let Some(l) = &input.lead {
             match self.user_by_ref(l).await? {
                 Some(u) => project.lead_id = u.id,
                 None => {
-                    errors.insert("projectLead".into(), "The project lead you specified does not exist.".into());
+                    errors.insert(
+                        "projectLead".into(),
+                        "The project lead you specified does not exist.".into(),
+                    );
                 }
             }
         }
@@ -220,14 +294,20 @@ impl App {
             if c.is_none_or(|c| catalog.categories.iter().any(|x| x.id == c)) {
                 project.category_id = c;
             } else {
-                errors.insert("categoryId".into(), "The project category does not exist.".into());
+                errors.insert(
+                    "categoryId".into(),
+                    "The project category does not exist.".into(),
+                );
             }
         }
         if let Some(s) = input.permission_scheme_id {
             if catalog.permission_schemes.iter().any(|x| x.id == s) {
                 project.permission_scheme_id = s;
             } else {
-                errors.insert("permissionScheme".into(), format!("The permission scheme with id {s} does not exist."));
+                errors.insert(
+                    "permissionScheme".into(),
+                    format!("The permission scheme with id {s} does not exist."),
+                );
             }
         }
         if let Some(e) = Error::from_fields(errors) {
@@ -237,7 +317,11 @@ impl App {
         self.store
             .write(move |db| {
                 if q::name_taken(db, &p.name, Some(p.id))? {
-                    return Err(Error::field("projectName", "A project with that name already exists.").into());
+                    return Err(Error::field(
+                        "projectName",
+                        "A project with that name already exists.",
+                    )
+                    .into());
                 }
                 q::update(db, &p)?;
                 Ok(())
@@ -262,14 +346,22 @@ impl App {
         Ok(())
     }
 
-    pub async fn project_components(&self, caller: Option<&Caller>, r: &ProjectRef) -> Result<(Project, Vec<Component>)> {
+    pub async fn project_components(
+        &self,
+        caller: Option<&Caller>,
+        r: &ProjectRef,
+    ) -> Result<(Project, Vec<Component>)> {
         let (project, _) = self.browse_project(caller, r).await?;
         let id = project.id;
         let components = self.store.read(move |db| q::components(db, id)).await?;
         Ok((project, components))
     }
 
-    pub async fn project_versions(&self, caller: Option<&Caller>, r: &ProjectRef) -> Result<(Project, Vec<Version>)> {
+    pub async fn project_versions(
+        &self,
+        caller: Option<&Caller>,
+        r: &ProjectRef,
+    ) -> Result<(Project, Vec<Version>)> {
         let (project, _) = self.browse_project(caller, r).await?;
         let id = project.id;
         let versions = self.store.read(move |db| q::versions(db, id)).await?;
@@ -277,7 +369,11 @@ impl App {
     }
 
     /// Role actors of a project: (role, [(actor type, value, display name)]).
-    pub async fn project_roles(&self, caller: &Caller, r: &ProjectRef) -> Result<(Project, Vec<(ProjectRole, Vec<(String, String, String)>)>)> {
+    pub async fn project_roles(
+        &self,
+        caller: &Caller,
+        r: &ProjectRef,
+    ) -> Result<(Project, Vec<(ProjectRole, Vec<(String, String, String)>)>)> {
         let (project, _) = self.browse_project(Some(caller), r).await?;
         let id = project.id;
         let actors = self
@@ -287,7 +383,9 @@ impl App {
                 let mut out = Vec::new();
                 for (role, kind, value) in actors {
                     let display = if kind == "user" {
-                        uq::by_username(db, &value)?.map(|u| u.display_name).unwrap_or_else(|| value.clone())
+                        uq::by_username(db, &value)?
+                            .map(|u| u.display_name)
+                            .unwrap_or_else(|| value.clone())
                     } else {
                         value.clone()
                     };
@@ -313,10 +411,19 @@ impl App {
     }
 
     /// Adds users and groups to a project role.
-    pub async fn add_role_actors(&self, caller: &Caller, r: &ProjectRef, role: i64, users: Vec<String>, groups: Vec<String>) -> Result<()> {
+    pub async fn add_role_actors(
+        &self,
+        caller: &Caller,
+        r: &ProjectRef,
+        role: i64,
+        users: Vec<String>,
+        groups: Vec<String>,
+    ) -> Result<()> {
         let project = self.admin_project(caller, r).await?;
         if self.catalog().role(role).is_none() {
-            return Err(Error::not_found(format!("Project role with id {role} does not exist.")));
+            return Err(Error::not_found(format!(
+                "Project role with id {role} does not exist."
+            )));
         }
         let id = project.id;
         self.store
@@ -324,14 +431,17 @@ impl App {
                 for u in &users {
                     let user = match uq::by_username(db, u)? {
                         Some(x) => x,
-                        None => uq::by_account_id(db, u)?
-                            .ok_or_else(|| Error::bad_request(format!("The user '{u}' does not exist.")))?,
+                        None => uq::by_account_id(db, u)?.ok_or_else(|| {
+                            Error::bad_request(format!("The user '{u}' does not exist."))
+                        })?,
                     };
                     q::add_role_actor(db, id, role, "user", &user.username)?;
                 }
                 for g in &groups {
                     if uq::group_id(db, g)?.is_none() {
-                        return Err(Error::bad_request(format!("The group '{g}' does not exist.")).into());
+                        return Err(
+                            Error::bad_request(format!("The group '{g}' does not exist.")).into(),
+                        );
                     }
                     q::add_role_actor(db, id, role, "group", g)?;
                 }
@@ -341,10 +451,19 @@ impl App {
         Ok(())
     }
 
-    pub async fn remove_role_actor(&self, caller: &Caller, r: &ProjectRef, role: i64, user: Option<String>, group: Option<String>) -> Result<()> {
+    pub async fn remove_role_actor(
+        &self,
+        caller: &Caller,
+        r: &ProjectRef,
+        role: i64,
+        user: Option<String>,
+        group: Option<String>,
+    ) -> Result<()> {
         let project = self.admin_project(caller, r).await?;
         if self.catalog().role(role).is_none() {
-            return Err(Error::not_found(format!("Project role with id {role} does not exist.")));
+            return Err(Error::not_found(format!(
+                "Project role with id {role} does not exist."
+            )));
         }
         let id = project.id;
         let removed = self
@@ -358,10 +477,16 @@ impl App {
                     q::remove_role_actor(db, id, role, "user", &name)
                 }
                 (None, Some(g)) => q::remove_role_actor(db, id, role, "group", &g),
-                (None, None) => Err(Error::bad_request("Specify a user or a group to remove.").into()),
+                (None, None) => {
+                    Err(Error::bad_request("Specify a user or a group to remove.").into())
+                }
             })
             .await?;
-        if removed { Ok(()) } else { Err(Error::not_found("The actor is not in this project role.")) }
+        if removed {
+            Ok(())
+        } else {
+            Err(Error::not_found("The actor is not in this project role."))
+        }
     }
 
     /// `projectvalidate/key`: the errors a create with this key would give.
@@ -370,12 +495,19 @@ impl App {
             return Ok(Some(e));
         }
         let k = key.to_string();
-        let exists = self.store.read(move |db| q::by_ref(db, &ProjectRef::Key(k))).await?.is_some();
+        let exists = self
+            .store
+            .read(move |db| q::by_ref(db, &ProjectRef::Key(k)))
+            .await?
+            .is_some();
         Ok(exists.then(|| format!("Project '{key}' uses this project key.")))
     }
 
     pub async fn project_name_taken(&self, name: &str) -> Result<bool> {
         let n = name.to_string();
-        Ok(self.store.read(move |db| q::name_taken(db, &n, None)).await?)
+        Ok(self
+            .store
+            .read(move |db| q::name_taken(db, &n, None))
+            .await?)
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::permissions::{can_see_visibility, caller_permissions};
+use super::permissions::{caller_permissions, can_see_visibility};
 use super::{App, Caller, Permission};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
@@ -27,7 +27,13 @@ pub enum SetOutcome {
 
 /// Resolves the owner to (entity type, entity id, issue for index updates) after checking
 /// the caller may read it (and write it when `write`).
-fn resolve(db: &Db, app_catalog: &super::Catalog, caller: &Caller, owner: &PropertyOwner, write: bool) -> StoreResult<(&'static str, i64, IssueId)> {
+fn resolve(
+    db: &Db,
+    app_catalog: &super::Catalog,
+    caller: &Caller,
+    owner: &PropertyOwner,
+    write: bool,
+) -> StoreResult<(&'static str, i64, IssueId)> {
     match owner {
         PropertyOwner::Issue(r) => {
             let issue = iq::by_ref(db, r)?.ok_or_else(Error::issue_not_found)?;
@@ -37,7 +43,9 @@ fn resolve(db: &Db, app_catalog: &super::Catalog, caller: &Caller, owner: &Prope
                 return Err(Error::issue_not_found().into());
             }
             if write && !perms.has(Permission::EditIssues) {
-                return Err(Error::forbidden("You do not have permission to edit this issue.").into());
+                return Err(
+                    Error::forbidden("You do not have permission to edit this issue.").into(),
+                );
             }
             Ok(("issue", issue.id.0, issue.id))
         }
@@ -47,12 +55,20 @@ fn resolve(db: &Db, app_catalog: &super::Catalog, caller: &Caller, owner: &Prope
             let issue = iq::by_id(db, comment.issue_id)?.ok_or_else(missing)?;
             let project = pq::by_id(db, issue.project_id)?.ok_or_else(missing)?;
             let perms = caller_permissions(db, app_catalog, Some(caller), &project, Some(&issue))?;
-            if !perms.has(Permission::BrowseProjects) || !can_see_visibility(db, Some(caller), &project, comment.visibility.as_ref())? {
+            if !perms.has(Permission::BrowseProjects)
+                || !can_see_visibility(db, Some(caller), &project, comment.visibility.as_ref())?
+            {
                 return Err(missing().into());
             }
             let own = comment.author_id == Some(caller.user.id);
-            if write && !(perms.has(Permission::EditAllComments) || own && perms.has(Permission::EditOwnComments)) {
-                return Err(Error::forbidden("You do not have the permission to edit this comment.").into());
+            if write
+                && !(perms.has(Permission::EditAllComments)
+                    || own && perms.has(Permission::EditOwnComments))
+            {
+                return Err(Error::forbidden(
+                    "You do not have the permission to edit this comment.",
+                )
+                .into());
             }
             Ok(("comment", comment.id, issue.id))
         }
@@ -61,7 +77,9 @@ fn resolve(db: &Db, app_catalog: &super::Catalog, caller: &Caller, owner: &Prope
 
 fn check_key(key: &str) -> Result<()> {
     if key.is_empty() || key.chars().count() > 255 {
-        return Err(Error::bad_request("The property key must be 1 to 255 characters long."));
+        return Err(Error::bad_request(
+            "The property key must be 1 to 255 characters long.",
+        ));
     }
     Ok(())
 }
@@ -71,7 +89,11 @@ fn missing_property(key: &str) -> Error {
 }
 
 impl App {
-    pub async fn property_keys(&self, caller: &Caller, owner: PropertyOwner) -> Result<Vec<String>> {
+    pub async fn property_keys(
+        &self,
+        caller: &Caller,
+        owner: PropertyOwner,
+    ) -> Result<Vec<String>> {
         let catalog = self.catalog();
         let caller = caller.clone();
         Ok(self
@@ -83,7 +105,12 @@ impl App {
             .await?)
     }
 
-    pub async fn property(&self, caller: &Caller, owner: PropertyOwner, key: &str) -> Result<Value> {
+    pub async fn property(
+        &self,
+        caller: &Caller,
+        owner: PropertyOwner,
+        key: &str,
+    ) -> Result<Value> {
         check_key(key)?;
         let catalog = self.catalog();
         let caller = caller.clone();
@@ -99,13 +126,22 @@ impl App {
         serde_json::from_str(&raw).map_err(|_| Error::internal())
     }
 
-    pub async fn set_property(&self, caller: &Caller, owner: PropertyOwner, key: &str, value: Value) -> Result<SetOutcome> {
+    pub async fn set_property(
+        &self,
+        caller: &Caller,
+        owner: PropertyOwner,
+        key: &str,
+        value: Value,
+    ) -> Result<SetOutcome> {
         check_key(key)?;
         let raw = value.to_string();
         if raw.len() > MAX_PROPERTY_BYTES {
             return Err(Error::new(
                 Kind::BadRequest,
-                format!("The property value is too large: {} bytes, the limit is {MAX_PROPERTY_BYTES}.", raw.len()),
+                format!(
+                    "The property value is too large: {} bytes, the limit is {MAX_PROPERTY_BYTES}.",
+                    raw.len()
+                ),
             ));
         }
         let catalog = self.catalog();
@@ -120,10 +156,19 @@ impl App {
                 Ok(created)
             })
             .await?;
-        Ok(if created { SetOutcome::Created } else { SetOutcome::Updated })
+        Ok(if created {
+            SetOutcome::Created
+        } else {
+            SetOutcome::Updated
+        })
     }
 
-    pub async fn delete_property(&self, caller: &Caller, owner: PropertyOwner, key: &str) -> Result<()> {
+    pub async fn delete_property(
+        &self,
+        caller: &Caller,
+        owner: PropertyOwner,
+        key: &str,
+    ) -> Result<()> {
         check_key(key)?;
         let catalog = self.catalog();
         let caller = caller.clone();
@@ -139,19 +184,28 @@ impl App {
                 Ok(deleted)
             })
             .await?;
-        if deleted { Ok(()) } else { Err(missing_property(key)) }
+        if deleted {
+            Ok(())
+        } else {
+            Err(missing_property(key))
+        }
     }
 
     /// Properties of an issue for `GET issue?properties=`: (key, value) for the given keys
     /// (`*all` for every key).
-    pub async fn issue_properties(&self, issue: IssueId, wanted: Vec<String>) -> Result<Vec<(String, Value)>> {
+    pub async fn issue_properties(
+        &self,
+        issue: IssueId,
+        wanted: Vec<String>,
+    ) -> Result<Vec<(String, Value)>> {
         let all = wanted.iter().any(|w| w == "*all");
         Ok(self
             .store
             .read(move |db| {
                 let mut out = Vec::new();
                 for key in q::keys(db, "issue", issue.0)? {
-                    let take = (all || wanted.contains(&key)) && !wanted.contains(&format!("-{key}"));
+                    let take =
+                        (all || wanted.contains(&key)) && !wanted.contains(&format!("-{key}"));
                     if take && let Some(raw) = q::get(db, "issue", issue.0, &key)? {
                         out.push((key, serde_json::from_str(&raw).unwrap_or(Value::Null)));
                     }

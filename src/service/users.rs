@@ -30,25 +30,44 @@ impl App {
         let email = input.email.trim().to_string();
         let display = input.display_name.trim().to_string();
         let mut errors = std::collections::BTreeMap::new();
-        if username.is_empty() || username.len() > 255 || username.chars().any(|c| c.is_whitespace() || c == ':') {
-            errors.insert("name".to_string(), "The username must be 1 to 255 characters without spaces or ':'.".to_string());
+        if username.is_empty()
+            || username.len() > 255
+            || username.chars().any(|c| c.is_whitespace() || c == ':')
+        {
+            errors.insert(
+                "name".to_string(),
+                "The username must be 1 to 255 characters without spaces or ':'.".to_string(),
+            );
         }
         if !email.contains('@') || email.len() > 255 {
-            errors.insert("emailAddress".to_string(), "You must specify a valid email address.".to_string());
+            errors.insert(
+                "emailAddress".to_string(),
+                "You must specify a valid email address.".to_string(),
+            );
         }
         if display.is_empty() {
-            errors.insert("displayName".to_string(), "You must specify a full name.".to_string());
+            errors.insert(
+                "displayName".to_string(),
+                "You must specify a full name.".to_string(),
+            );
         }
         if let Some(p) = &input.password
             && p.is_empty()
         {
-            errors.insert("password".to_string(), "The password must not be empty.".to_string());
+            errors.insert(
+                "password".to_string(),
+                "The password must not be empty.".to_string(),
+            );
         }
         if let Some(e) = Error::from_fields(errors) {
             return Err(e);
         }
         let hash = match input.password {
-            Some(p) => Some(tokio::task::spawn_blocking(move || super::auth::hash_password(&p)).await.map_err(|_| Error::internal())??),
+            Some(p) => Some(
+                tokio::task::spawn_blocking(move || super::auth::hash_password(&p))
+                    .await
+                    .map_err(|_| Error::internal())??,
+            ),
             None => None,
         };
         let admin = input.admin;
@@ -57,10 +76,16 @@ impl App {
             .write(move |db| {
                 let (name_taken, mail_taken) = q::exists_login(db, &username, &email)?;
                 if name_taken {
-                    return Err(Error::field("name", "A user with that username already exists.").into());
+                    return Err(
+                        Error::field("name", "A user with that username already exists.").into(),
+                    );
                 }
                 if mail_taken {
-                    return Err(Error::field("emailAddress", "A user with that email address already exists.").into());
+                    return Err(Error::field(
+                        "emailAddress",
+                        "A user with that email address already exists.",
+                    )
+                    .into());
                 }
                 let account_id = super::auth::new_account_id();
                 let id = q::insert(
@@ -83,34 +108,54 @@ impl App {
                         q::add_to_group(db, gid, id)?;
                     }
                 }
-                Ok(q::by_id(db, id)?)
+                q::by_id(db, id)
             })
             .await?;
         user.ok_or_else(Error::internal)
     }
 
     /// Sets a user's password: the user themself, an administrator, or the CLI.
-    pub async fn set_password(&self, caller: Option<&Caller>, user: UserId, password: &str) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        caller: Option<&Caller>,
+        user: UserId,
+        password: &str,
+    ) -> Result<()> {
         if let Some(c) = caller
             && c.user.id != user
         {
             self.require_admin(c)?;
         }
         if password.chars().count() < 8 {
-            return Err(Error::field("password", "The password must be at least 8 characters long."));
+            return Err(Error::field(
+                "password",
+                "The password must be at least 8 characters long.",
+            ));
         }
         let password = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || super::auth::hash_password(&password)).await.map_err(|_| Error::internal())??;
-        self.store.write(move |db| q::set_password_hash(db, user, &hash)).await?;
+        let hash = tokio::task::spawn_blocking(move || super::auth::hash_password(&password))
+            .await
+            .map_err(|_| Error::internal())??;
+        self.store
+            .write(move |db| q::set_password_hash(db, user, &hash))
+            .await?;
         Ok(())
     }
 
     /// Changes the caller's own password after checking the current one.
-    pub async fn change_own_password(&self, caller: &Caller, current: &str, new: &str) -> Result<()> {
+    pub async fn change_own_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+    ) -> Result<()> {
         let login = caller.user.username.clone();
-        self.authenticate(super::auth::Credentials::Basic { login, secret: current.to_string() })
-            .await
-            .map_err(|_| Error::field("currentPassword", "The current password is incorrect."))?;
+        self.authenticate(super::auth::Credentials::Basic {
+            login,
+            secret: current.to_string(),
+        })
+        .await
+        .map_err(|_| Error::field("currentPassword", "The current password is incorrect."))?;
         self.set_password(Some(caller), caller.user.id, new).await
     }
 
@@ -151,12 +196,27 @@ impl App {
     }
 
     /// `user/search` and `user/picker`: needs the "Browse users" global permission.
-    pub async fn search_users(&self, caller: &Caller, query: &str, include_inactive: bool, start: i64, max: i64) -> Result<Vec<User>> {
-        if !self.global_permissions(Some(caller)).has(Permission::UserPicker) {
-            return Err(Error::forbidden("You do not have the permission to browse users."));
+    pub async fn search_users(
+        &self,
+        caller: &Caller,
+        query: &str,
+        include_inactive: bool,
+        start: i64,
+        max: i64,
+    ) -> Result<Vec<User>> {
+        if !self
+            .global_permissions(Some(caller))
+            .has(Permission::UserPicker)
+        {
+            return Err(Error::forbidden(
+                "You do not have the permission to browse users.",
+            ));
         }
         let query = query.to_string();
-        Ok(self.store.read(move |db| q::search(db, &query, include_inactive, max, start)).await?)
+        Ok(self
+            .store
+            .read(move |db| q::search(db, &query, include_inactive, max, start))
+            .await?)
     }
 
     /// Users who hold `permission` in the project and match `query`.
@@ -171,15 +231,19 @@ impl App {
             .catalog()
             .grants
             .iter()
-            .filter(|g| g.scheme_id == project.permission_scheme_id && g.permission == permission.key() && g.holder_type == "projectRole")
+            .filter(|g| {
+                g.scheme_id == project.permission_scheme_id
+                    && g.permission == permission.key()
+                    && g.holder_type == "projectRole"
+            })
             .filter_map(|g| g.holder_param.as_deref().and_then(|p| p.parse().ok()))
             .collect();
         let pid = project.id;
-        let lead_holds = self
-            .catalog()
-            .grants
-            .iter()
-            .any(|g| g.scheme_id == project.permission_scheme_id && g.permission == permission.key() && g.holder_type == "projectLead");
+        let lead_holds = self.catalog().grants.iter().any(|g| {
+            g.scheme_id == project.permission_scheme_id
+                && g.permission == permission.key()
+                && g.holder_type == "projectLead"
+        });
         let lead = project.lead_id;
         let query = query.to_lowercase();
         let users = self
@@ -201,7 +265,7 @@ impl App {
                     || u.email.to_lowercase().contains(&query)
             })
             .collect();
-        users.sort_by(|a, b| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()));
+        users.sort_by_key(|a| a.display_name.to_lowercase());
         users.truncate(max.max(0) as usize);
         Ok(users)
     }
@@ -210,13 +274,18 @@ impl App {
         self.require_admin(caller)?;
         let (user, _) = self.get_user(caller, r).await?;
         if user.id == caller.user.id {
-            return Err(Error::bad_request("You cannot delete the user you are logged in as."));
+            return Err(Error::bad_request(
+                "You cannot delete the user you are logged in as.",
+            ));
         }
         let id = user.id;
         self.store
             .write(move |db| {
                 if q::leads_projects(db, id)? {
-                    return Err(Error::bad_request("The user is the lead of a project and cannot be deleted.").into());
+                    return Err(Error::bad_request(
+                        "The user is the lead of a project and cannot be deleted.",
+                    )
+                    .into());
                 }
                 q::delete(db, id)
             })
@@ -239,7 +308,12 @@ impl App {
         Ok(())
     }
 
-    pub async fn group_remove_user(&self, caller: &Caller, group: &str, user: &UserRef) -> Result<()> {
+    pub async fn group_remove_user(
+        &self,
+        caller: &Caller,
+        group: &str,
+        user: &UserRef,
+    ) -> Result<()> {
         self.require_admin(caller)?;
         let (user, _) = self.get_user(caller, user).await?;
         let group = group.to_string();
@@ -248,7 +322,10 @@ impl App {
                 let gid = q::group_id(db, &group)?
                     .ok_or_else(|| Error::not_found(format!("Group '{group}' does not exist.")))?;
                 if !q::remove_from_group(db, gid, user.id)? {
-                    return Err(Error::bad_request(format!("The user is not a member of group '{group}'.")).into());
+                    return Err(Error::bad_request(format!(
+                        "The user is not a member of group '{group}'."
+                    ))
+                    .into());
                 }
                 Ok(())
             })
@@ -265,7 +342,10 @@ impl App {
         self.store
             .write(move |db| {
                 if q::group_id(db, &name)?.is_some() {
-                    return Err(Error::bad_request(format!("A group with name '{name}' already exists.")).into());
+                    return Err(Error::bad_request(format!(
+                        "A group with name '{name}' already exists."
+                    ))
+                    .into());
                 }
                 q::create_group(db, &name)?;
                 Ok(())

@@ -82,7 +82,9 @@ where
     T: Send,
 {
     fn run(&mut self, conn: &Connection) -> bool {
-        let Some(work) = self.work.take() else { return false };
+        let Some(work) = self.work.take() else {
+            return false;
+        };
         let outcome = work(conn);
         let ok = outcome.is_ok();
         self.outcome = Some(outcome);
@@ -143,7 +145,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 fn open_reader(path: &Path) -> StoreResult<Connection> {
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI,
     )?;
     configure(&conn)?;
     Ok(conn)
@@ -166,7 +170,10 @@ impl Store {
             .map_err(|_| StoreError::Closed)?;
         Ok(Store {
             writer: tx,
-            readers: Arc::new(ReadPool { path: path.to_path_buf(), idle: Mutex::new(Vec::new()) }),
+            readers: Arc::new(ReadPool {
+                path: path.to_path_buf(),
+                idle: Mutex::new(Vec::new()),
+            }),
             writer_thread: Arc::new(Mutex::new(Some(handle))),
         })
     }
@@ -178,7 +185,11 @@ impl Store {
         T: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job: Box<dyn WriteJob> = Box::new(Job { work: Some(work), outcome: None, reply });
+        let job: Box<dyn WriteJob> = Box::new(Job {
+            work: Some(work),
+            outcome: None,
+            reply,
+        });
         self.writer.send(job).map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
@@ -206,7 +217,10 @@ impl Store {
     }
 
     /// Blocking variant of `read` for command-line tools and start-up.
-    pub fn read_blocking<T>(&self, work: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
+    pub fn read_blocking<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         let conn = self.readers.take()?;
         let result = work(&conn);
         self.readers.give_back(conn);
@@ -220,7 +234,11 @@ impl Store {
         T: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job: Box<dyn WriteJob> = Box::new(Job { work: Some(work), outcome: None, reply });
+        let job: Box<dyn WriteJob> = Box::new(Job {
+            work: Some(work),
+            outcome: None,
+            reply,
+        });
         self.writer.send(job).map_err(|_| StoreError::Closed)?;
         answer.blocking_recv().map_err(|_| StoreError::Closed)?
     }
@@ -228,7 +246,11 @@ impl Store {
     /// Stops accepting writes once every clone is dropped, and waits for the writer to
     /// finish what it was given. Call after the server has drained its requests.
     pub fn close(self) {
-        let handle = self.writer_thread.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let handle = self
+            .writer_thread
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         drop(self);
         if let Some(handle) = handle {
             // The thread ends when the last sender is gone; other clones may still live
@@ -258,7 +280,11 @@ fn writer_loop(conn: Connection, jobs: std::sync::mpsc::Receiver<Box<dyn WriteJo
         }
         for job in batch.iter_mut() {
             let ok = conn.execute_batch("SAVEPOINT job").is_ok() && job.run(&conn);
-            let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
+            let end = if ok {
+                "RELEASE job"
+            } else {
+                "ROLLBACK TO job; RELEASE job"
+            };
             if let Err(e) = conn.execute_batch(end) {
                 tracing::error!(error = %e, "savepoint handling failed");
             }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::dto::{CommentBean, EntityProperty, PropertyKey, PropertyKeys, comment};
 use super::issue::property_set_response;
-use super::{Json, JiraError, JiraResult, Query, csv, no_content, path_id};
+use super::{JiraError, JiraResult, Json, Query, csv, no_content, path_id};
 use crate::api::{AppState, Ctx};
 use crate::domain::*;
 use crate::error::Error;
@@ -20,11 +20,16 @@ use crate::service::properties::PropertyOwner;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/issue/{key}/comment", get(get_comments).post(add_comment))
-        .route("/issue/{key}/comment/{id}", get(get_comment).put(update_comment).delete(delete_comment))
+        .route(
+            "/issue/{key}/comment/{id}",
+            get(get_comment).put(update_comment).delete(delete_comment),
+        )
         .route("/comment/{id}/properties", get(get_comment_property_keys))
         .route(
             "/comment/{id}/properties/{property}",
-            get(get_comment_property).put(set_comment_property).delete(delete_comment_property),
+            get(get_comment_property)
+                .put(set_comment_property)
+                .delete(delete_comment_property),
         )
 }
 
@@ -38,22 +43,41 @@ struct ListQuery {
 }
 
 fn rendered(expand: Option<String>) -> bool {
-    csv(&[expand.unwrap_or_default()]).iter().any(|e| e == "renderedBody")
+    csv(&[expand.unwrap_or_default()])
+        .iter()
+        .any(|e| e == "renderedBody")
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/comment` (getComments)
-async fn get_comments(ctx: Ctx, Path(key): Path<String>, Query(q): Query<ListQuery>) -> JiraResult<Json<Value>> {
+async fn get_comments(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 5000, 5000)?;
     let order = match q.order_by.as_deref() {
         None | Some("created" | "+created") => CommentOrder::CreatedAsc,
         Some("-created") => CommentOrder::CreatedDesc,
-        Some(other) => return Err(JiraError(Error::bad_request(format!("orderBy must be created, +created or -created, not '{other}'.")))),
+        Some(other) => {
+            return Err(JiraError(Error::bad_request(format!(
+                "orderBy must be created, +created or -created, not '{other}'."
+            ))));
+        }
     };
-    let (view, page) = ctx.app.list_comments(caller, &IssueRef::parse(&key), start, max, order).await?;
+    let (view, page) = ctx
+        .app
+        .list_comments(caller, &IssueRef::parse(&key), start, max, order)
+        .await?;
     let with_html = rendered(q.expand);
-    let comments: Vec<CommentBean> = page.items.iter().map(|c| comment(&ctx.base, c, &view.users, with_html)).collect();
-    Ok(Json(json!({"startAt": page.start_at, "maxResults": page.max_results, "total": page.total, "comments": comments})))
+    let comments: Vec<CommentBean> = page
+        .items
+        .iter()
+        .map(|c| comment(&ctx.base, c, &view.users, with_html))
+        .collect();
+    Ok(Json(
+        json!({"startAt": page.start_at, "maxResults": page.max_results, "total": page.total, "comments": comments}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -75,13 +99,23 @@ impl CommentBody {
         let body = match self.body {
             Some(Value::String(s)) => s,
             None | Some(Value::Null) => String::new(),
-            Some(_) => return Err(JiraError(Error::field("comment", "The comment body must be a string of wiki markup."))),
+            Some(_) => {
+                return Err(JiraError(Error::field(
+                    "comment",
+                    "The comment body must be a string of wiki markup.",
+                )));
+            }
         };
         let visibility = match self.visibility {
             None => None,
             Some(v) => match (v.kind, v.value.or(v.identifier)) {
                 (Some(kind), Some(value)) => Some(Visibility { kind, value }),
-                _ => return Err(JiraError(Error::field("commentLevel", "Visibility needs a 'type' (group or role) and a 'value'."))),
+                _ => {
+                    return Err(JiraError(Error::field(
+                        "commentLevel",
+                        "Visibility needs a 'type' (group or role) and a 'value'.",
+                    )));
+                }
             },
         };
         Ok(CommentInput { body, visibility })
@@ -94,70 +128,142 @@ struct ExpandQuery {
 }
 
 /// # `POST /rest/api/2/issue/{issueIdOrKey}/comment` (addComment)
-async fn add_comment(ctx: Ctx, Path(key): Path<String>, Query(q): Query<ExpandQuery>, Json(body): Json<CommentBody>) -> JiraResult<Response> {
+async fn add_comment(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<ExpandQuery>,
+    Json(body): Json<CommentBody>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let (view, c) = ctx.app.add_comment(caller, &IssueRef::parse(&key), body.input()?).await?;
-    let users = ctx.app.users_map(view.users.keys().copied().chain([caller.user.id]).collect()).await?;
-    Ok((StatusCode::CREATED, axum::Json(comment(&ctx.base, &c, &users, rendered(q.expand)))).into_response())
+    let (view, c) = ctx
+        .app
+        .add_comment(caller, &IssueRef::parse(&key), body.input()?)
+        .await?;
+    let users = ctx
+        .app
+        .users_map(view.users.keys().copied().chain([caller.user.id]).collect())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(comment(&ctx.base, &c, &users, rendered(q.expand))),
+    )
+        .into_response())
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/comment/{id}` (getComment)
-async fn get_comment(ctx: Ctx, Path((key, id)): Path<(String, String)>, Query(q): Query<ExpandQuery>) -> JiraResult<Json<CommentBean>> {
+async fn get_comment(
+    ctx: Ctx,
+    Path((key, id)): Path<(String, String)>,
+    Query(q): Query<ExpandQuery>,
+) -> JiraResult<Json<CommentBean>> {
     let caller = ctx.user()?;
     let id = path_id(&id, "comment")?;
-    let (view, c) = ctx.app.get_comment(caller, &IssueRef::parse(&key), id).await?;
-    Ok(Json(comment(&ctx.base, &c, &view.users, rendered(q.expand))))
+    let (view, c) = ctx
+        .app
+        .get_comment(caller, &IssueRef::parse(&key), id)
+        .await?;
+    Ok(Json(comment(
+        &ctx.base,
+        &c,
+        &view.users,
+        rendered(q.expand),
+    )))
 }
 
 /// # `PUT /rest/api/2/issue/{issueIdOrKey}/comment/{id}` (updateComment)
-async fn update_comment(ctx: Ctx, Path((key, id)): Path<(String, String)>, Query(q): Query<ExpandQuery>, Json(body): Json<CommentBody>) -> JiraResult<Json<CommentBean>> {
+async fn update_comment(
+    ctx: Ctx,
+    Path((key, id)): Path<(String, String)>,
+    Query(q): Query<ExpandQuery>,
+    Json(body): Json<CommentBody>,
+) -> JiraResult<Json<CommentBean>> {
     let caller = ctx.user()?;
     let id = path_id(&id, "comment")?;
-    let (view, c) = ctx.app.update_comment(caller, &IssueRef::parse(&key), id, body.input()?).await?;
-    Ok(Json(comment(&ctx.base, &c, &view.users, rendered(q.expand))))
+    let (view, c) = ctx
+        .app
+        .update_comment(caller, &IssueRef::parse(&key), id, body.input()?)
+        .await?;
+    Ok(Json(comment(
+        &ctx.base,
+        &c,
+        &view.users,
+        rendered(q.expand),
+    )))
 }
 
 /// # `DELETE /rest/api/2/issue/{issueIdOrKey}/comment/{id}` (deleteComment)
 async fn delete_comment(ctx: Ctx, Path((key, id)): Path<(String, String)>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let id = path_id(&id, "comment")?;
-    ctx.app.delete_comment(caller, &IssueRef::parse(&key), id).await?;
+    ctx.app
+        .delete_comment(caller, &IssueRef::parse(&key), id)
+        .await?;
     Ok(no_content())
 }
 
 /// # `GET /rest/api/2/comment/{commentId}/properties` (getCommentPropertyKeys)
-async fn get_comment_property_keys(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<PropertyKeys>> {
+async fn get_comment_property_keys(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<PropertyKeys>> {
     let caller = ctx.user()?;
     let n = path_id(&id, "comment")?;
-    let keys = ctx.app.property_keys(caller, PropertyOwner::Comment(n)).await?;
+    let keys = ctx
+        .app
+        .property_keys(caller, PropertyOwner::Comment(n))
+        .await?;
     Ok(Json(PropertyKeys {
         keys: keys
             .into_iter()
-            .map(|k| PropertyKey { self_: format!("{}/rest/api/2/comment/{n}/properties/{k}", ctx.base), key: k })
+            .map(|k| PropertyKey {
+                self_: format!("{}/rest/api/2/comment/{n}/properties/{k}", ctx.base),
+                key: k,
+            })
             .collect(),
     }))
 }
 
 /// # `GET /rest/api/2/comment/{commentId}/properties/{propertyKey}` (getCommentProperty)
-async fn get_comment_property(ctx: Ctx, Path((id, property)): Path<(String, String)>) -> JiraResult<Json<EntityProperty>> {
+async fn get_comment_property(
+    ctx: Ctx,
+    Path((id, property)): Path<(String, String)>,
+) -> JiraResult<Json<EntityProperty>> {
     let caller = ctx.user()?;
     let n = path_id(&id, "comment")?;
-    let value = ctx.app.property(caller, PropertyOwner::Comment(n), &property).await?;
-    Ok(Json(EntityProperty { key: property, value }))
+    let value = ctx
+        .app
+        .property(caller, PropertyOwner::Comment(n), &property)
+        .await?;
+    Ok(Json(EntityProperty {
+        key: property,
+        value,
+    }))
 }
 
 /// # `PUT /rest/api/2/comment/{commentId}/properties/{propertyKey}` (setCommentProperty)
-async fn set_comment_property(ctx: Ctx, Path((id, property)): Path<(String, String)>, Json(value): Json<Value>) -> JiraResult<Response> {
+async fn set_comment_property(
+    ctx: Ctx,
+    Path((id, property)): Path<(String, String)>,
+    Json(value): Json<Value>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let n = path_id(&id, "comment")?;
-    let outcome = ctx.app.set_property(caller, PropertyOwner::Comment(n), &property, value).await?;
+    let outcome = ctx
+        .app
+        .set_property(caller, PropertyOwner::Comment(n), &property, value)
+        .await?;
     Ok(property_set_response(outcome))
 }
 
 /// # `DELETE /rest/api/2/comment/{commentId}/properties/{propertyKey}` (deleteCommentProperty)
-async fn delete_comment_property(ctx: Ctx, Path((id, property)): Path<(String, String)>) -> JiraResult<Response> {
+async fn delete_comment_property(
+    ctx: Ctx,
+    Path((id, property)): Path<(String, String)>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let n = path_id(&id, "comment")?;
-    ctx.app.delete_property(caller, PropertyOwner::Comment(n), &property).await?;
+    ctx.app
+        .delete_property(caller, PropertyOwner::Comment(n), &property)
+        .await?;
     Ok(no_content())
 }

@@ -11,7 +11,10 @@ use crate::service::Catalog;
 pub fn avatar_urls(base: &str, kind: &str, id: &str) -> BTreeMap<&'static str, String> {
     let mut m = BTreeMap::new();
     for (size, px) in [("48x48", 48), ("24x24", 24), ("16x16", 16), ("32x32", 32)] {
-        m.insert(size, format!("{base}/secure/{kind}avatar?size={px}&ownerId={id}"));
+        m.insert(
+            size,
+            format!("{base}/secure/{kind}avatar?size={px}&ownerId={id}"),
+        );
     }
     m
 }
@@ -86,10 +89,19 @@ pub fn user_details(base: &str, u: &User, groups: &[String]) -> UserDetails {
             size: groups.len(),
             items: groups
                 .iter()
-                .map(|g| GroupName { name: g.clone(), self_: format!("{base}/rest/api/2/group?groupname={g}") })
+                .map(|g| GroupName {
+                    name: g.clone(),
+                    self_: format!("{base}/rest/api/2/group?groupname={g}"),
+                })
                 .collect(),
         },
-        application_roles: SimpleList { size: 1, items: vec![ApplicationRole { key: "jira-software", name: "Jira Software" }] },
+        application_roles: SimpleList {
+            size: 1,
+            items: vec![ApplicationRole {
+                key: "jira-software",
+                name: "Jira Software",
+            }],
+        },
         expand: "groups,applicationRoles",
     }
 }
@@ -134,7 +146,9 @@ pub fn status(base: &str, cat: &Catalog, s: &Status) -> StatusBean {
         icon_url: format!("{base}/images/icons/statuses/generic.png"),
         name: s.name.clone(),
         id: s.id.to_string(),
-        status_category: cat.status_category(s.category_id).map(|c| status_category(base, c)),
+        status_category: cat
+            .status_category(s.category_id)
+            .map(|c| status_category(base, c)),
     }
 }
 
@@ -203,7 +217,10 @@ pub fn issue_type(base: &str, t: &IssueType) -> IssueTypeBean {
         self_: format!("{base}/rest/api/2/issuetype/{}", t.id),
         id: t.id.to_string(),
         description: t.description.clone(),
-        icon_url: format!("{base}/secure/viewavatar?size=xsmall&avatarId={}&avatarType=issuetype", t.avatar_id),
+        icon_url: format!(
+            "{base}/secure/viewavatar?size=xsmall&avatarId={}&avatarType=issuetype",
+            t.avatar_id
+        ),
         name: t.name.clone(),
         subtask: t.subtask,
         avatar_id: t.avatar_id,
@@ -244,7 +261,12 @@ pub struct ComponentBean {
     pub lead: Option<UserBean>,
 }
 
-pub fn component(base: &str, c: &Component, project_key: &str, lead: Option<&User>) -> ComponentBean {
+pub fn component(
+    base: &str,
+    c: &Component,
+    project_key: &str,
+    lead: Option<&User>,
+) -> ComponentBean {
     ComponentBean {
         self_: format!("{base}/rest/api/2/component/{}", c.id),
         id: c.id.to_string(),
@@ -286,7 +308,10 @@ pub fn version(base: &str, v: &Version) -> VersionBean {
         released: v.released,
         start_date: v.start_date.clone(),
         release_date: v.release_date.clone(),
-        overdue: !v.released && v.release_date.as_deref().is_some_and(|d| d < today.as_str()),
+        overdue: !v.released
+            && v.release_date
+                .as_deref()
+                .is_some_and(|d| d < today.as_str()),
         project_id: v.project_id.0,
     }
 }
@@ -316,7 +341,12 @@ pub struct CommentBean {
     pub jsd_public: bool,
 }
 
-pub fn comment(base: &str, c: &Comment, users: &std::collections::HashMap<UserId, User>, rendered: bool) -> CommentBean {
+pub fn comment(
+    base: &str,
+    c: &Comment,
+    users: &std::collections::HashMap<UserId, User>,
+    rendered: bool,
+) -> CommentBean {
     let u = |id: Option<UserId>| id.and_then(|i| users.get(&i)).map(|x| user(base, x));
     CommentBean {
         self_: format!("{base}/rest/api/2/issue/{}/comment/{}", c.issue_id, c.id),
@@ -327,7 +357,10 @@ pub fn comment(base: &str, c: &Comment, users: &std::collections::HashMap<UserId
         update_author: u(c.update_author_id),
         created: c.created.to_jira(),
         updated: c.updated.to_jira(),
-        visibility: c.visibility.as_ref().map(|v| VisibilityBean { kind: v.kind.clone(), value: v.value.clone() }),
+        visibility: c.visibility.as_ref().map(|v| VisibilityBean {
+            kind: v.kind.clone(),
+            value: v.value.clone(),
+        }),
         jsd_public: true,
     }
 }

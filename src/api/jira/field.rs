@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::render::{custom_field_bean, field_list};
-use super::{Json, JiraResult, Query, no_content, path_id};
+use super::{JiraResult, Json, Query, no_content, path_id};
 use crate::api::{AppState, Ctx};
 use crate::domain::CustomFieldOption;
 use crate::error::Error;
@@ -17,8 +17,14 @@ use crate::error::Error;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/field", get(get_fields).post(create_custom_field))
-        .route("/field/{field_key}/option", get(get_all_options).post(create_option))
-        .route("/field/{field_key}/option/{option_id}", get(get_option).put(put_option).delete(delete_option))
+        .route(
+            "/field/{field_key}/option",
+            get(get_all_options).post(create_option),
+        )
+        .route(
+            "/field/{field_key}/option/{option_id}",
+            get(get_option).put(put_option).delete(delete_option),
+        )
         .route("/customFieldOption/{id}", get(get_custom_field_option))
 }
 
@@ -42,7 +48,12 @@ async fn create_custom_field(ctx: Ctx, Json(body): Json<NewField>) -> JiraResult
     let caller = ctx.user()?;
     let field = ctx
         .app
-        .create_custom_field(caller, &body.name.unwrap_or_default(), &body.description.unwrap_or_default(), &body.kind.unwrap_or_default())
+        .create_custom_field(
+            caller,
+            &body.name.unwrap_or_default(),
+            &body.description.unwrap_or_default(),
+            &body.kind.unwrap_or_default(),
+        )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(custom_field_bean(&field))).into_response())
 }
@@ -59,7 +70,11 @@ struct Paging {
 }
 
 /// # `GET /rest/api/2/field/{fieldKey}/option` (getAllIssueFieldOptions)
-async fn get_all_options(ctx: Ctx, Path(field_key): Path<String>, Query(p): Query<Paging>) -> JiraResult<Json<Value>> {
+async fn get_all_options(
+    ctx: Ctx,
+    Path(field_key): Path<String>,
+    Query(p): Query<Paging>,
+) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let (start, max) = crate::service::paging(p.start_at, p.max_results, 50, 1000)?;
     let options = ctx.app.field_options(&field_key)?;
@@ -78,14 +93,24 @@ struct OptionBody {
 }
 
 /// # `POST /rest/api/2/field/{fieldKey}/option` (createIssueFieldOption)
-async fn create_option(ctx: Ctx, Path(field_key): Path<String>, Json(body): Json<OptionBody>) -> JiraResult<Json<Value>> {
+async fn create_option(
+    ctx: Ctx,
+    Path(field_key): Path<String>,
+    Json(body): Json<OptionBody>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let o = ctx.app.create_field_option(caller, &field_key, &body.value.unwrap_or_default()).await?;
+    let o = ctx
+        .app
+        .create_field_option(caller, &field_key, &body.value.unwrap_or_default())
+        .await?;
     Ok(Json(option_bean(&o)))
 }
 
 /// # `GET /rest/api/2/field/{fieldKey}/option/{optionId}` (getIssueFieldOption)
-async fn get_option(ctx: Ctx, Path((field_key, option_id)): Path<(String, String)>) -> JiraResult<Json<Value>> {
+async fn get_option(
+    ctx: Ctx,
+    Path((field_key, option_id)): Path<(String, String)>,
+) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let id = path_id(&option_id, "option")?;
     let o = ctx
@@ -98,7 +123,11 @@ async fn get_option(ctx: Ctx, Path((field_key, option_id)): Path<(String, String
 }
 
 /// # `PUT /rest/api/2/field/{fieldKey}/option/{optionId}` (updateIssueFieldOption)
-async fn put_option(ctx: Ctx, Path((field_key, option_id)): Path<(String, String)>, Json(body): Json<OptionBody>) -> JiraResult<Json<Value>> {
+async fn put_option(
+    ctx: Ctx,
+    Path((field_key, option_id)): Path<(String, String)>,
+    Json(body): Json<OptionBody>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let id = path_id(&option_id, "option")?;
     let disabled = body
@@ -107,12 +136,24 @@ async fn put_option(ctx: Ctx, Path((field_key, option_id)): Path<(String, String
         .and_then(|c| c.get("attributes"))
         .and_then(|a| a.as_array())
         .is_some_and(|a| a.iter().any(|x| x == "disabled"));
-    let o = ctx.app.update_field_option(caller, &field_key, id, &body.value.unwrap_or_default(), disabled).await?;
+    let o = ctx
+        .app
+        .update_field_option(
+            caller,
+            &field_key,
+            id,
+            &body.value.unwrap_or_default(),
+            disabled,
+        )
+        .await?;
     Ok(Json(option_bean(&o)))
 }
 
 /// # `DELETE /rest/api/2/field/{fieldKey}/option/{optionId}` (deleteIssueFieldOption)
-async fn delete_option(ctx: Ctx, Path((field_key, option_id)): Path<(String, String)>) -> JiraResult<Response> {
+async fn delete_option(
+    ctx: Ctx,
+    Path((field_key, option_id)): Path<(String, String)>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let id = path_id(&option_id, "option")?;
     ctx.app.delete_field_option(caller, &field_key, id).await?;
@@ -124,5 +165,7 @@ async fn get_custom_field_option(ctx: Ctx, Path(id): Path<String>) -> JiraResult
     ctx.user()?;
     let id = path_id(&id, "custom field option")?;
     let (_, o) = ctx.app.option(id)?;
-    Ok(Json(json!({"self": format!("{}/rest/api/2/customFieldOption/{}", ctx.base, o.id), "value": o.value})))
+    Ok(Json(
+        json!({"self": format!("{}/rest/api/2/customFieldOption/{}", ctx.base, o.id), "value": o.value}),
+    ))
 }

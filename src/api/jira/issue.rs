@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::dto::{CreatedIssue, EntityProperty, PropertyKey, PropertyKeys};
 use super::render::{self, Expand, FieldSelection, IssueOptions};
-use super::{Json, JiraError, JiraResult, Query, csv, no_content};
+use super::{JiraError, JiraResult, Json, Query, csv, no_content};
 use crate::api::{AppState, Ctx};
 use crate::domain::*;
 use crate::error::Error;
@@ -24,15 +24,23 @@ pub fn routes() -> Router<AppState> {
         .route("/issue/bulk", post(create_issues))
         .route("/issue/createmeta", get(get_create_issue_meta))
         .route("/issue/picker", get(get_issue_picker_resource))
-        .route("/issue/{key}", get(get_issue).put(edit_issue).delete(delete_issue))
+        .route(
+            "/issue/{key}",
+            get(get_issue).put(edit_issue).delete(delete_issue),
+        )
         .route("/issue/{key}/assignee", put(assign_issue))
         .route("/issue/{key}/editmeta", get(get_edit_issue_meta))
-        .route("/issue/{key}/transitions", get(get_transitions).post(do_transition))
+        .route(
+            "/issue/{key}/transitions",
+            get(get_transitions).post(do_transition),
+        )
         .route("/issue/{key}/changelog", get(get_change_logs))
         .route("/issue/{key}/properties", get(get_issue_property_keys))
         .route(
             "/issue/{key}/properties/{property}",
-            get(get_issue_property).put(set_issue_property).delete(delete_issue_property),
+            get(get_issue_property)
+                .put(set_issue_property)
+                .delete(delete_issue_property),
         )
 }
 
@@ -49,19 +57,28 @@ struct IssueBody {
 
 impl IssueBody {
     fn input(self) -> IssueInput {
-        IssueInput { fields: self.fields.unwrap_or_default(), update: self.update.unwrap_or_default() }
+        IssueInput {
+            fields: self.fields.unwrap_or_default(),
+            update: self.update.unwrap_or_default(),
+        }
     }
 }
 
 fn created(base: &str, issue: &Issue) -> CreatedIssue {
-    CreatedIssue { id: issue.id.to_string(), key: issue.key.clone(), self_: format!("{base}/rest/api/2/issue/{}", issue.id) }
+    CreatedIssue {
+        id: issue.id.to_string(),
+        key: issue.key.clone(),
+        self_: format!("{base}/rest/api/2/issue/{}", issue.id),
+    }
 }
 
 /// # `POST /rest/api/2/issue` (createIssue)
 async fn create_issue(ctx: Ctx, Json(body): Json<IssueBody>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     if body.fields.is_none() && body.update.is_none() {
-        return Err(JiraError(Error::bad_request("The request must have 'fields' or 'update'.")));
+        return Err(JiraError(Error::bad_request(
+            "The request must have 'fields' or 'update'.",
+        )));
     }
     let issue = ctx.app.create_issue(caller, body.input()).await?;
     Ok((StatusCode::CREATED, axum::Json(created(&ctx.base, &issue))).into_response())
@@ -80,18 +97,26 @@ async fn create_issues(ctx: Ctx, Json(body): Json<BulkBody>) -> JiraResult<Respo
     let caller = ctx.user()?;
     let items = body.issue_updates.unwrap_or_default();
     if items.len() > 50 {
-        return Err(JiraError(Error::bad_request("A bulk create takes at most 50 issues.")));
+        return Err(JiraError(Error::bad_request(
+            "A bulk create takes at most 50 issues.",
+        )));
     }
     let mut inputs = Vec::new();
     let mut bad_shape = Vec::new();
     for (n, item) in items.into_iter().enumerate() {
         match serde_json::from_value::<IssueBody>(item) {
             Ok(b) => inputs.push((n, b.input())),
-            Err(e) => bad_shape.push((n, Error::bad_request(format!("Can not deserialize the issue: {e}")))),
+            Err(e) => bad_shape.push((
+                n,
+                Error::bad_request(format!("Can not deserialize the issue: {e}")),
+            )),
         }
     }
     let positions: Vec<usize> = inputs.iter().map(|(n, _)| *n).collect();
-    let results = ctx.app.create_issues(caller, inputs.into_iter().map(|(_, i)| i).collect()).await?;
+    let results = ctx
+        .app
+        .create_issues(caller, inputs.into_iter().map(|(_, i)| i).collect())
+        .await?;
     let mut issues = Vec::new();
     let mut errors: Vec<(usize, Error)> = bad_shape;
     for (n, r) in positions.into_iter().zip(results) {
@@ -101,7 +126,11 @@ async fn create_issues(ctx: Ctx, Json(body): Json<BulkBody>) -> JiraResult<Respo
         }
     }
     errors.sort_by_key(|(n, _)| *n);
-    let status = if issues.is_empty() && !errors.is_empty() { StatusCode::BAD_REQUEST } else { StatusCode::CREATED };
+    let status = if issues.is_empty() && !errors.is_empty() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::CREATED
+    };
     let errors: Vec<Value> = errors
         .into_iter()
         .map(|(n, e)| {
@@ -112,7 +141,11 @@ async fn create_issues(ctx: Ctx, Json(body): Json<BulkBody>) -> JiraResult<Respo
             })
         })
         .collect();
-    Ok((status, axum::Json(json!({"issues": issues, "errors": errors}))).into_response())
+    Ok((
+        status,
+        axum::Json(json!({"issues": issues, "errors": errors})),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -128,16 +161,37 @@ struct GetIssueQuery {
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}` (getIssue)
-async fn get_issue(ctx: Ctx, Path(key): Path<String>, Query(q): Query<GetIssueQuery>) -> JiraResult<Json<Value>> {
-    let view = ctx.app.view_issue(ctx.caller.as_ref(), &IssueRef::parse(&key)).await?;
+async fn get_issue(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<GetIssueQuery>,
+) -> JiraResult<Json<Value>> {
+    let view = match ctx
+        .app
+        .view_issue(ctx.caller.as_ref(), &IssueRef::parse(&key))
+        .await
+    {
+        // Anonymous callers who cannot see an issue are asked to log in, as Jira does.
+        Err(e) if ctx.caller.is_none() && e.kind == crate::error::Kind::NotFound => {
+            return Err(JiraError(Error::unauthenticated()));
+        }
+        other => other?,
+    };
     let _ = (q.fields_by_keys, q.update_history);
     let fields = FieldSelection::parse(&csv(&[q.fields.unwrap_or_default()]), "*all");
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
     let wanted = csv(&[q.properties.unwrap_or_default()]);
-    let properties = if wanted.is_empty() { Vec::new() } else { ctx.app.issue_properties(view.issue.id, wanted).await? };
+    let properties = if wanted.is_empty() {
+        Vec::new()
+    } else {
+        ctx.app.issue_properties(view.issue.id, wanted).await?
+    };
     let changelog = if expand.has("changelog") {
         let caller = ctx.user()?;
-        let (_, page, users) = ctx.app.changelog(caller, &IssueRef::Id(view.issue.id.0), 0, 100).await?;
+        let (_, page, users) = ctx
+            .app
+            .changelog(caller, &IssueRef::Id(view.issue.id.0), 0, 100)
+            .await?;
         Some(json!({
             "startAt": 0, "maxResults": page.items.len(), "total": page.total,
             "histories": page.items.iter().map(|g| render::history(&ctx.base, g, &users)).collect::<Vec<_>>(),
@@ -146,7 +200,17 @@ async fn get_issue(ctx: Ctx, Path(key): Path<String>, Query(q): Query<GetIssueQu
         None
     };
     let cat = ctx.app.catalog();
-    Ok(Json(render::issue(&ctx.base, &cat, &view, &IssueOptions { fields: &fields, expand: &expand, properties, changelog })))
+    Ok(Json(render::issue(
+        &ctx.base,
+        &cat,
+        &view,
+        &IssueOptions {
+            fields: &fields,
+            expand: &expand,
+            properties,
+            changelog,
+        },
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -164,10 +228,19 @@ struct EditQuery {
 }
 
 /// # `PUT /rest/api/2/issue/{issueIdOrKey}` (editIssue)
-async fn edit_issue(ctx: Ctx, Path(key): Path<String>, Query(q): Query<EditQuery>, Json(body): Json<IssueBody>) -> JiraResult<Response> {
+async fn edit_issue(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<EditQuery>,
+    Json(body): Json<IssueBody>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     // Notifications are not sent by Tessera, so notifyUsers has nothing to switch off.
-    let _ = (q.notify_users, q.override_screen_security, q.override_editable_flag);
+    let _ = (
+        q.notify_users,
+        q.override_screen_security,
+        q.override_editable_flag,
+    );
     let r = IssueRef::parse(&key);
     ctx.app.edit_issue(caller, &r, body.input()).await?;
     if q.return_issue.unwrap_or(false) {
@@ -175,7 +248,17 @@ async fn edit_issue(ctx: Ctx, Path(key): Path<String>, Query(q): Query<EditQuery
         let fields = FieldSelection::parse(&[], "*all");
         let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
         let cat = ctx.app.catalog();
-        let bean = render::issue(&ctx.base, &cat, &view, &IssueOptions { fields: &fields, expand: &expand, properties: Vec::new(), changelog: None });
+        let bean = render::issue(
+            &ctx.base,
+            &cat,
+            &view,
+            &IssueOptions {
+                fields: &fields,
+                expand: &expand,
+                properties: Vec::new(),
+                changelog: None,
+            },
+        );
         return Ok(axum::Json(bean).into_response());
     }
     Ok(no_content())
@@ -189,29 +272,48 @@ struct DeleteQuery {
 }
 
 /// # `DELETE /rest/api/2/issue/{issueIdOrKey}` (deleteIssue)
-async fn delete_issue(ctx: Ctx, Path(key): Path<String>, Query(q): Query<DeleteQuery>) -> JiraResult<Response> {
+async fn delete_issue(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<DeleteQuery>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let with_subtasks = q.delete_subtasks.unwrap_or(false);
-    ctx.app.delete_issue(caller, &IssueRef::parse(&key), with_subtasks).await?;
+    ctx.app
+        .delete_issue(caller, &IssueRef::parse(&key), with_subtasks)
+        .await?;
     Ok(no_content())
 }
 
 /// # `PUT /rest/api/2/issue/{issueIdOrKey}/assignee` (assignIssue)
-async fn assign_issue(ctx: Ctx, Path(key): Path<String>, Json(body): Json<Value>) -> JiraResult<Response> {
+async fn assign_issue(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Json(body): Json<Value>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     if !matches!(body, Value::Object(_) | Value::Null) {
-        return Err(JiraError(Error::bad_request("The body must be a user object such as {\"name\": \"fred\"} or {\"accountId\": \"...\"}.")));
+        return Err(JiraError(Error::bad_request(
+            "The body must be a user object such as {\"name\": \"fred\"} or {\"accountId\": \"...\"}.",
+        )));
     }
-    ctx.app.assign_issue(caller, &IssueRef::parse(&key), body).await?;
+    ctx.app
+        .assign_issue(caller, &IssueRef::parse(&key), body)
+        .await?;
     Ok(no_content())
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/editmeta` (getEditIssueMeta)
 async fn get_edit_issue_meta(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let view = ctx.app.view_issue(Some(caller), &IssueRef::parse(&key)).await?;
+    let view = ctx
+        .app
+        .view_issue(Some(caller), &IssueRef::parse(&key))
+        .await?;
     let cat = ctx.app.catalog();
-    Ok(Json(json!({"fields": render::edit_fields(&ctx.base, &cat, &view)})))
+    Ok(Json(
+        json!({"fields": render::edit_fields(&ctx.base, &cat, &view)}),
+    ))
 }
 
 #[derive(Deserialize, Default)]
@@ -222,7 +324,11 @@ struct TransitionsQuery {
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/transitions` (getTransitions)
-async fn get_transitions(ctx: Ctx, Path(key): Path<String>, Query(q): Query<TransitionsQuery>) -> JiraResult<Json<Value>> {
+async fn get_transitions(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<TransitionsQuery>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let mut view = ctx.app.transitions(caller, &IssueRef::parse(&key)).await?;
     if let Some(id) = q.transition_id {
@@ -237,16 +343,24 @@ async fn get_transitions(ctx: Ctx, Path(key): Path<String>, Query(q): Query<Tran
 }
 
 /// # `POST /rest/api/2/issue/{issueIdOrKey}/transitions` (doTransition)
-async fn do_transition(ctx: Ctx, Path(key): Path<String>, Json(body): Json<IssueBody>) -> JiraResult<Response> {
+async fn do_transition(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Json(body): Json<IssueBody>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let id = match body.transition.as_ref().and_then(|t| t.get("id")) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
         _ => {
-            return Err(JiraError(Error::bad_request("Missing 'transition' identifier")));
+            return Err(JiraError(Error::bad_request(
+                "Missing 'transition' identifier",
+            )));
         }
     };
-    ctx.app.do_transition(caller, &IssueRef::parse(&key), &id, body.input()).await?;
+    ctx.app
+        .do_transition(caller, &IssueRef::parse(&key), &id, body.input())
+        .await?;
     Ok(no_content())
 }
 
@@ -258,10 +372,17 @@ struct PageQuery {
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/changelog` (getChangeLogs)
-async fn get_change_logs(ctx: Ctx, Path(key): Path<String>, Query(q): Query<PageQuery>) -> JiraResult<Json<Value>> {
+async fn get_change_logs(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 100, 100)?;
-    let (view, page, users) = ctx.app.changelog(caller, &IssueRef::parse(&key), start, max).await?;
+    let (view, page, users) = ctx
+        .app
+        .changelog(caller, &IssueRef::parse(&key), start, max)
+        .await?;
     let this = format!("{}/rest/api/2/issue/{}/changelog", ctx.base, view.issue.key);
     let mut bean = json!({
         "self": format!("{this}?startAt={start}&maxResults={max}"),
@@ -285,10 +406,16 @@ struct CreateMetaQuery {
 }
 
 /// # `GET /rest/api/2/issue/createmeta` (getCreateIssueMeta)
-async fn get_create_issue_meta(ctx: Ctx, Query(q): Query<CreateMetaQuery>) -> JiraResult<Json<Value>> {
+async fn get_create_issue_meta(
+    ctx: Ctx,
+    Query(q): Query<CreateMetaQuery>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let ids = csv(&[q.project_ids.unwrap_or_default()]);
-    let keys: Vec<String> = csv(&[q.project_keys.unwrap_or_default()]).into_iter().map(|k| k.to_uppercase()).collect();
+    let keys: Vec<String> = csv(&[q.project_keys.unwrap_or_default()])
+        .into_iter()
+        .map(|k| k.to_uppercase())
+        .collect();
     let type_ids = csv(&[q.issuetype_ids.unwrap_or_default()]);
     let type_names = csv(&[q.issuetype_names.unwrap_or_default()]);
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
@@ -296,24 +423,41 @@ async fn get_create_issue_meta(ctx: Ctx, Query(q): Query<CreateMetaQuery>) -> Ji
     let cat = ctx.app.catalog();
     let mut projects = Vec::new();
     for p in ctx.app.creatable_projects(caller).await? {
-        if (!ids.is_empty() || !keys.is_empty()) && !ids.contains(&p.id.to_string()) && !keys.contains(&p.key) {
+        if (!ids.is_empty() || !keys.is_empty())
+            && !ids.contains(&p.id.to_string())
+            && !keys.contains(&p.key)
+        {
             continue;
         }
         let (components, versions) = if with_fields {
             let r = ProjectRef::Id(p.id.0);
-            (ctx.app.project_components(Some(caller), &r).await?.1, ctx.app.project_versions(Some(caller), &r).await?.1)
+            (
+                ctx.app.project_components(Some(caller), &r).await?.1,
+                ctx.app.project_versions(Some(caller), &r).await?.1,
+            )
         } else {
             (Vec::new(), Vec::new())
         };
         let types: Vec<Value> = cat
             .issue_types
             .iter()
-            .filter(|t| type_ids.is_empty() && type_names.is_empty() || type_ids.contains(&t.id.to_string()) || type_names.iter().any(|n| n.eq_ignore_ascii_case(&t.name)))
+            .filter(|t| {
+                type_ids.is_empty() && type_names.is_empty()
+                    || type_ids.contains(&t.id.to_string())
+                    || type_names.iter().any(|n| n.eq_ignore_ascii_case(&t.name))
+            })
             .map(|t| {
-                let mut bean = serde_json::to_value(super::dto::issue_type(&ctx.base, t)).unwrap_or_default();
+                let mut bean =
+                    serde_json::to_value(super::dto::issue_type(&ctx.base, t)).unwrap_or_default();
                 bean["expand"] = json!("fields");
                 if with_fields {
-                    bean["fields"] = Value::Object(render::create_fields(&ctx.base, &cat, t, &components, &versions));
+                    bean["fields"] = Value::Object(render::create_fields(
+                        &ctx.base,
+                        &cat,
+                        t,
+                        &components,
+                        &versions,
+                    ));
                 }
                 bean
             })
@@ -343,10 +487,18 @@ struct PickerQuery {
 ///
 /// Matches the query against keys and summaries. `currentJQL` filtering arrives with
 /// JQL search; until then it is refused rather than ignored.
-async fn get_issue_picker_resource(ctx: Ctx, Query(q): Query<PickerQuery>) -> JiraResult<Json<Value>> {
+async fn get_issue_picker_resource(
+    ctx: Ctx,
+    Query(q): Query<PickerQuery>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    if q.current_jql.as_deref().is_some_and(|j| !j.trim().is_empty()) {
-        return Err(JiraError(Error::bad_request("currentJQL is not supported yet: JQL search is not built.")));
+    if q.current_jql
+        .as_deref()
+        .is_some_and(|j| !j.trim().is_empty())
+    {
+        return Err(JiraError(Error::bad_request(
+            "currentJQL is not supported yet: JQL search is not built.",
+        )));
     }
     let query = q.query.unwrap_or_default();
     let mut issues = ctx.app.pick_issues(Some(caller), &query, 50).await?;
@@ -354,7 +506,11 @@ async fn get_issue_picker_resource(ctx: Ctx, Query(q): Query<PickerQuery>) -> Ji
     if let Some(current) = q.current_issue_key.as_deref().map(str::to_uppercase) {
         issues.retain(|i| i.key != current);
     }
-    if let Some(pid) = q.current_project_id.as_deref().and_then(|p| p.parse::<i64>().ok()) {
+    if let Some(pid) = q
+        .current_project_id
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+    {
         issues.retain(|i| i.project_id.0 == pid);
     }
     if q.show_sub_tasks == Some(false) {
@@ -378,32 +534,69 @@ async fn get_issue_picker_resource(ctx: Ctx, Query(q): Query<PickerQuery>) -> Ji
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/properties` (getIssuePropertyKeys)
-async fn get_issue_property_keys(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<PropertyKeys>> {
+async fn get_issue_property_keys(
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<PropertyKeys>> {
     let caller = ctx.user()?;
-    let keys = ctx.app.property_keys(caller, PropertyOwner::Issue(IssueRef::parse(&key))).await?;
+    let keys = ctx
+        .app
+        .property_keys(caller, PropertyOwner::Issue(IssueRef::parse(&key)))
+        .await?;
     Ok(Json(PropertyKeys {
         keys: keys
             .into_iter()
-            .map(|k| PropertyKey { self_: format!("{}/rest/api/2/issue/{key}/properties/{k}", ctx.base), key: k })
+            .map(|k| PropertyKey {
+                self_: format!("{}/rest/api/2/issue/{key}/properties/{k}", ctx.base),
+                key: k,
+            })
             .collect(),
     }))
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/properties/{propertyKey}` (getIssueProperty)
-async fn get_issue_property(ctx: Ctx, Path((key, property)): Path<(String, String)>) -> JiraResult<Json<EntityProperty>> {
+async fn get_issue_property(
+    ctx: Ctx,
+    Path((key, property)): Path<(String, String)>,
+) -> JiraResult<Json<EntityProperty>> {
     let caller = ctx.user()?;
-    let value = ctx.app.property(caller, PropertyOwner::Issue(IssueRef::parse(&key)), &property).await?;
-    Ok(Json(EntityProperty { key: property, value }))
+    let value = ctx
+        .app
+        .property(
+            caller,
+            PropertyOwner::Issue(IssueRef::parse(&key)),
+            &property,
+        )
+        .await?;
+    Ok(Json(EntityProperty {
+        key: property,
+        value,
+    }))
 }
 
 /// # `PUT /rest/api/2/issue/{issueIdOrKey}/properties/{propertyKey}` (setIssueProperty)
-async fn set_issue_property(ctx: Ctx, Path((key, property)): Path<(String, String)>, Json(value): Json<Value>) -> JiraResult<Response> {
+async fn set_issue_property(
+    ctx: Ctx,
+    Path((key, property)): Path<(String, String)>,
+    Json(value): Json<Value>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let outcome = ctx.app.set_property(caller, PropertyOwner::Issue(IssueRef::parse(&key)), &property, value).await?;
+    let outcome = ctx
+        .app
+        .set_property(
+            caller,
+            PropertyOwner::Issue(IssueRef::parse(&key)),
+            &property,
+            value,
+        )
+        .await?;
     Ok(property_set_response(outcome))
 }
 
@@ -415,8 +608,17 @@ pub fn property_set_response(outcome: SetOutcome) -> Response {
 }
 
 /// # `DELETE /rest/api/2/issue/{issueIdOrKey}/properties/{propertyKey}` (deleteIssueProperty)
-async fn delete_issue_property(ctx: Ctx, Path((key, property)): Path<(String, String)>) -> JiraResult<Response> {
+async fn delete_issue_property(
+    ctx: Ctx,
+    Path((key, property)): Path<(String, String)>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.delete_property(caller, PropertyOwner::Issue(IssueRef::parse(&key)), &property).await?;
+    ctx.app
+        .delete_property(
+            caller,
+            PropertyOwner::Issue(IssueRef::parse(&key)),
+            &property,
+        )
+        .await?;
     Ok(no_content())
 }

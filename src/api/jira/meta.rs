@@ -10,15 +10,26 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::*;
-use super::{Json, JiraResult, Query, no_content, path_id};
+use super::{JiraResult, Json, Query, no_content, path_id};
 use crate::api::{AppState, Ctx};
 use crate::error::Error;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/issuetype", get(get_issue_all_types).post(create_issue_type))
-        .route("/issuetype/{id}", get(get_issue_type).put(update_issue_type).delete(delete_issue_type))
-        .route("/issuetype/{id}/alternatives", get(get_alternative_issue_types))
+        .route(
+            "/issuetype",
+            get(get_issue_all_types).post(create_issue_type),
+        )
+        .route(
+            "/issuetype/{id}",
+            get(get_issue_type)
+                .put(update_issue_type)
+                .delete(delete_issue_type),
+        )
+        .route(
+            "/issuetype/{id}/alternatives",
+            get(get_alternative_issue_types),
+        )
         .route("/priority", get(get_priorities))
         .route("/priority/{id}", get(get_priority))
         .route("/resolution", get(get_resolutions))
@@ -34,7 +45,14 @@ pub fn routes() -> Router<AppState> {
 /// # `GET /rest/api/2/issuetype` (getIssueAllTypes)
 async fn get_issue_all_types(ctx: Ctx) -> JiraResult<Json<Vec<IssueTypeBean>>> {
     ctx.user()?;
-    Ok(Json(ctx.app.catalog().issue_types.iter().map(|t| issue_type(&ctx.base, t)).collect()))
+    Ok(Json(
+        ctx.app
+            .catalog()
+            .issue_types
+            .iter()
+            .map(|t| issue_type(&ctx.base, t))
+            .collect(),
+    ))
 }
 
 fn type_missing(id: &str) -> Error {
@@ -67,17 +85,38 @@ async fn create_issue_type(ctx: Ctx, Json(body): Json<IssueTypeBody>) -> JiraRes
     let subtask = match (body.kind.as_deref(), body.hierarchy_level) {
         (Some("subtask"), _) | (_, Some(-1)) => true,
         (Some("standard") | None, _) => false,
-        (Some(other), _) => return Err(Error::field("type", format!("The type '{other}' is not valid; use 'standard' or 'subtask'.")).into()),
+        (Some(other), _) => {
+            return Err(Error::field(
+                "type",
+                format!("The type '{other}' is not valid; use 'standard' or 'subtask'."),
+            )
+            .into());
+        }
     };
-    let t = ctx.app.create_issue_type(caller, &body.name.unwrap_or_default(), &body.description.unwrap_or_default(), subtask).await?;
+    let t = ctx
+        .app
+        .create_issue_type(
+            caller,
+            &body.name.unwrap_or_default(),
+            &body.description.unwrap_or_default(),
+            subtask,
+        )
+        .await?;
     Ok((StatusCode::CREATED, axum::Json(issue_type(&ctx.base, &t))).into_response())
 }
 
 /// # `PUT /rest/api/2/issuetype/{id}` (updateIssueType)
-async fn update_issue_type(ctx: Ctx, Path(id): Path<String>, Json(body): Json<IssueTypeBody>) -> JiraResult<Json<IssueTypeBean>> {
+async fn update_issue_type(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<IssueTypeBody>,
+) -> JiraResult<Json<IssueTypeBean>> {
     let caller = ctx.user()?;
     let n = path_id(&id, "issue type")?;
-    let t = ctx.app.update_issue_type(caller, n, body.name, body.description, body.avatar_id).await?;
+    let t = ctx
+        .app
+        .update_issue_type(caller, n, body.name, body.description, body.avatar_id)
+        .await?;
     Ok(Json(issue_type(&ctx.base, &t)))
 }
 
@@ -88,7 +127,11 @@ struct DeleteTypeQuery {
 }
 
 /// # `DELETE /rest/api/2/issuetype/{id}` (deleteIssueType)
-async fn delete_issue_type(ctx: Ctx, Path(id): Path<String>, Query(q): Query<DeleteTypeQuery>) -> JiraResult<Response> {
+async fn delete_issue_type(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<DeleteTypeQuery>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let n = path_id(&id, "issue type")?;
     let alt = match q.alternative_issue_type_id {
@@ -100,18 +143,34 @@ async fn delete_issue_type(ctx: Ctx, Path(id): Path<String>, Query(q): Query<Del
 }
 
 /// # `GET /rest/api/2/issuetype/{id}/alternatives` (getAlternativeIssueTypes)
-async fn get_alternative_issue_types(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Vec<IssueTypeBean>>> {
+async fn get_alternative_issue_types(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<Vec<IssueTypeBean>>> {
     ctx.user()?;
     let n = path_id(&id, "issue type")?;
     let cat = ctx.app.catalog();
     let t = cat.issue_type(n).ok_or_else(|| type_missing(&id))?;
-    Ok(Json(cat.issue_types.iter().filter(|x| x.id != n && x.subtask == t.subtask).map(|x| issue_type(&ctx.base, x)).collect()))
+    Ok(Json(
+        cat.issue_types
+            .iter()
+            .filter(|x| x.id != n && x.subtask == t.subtask)
+            .map(|x| issue_type(&ctx.base, x))
+            .collect(),
+    ))
 }
 
 /// # `GET /rest/api/2/priority` (getPriorities)
 async fn get_priorities(ctx: Ctx) -> JiraResult<Json<Vec<PriorityBean>>> {
     ctx.user()?;
-    Ok(Json(ctx.app.catalog().priorities.iter().map(|p| priority(&ctx.base, p)).collect()))
+    Ok(Json(
+        ctx.app
+            .catalog()
+            .priorities
+            .iter()
+            .map(|p| priority(&ctx.base, p))
+            .collect(),
+    ))
 }
 
 /// # `GET /rest/api/2/priority/{id}` (getPriority)
@@ -120,13 +179,23 @@ async fn get_priority(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Prior
     let missing = || Error::not_found(format!("The priority with id '{id}' does not exist."));
     let n: i64 = id.parse().map_err(|_| missing())?;
     let cat = ctx.app.catalog();
-    Ok(Json(priority(&ctx.base, cat.priority(n).ok_or_else(missing)?)))
+    Ok(Json(priority(
+        &ctx.base,
+        cat.priority(n).ok_or_else(missing)?,
+    )))
 }
 
 /// # `GET /rest/api/2/resolution` (getResolutions)
 async fn get_resolutions(ctx: Ctx) -> JiraResult<Json<Vec<ResolutionBean>>> {
     ctx.user()?;
-    Ok(Json(ctx.app.catalog().resolutions.iter().map(|r| resolution(&ctx.base, r)).collect()))
+    Ok(Json(
+        ctx.app
+            .catalog()
+            .resolutions
+            .iter()
+            .map(|r| resolution(&ctx.base, r))
+            .collect(),
+    ))
 }
 
 /// # `GET /rest/api/2/resolution/{id}` (getResolution)
@@ -135,14 +204,22 @@ async fn get_resolution(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Res
     let missing = || Error::not_found(format!("The resolution with id '{id}' does not exist."));
     let n: i64 = id.parse().map_err(|_| missing())?;
     let cat = ctx.app.catalog();
-    Ok(Json(resolution(&ctx.base, cat.resolution(n).ok_or_else(missing)?)))
+    Ok(Json(resolution(
+        &ctx.base,
+        cat.resolution(n).ok_or_else(missing)?,
+    )))
 }
 
 /// # `GET /rest/api/2/status` (getStatuses)
 async fn get_statuses(ctx: Ctx) -> JiraResult<Json<Vec<StatusBean>>> {
     ctx.user()?;
     let cat = ctx.app.catalog();
-    Ok(Json(cat.statuses.iter().map(|s| status(&ctx.base, &cat, s)).collect()))
+    Ok(Json(
+        cat.statuses
+            .iter()
+            .map(|s| status(&ctx.base, &cat, s))
+            .collect(),
+    ))
 }
 
 /// # `GET /rest/api/2/status/{idOrName}` (getStatus)
@@ -153,25 +230,39 @@ async fn get_status(ctx: Ctx, Path(id_or_name): Path<String>) -> JiraResult<Json
         .statuses
         .iter()
         .find(|s| s.id.to_string() == id_or_name || s.name.eq_ignore_ascii_case(&id_or_name))
-        .ok_or_else(|| Error::not_found(format!("The status with id '{id_or_name}' does not exist.")))?;
+        .ok_or_else(|| {
+            Error::not_found(format!("The status with id '{id_or_name}' does not exist."))
+        })?;
     Ok(Json(status(&ctx.base, &cat, found)))
 }
 
 /// # `GET /rest/api/2/statuscategory` (getStatusCategories)
 async fn get_status_categories(ctx: Ctx) -> JiraResult<Json<Vec<StatusCategoryBean>>> {
     ctx.user()?;
-    Ok(Json(ctx.app.catalog().status_categories.iter().map(|c| status_category(&ctx.base, c)).collect()))
+    Ok(Json(
+        ctx.app
+            .catalog()
+            .status_categories
+            .iter()
+            .map(|c| status_category(&ctx.base, c))
+            .collect(),
+    ))
 }
 
 /// # `GET /rest/api/2/statuscategory/{idOrKey}` (getStatusCategory)
-async fn get_status_category(ctx: Ctx, Path(id_or_key): Path<String>) -> JiraResult<Json<StatusCategoryBean>> {
+async fn get_status_category(
+    ctx: Ctx,
+    Path(id_or_key): Path<String>,
+) -> JiraResult<Json<StatusCategoryBean>> {
     ctx.user()?;
     let cat = ctx.app.catalog();
     let found = cat
         .status_categories
         .iter()
         .find(|c| c.id.to_string() == id_or_key || c.key.eq_ignore_ascii_case(&id_or_key))
-        .ok_or_else(|| Error::not_found(format!("The status category '{id_or_key}' does not exist.")))?;
+        .ok_or_else(|| {
+            Error::not_found(format!("The status category '{id_or_key}' does not exist."))
+        })?;
     Ok(Json(status_category(&ctx.base, found)))
 }
 
@@ -182,7 +273,13 @@ fn link_type_bean(base: &str, l: &crate::domain::LinkType) -> Value {
 /// # `GET /rest/api/2/issueLinkType` (getIssueLinkTypes)
 async fn get_issue_link_types(ctx: Ctx) -> JiraResult<Json<Value>> {
     ctx.user()?;
-    let types: Vec<Value> = ctx.app.catalog().link_types.iter().map(|l| link_type_bean(&ctx.base, l)).collect();
+    let types: Vec<Value> = ctx
+        .app
+        .catalog()
+        .link_types
+        .iter()
+        .map(|l| link_type_bean(&ctx.base, l))
+        .collect();
     Ok(Json(json!({"issueLinkTypes": types})))
 }
 
@@ -191,6 +288,8 @@ async fn get_issue_link_type(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Jso
     ctx.user()?;
     let n = path_id(&id, "issue link type")?;
     let cat = ctx.app.catalog();
-    let l = cat.link_type(n).ok_or_else(|| Error::not_found(format!("No issue link type with id '{id}' exists.")))?;
+    let l = cat
+        .link_type(n)
+        .ok_or_else(|| Error::not_found(format!("No issue link type with id '{id}' exists.")))?;
     Ok(Json(link_type_bean(&ctx.base, l)))
 }

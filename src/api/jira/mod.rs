@@ -48,10 +48,19 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn unknown_route(req: Request) -> Response {
+    // Nested routers see the path without their prefix; report the one the client sent.
+    let path = req
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
     error_response(
-        req.uri().path(),
+        &path,
         StatusCode::NOT_FOUND,
-        &format!("No Tessera resource answers {} {}; this operation is not supported.", req.method(), req.uri().path()),
+        &format!(
+            "No Tessera resource answers {} {path}; this operation is not supported.",
+            req.method()
+        ),
     )
 }
 
@@ -64,7 +73,12 @@ pub struct ErrorCollection {
 }
 
 pub fn error_response(_path: &str, status: StatusCode, message: &str) -> Response {
-    JiraError(Error { kind: kind_of(status), messages: vec![message.to_string()], fields: Default::default() }).into_response_with(status)
+    JiraError(Error {
+        kind: kind_of(status),
+        messages: vec![message.to_string()],
+        fields: Default::default(),
+    })
+    .into_response_with(status)
 }
 
 fn kind_of(status: StatusCode) -> Kind {
@@ -107,7 +121,10 @@ impl JiraError {
     }
 
     fn into_response_with(self, status: StatusCode) -> Response {
-        let body = ErrorCollection { error_messages: self.0.messages, errors: self.0.fields };
+        let body = ErrorCollection {
+            error_messages: self.0.messages,
+            errors: self.0.fields,
+        };
         (status, axum::Json(body)).into_response()
     }
 }
@@ -122,7 +139,9 @@ impl IntoResponse for JiraError {
 impl Ctx {
     /// The caller, or Jira's 401 for anonymous requests.
     pub fn user(&self) -> JiraResult<&Caller> {
-        self.caller.as_ref().ok_or_else(|| JiraError(Error::unauthenticated()))
+        self.caller
+            .as_ref()
+            .ok_or_else(|| JiraError(Error::unauthenticated()))
     }
 }
 
@@ -133,21 +152,38 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = JiraError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
-            let kind = if e.status() == StatusCode::PAYLOAD_TOO_LARGE { Kind::TooLarge } else { Kind::BadRequest };
-            JiraError(Error::new(kind, format!("The request body could not be read: {}", e.body_text())))
-        })?;
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| {
+                let kind = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Kind::TooLarge
+                } else {
+                    Kind::BadRequest
+                };
+                JiraError(Error::new(
+                    kind,
+                    format!("The request body could not be read: {}", e.body_text()),
+                ))
+            })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(JiraError(Error::bad_request("No content to map to Object due to end of input")));
+            return Err(JiraError(Error::bad_request(
+                "No content to map to Object due to end of input",
+            )));
         }
-        serde_json::from_slice(&bytes).map(Json).map_err(|e| JiraError(Error::bad_request(json_error(&e))))
+        serde_json::from_slice(&bytes)
+            .map(Json)
+            .map_err(|e| JiraError(Error::bad_request(json_error(&e))))
     }
 }
 
 fn json_error(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
     match e.classify() {
-        Category::Syntax | Category::Eof => format!("Unexpected character in the JSON body (line {}, column {}): {e}", e.line(), e.column()),
+        Category::Syntax | Category::Eof => format!(
+            "Unexpected character in the JSON body (line {}, column {}): {e}",
+            e.line(),
+            e.column()
+        ),
         _ => format!("Can not deserialize the JSON body: {e}"),
     }
 }
@@ -168,18 +204,32 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|q| Query(q.0))
-            .map_err(|e| JiraError(Error::bad_request(format!("Invalid query parameter: {}", e.body_text()))))
+            .map_err(|e| {
+                JiraError(Error::bad_request(format!(
+                    "Invalid query parameter: {}",
+                    e.body_text()
+                )))
+            })
     }
 }
 
 /// Parses a numeric path id, with Jira's 404 wording for anything else.
 pub fn path_id(raw: &str, what: &str) -> JiraResult<i64> {
-    raw.parse().map_err(|_| JiraError(Error::not_found(format!("The {what} with id '{raw}' does not exist."))))
+    raw.parse().map_err(|_| {
+        JiraError(Error::not_found(format!(
+            "The {what} with id '{raw}' does not exist."
+        )))
+    })
 }
 
 /// Splits comma-separated query values (`fields=a,b`, `expand=x,y`) and repeated ones.
 pub fn csv(values: &[String]) -> Vec<String> {
-    values.iter().flat_map(|v| v.split(',')).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// 204 No Content.
@@ -195,6 +245,8 @@ pub fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<boo
         None | Some("") => Ok(None),
         Some("true") => Ok(Some(true)),
         Some("false") => Ok(Some(false)),
-        Some(other) => Err(serde::de::Error::custom(format!("'{other}' is not a boolean; use true or false"))),
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "'{other}' is not a boolean; use true or false"
+        ))),
     }
 }

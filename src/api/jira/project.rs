@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::dto::*;
 use super::render::{Expand, project_full};
-use super::{Json, JiraError, JiraResult, Query, csv, no_content, path_id};
+use super::{JiraError, JiraResult, Json, Query, csv, no_content, path_id};
 use crate::api::{AppState, Ctx};
 use crate::domain::*;
 use crate::error::Error;
@@ -22,19 +22,45 @@ pub fn routes() -> Router<AppState> {
         .route("/project", get(get_all_projects).post(create_project))
         .route("/project/type", get(get_all_project_types))
         .route("/project/type/{key}", get(get_project_type_by_key))
-        .route("/project/type/{key}/accessible", get(get_accessible_project_type_by_key))
-        .route("/project/{key}", get(get_project).put(update_project).delete(delete_project))
+        .route(
+            "/project/type/{key}/accessible",
+            get(get_accessible_project_type_by_key),
+        )
+        .route(
+            "/project/{key}",
+            get(get_project).put(update_project).delete(delete_project),
+        )
         .route("/project/{key}/statuses", get(get_all_statuses))
         .route("/project/{key}/components", get(get_project_components))
-        .route("/project/{key}/component", get(get_project_components_paginated))
+        .route(
+            "/project/{key}/component",
+            get(get_project_components_paginated),
+        )
         .route("/project/{key}/versions", get(get_project_versions))
-        .route("/project/{key}/version", get(get_project_versions_paginated))
+        .route(
+            "/project/{key}/version",
+            get(get_project_versions_paginated),
+        )
         .route("/project/{key}/role", get(get_project_roles))
-        .route("/project/{key}/role/{id}", get(get_project_role).post(add_actor_users).delete(delete_actor))
-        .route("/project/{key}/permissionscheme", get(get_assigned_permission_scheme))
+        .route(
+            "/project/{key}/role/{id}",
+            get(get_project_role)
+                .post(add_actor_users)
+                .delete(delete_actor),
+        )
+        .route(
+            "/project/{key}/permissionscheme",
+            get(get_assigned_permission_scheme),
+        )
         .route("/projectvalidate/key", get(validate_project_key))
-        .route("/projectvalidate/validProjectKey", get(get_valid_project_key))
-        .route("/projectvalidate/validProjectName", get(get_valid_project_name))
+        .route(
+            "/projectvalidate/validProjectKey",
+            get(get_valid_project_key),
+        )
+        .route(
+            "/projectvalidate/validProjectName",
+            get(get_valid_project_name),
+        )
         .route("/permissionscheme", get(get_all_permission_schemes))
         .route("/permissionscheme/{id}", get(get_permission_scheme))
         .route("/issuesecurityschemes", get(get_issue_security_schemes))
@@ -58,22 +84,53 @@ async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<
     let projects = ctx.app.list_projects(ctx.caller.as_ref()).await?;
     let cat = ctx.app.catalog();
     let leads = if expand.has("lead") {
-        ctx.app.users_map(projects.iter().map(|p| p.lead_id).collect()).await?
+        ctx.app
+            .users_map(projects.iter().map(|p| p.lead_id).collect())
+            .await?
     } else {
         Default::default()
     };
-    Ok(Json(projects.iter().map(|p| project_full(&ctx.base, &cat, p, leads.get(&p.lead_id), &[], &[], &expand, false)).collect()))
+    Ok(Json(
+        projects
+            .iter()
+            .map(|p| {
+                project_full(
+                    &ctx.base,
+                    &cat,
+                    p,
+                    leads.get(&p.lead_id),
+                    &[],
+                    &[],
+                    &expand,
+                    false,
+                )
+            })
+            .collect(),
+    ))
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}` (getProject)
-async fn get_project(ctx: Ctx, Path(key): Path<String>, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Value>> {
+async fn get_project(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<ExpandQuery>,
+) -> JiraResult<Json<Value>> {
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
     let r = ProjectRef::parse(&key);
     let (project, components) = ctx.app.project_components(ctx.caller.as_ref(), &r).await?;
     let (_, versions) = ctx.app.project_versions(ctx.caller.as_ref(), &r).await?;
     let leads = ctx.app.users_map(vec![project.lead_id]).await?;
     let cat = ctx.app.catalog();
-    Ok(Json(project_full(&ctx.base, &cat, &project, leads.get(&project.lead_id), &components, &versions, &expand, true)))
+    Ok(Json(project_full(
+        &ctx.base,
+        &cat,
+        &project,
+        leads.get(&project.lead_id),
+        &components,
+        &versions,
+        &expand,
+        true,
+    )))
 }
 
 #[derive(Deserialize, Default)]
@@ -98,8 +155,14 @@ struct ProjectBody {
 fn number(v: &Option<Value>, field: &str) -> JiraResult<Option<i64>> {
     match v {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| JiraError(Error::field(field, "must be a number"))),
-        Some(Value::String(s)) => s.parse().map(Some).map_err(|_| JiraError(Error::field(field, "must be a number"))),
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .map(Some)
+            .ok_or_else(|| JiraError(Error::field(field, "must be a number"))),
+        Some(Value::String(s)) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| JiraError(Error::field(field, "must be a number"))),
         Some(_) => Err(JiraError(Error::field(field, "must be a number"))),
     }
 }
@@ -109,7 +172,10 @@ impl ProjectBody {
         if let Some(scheme) = number(&self.issue_security_scheme, "issueSecurityScheme")?
             && scheme != ISSUE_SECURITY_SCHEME_ID
         {
-            return Err(JiraError(Error::field("issueSecurityScheme", format!("The issue security scheme {scheme} does not exist."))));
+            return Err(JiraError(Error::field(
+                "issueSecurityScheme",
+                format!("The issue security scheme {scheme} does not exist."),
+            )));
         }
         number(&self.notification_scheme, "notificationScheme")?;
         number(&self.avatar_id, "avatarId")?;
@@ -148,18 +214,36 @@ async fn create_project(ctx: Ctx, Json(body): Json<ProjectBody>) -> JiraResult<R
 }
 
 /// # `PUT /rest/api/2/project/{projectIdOrKey}` (updateProject)
-async fn update_project(ctx: Ctx, Path(key): Path<String>, Json(body): Json<ProjectBody>) -> JiraResult<Json<Value>> {
+async fn update_project(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Json(body): Json<ProjectBody>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let project = ctx.app.update_project(caller, &ProjectRef::parse(&key), body.input()?).await?;
+    let project = ctx
+        .app
+        .update_project(caller, &ProjectRef::parse(&key), body.input()?)
+        .await?;
     let leads = ctx.app.users_map(vec![project.lead_id]).await?;
     let cat = ctx.app.catalog();
-    Ok(Json(project_full(&ctx.base, &cat, &project, leads.get(&project.lead_id), &[], &[], &Expand::parse(&[]), true)))
+    Ok(Json(project_full(
+        &ctx.base,
+        &cat,
+        &project,
+        leads.get(&project.lead_id),
+        &[],
+        &[],
+        &Expand::parse(&[]),
+        true,
+    )))
 }
 
 /// # `DELETE /rest/api/2/project/{projectIdOrKey}` (deleteProject)
 async fn delete_project(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.delete_project(caller, &ProjectRef::parse(&key)).await?;
+    ctx.app
+        .delete_project(caller, &ProjectRef::parse(&key))
+        .await?;
     Ok(no_content())
 }
 
@@ -167,10 +251,23 @@ async fn delete_project(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Respons
 ///
 /// Every issue type uses the project's one workflow, so each lists the same statuses.
 async fn get_all_statuses(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Vec<Value>>> {
-    let (project, _) = ctx.app.browse_project(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
+    let (project, _) = ctx
+        .app
+        .browse_project(ctx.caller.as_ref(), &ProjectRef::parse(&key))
+        .await?;
     let cat = ctx.app.catalog();
-    let used: Vec<i64> = cat.transitions.iter().filter(|(w, _)| *w == project.workflow_id).map(|(_, t)| t.to_status).collect();
-    let statuses: Vec<StatusBean> = cat.statuses.iter().filter(|s| used.contains(&s.id)).map(|s| status(&ctx.base, &cat, s)).collect();
+    let used: Vec<i64> = cat
+        .transitions
+        .iter()
+        .filter(|(w, _)| *w == project.workflow_id)
+        .map(|(_, t)| t.to_status)
+        .collect();
+    let statuses: Vec<StatusBean> = cat
+        .statuses
+        .iter()
+        .filter(|s| used.contains(&s.id))
+        .map(|s| status(&ctx.base, &cat, s))
+        .collect();
     let statuses = serde_json::to_value(statuses).unwrap_or_default();
     Ok(Json(
         cat.issue_types
@@ -181,49 +278,118 @@ async fn get_all_statuses(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}/components` (getProjectComponents)
-async fn get_project_components(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Vec<ComponentBean>>> {
-    let (project, components) = ctx.app.project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
-    let leads = ctx.app.users_map(components.iter().filter_map(|c| c.lead_id).collect()).await?;
+async fn get_project_components(
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<Vec<ComponentBean>>> {
+    let (project, components) = ctx
+        .app
+        .project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key))
+        .await?;
+    let leads = ctx
+        .app
+        .users_map(components.iter().filter_map(|c| c.lead_id).collect())
+        .await?;
     Ok(Json(
-        components.iter().map(|c| component(&ctx.base, c, &project.key, c.lead_id.and_then(|l| leads.get(&l)))).collect(),
+        components
+            .iter()
+            .map(|c| {
+                component(
+                    &ctx.base,
+                    c,
+                    &project.key,
+                    c.lead_id.and_then(|l| leads.get(&l)),
+                )
+            })
+            .collect(),
     ))
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}/component` (getProjectComponentsPaginated)
-async fn get_project_components_paginated(ctx: Ctx, Path(key): Path<String>, Query(q): Query<ExpandQuery>) -> JiraResult<Json<PageBean<ComponentBean>>> {
+async fn get_project_components_paginated(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<ExpandQuery>,
+) -> JiraResult<Json<PageBean<ComponentBean>>> {
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
-    let (project, mut components) = ctx.app.project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
+    let (project, mut components) = ctx
+        .app
+        .project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key))
+        .await?;
     if let Some(text) = q.query.as_deref().map(str::to_lowercase) {
-        components.retain(|c| c.name.to_lowercase().contains(&text) || c.description.to_lowercase().contains(&text));
+        components.retain(|c| {
+            c.name.to_lowercase().contains(&text) || c.description.to_lowercase().contains(&text)
+        });
     }
     if q.order_by.as_deref() == Some("-name") {
         components.reverse();
     }
-    let leads = ctx.app.users_map(components.iter().filter_map(|c| c.lead_id).collect()).await?;
+    let leads = ctx
+        .app
+        .users_map(components.iter().filter_map(|c| c.lead_id).collect())
+        .await?;
     let page = crate::service::Page::of(components, start, max);
     Ok(Json(PageBean {
-        self_: Some(format!("{}/rest/api/2/project/{}/component?startAt={start}&maxResults={max}", ctx.base, project.key)),
-        next_page: (!page.is_last()).then(|| format!("{}/rest/api/2/project/{}/component?startAt={}&maxResults={max}", ctx.base, project.key, start + max)),
+        self_: Some(format!(
+            "{}/rest/api/2/project/{}/component?startAt={start}&maxResults={max}",
+            ctx.base, project.key
+        )),
+        next_page: (!page.is_last()).then(|| {
+            format!(
+                "{}/rest/api/2/project/{}/component?startAt={}&maxResults={max}",
+                ctx.base,
+                project.key,
+                start + max
+            )
+        }),
         max_results: max,
         start_at: start,
         total: page.total,
         is_last: page.is_last(),
-        values: page.items.iter().map(|c| component(&ctx.base, c, &project.key, c.lead_id.and_then(|l| leads.get(&l)))).collect(),
+        values: page
+            .items
+            .iter()
+            .map(|c| {
+                component(
+                    &ctx.base,
+                    c,
+                    &project.key,
+                    c.lead_id.and_then(|l| leads.get(&l)),
+                )
+            })
+            .collect(),
     }))
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}/versions` (getProjectVersions)
-async fn get_project_versions(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Vec<VersionBean>>> {
-    let (_, versions) = ctx.app.project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
-    Ok(Json(versions.iter().map(|v| version(&ctx.base, v)).collect()))
+async fn get_project_versions(
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<Vec<VersionBean>>> {
+    let (_, versions) = ctx
+        .app
+        .project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key))
+        .await?;
+    Ok(Json(
+        versions.iter().map(|v| version(&ctx.base, v)).collect(),
+    ))
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}/version` (getProjectVersionsPaginated)
-async fn get_project_versions_paginated(ctx: Ctx, Path(key): Path<String>, Query(q): Query<ExpandQuery>) -> JiraResult<Json<PageBean<VersionBean>>> {
+async fn get_project_versions_paginated(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Query(q): Query<ExpandQuery>,
+) -> JiraResult<Json<PageBean<VersionBean>>> {
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
-    let (project, mut versions) = ctx.app.project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key)).await?;
+    let (project, mut versions) = ctx
+        .app
+        .project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key))
+        .await?;
     if let Some(text) = q.query.as_deref().map(str::to_lowercase) {
-        versions.retain(|v| v.name.to_lowercase().contains(&text) || v.description.to_lowercase().contains(&text));
+        versions.retain(|v| {
+            v.name.to_lowercase().contains(&text) || v.description.to_lowercase().contains(&text)
+        });
     }
     match q.order_by.as_deref() {
         Some("name" | "+name") => versions.sort_by(|a, b| a.name.cmp(&b.name)),
@@ -233,8 +399,18 @@ async fn get_project_versions_paginated(ctx: Ctx, Path(key): Path<String>, Query
     }
     let page = crate::service::Page::of(versions, start, max);
     Ok(Json(PageBean {
-        self_: Some(format!("{}/rest/api/2/project/{}/version?startAt={start}&maxResults={max}", ctx.base, project.key)),
-        next_page: (!page.is_last()).then(|| format!("{}/rest/api/2/project/{}/version?startAt={}&maxResults={max}", ctx.base, project.key, start + max)),
+        self_: Some(format!(
+            "{}/rest/api/2/project/{}/version?startAt={start}&maxResults={max}",
+            ctx.base, project.key
+        )),
+        next_page: (!page.is_last()).then(|| {
+            format!(
+                "{}/rest/api/2/project/{}/version?startAt={}&maxResults={max}",
+                ctx.base,
+                project.key,
+                start + max
+            )
+        }),
         max_results: max,
         start_at: start,
         total: page.total,
@@ -243,7 +419,12 @@ async fn get_project_versions_paginated(ctx: Ctx, Path(key): Path<String>, Query
     }))
 }
 
-fn role_bean(base: &str, project: &Project, role: &ProjectRole, actors: &[(String, String, String)]) -> Value {
+fn role_bean(
+    base: &str,
+    project: &Project,
+    role: &ProjectRole,
+    actors: &[(String, String, String)],
+) -> Value {
     json!({
         "self": format!("{base}/rest/api/2/project/{}/role/{}", project.id, role.id),
         "name": role.name, "id": role.id, "description": role.description,
@@ -259,20 +440,37 @@ fn role_bean(base: &str, project: &Project, role: &ProjectRole, actors: &[(Strin
 /// # `GET /rest/api/2/project/{projectIdOrKey}/role` (getProjectRoles)
 async fn get_project_roles(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let (project, roles) = ctx.app.project_roles(caller, &ProjectRef::parse(&key)).await?;
+    let (project, roles) = ctx
+        .app
+        .project_roles(caller, &ProjectRef::parse(&key))
+        .await?;
     Ok(Json(Value::Object(
         roles
             .iter()
-            .map(|(r, _)| (r.name.clone(), json!(format!("{}/rest/api/2/project/{}/role/{}", ctx.base, project.id, r.id))))
+            .map(|(r, _)| {
+                (
+                    r.name.clone(),
+                    json!(format!(
+                        "{}/rest/api/2/project/{}/role/{}",
+                        ctx.base, project.id, r.id
+                    )),
+                )
+            })
             .collect(),
     )))
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}/role/{id}` (getProjectRole)
-async fn get_project_role(ctx: Ctx, Path((key, id)): Path<(String, String)>) -> JiraResult<Json<Value>> {
+async fn get_project_role(
+    ctx: Ctx,
+    Path((key, id)): Path<(String, String)>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let role_id = path_id(&id, "project role")?;
-    let (project, roles) = ctx.app.project_roles(caller, &ProjectRef::parse(&key)).await?;
+    let (project, roles) = ctx
+        .app
+        .project_roles(caller, &ProjectRef::parse(&key))
+        .await?;
     let (role, actors) = roles
         .iter()
         .find(|(r, _)| r.id == role_id)
@@ -287,11 +485,23 @@ struct ActorsBody {
 }
 
 /// # `POST /rest/api/2/project/{projectIdOrKey}/role/{id}` (addActorUsers)
-async fn add_actor_users(ctx: Ctx, Path((key, id)): Path<(String, String)>, Json(body): Json<ActorsBody>) -> JiraResult<Json<Value>> {
+async fn add_actor_users(
+    ctx: Ctx,
+    Path((key, id)): Path<(String, String)>,
+    Json(body): Json<ActorsBody>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let role_id = path_id(&id, "project role")?;
     let r = ProjectRef::parse(&key);
-    ctx.app.add_role_actors(caller, &r, role_id, body.user.unwrap_or_default(), body.group.unwrap_or_default()).await?;
+    ctx.app
+        .add_role_actors(
+            caller,
+            &r,
+            role_id,
+            body.user.unwrap_or_default(),
+            body.group.unwrap_or_default(),
+        )
+        .await?;
     get_project_role(ctx, Path((key, id))).await
 }
 
@@ -303,10 +513,16 @@ struct ActorQuery {
 }
 
 /// # `DELETE /rest/api/2/project/{projectIdOrKey}/role/{id}` (deleteActor)
-async fn delete_actor(ctx: Ctx, Path((key, id)): Path<(String, String)>, Query(q): Query<ActorQuery>) -> JiraResult<Response> {
+async fn delete_actor(
+    ctx: Ctx,
+    Path((key, id)): Path<(String, String)>,
+    Query(q): Query<ActorQuery>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let role_id = path_id(&id, "project role")?;
-    ctx.app.remove_role_actor(caller, &ProjectRef::parse(&key), role_id, q.user, q.group).await?;
+    ctx.app
+        .remove_role_actor(caller, &ProjectRef::parse(&key), role_id, q.user, q.group)
+        .await?;
     Ok(no_content())
 }
 
@@ -315,11 +531,21 @@ fn scheme_bean(base: &str, s: &PermissionScheme) -> Value {
 }
 
 /// # `GET /rest/api/2/project/{projectKeyOrId}/permissionscheme` (getAssignedPermissionScheme)
-async fn get_assigned_permission_scheme(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
+async fn get_assigned_permission_scheme(
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let project = ctx.app.admin_project(caller, &ProjectRef::parse(&key)).await?;
+    let project = ctx
+        .app
+        .admin_project(caller, &ProjectRef::parse(&key))
+        .await?;
     let cat = ctx.app.catalog();
-    let s = cat.permission_schemes.iter().find(|s| s.id == project.permission_scheme_id).ok_or_else(Error::internal)?;
+    let s = cat
+        .permission_schemes
+        .iter()
+        .find(|s| s.id == project.permission_scheme_id)
+        .ok_or_else(Error::internal)?;
     Ok(Json(scheme_bean(&ctx.base, s)))
 }
 
@@ -327,7 +553,9 @@ async fn get_assigned_permission_scheme(ctx: Ctx, Path(key): Path<String>) -> Ji
 async fn get_all_permission_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let cat = ctx.app.catalog();
-    Ok(Json(json!({"permissionSchemes": cat.permission_schemes.iter().map(|s| scheme_bean(&ctx.base, s)).collect::<Vec<_>>()})))
+    Ok(Json(
+        json!({"permissionSchemes": cat.permission_schemes.iter().map(|s| scheme_bean(&ctx.base, s)).collect::<Vec<_>>()}),
+    ))
 }
 
 /// # `GET /rest/api/2/permissionscheme/{schemeId}` (getPermissionScheme)
@@ -335,7 +563,13 @@ async fn get_permission_scheme(ctx: Ctx, Path(id): Path<String>) -> JiraResult<J
     ctx.user()?;
     let n = path_id(&id, "permission scheme")?;
     let cat = ctx.app.catalog();
-    let s = cat.permission_schemes.iter().find(|s| s.id == n).ok_or_else(|| Error::not_found(format!("Permission scheme with id {id} does not exist.")))?;
+    let s = cat
+        .permission_schemes
+        .iter()
+        .find(|s| s.id == n)
+        .ok_or_else(|| {
+            Error::not_found(format!("Permission scheme with id {id} does not exist."))
+        })?;
     let mut bean = scheme_bean(&ctx.base, s);
     bean["permissions"] = Value::Array(
         cat.grants
@@ -364,15 +598,29 @@ async fn get_issue_security_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
 /// # `GET /rest/api/2/projectCategory` (getAllProjectCategories)
 async fn get_all_project_categories(ctx: Ctx) -> JiraResult<Json<Vec<ProjectCategoryBean>>> {
     ctx.user()?;
-    Ok(Json(ctx.app.catalog().categories.iter().map(|c| project_category(&ctx.base, c)).collect()))
+    Ok(Json(
+        ctx.app
+            .catalog()
+            .categories
+            .iter()
+            .map(|c| project_category(&ctx.base, c))
+            .collect(),
+    ))
 }
 
 /// # `GET /rest/api/2/projectCategory/{id}` (getProjectCategoryById)
-async fn get_project_category_by_id(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<ProjectCategoryBean>> {
+async fn get_project_category_by_id(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<ProjectCategoryBean>> {
     ctx.user()?;
     let n = path_id(&id, "project category")?;
     let cat = ctx.app.catalog();
-    let c = cat.categories.iter().find(|c| c.id == n).ok_or_else(|| Error::not_found(format!("The project category with id '{id}' does not exist.")))?;
+    let c = cat.categories.iter().find(|c| c.id == n).ok_or_else(|| {
+        Error::not_found(format!(
+            "The project category with id '{id}' does not exist."
+        ))
+    })?;
     Ok(Json(project_category(&ctx.base, c)))
 }
 
@@ -382,7 +630,12 @@ fn type_bean(key: &str, name: &str, color: &str) -> Value {
 
 /// # `GET /rest/api/2/project/type` (getAllProjectTypes)
 async fn get_all_project_types(_ctx: Ctx) -> Json<Vec<Value>> {
-    Json(PROJECT_TYPES.iter().map(|(k, n, c)| type_bean(k, n, c)).collect())
+    Json(
+        PROJECT_TYPES
+            .iter()
+            .map(|(k, n, c)| type_bean(k, n, c))
+            .collect(),
+    )
 }
 
 fn find_type(key: &str) -> JiraResult<Value> {
@@ -390,7 +643,11 @@ fn find_type(key: &str) -> JiraResult<Value> {
         .iter()
         .find(|(k, _, _)| *k == key)
         .map(|(k, n, c)| type_bean(k, n, c))
-        .ok_or_else(|| JiraError(Error::not_found(format!("The project type '{key}' does not exist."))))
+        .ok_or_else(|| {
+            JiraError(Error::not_found(format!(
+                "The project type '{key}' does not exist."
+            )))
+        })
 }
 
 /// # `GET /rest/api/2/project/type/{projectTypeKey}` (getProjectTypeByKey)
@@ -399,7 +656,10 @@ async fn get_project_type_by_key(_ctx: Ctx, Path(key): Path<String>) -> JiraResu
 }
 
 /// # `GET /rest/api/2/project/type/{projectTypeKey}/accessible` (getAccessibleProjectTypeByKey)
-async fn get_accessible_project_type_by_key(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
+async fn get_accessible_project_type_by_key(
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<Value>> {
     ctx.user()?;
     Ok(Json(find_type(&key)?))
 }
@@ -417,17 +677,32 @@ async fn validate_project_key(ctx: Ctx, Query(q): Query<ValidateQuery>) -> JiraR
     ctx.user()?;
     let key = q.key.unwrap_or_default();
     let error = ctx.app.validate_project_key(&key).await?;
-    let errors = error.map(|e| json!({"projectKey": e})).unwrap_or_else(|| json!({}));
+    let errors = error
+        .map(|e| json!({"projectKey": e}))
+        .unwrap_or_else(|| json!({}));
     Ok(Json(json!({"errorMessages": [], "errors": errors})))
 }
 
 /// # `GET /rest/api/2/projectvalidate/validProjectKey` (getValidProjectKey)
 ///
 /// Turns a suggestion into a valid, unused key (`MYPROJ`, then `MYPROJ1`, ...).
-async fn get_valid_project_key(ctx: Ctx, Query(q): Query<ValidateQuery>) -> JiraResult<Json<String>> {
+async fn get_valid_project_key(
+    ctx: Ctx,
+    Query(q): Query<ValidateQuery>,
+) -> JiraResult<Json<String>> {
     ctx.user()?;
-    let raw: String = q.key.unwrap_or_default().to_uppercase().chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-    let letters_first: String = raw.trim_start_matches(|c: char| c.is_ascii_digit()).chars().take(10).collect();
+    let raw: String = q
+        .key
+        .unwrap_or_default()
+        .to_uppercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let letters_first: String = raw
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .chars()
+        .take(10)
+        .collect();
     if letters_first.len() < 2 {
         return Ok(Json(String::new()));
     }
@@ -437,17 +712,25 @@ async fn get_valid_project_key(ctx: Ctx, Query(q): Query<ValidateQuery>) -> Jira
             return Ok(Json(candidate));
         }
         let suffix = n.to_string();
-        candidate = format!("{}{suffix}", &letters_first[..letters_first.len().min(10 - suffix.len())]);
+        candidate = format!(
+            "{}{suffix}",
+            &letters_first[..letters_first.len().min(10 - suffix.len())]
+        );
     }
     Ok(Json(String::new()))
 }
 
 /// # `GET /rest/api/2/projectvalidate/validProjectName` (getValidProjectName)
-async fn get_valid_project_name(ctx: Ctx, Query(q): Query<ValidateQuery>) -> JiraResult<Json<String>> {
+async fn get_valid_project_name(
+    ctx: Ctx,
+    Query(q): Query<ValidateQuery>,
+) -> JiraResult<Json<String>> {
     ctx.user()?;
     let base = q.name.unwrap_or_default().trim().to_string();
     if base.is_empty() {
-        return Err(JiraError(Error::bad_request("The name query parameter is required.")));
+        return Err(JiraError(Error::bad_request(
+            "The name query parameter is required.",
+        )));
     }
     let mut candidate = base.clone();
     for n in 1..1000 {

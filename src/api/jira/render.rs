@@ -28,10 +28,16 @@ impl FieldSelection {
     /// Parses `fields=`; `default` applies when the parameter is absent.
     pub fn parse(raw: &[String], default: &str) -> FieldSelection {
         let mut items: Vec<String> = raw.to_vec();
-        if items.is_empty() {
+        // Only exclusions (`-description`) exclude from the default set, as Jira does.
+        if items.iter().all(|i| i.starts_with('-')) {
             items.push(default.to_string());
         }
-        let mut sel = FieldSelection { all: false, navigable: false, include: Vec::new(), exclude: Vec::new() };
+        let mut sel = FieldSelection {
+            all: false,
+            navigable: false,
+            include: Vec::new(),
+            exclude: Vec::new(),
+        };
         for item in items {
             match item.as_str() {
                 "*all" => sel.all = true,
@@ -59,7 +65,9 @@ impl Expand {
         Expand(raw.to_vec())
     }
     pub fn has(&self, what: &str) -> bool {
-        self.0.iter().any(|e| e == what || e.starts_with(&format!("{what}.")))
+        self.0
+            .iter()
+            .any(|e| e == what || e.starts_with(&format!("{what}.")))
     }
 }
 
@@ -78,7 +86,10 @@ pub fn project_short(base: &str, cat: &Catalog, p: &Project) -> Value {
         "simplified": false,
         "avatarUrls": avatar_urls(base, "project", &p.id.to_string()),
     });
-    if let Some(c) = p.category_id.and_then(|c| cat.categories.iter().find(|x| x.id == c)) {
+    if let Some(c) = p
+        .category_id
+        .and_then(|c| cat.categories.iter().find(|x| x.id == c))
+    {
         v["projectCategory"] = to_value(project_category(base, c));
     }
     v
@@ -107,17 +118,40 @@ pub fn project_full(
         v["url"] = json!(p.url);
     }
     if full || expand.has("issueTypes") {
-        v["issueTypes"] = to_value(cat.issue_types.iter().map(|t| issue_type(base, t)).collect::<Vec<_>>());
+        v["issueTypes"] = to_value(
+            cat.issue_types
+                .iter()
+                .map(|t| issue_type(base, t))
+                .collect::<Vec<_>>(),
+        );
     }
     if full || expand.has("projectKeys") {
         v["projectKeys"] = json!([p.key]);
     }
     if full {
-        v["components"] = to_value(components.iter().map(|c| component(base, c, &p.key, None)).collect::<Vec<_>>());
-        v["versions"] = to_value(versions.iter().map(|x| version(base, x)).collect::<Vec<_>>());
+        v["components"] = to_value(
+            components
+                .iter()
+                .map(|c| component(base, c, &p.key, None))
+                .collect::<Vec<_>>(),
+        );
+        v["versions"] = to_value(
+            versions
+                .iter()
+                .map(|x| version(base, x))
+                .collect::<Vec<_>>(),
+        );
         v["assigneeType"] = json!(p.assignee_type);
         v["roles"] = Value::Object(
-            cat.roles.iter().map(|r| (r.name.clone(), json!(format!("{base}/rest/api/2/project/{}/role/{}", p.id, r.id)))).collect(),
+            cat.roles
+                .iter()
+                .map(|r| {
+                    (
+                        r.name.clone(),
+                        json!(format!("{base}/rest/api/2/project/{}/role/{}", p.id, r.id)),
+                    )
+                })
+                .collect(),
         );
         v["style"] = json!("classic");
         v["isPrivate"] = json!(false);
@@ -137,7 +171,9 @@ pub fn system_schema(f: &SystemField) -> Value {
 
 pub fn custom_schema(f: &CustomField) -> Value {
     let (ty, items) = match f.kind {
-        CustomFieldKind::Text | CustomFieldKind::Textarea | CustomFieldKind::Url => ("string", None),
+        CustomFieldKind::Text | CustomFieldKind::Textarea | CustomFieldKind::Url => {
+            ("string", None)
+        }
         CustomFieldKind::Number => ("number", None),
         CustomFieldKind::Date => ("date", None),
         CustomFieldKind::DateTime => ("datetime", None),
@@ -184,8 +220,19 @@ fn option_bean(base: &str, o: &CustomFieldOption) -> Value {
 }
 
 /// A custom field value in Jira's shape.
-fn custom_value(base: &str, f: &CustomField, v: &FieldValue, users: &HashMap<UserId, User>) -> Value {
-    let opt = |id: &i64| f.options.iter().find(|o| o.id == *id).map(|o| option_bean(base, o)).unwrap_or(Value::Null);
+fn custom_value(
+    base: &str,
+    f: &CustomField,
+    v: &FieldValue,
+    users: &HashMap<UserId, User>,
+) -> Value {
+    let opt = |id: &i64| {
+        f.options
+            .iter()
+            .find(|o| o.id == *id)
+            .map(|o| option_bean(base, o))
+            .unwrap_or(Value::Null)
+    };
     match v {
         FieldValue::Text(s) | FieldValue::Date(s) => json!(s),
         FieldValue::Number(n) => json!(n),
@@ -193,7 +240,10 @@ fn custom_value(base: &str, f: &CustomField, v: &FieldValue, users: &HashMap<Use
         FieldValue::Option(o) => opt(o),
         FieldValue::Options(o) => Value::Array(o.iter().map(opt).collect()),
         FieldValue::Labels(l) => json!(l),
-        FieldValue::User(u) => users.get(u).map(|u| to_value(user(base, u))).unwrap_or(Value::Null),
+        FieldValue::User(u) => users
+            .get(u)
+            .map(|u| to_value(user(base, u)))
+            .unwrap_or(Value::Null),
     }
 }
 
@@ -232,7 +282,11 @@ fn time_tracking(i: &Issue) -> Value {
 /// The value of one system field of an issue.
 fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Value {
     let i = &v.issue;
-    let u = |id: Option<UserId>| id.and_then(|x| v.users.get(&x)).map(|x| to_value(user(base, x))).unwrap_or(Value::Null);
+    let u = |id: Option<UserId>| {
+        id.and_then(|x| v.users.get(&x))
+            .map(|x| to_value(user(base, x)))
+            .unwrap_or(Value::Null)
+    };
     match id {
         "summary" => json!(i.summary),
         "description" => json!(i.description),
@@ -294,7 +348,10 @@ fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Value {
 
 /// Field id → display name, for `expand=names`.
 pub fn names(cat: &Catalog) -> Map<String, Value> {
-    let mut m: Map<String, Value> = SYSTEM_FIELDS.iter().map(|f| (f.id.to_string(), json!(f.name))).collect();
+    let mut m: Map<String, Value> = SYSTEM_FIELDS
+        .iter()
+        .map(|f| (f.id.to_string(), json!(f.name)))
+        .collect();
     for f in &cat.custom_fields {
         m.insert(f.field_id(), json!(f.name));
     }
@@ -302,7 +359,10 @@ pub fn names(cat: &Catalog) -> Map<String, Value> {
 }
 
 pub fn schemas(cat: &Catalog) -> Map<String, Value> {
-    let mut m: Map<String, Value> = SYSTEM_FIELDS.iter().map(|f| (f.id.to_string(), system_schema(f))).collect();
+    let mut m: Map<String, Value> = SYSTEM_FIELDS
+        .iter()
+        .map(|f| (f.id.to_string(), system_schema(f)))
+        .collect();
     for f in &cat.custom_fields {
         m.insert(f.field_id(), custom_schema(f));
     }
@@ -323,15 +383,31 @@ pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) 
     let mut fields = Map::new();
     let mut rendered = Map::new();
     for f in SYSTEM_FIELDS {
-        if opts.fields.wants(f.id, f.navigable) || (f.id == "comment" && opts.fields.wants("comment", true)) {
+        if opts.fields.wants(f.id, f.navigable)
+            || (f.id == "comment" && opts.fields.wants("comment", true))
+        {
             fields.insert(f.id.to_string(), system_value(base, cat, v, f.id));
             if opts.expand.has("renderedFields") {
                 let html = match f.id {
-                    "description" => i.description.as_deref().map(crate::markup::render).map(Value::from),
-                    "environment" => i.environment.as_deref().map(crate::markup::render).map(Value::from),
+                    "description" => i
+                        .description
+                        .as_deref()
+                        .map(crate::markup::render)
+                        .map(Value::from),
+                    "environment" => i
+                        .environment
+                        .as_deref()
+                        .map(crate::markup::render)
+                        .map(Value::from),
                     "comment" => {
-                        let comments: Vec<_> = v.comments.iter().map(|c| comment(base, c, &v.users, true)).collect();
-                        Some(json!({"comments": comments, "maxResults": comments.len(), "total": comments.len(), "startAt": 0}))
+                        let comments: Vec<_> = v
+                            .comments
+                            .iter()
+                            .map(|c| comment(base, c, &v.users, true))
+                            .collect();
+                        Some(
+                            json!({"comments": comments, "maxResults": comments.len(), "total": comments.len(), "startAt": 0}),
+                        )
                     }
                     _ => None,
                 };
@@ -342,10 +418,16 @@ pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) 
     for f in &cat.custom_fields {
         let key = f.field_id();
         if opts.fields.wants(&key, true) {
-            let value = i.custom.iter().find(|(id, _)| *id == f.id).map(|(_, val)| custom_value(base, f, val, &v.users));
+            let value = i
+                .custom
+                .iter()
+                .find(|(id, _)| *id == f.id)
+                .map(|(_, val)| custom_value(base, f, val, &v.users));
             if opts.expand.has("renderedFields") {
                 let html = match i.custom.iter().find(|(id, _)| *id == f.id) {
-                    Some((_, FieldValue::Text(s))) if f.kind == CustomFieldKind::Textarea => Value::from(crate::markup::render(s)),
+                    Some((_, FieldValue::Text(s))) if f.kind == CustomFieldKind::Textarea => {
+                        Value::from(crate::markup::render(s))
+                    }
                     _ => Value::Null,
                 };
                 rendered.insert(key.clone(), html);
@@ -362,6 +444,19 @@ pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) 
     });
     if opts.expand.has("renderedFields") {
         bean["renderedFields"] = Value::Object(rendered);
+    }
+    if opts.expand.has("versionedRepresentations") {
+        // One representation per field, version 1, as Jira answers for v2 fields.
+        let versioned: Map<String, Value> = bean["fields"]
+            .as_object()
+            .map(|f| {
+                f.iter()
+                    .map(|(k, v)| (k.clone(), json!({"1": v})))
+                    .collect()
+            })
+            .unwrap_or_default();
+        bean["versionedRepresentations"] = Value::Object(versioned);
+        bean["fields"] = json!({});
     }
     if opts.expand.has("names") {
         bean["names"] = Value::Object(names(cat));
@@ -426,7 +521,14 @@ pub fn transitions(base: &str, cat: &Catalog, v: &IssueView, with_fields: bool) 
 }
 
 /// Field metadata: name, schema, required, operations, allowed values.
-fn field_meta(base: &str, cat: &Catalog, id: &str, components: &[Component], versions: &[Version], required: bool) -> Option<Value> {
+fn field_meta(
+    base: &str,
+    cat: &Catalog,
+    id: &str,
+    components: &[Component],
+    versions: &[Version],
+    required: bool,
+) -> Option<Value> {
     if let Some(f) = crate::service::fields::system_field(id) {
         if f.operations.is_empty() {
             return None;
@@ -452,7 +554,8 @@ fn field_meta(base: &str, cat: &Catalog, id: &str, components: &[Component], ver
             m["allowedValues"] = Value::Array(a);
         }
         if matches!(f.id, "assignee" | "reporter") {
-            m["autoCompleteUrl"] = json!(format!("{base}/rest/api/2/user/assignable/search?query="));
+            m["autoCompleteUrl"] =
+                json!(format!("{base}/rest/api/2/user/assignable/search?query="));
         }
         if f.id == "labels" {
             m["autoCompleteUrl"] = json!(format!("{base}/rest/api/1.0/labels/suggest?query="));
@@ -464,18 +567,45 @@ fn field_meta(base: &str, cat: &Catalog, id: &str, components: &[Component], ver
         "required": false, "schema": custom_schema(f), "name": f.name, "key": f.field_id(), "hasDefaultValue": false,
         "operations": if f.kind.is_multi() { json!(["add", "set", "remove"]) } else { json!(["set"]) },
     });
-    if matches!(f.kind, CustomFieldKind::Select | CustomFieldKind::MultiSelect) {
-        m["allowedValues"] = Value::Array(f.options.iter().filter(|o| !o.disabled).map(|o| option_bean(base, o)).collect());
+    if matches!(
+        f.kind,
+        CustomFieldKind::Select | CustomFieldKind::MultiSelect
+    ) {
+        m["allowedValues"] = Value::Array(
+            f.options
+                .iter()
+                .filter(|o| !o.disabled)
+                .map(|o| option_bean(base, o))
+                .collect(),
+        );
     }
     Some(m)
 }
 
 /// Fields on the create screen of an issue type.
-pub fn create_fields(base: &str, cat: &Catalog, t: &IssueType, components: &[Component], versions: &[Version]) -> Map<String, Value> {
+pub fn create_fields(
+    base: &str,
+    cat: &Catalog,
+    t: &IssueType,
+    components: &[Component],
+    versions: &[Version],
+) -> Map<String, Value> {
     let mut out = Map::new();
     let ids = [
-        "summary", "issuetype", "project", "description", "environment", "priority", "assignee", "reporter", "duedate",
-        "labels", "components", "fixVersions", "versions", "timetracking",
+        "summary",
+        "issuetype",
+        "project",
+        "description",
+        "environment",
+        "priority",
+        "assignee",
+        "reporter",
+        "duedate",
+        "labels",
+        "components",
+        "fixVersions",
+        "versions",
+        "timetracking",
     ];
     for id in ids {
         let required = matches!(id, "summary" | "issuetype" | "project");
@@ -486,10 +616,10 @@ pub fn create_fields(base: &str, cat: &Catalog, t: &IssueType, components: &[Com
             out.insert(id.to_string(), m);
         }
     }
-    if t.subtask || t.hierarchy_level < 1 {
-        if let Some(m) = field_meta(base, cat, "parent", components, versions, t.subtask) {
-            out.insert("parent".into(), m);
-        }
+    if (t.subtask || t.hierarchy_level < 1)
+        && let Some(m) = field_meta(base, cat, "parent", components, versions, t.subtask)
+    {
+        out.insert("parent".into(), m);
     }
     for f in &cat.custom_fields {
         if let Some(m) = field_meta(base, cat, &f.field_id(), components, versions, false) {
@@ -506,8 +636,20 @@ pub fn edit_fields(base: &str, cat: &Catalog, v: &IssueView) -> Map<String, Valu
         return out;
     }
     let ids = [
-        "summary", "issuetype", "description", "environment", "priority", "assignee", "reporter", "duedate", "labels",
-        "components", "fixVersions", "versions", "timetracking", "comment",
+        "summary",
+        "issuetype",
+        "description",
+        "environment",
+        "priority",
+        "assignee",
+        "reporter",
+        "duedate",
+        "labels",
+        "components",
+        "fixVersions",
+        "versions",
+        "timetracking",
+        "comment",
     ];
     for id in ids {
         if id == "assignee" && !v.perms.has(Permission::AssignIssues) {
@@ -520,7 +662,14 @@ pub fn edit_fields(base: &str, cat: &Catalog, v: &IssueView) -> Map<String, Valu
             out.insert("comment".into(), json!({"required": false, "schema": {"type": "comments-page", "system": "comment"}, "name": "Comment", "key": "comment", "operations": ["add", "edit", "remove"]}));
             continue;
         }
-        if let Some(m) = field_meta(base, cat, id, &v.components, &v.versions, id == "summary" || id == "issuetype") {
+        if let Some(m) = field_meta(
+            base,
+            cat,
+            id,
+            &v.components,
+            &v.versions,
+            id == "summary" || id == "issuetype",
+        ) {
             out.insert(id.to_string(), m);
         }
     }
@@ -554,4 +703,3 @@ pub fn history(base: &str, g: &ChangeGroup, users: &HashMap<UserId, User>) -> Va
         })).collect::<Vec<_>>(),
     })
 }
-

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::dto::{UserDetails, user_details};
-use super::{Json, JiraResult, Query, csv};
+use super::{JiraResult, Json, Query, csv};
 use crate::api::{AppState, Ctx};
 use crate::domain::*;
 use crate::service::Permission;
@@ -66,32 +66,53 @@ struct PermissionsQuery {
 }
 
 /// # `GET /rest/api/2/mypermissions` (getMyPermissions)
-async fn get_my_permissions(ctx: Ctx, Query(q): Query<PermissionsQuery>) -> JiraResult<Json<Value>> {
+async fn get_my_permissions(
+    ctx: Ctx,
+    Query(q): Query<PermissionsQuery>,
+) -> JiraResult<Json<Value>> {
     let caller = ctx.caller.as_ref();
     let global = ctx.app.global_permissions(caller);
     let wanted = q.permissions.map(|p| csv(&[p]));
     let scoped = match (q.issue_key.or(q.issue_id), q.project_key.or(q.project_id)) {
         (Some(issue), _) => {
             let view = ctx.app.view_issue(caller, &IssueRef::parse(&issue)).await?;
-            Some(view.perms)
+            view.perms
         }
-        (None, Some(project)) => Some(ctx.app.browse_project(caller, &ProjectRef::parse(&project)).await?.1),
-        (None, None) => None,
+        (None, Some(project)) => {
+            ctx.app
+                .browse_project(caller, &ProjectRef::parse(&project))
+                .await?
+                .1
+        }
+        // No context: a project permission is held when it is held in any project.
+        (None, None) => ctx
+            .app
+            .browsable_projects(caller)
+            .await?
+            .into_iter()
+            .fold(crate::service::PermissionSet::default(), |acc, (_, set)| {
+                acc.union(set)
+            }),
     };
     if let Some(w) = &wanted
         && let Some(bad) = w.iter().find(|k| Permission::from_key(k).is_none())
     {
-        return Err(crate::error::Error::bad_request(format!("Invalid permission key: {bad}")).into());
+        return Err(
+            crate::error::Error::bad_request(format!("Invalid permission key: {bad}")).into(),
+        );
     }
     let mut out = Map::new();
     for p in Permission::ALL {
-        if wanted.as_ref().is_some_and(|w| !w.iter().any(|k| k == p.key())) {
+        if wanted
+            .as_ref()
+            .is_some_and(|w| !w.iter().any(|k| k == p.key()))
+        {
             continue;
         }
         let have = if p.kind() == "GLOBAL" {
             global.has(*p)
         } else {
-            scoped.map(|s| s.has(*p)).unwrap_or_else(|| global.has(Permission::Administer))
+            scoped.has(*p)
         };
         out.insert(
             p.key().to_string(),

@@ -7,13 +7,16 @@ use axum::routing::get;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{Json, JiraError, JiraResult, no_content};
+use super::{JiraError, JiraResult, Json, no_content};
 use crate::api::{AppState, Ctx};
 use crate::error::Error;
 use crate::service::auth::SESSION_COOKIE;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/rest/auth/1/session", get(current_user).post(login).delete(logout))
+    Router::new().route(
+        "/rest/auth/1/session",
+        get(current_user).post(login).delete(logout),
+    )
 }
 
 #[derive(Deserialize)]
@@ -23,21 +26,31 @@ struct Credentials {
 }
 
 fn cookie(ctx: &Ctx, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if ctx.base.starts_with("https://") { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"))
-        .unwrap_or_else(|_| HeaderValue::from_static(""))
+    let secure = if ctx.base.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// # `POST /rest/auth/1/session` (login)
 async fn login(ctx: Ctx, Json(body): Json<Credentials>) -> JiraResult<Response> {
     let (Some(username), Some(password)) = (body.username, body.password) else {
-        return Err(JiraError(Error::bad_request("Both username and password are required.")));
+        return Err(JiraError(Error::bad_request(
+            "Both username and password are required.",
+        )));
     };
-    let (value, caller) = ctx
-        .app
-        .login(&username, &password)
-        .await
-        .map_err(|e| if e.kind == crate::error::Kind::TooManyRequests { Error::forbidden(e.messages.join(" ")) } else { Error::new(crate::error::Kind::Unauthenticated, "Login failed") })?;
+    let (value, caller) = ctx.app.login(&username, &password).await.map_err(|e| {
+        if e.kind == crate::error::Kind::TooManyRequests {
+            Error::forbidden(e.messages.join(" "))
+        } else {
+            Error::new(crate::error::Kind::Unauthenticated, "Login failed")
+        }
+    })?;
     let now = crate::domain::Millis::now().to_jira();
     let body = json!({
         "session": {"name": SESSION_COOKIE, "value": value},
@@ -45,7 +58,9 @@ async fn login(ctx: Ctx, Json(body): Json<Credentials>) -> JiraResult<Response> 
     });
     let max_age = ctx.app.config.session_hours as i64 * 3600;
     let mut response = axum::Json(body).into_response();
-    response.headers_mut().insert(header::SET_COOKIE, cookie(&ctx, &value, max_age));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&ctx, &value, max_age));
     let _ = caller;
     Ok(response)
 }
@@ -64,10 +79,15 @@ async fn current_user(ctx: Ctx) -> JiraResult<Json<serde_json::Value>> {
 async fn logout(ctx: Ctx, headers: HeaderMap) -> JiraResult<Response> {
     ctx.user()?;
     let Some(value) = crate::api::auth::session_cookie(&headers) else {
-        return Err(JiraError(Error::new(crate::error::Kind::Unauthenticated, "You are not logged in with a session.")));
+        return Err(JiraError(Error::new(
+            crate::error::Kind::Unauthenticated,
+            "You are not logged in with a session.",
+        )));
     };
     ctx.app.logout(&value).await?;
     let mut response = no_content();
-    response.headers_mut().insert(header::SET_COOKIE, cookie(&ctx, "", 0));
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(&ctx, "", 0));
     Ok(response)
 }

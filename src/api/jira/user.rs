@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::{UserBean, user, user_details};
-use super::{Json, JiraError, JiraResult, Query, csv, no_content};
+use super::{JiraError, JiraResult, Json, Query, csv, no_content};
 use crate::api::{AppState, Ctx};
 use crate::domain::*;
 use crate::error::Error;
@@ -21,11 +21,20 @@ pub fn routes() -> Router<AppState> {
         .route("/user/search", get(find_users))
         .route("/user/picker", get(find_users_for_picker))
         .route("/user/assignable/search", get(find_assignable_users))
-        .route("/user/assignable/multiProjectSearch", get(find_bulk_assignable_users))
-        .route("/user/viewissue/search", get(find_users_with_browse_permission))
+        .route(
+            "/user/assignable/multiProjectSearch",
+            get(find_bulk_assignable_users),
+        )
+        .route(
+            "/user/viewissue/search",
+            get(find_users_with_browse_permission),
+        )
         .route("/user/groups", get(get_user_groups))
         .route("/group", post(create_group))
-        .route("/group/user", post(add_user_to_group).delete(remove_user_from_group))
+        .route(
+            "/group/user",
+            post(add_user_to_group).delete(remove_user_from_group),
+        )
 }
 
 #[derive(Deserialize, Default)]
@@ -45,7 +54,9 @@ pub fn user_ref(q: &UserQuery) -> JiraResult<UserRef> {
     if let Some(u) = q.username.as_ref().or(q.key.as_ref()) {
         return Ok(UserRef::Username(u.clone()));
     }
-    Err(JiraError(Error::bad_request("The accountId, username or key query parameter is required.")))
+    Err(JiraError(Error::bad_request(
+        "The accountId, username or key query parameter is required.",
+    )))
 }
 
 /// # `GET /rest/api/2/user` (getUser)
@@ -53,8 +64,13 @@ async fn get_user(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Json<Value
     let caller = ctx.user()?;
     let (u, groups) = ctx.app.get_user(caller, &user_ref(&q)?).await?;
     let expand = q.expand.map(|e| csv(&[e])).unwrap_or_default();
-    if expand.iter().any(|e| e == "groups" || e == "applicationRoles") {
-        return Ok(Json(serde_json::to_value(user_details(&ctx.base, &u, &groups)).unwrap_or_default()));
+    if expand
+        .iter()
+        .any(|e| e == "groups" || e == "applicationRoles")
+    {
+        return Ok(Json(
+            serde_json::to_value(user_details(&ctx.base, &u, &groups)).unwrap_or_default(),
+        ));
     }
     let mut v = serde_json::to_value(user(&ctx.base, &u)).unwrap_or_default();
     v["expand"] = json!("groups,applicationRoles");
@@ -75,13 +91,21 @@ async fn create_user(ctx: Ctx, Json(body): Json<NewUser>) -> JiraResult<Response
     let caller = ctx.user()?;
     let email = body.email_address.unwrap_or_default();
     // Jira Cloud derives the name from the email when none is given.
-    let username = body.name.unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
+    let username = body
+        .name
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default().to_string());
     let display = body.display_name.unwrap_or_else(|| username.clone());
     let u = ctx
         .app
         .create_user(
             Some(caller),
-            NewUserInput { username, email, display_name: display, password: body.password, admin: false },
+            NewUserInput {
+                username,
+                email,
+                display_name: display,
+                password: body.password,
+                admin: false,
+            },
         )
         .await?;
     Ok((StatusCode::CREATED, axum::Json(user(&ctx.base, &u))).into_response())
@@ -111,7 +135,11 @@ struct SearchQuery {
 
 impl SearchQuery {
     fn text(&self) -> String {
-        self.query.clone().or(self.username.clone()).or(self.account_id.clone()).unwrap_or_default()
+        self.query
+            .clone()
+            .or(self.username.clone())
+            .or(self.account_id.clone())
+            .unwrap_or_default()
     }
 }
 
@@ -123,7 +151,16 @@ fn beans(base: &str, users: &[User]) -> Vec<UserBean> {
 async fn find_users(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Vec<UserBean>>> {
     let caller = ctx.user()?;
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
-    let users = ctx.app.search_users(caller, &q.text(), q.include_inactive.unwrap_or(false), start, max).await?;
+    let users = ctx
+        .app
+        .search_users(
+            caller,
+            &q.text(),
+            q.include_inactive.unwrap_or(false),
+            start,
+            max,
+        )
+        .await?;
     Ok(Json(beans(&ctx.base, &users)))
 }
 
@@ -144,59 +181,130 @@ async fn find_users_for_picker(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraRe
             })
         })
         .collect();
-    Ok(Json(json!({"users": items, "total": items.len(), "header": format!("Showing {} of {} matching users", items.len(), items.len())})))
+    Ok(Json(
+        json!({"users": items, "total": items.len(), "header": format!("Showing {} of {} matching users", items.len(), items.len())}),
+    ))
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// # `GET /rest/api/2/user/assignable/search` (findAssignableUsers)
-async fn find_assignable_users(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Vec<UserBean>>> {
+async fn find_assignable_users(
+    ctx: Ctx,
+    Query(q): Query<SearchQuery>,
+) -> JiraResult<Json<Vec<UserBean>>> {
     let caller = ctx.user()?;
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
     let project = match (&q.issue_key, &q.project) {
-        (Some(issue), _) => ctx.app.view_issue(Some(caller), &IssueRef::parse(issue)).await?.project,
-        (None, Some(p)) => ctx.app.browse_project(Some(caller), &ProjectRef::parse(p)).await?.0,
-        (None, None) => return Err(JiraError(Error::bad_request("The project or issueKey query parameter is required."))),
+        (Some(issue), _) => {
+            ctx.app
+                .view_issue(Some(caller), &IssueRef::parse(issue))
+                .await?
+                .project
+        }
+        (None, Some(p)) => {
+            ctx.app
+                .browse_project(Some(caller), &ProjectRef::parse(p))
+                .await?
+                .0
+        }
+        (None, None) => {
+            return Err(JiraError(Error::bad_request(
+                "The project or issueKey query parameter is required.",
+            )));
+        }
     };
-    let users = ctx.app.users_with_permission(&project, Permission::AssignableUser, &q.text(), start + max).await?;
-    Ok(Json(beans(&ctx.base, &users.into_iter().skip(start as usize).collect::<Vec<_>>())))
+    let users = ctx
+        .app
+        .users_with_permission(&project, Permission::AssignableUser, &q.text(), start + max)
+        .await?;
+    Ok(Json(beans(
+        &ctx.base,
+        &users.into_iter().skip(start as usize).collect::<Vec<_>>(),
+    )))
 }
 
 /// # `GET /rest/api/2/user/assignable/multiProjectSearch` (findBulkAssignableUsers)
-async fn find_bulk_assignable_users(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Vec<UserBean>>> {
+async fn find_bulk_assignable_users(
+    ctx: Ctx,
+    Query(q): Query<SearchQuery>,
+) -> JiraResult<Json<Vec<UserBean>>> {
     let caller = ctx.user()?;
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
     let keys = csv(&[q.project_keys.clone().unwrap_or_default()]);
     if keys.is_empty() {
-        return Err(JiraError(Error::bad_request("The projectKeys query parameter is required.")));
+        return Err(JiraError(Error::bad_request(
+            "The projectKeys query parameter is required.",
+        )));
     }
     // Users assignable in every one of the projects.
     let mut result: Option<Vec<User>> = None;
     for key in keys {
-        let project = ctx.app.browse_project(Some(caller), &ProjectRef::parse(&key)).await?.0;
-        let users = ctx.app.users_with_permission(&project, Permission::AssignableUser, &q.text(), i64::MAX).await?;
+        let project = ctx
+            .app
+            .browse_project(Some(caller), &ProjectRef::parse(&key))
+            .await?
+            .0;
+        let users = ctx
+            .app
+            .users_with_permission(&project, Permission::AssignableUser, &q.text(), i64::MAX)
+            .await?;
         result = Some(match result {
             None => users,
-            Some(prev) => prev.into_iter().filter(|u| users.iter().any(|x| x.id == u.id)).collect(),
+            Some(prev) => prev
+                .into_iter()
+                .filter(|u| users.iter().any(|x| x.id == u.id))
+                .collect(),
         });
     }
-    let users: Vec<User> = result.unwrap_or_default().into_iter().skip(start as usize).take(max as usize).collect();
+    let users: Vec<User> = result
+        .unwrap_or_default()
+        .into_iter()
+        .skip(start as usize)
+        .take(max as usize)
+        .collect();
     Ok(Json(beans(&ctx.base, &users)))
 }
 
 /// # `GET /rest/api/2/user/viewissue/search` (findUsersWithBrowsePermission)
-async fn find_users_with_browse_permission(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Vec<UserBean>>> {
+async fn find_users_with_browse_permission(
+    ctx: Ctx,
+    Query(q): Query<SearchQuery>,
+) -> JiraResult<Json<Vec<UserBean>>> {
     let caller = ctx.user()?;
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
     let project = match (&q.issue_key, &q.project) {
-        (Some(issue), _) => ctx.app.view_issue(Some(caller), &IssueRef::parse(issue)).await?.project,
-        (None, Some(p)) => ctx.app.browse_project(Some(caller), &ProjectRef::parse(p)).await?.0,
-        (None, None) => return Err(JiraError(Error::bad_request("The project or issueKey query parameter is required."))),
+        (Some(issue), _) => {
+            ctx.app
+                .view_issue(Some(caller), &IssueRef::parse(issue))
+                .await?
+                .project
+        }
+        (None, Some(p)) => {
+            ctx.app
+                .browse_project(Some(caller), &ProjectRef::parse(p))
+                .await?
+                .0
+        }
+        (None, None) => {
+            return Err(JiraError(Error::bad_request(
+                "The project or issueKey query parameter is required.",
+            )));
+        }
     };
-    let users = ctx.app.users_with_permission(&project, Permission::BrowseProjects, &q.text(), start + max).await?;
-    Ok(Json(beans(&ctx.base, &users.into_iter().skip(start as usize).collect::<Vec<_>>())))
+    let users = ctx
+        .app
+        .users_with_permission(&project, Permission::BrowseProjects, &q.text(), start + max)
+        .await?;
+    Ok(Json(beans(
+        &ctx.base,
+        &users.into_iter().skip(start as usize).collect::<Vec<_>>(),
+    )))
 }
 
 /// # `GET /rest/api/2/user/groups` (getUserGroups)
@@ -242,13 +350,25 @@ struct GroupMemberBody {
 }
 
 /// # `POST /rest/api/2/group/user` (addUserToGroup)
-async fn add_user_to_group(ctx: Ctx, Query(q): Query<GroupQuery>, Json(body): Json<GroupMemberBody>) -> JiraResult<Response> {
+async fn add_user_to_group(
+    ctx: Ctx,
+    Query(q): Query<GroupQuery>,
+    Json(body): Json<GroupMemberBody>,
+) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let group = q.groupname.ok_or_else(|| JiraError(Error::bad_request("The groupname query parameter is required.")))?;
+    let group = q.groupname.ok_or_else(|| {
+        JiraError(Error::bad_request(
+            "The groupname query parameter is required.",
+        ))
+    })?;
     let who = match (body.account_id, body.name) {
         (Some(a), _) => UserRef::AccountId(a),
         (None, Some(n)) => UserRef::Username(n),
-        _ => return Err(JiraError(Error::bad_request("Give the user as 'name' or 'accountId'."))),
+        _ => {
+            return Err(JiraError(Error::bad_request(
+                "Give the user as 'name' or 'accountId'.",
+            )));
+        }
     };
     ctx.app.group_add_user(caller, &group, &who).await?;
     Ok((StatusCode::CREATED, axum::Json(json!({"name": group, "self": format!("{}/rest/api/2/group?groupname={group}", ctx.base)}))).into_response())
@@ -257,11 +377,19 @@ async fn add_user_to_group(ctx: Ctx, Query(q): Query<GroupQuery>, Json(body): Js
 /// # `DELETE /rest/api/2/group/user` (removeUserFromGroup)
 async fn remove_user_from_group(ctx: Ctx, Query(q): Query<GroupQuery>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let group = q.groupname.ok_or_else(|| JiraError(Error::bad_request("The groupname query parameter is required.")))?;
+    let group = q.groupname.ok_or_else(|| {
+        JiraError(Error::bad_request(
+            "The groupname query parameter is required.",
+        ))
+    })?;
     let who = match (q.account_id, q.username) {
         (Some(a), _) => UserRef::AccountId(a),
         (None, Some(n)) => UserRef::Username(n),
-        _ => return Err(JiraError(Error::bad_request("The accountId or username query parameter is required."))),
+        _ => {
+            return Err(JiraError(Error::bad_request(
+                "The accountId or username query parameter is required.",
+            )));
+        }
     };
     ctx.app.group_remove_user(caller, &group, &who).await?;
     Ok(no_content())

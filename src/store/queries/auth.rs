@@ -48,20 +48,34 @@ pub fn tokens_of(db: &Db, user: UserId) -> StoreResult<Vec<ApiToken>> {
     let mut stmt = db.prepare_cached(
         "SELECT id, user_id, label, scopes, created, expires, last_used FROM api_tokens WHERE user_id = ?1 ORDER BY id",
     )?;
-    let tokens = stmt.query_map([user.0], token_row)?.collect::<Result<_, _>>()?;
+    let tokens = stmt
+        .query_map([user.0], token_row)?
+        .collect::<Result<_, _>>()?;
     Ok(tokens)
 }
 
 pub fn delete_token(db: &Db, user: UserId, id: i64) -> StoreResult<bool> {
-    Ok(db.execute("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2", [id, user.0])? > 0)
+    Ok(db.execute(
+        "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2",
+        [id, user.0],
+    )? > 0)
 }
 
 pub fn touch_token(db: &Db, id: i64, at: Millis) -> StoreResult<()> {
-    db.execute("UPDATE api_tokens SET last_used = ?2 WHERE id = ?1", [id, at.0])?;
+    db.execute(
+        "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1",
+        [id, at.0],
+    )?;
     Ok(())
 }
 
-pub fn insert_session(db: &Db, digest: &[u8], user: UserId, created: Millis, expires: Millis) -> StoreResult<()> {
+pub fn insert_session(
+    db: &Db,
+    digest: &[u8],
+    user: UserId,
+    created: Millis,
+    expires: Millis,
+) -> StoreResult<()> {
     db.execute(
         "INSERT INTO sessions (digest, user_id, created, expires) VALUES (?1, ?2, ?3, ?4)",
         params![digest, user.0, created.0, expires.0],

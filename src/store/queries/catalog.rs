@@ -6,58 +6,105 @@ use super::Db;
 use crate::domain::*;
 use crate::store::StoreResult;
 
-fn all<T>(db: &Db, sql: &str, f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> StoreResult<Vec<T>> {
+fn all<T>(
+    db: &Db,
+    sql: &str,
+    f: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> StoreResult<Vec<T>> {
     let mut stmt = db.prepare_cached(sql)?;
     let rows = stmt.query_map([], f)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
 pub fn status_categories(db: &Db) -> StoreResult<Vec<StatusCategory>> {
-    all(db, "SELECT id, key, name, color_name FROM status_categories ORDER BY id", |r| {
-        Ok(StatusCategory { id: r.get(0)?, key: r.get(1)?, name: r.get(2)?, color_name: r.get(3)? })
+    // Jira lists categories in lifecycle order (ids 1, 2, 4, 3), not by id.
+    let sql = "SELECT id, key, name, color_name FROM status_categories ORDER BY CASE key \
+               WHEN 'undefined' THEN 0 WHEN 'new' THEN 1 WHEN 'indeterminate' THEN 2 WHEN 'done' THEN 3 ELSE 4 END, id";
+    all(db, sql, |r| {
+        Ok(StatusCategory {
+            id: r.get(0)?,
+            key: r.get(1)?,
+            name: r.get(2)?,
+            color_name: r.get(3)?,
+        })
     })
 }
 
 pub fn statuses(db: &Db) -> StoreResult<Vec<Status>> {
-    all(db, "SELECT id, name, description, category_id FROM statuses ORDER BY rowid", |r| {
-        Ok(Status { id: r.get(0)?, name: r.get(1)?, description: r.get(2)?, category_id: r.get(3)? })
-    })
+    all(
+        db,
+        "SELECT id, name, description, category_id FROM statuses ORDER BY rowid",
+        |r| {
+            Ok(Status {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+                category_id: r.get(3)?,
+            })
+        },
+    )
 }
 
 pub fn priorities(db: &Db) -> StoreResult<Vec<Priority>> {
-    all(db, "SELECT id, name, description, status_color, icon, is_default FROM priorities ORDER BY id", |r| {
-        Ok(Priority {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            description: r.get(2)?,
-            status_color: r.get(3)?,
-            icon: r.get(4)?,
-            is_default: r.get(5)?,
-        })
-    })
+    all(
+        db,
+        "SELECT id, name, description, status_color, icon, is_default FROM priorities ORDER BY id",
+        |r| {
+            Ok(Priority {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+                status_color: r.get(3)?,
+                icon: r.get(4)?,
+                is_default: r.get(5)?,
+            })
+        },
+    )
 }
 
 pub fn resolutions(db: &Db) -> StoreResult<Vec<Resolution>> {
-    all(db, "SELECT id, name, description, is_default FROM resolutions ORDER BY id", |r| {
-        Ok(Resolution { id: r.get(0)?, name: r.get(1)?, description: r.get(2)?, is_default: r.get(3)? })
-    })
+    all(
+        db,
+        "SELECT id, name, description, is_default FROM resolutions ORDER BY id",
+        |r| {
+            Ok(Resolution {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+                is_default: r.get(3)?,
+            })
+        },
+    )
 }
 
 pub fn issue_types(db: &Db) -> StoreResult<Vec<IssueType>> {
-    all(db, "SELECT id, name, description, subtask, hierarchy_level, avatar_id FROM issue_types ORDER BY id", |r| {
-        Ok(IssueType {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            description: r.get(2)?,
-            subtask: r.get(3)?,
-            hierarchy_level: r.get(4)?,
-            avatar_id: r.get(5)?,
-        })
-    })
+    all(
+        db,
+        "SELECT id, name, description, subtask, hierarchy_level, avatar_id FROM issue_types ORDER BY id",
+        |r| {
+            Ok(IssueType {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+                subtask: r.get(3)?,
+                hierarchy_level: r.get(4)?,
+                avatar_id: r.get(5)?,
+            })
+        },
+    )
 }
 
-pub fn insert_issue_type(db: &Db, name: &str, description: &str, subtask: bool) -> StoreResult<i64> {
-    let id: i64 = db.query_row("SELECT max(10000, coalesce(max(id), 0) + 1) FROM issue_types", [], |r| r.get(0))?;
+pub fn insert_issue_type(
+    db: &Db,
+    name: &str,
+    description: &str,
+    subtask: bool,
+) -> StoreResult<i64> {
+    let id: i64 = db.query_row(
+        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM issue_types",
+        [],
+        |r| r.get(0),
+    )?;
     db.execute(
         "INSERT INTO issue_types (id, name, description, subtask, hierarchy_level) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, name, description, subtask, if subtask { -1 } else { 0 }],
@@ -65,7 +112,13 @@ pub fn insert_issue_type(db: &Db, name: &str, description: &str, subtask: bool) 
     Ok(id)
 }
 
-pub fn update_issue_type(db: &Db, id: i64, name: &str, description: &str, avatar_id: i64) -> StoreResult<()> {
+pub fn update_issue_type(
+    db: &Db,
+    id: i64,
+    name: &str,
+    description: &str,
+    avatar_id: i64,
+) -> StoreResult<()> {
     db.execute(
         "UPDATE issue_types SET name = ?2, description = ?3, avatar_id = ?4 WHERE id = ?1",
         params![id, name, description, avatar_id],
@@ -74,12 +127,19 @@ pub fn update_issue_type(db: &Db, id: i64, name: &str, description: &str, avatar
 }
 
 pub fn issue_type_usage(db: &Db, id: i64) -> StoreResult<i64> {
-    Ok(db.query_row("SELECT count(*) FROM issues WHERE issue_type_id = ?1", [id], |r| r.get(0))?)
+    Ok(db.query_row(
+        "SELECT count(*) FROM issues WHERE issue_type_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn move_issue_type(db: &Db, from: i64, to: i64) -> StoreResult<Vec<i64>> {
-    let mut stmt = db.prepare("UPDATE issues SET issue_type_id = ?2 WHERE issue_type_id = ?1 RETURNING id")?;
-    let ids = stmt.query_map([from, to], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let mut stmt =
+        db.prepare("UPDATE issues SET issue_type_id = ?2 WHERE issue_type_id = ?1 RETURNING id")?;
+    let ids = stmt
+        .query_map([from, to], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     Ok(ids)
 }
 
@@ -89,62 +149,129 @@ pub fn delete_issue_type(db: &Db, id: i64) -> StoreResult<()> {
 }
 
 pub fn transitions(db: &Db) -> StoreResult<Vec<(i64, Transition)>> {
-    all(db, "SELECT workflow_id, id, name, from_status, to_status FROM workflow_transitions ORDER BY workflow_id, id", |r| {
-        Ok((r.get(0)?, Transition { id: r.get(1)?, name: r.get(2)?, from_status: r.get(3)?, to_status: r.get(4)? }))
-    })
+    all(
+        db,
+        "SELECT workflow_id, id, name, from_status, to_status FROM workflow_transitions ORDER BY workflow_id, id",
+        |r| {
+            Ok((
+                r.get(0)?,
+                Transition {
+                    id: r.get(1)?,
+                    name: r.get(2)?,
+                    from_status: r.get(3)?,
+                    to_status: r.get(4)?,
+                },
+            ))
+        },
+    )
 }
 
 pub fn link_types(db: &Db) -> StoreResult<Vec<LinkType>> {
-    all(db, "SELECT id, name, inward, outward FROM issue_link_types ORDER BY id", |r| {
-        Ok(LinkType { id: r.get(0)?, name: r.get(1)?, inward: r.get(2)?, outward: r.get(3)? })
-    })
+    all(
+        db,
+        "SELECT id, name, inward, outward FROM issue_link_types ORDER BY id",
+        |r| {
+            Ok(LinkType {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                inward: r.get(2)?,
+                outward: r.get(3)?,
+            })
+        },
+    )
 }
 
 pub fn project_roles(db: &Db) -> StoreResult<Vec<ProjectRole>> {
-    all(db, "SELECT id, name, description FROM project_roles ORDER BY id", |r| {
-        Ok(ProjectRole { id: r.get(0)?, name: r.get(1)?, description: r.get(2)? })
-    })
+    all(
+        db,
+        "SELECT id, name, description FROM project_roles ORDER BY id",
+        |r| {
+            Ok(ProjectRole {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+            })
+        },
+    )
 }
 
 pub fn project_categories(db: &Db) -> StoreResult<Vec<ProjectCategory>> {
-    all(db, "SELECT id, name, description FROM project_categories ORDER BY id", |r| {
-        Ok(ProjectCategory { id: r.get(0)?, name: r.get(1)?, description: r.get(2)? })
-    })
+    all(
+        db,
+        "SELECT id, name, description FROM project_categories ORDER BY id",
+        |r| {
+            Ok(ProjectCategory {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+            })
+        },
+    )
 }
 
 pub fn permission_schemes(db: &Db) -> StoreResult<Vec<PermissionScheme>> {
-    all(db, "SELECT id, name, description FROM permission_schemes ORDER BY id", |r| {
-        Ok(PermissionScheme { id: r.get(0)?, name: r.get(1)?, description: r.get(2)? })
-    })
+    all(
+        db,
+        "SELECT id, name, description FROM permission_schemes ORDER BY id",
+        |r| {
+            Ok(PermissionScheme {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+            })
+        },
+    )
 }
 
 /// (scheme id, permission, holder type, holder parameter)
-pub fn permission_grants(db: &Db) -> StoreResult<Vec<(i64, String, String, Option<String>)>> {
-    all(db, "SELECT scheme_id, permission, holder_type, holder_param FROM permission_grants ORDER BY id", |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-    })
+pub type GrantRow = (i64, String, String, Option<String>);
+
+pub fn permission_grants(db: &Db) -> StoreResult<Vec<GrantRow>> {
+    all(
+        db,
+        "SELECT scheme_id, permission, holder_type, holder_param FROM permission_grants ORDER BY id",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    )
 }
 
 /// (permission, group name)
 pub fn global_grants(db: &Db) -> StoreResult<Vec<(String, String)>> {
-    all(db, "SELECT permission, group_name FROM global_grants", |r| Ok((r.get(0)?, r.get(1)?)))
+    all(
+        db,
+        "SELECT permission, group_name FROM global_grants",
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
 }
 
 pub fn custom_fields(db: &Db) -> StoreResult<Vec<CustomField>> {
-    let mut fields: Vec<CustomField> = all(db, "SELECT id, name, description, kind FROM custom_fields ORDER BY id", |r| {
-        let kind: String = r.get(3)?;
-        Ok(CustomField {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            description: r.get(2)?,
-            kind: CustomFieldKind::from_type_key(&kind).unwrap_or(CustomFieldKind::Text),
-            options: Vec::new(),
-        })
-    })?;
-    let options: Vec<(i64, CustomFieldOption)> =
-        all(db, "SELECT field_id, id, value, disabled FROM custom_field_options ORDER BY id", |r| {
-            Ok((r.get(0)?, CustomFieldOption { id: r.get(1)?, value: r.get(2)?, disabled: r.get(3)? }))
-        })?;
+    let mut fields: Vec<CustomField> = all(
+        db,
+        "SELECT id, name, description, kind FROM custom_fields ORDER BY id",
+        |r| {
+            let kind: String = r.get(3)?;
+            Ok(CustomField {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                description: r.get(2)?,
+                kind: CustomFieldKind::from_type_key(&kind).unwrap_or(CustomFieldKind::Text),
+                options: Vec::new(),
+            })
+        },
+    )?;
+    let options: Vec<(i64, CustomFieldOption)> = all(
+        db,
+        "SELECT field_id, id, value, disabled FROM custom_field_options ORDER BY id",
+        |r| {
+            Ok((
+                r.get(0)?,
+                CustomFieldOption {
+                    id: r.get(1)?,
+                    value: r.get(2)?,
+                    disabled: r.get(3)?,
+                },
+            ))
+        },
+    )?;
     for (field_id, option) in options {
         if let Some(f) = fields.iter_mut().find(|f| f.id == field_id) {
             f.options.push(option);
@@ -153,8 +280,17 @@ pub fn custom_fields(db: &Db) -> StoreResult<Vec<CustomField>> {
     Ok(fields)
 }
 
-pub fn insert_custom_field(db: &Db, name: &str, description: &str, kind: CustomFieldKind) -> StoreResult<i64> {
-    let id: i64 = db.query_row("SELECT max(10000, coalesce(max(id), 0) + 1) FROM custom_fields", [], |r| r.get(0))?;
+pub fn insert_custom_field(
+    db: &Db,
+    name: &str,
+    description: &str,
+    kind: CustomFieldKind,
+) -> StoreResult<i64> {
+    let id: i64 = db.query_row(
+        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM custom_fields",
+        [],
+        |r| r.get(0),
+    )?;
     db.execute(
         "INSERT INTO custom_fields (id, name, description, kind) VALUES (?1, ?2, ?3, ?4)",
         params![id, name, description, kind.short()],
@@ -163,7 +299,11 @@ pub fn insert_custom_field(db: &Db, name: &str, description: &str, kind: CustomF
 }
 
 pub fn insert_option(db: &Db, field_id: i64, value: &str) -> StoreResult<i64> {
-    let id: i64 = db.query_row("SELECT max(10000, coalesce(max(id), 0) + 1) FROM custom_field_options", [], |r| r.get(0))?;
+    let id: i64 = db.query_row(
+        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM custom_field_options",
+        [],
+        |r| r.get(0),
+    )?;
     db.execute(
         "INSERT INTO custom_field_options (id, field_id, value) VALUES (?1, ?2, ?3)",
         params![id, field_id, value],
@@ -172,7 +312,10 @@ pub fn insert_option(db: &Db, field_id: i64, value: &str) -> StoreResult<i64> {
 }
 
 pub fn update_option(db: &Db, id: i64, value: &str, disabled: bool) -> StoreResult<()> {
-    db.execute("UPDATE custom_field_options SET value = ?2, disabled = ?3 WHERE id = ?1", params![id, value, disabled])?;
+    db.execute(
+        "UPDATE custom_field_options SET value = ?2, disabled = ?3 WHERE id = ?1",
+        params![id, value, disabled],
+    )?;
     Ok(())
 }
 
@@ -191,7 +334,11 @@ pub fn delete_option(db: &Db, id: i64) -> StoreResult<()> {
 }
 
 pub fn setting(db: &Db, key: &str) -> StoreResult<Option<String>> {
-    Ok(db.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    Ok(db
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
 }
 
 pub fn set_setting(db: &Db, key: &str, value: &str) -> StoreResult<()> {

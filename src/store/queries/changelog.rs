@@ -5,15 +5,23 @@ use crate::domain::*;
 use crate::store::StoreResult;
 
 /// Writes one change group (one user action) with its items; nothing when `items` is empty.
-pub fn record(db: &Db, issue: IssueId, author: Option<UserId>, at: Millis, items: &[ChangeItem]) -> StoreResult<()> {
+pub fn record(
+    db: &Db,
+    issue: IssueId,
+    author: Option<UserId>,
+    at: Millis,
+    items: &[ChangeItem],
+) -> StoreResult<()> {
     if items.is_empty() {
         return Ok(());
     }
     let id: i64 = db
         .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM changelog_groups")?
         .query_row([], |r| r.get(0))?;
-    db.prepare_cached("INSERT INTO changelog_groups (id, issue_id, author_id, created) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, issue.0, author.map(|u| u.0), at.0])?;
+    db.prepare_cached(
+        "INSERT INTO changelog_groups (id, issue_id, author_id, created) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![id, issue.0, author.map(|u| u.0), at.0])?;
     let mut stmt = db.prepare_cached(
         "INSERT INTO changelog_items (group_id, seq, field, field_type, field_id, from_value, from_string, to_value, to_string)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -35,7 +43,12 @@ pub fn record(db: &Db, issue: IssueId, author: Option<UserId>, at: Millis, items
 }
 
 /// Change groups of an issue, oldest first, with the total count.
-pub fn of_issue(db: &Db, issue: IssueId, start_at: i64, max_results: i64) -> StoreResult<(Vec<ChangeGroup>, i64)> {
+pub fn of_issue(
+    db: &Db,
+    issue: IssueId,
+    start_at: i64,
+    max_results: i64,
+) -> StoreResult<(Vec<ChangeGroup>, i64)> {
     let total: i64 = db
         .prepare_cached("SELECT count(*) FROM changelog_groups WHERE issue_id = ?1")?
         .query_row([issue.0], |r| r.get(0))?;

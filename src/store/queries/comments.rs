@@ -4,8 +4,7 @@ use super::Db;
 use crate::domain::*;
 use crate::store::StoreResult;
 
-const COLUMNS: &str =
-    "id, issue_id, author_id, update_author_id, body, created, updated, visibility_type, visibility_value";
+const COLUMNS: &str = "id, issue_id, author_id, update_author_id, body, created, updated, visibility_type, visibility_value";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Comment> {
     let kind: Option<String> = r.get(7)?;
@@ -18,13 +17,17 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Comment> {
         body: r.get(4)?,
         created: Millis(r.get(5)?),
         updated: Millis(r.get(6)?),
-        visibility: kind.zip(value).map(|(kind, value)| Visibility { kind, value }),
+        visibility: kind
+            .zip(value)
+            .map(|(kind, value)| Visibility { kind, value }),
     })
 }
 
 /// All comments of an issue in creation order; callers filter by visibility and page.
 pub fn of_issue(db: &Db, issue: IssueId) -> StoreResult<Vec<Comment>> {
-    let mut stmt = db.prepare_cached(&format!("SELECT {COLUMNS} FROM comments WHERE issue_id = ?1 ORDER BY created, id"))?;
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM comments WHERE issue_id = ?1 ORDER BY created, id"
+    ))?;
     let rows = stmt.query_map([issue.0], row)?.collect::<Result<_, _>>()?;
     Ok(rows)
 }
@@ -40,18 +43,20 @@ pub fn insert(db: &Db, c: &Comment) -> StoreResult<i64> {
     let id: i64 = db
         .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM comments")?
         .query_row([], |r| r.get(0))?;
-    db.prepare_cached(&format!("INSERT INTO comments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"))?
-        .execute(params![
-            id,
-            c.issue_id.0,
-            c.author_id.map(|u| u.0),
-            c.update_author_id.map(|u| u.0),
-            c.body,
-            c.created.0,
-            c.updated.0,
-            c.visibility.as_ref().map(|v| v.kind.as_str()),
-            c.visibility.as_ref().map(|v| v.value.as_str()),
-        ])?;
+    db.prepare_cached(&format!(
+        "INSERT INTO comments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+    ))?
+    .execute(params![
+        id,
+        c.issue_id.0,
+        c.author_id.map(|u| u.0),
+        c.update_author_id.map(|u| u.0),
+        c.body,
+        c.created.0,
+        c.updated.0,
+        c.visibility.as_ref().map(|v| v.kind.as_str()),
+        c.visibility.as_ref().map(|v| v.value.as_str()),
+    ])?;
     Ok(id)
 }
 
@@ -71,7 +76,10 @@ pub fn update(db: &Db, c: &Comment) -> StoreResult<()> {
 }
 
 pub fn delete(db: &Db, id: i64) -> StoreResult<()> {
-    db.execute("DELETE FROM entity_properties WHERE entity_type = 'comment' AND entity_id = ?1", [id])?;
+    db.execute(
+        "DELETE FROM entity_properties WHERE entity_type = 'comment' AND entity_id = ?1",
+        [id],
+    )?;
     db.execute("DELETE FROM comments WHERE id = ?1", [id])?;
     Ok(())
 }

@@ -72,10 +72,14 @@ fn load_parts(db: &Db, issue: &mut Issue) -> StoreResult<()> {
         .query_map([id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     issue.component_ids = db
-        .prepare_cached("SELECT component_id FROM issue_components WHERE issue_id = ?1 ORDER BY component_id")?
+        .prepare_cached(
+            "SELECT component_id FROM issue_components WHERE issue_id = ?1 ORDER BY component_id",
+        )?
         .query_map([id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut stmt = db.prepare_cached("SELECT version_id, kind FROM issue_versions WHERE issue_id = ?1 ORDER BY version_id")?;
+    let mut stmt = db.prepare_cached(
+        "SELECT version_id, kind FROM issue_versions WHERE issue_id = ?1 ORDER BY version_id",
+    )?;
     for v in stmt.query_map([id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
         let (version, kind) = v?;
         if kind == "fix" {
@@ -84,9 +88,16 @@ fn load_parts(db: &Db, issue: &mut Issue) -> StoreResult<()> {
             issue.affected_version_ids.push(version);
         }
     }
-    let mut stmt = db.prepare_cached("SELECT field_id, value FROM issue_field_values WHERE issue_id = ?1 ORDER BY field_id")?;
-    let raw: Vec<(i64, String)> = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
-    issue.custom = raw.into_iter().filter_map(|(f, v)| decode_value(&v).map(|v| (f, v))).collect();
+    let mut stmt = db.prepare_cached(
+        "SELECT field_id, value FROM issue_field_values WHERE issue_id = ?1 ORDER BY field_id",
+    )?;
+    let raw: Vec<(i64, String)> = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    issue.custom = raw
+        .into_iter()
+        .filter_map(|(f, v)| decode_value(&v).map(|v| (f, v)))
+        .collect();
     Ok(())
 }
 
@@ -115,7 +126,12 @@ fn decode_value(raw: &str) -> Option<FieldValue> {
         "datetime" => FieldValue::DateTime(Millis(v.as_i64()?)),
         "option" => FieldValue::Option(v.as_i64()?),
         "options" => FieldValue::Options(v.as_array()?.iter().filter_map(|x| x.as_i64()).collect()),
-        "labels" => FieldValue::Labels(v.as_array()?.iter().filter_map(|x| x.as_str().map(String::from)).collect()),
+        "labels" => FieldValue::Labels(
+            v.as_array()?
+                .iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect(),
+        ),
         "user" => FieldValue::User(UserId(v.as_i64()?)),
         _ => return None,
     })
@@ -199,29 +215,42 @@ pub fn update(db: &Db, issue: &Issue) -> StoreResult<()> {
         issue.resolution_date.map(|m| m.0),
         issue.status_changed.0,
     ])?;
-    for table in ["issue_labels", "issue_components", "issue_versions", "issue_field_values"] {
-        db.prepare_cached(&format!("DELETE FROM {table} WHERE issue_id = ?1"))?.execute([issue.id.0])?;
+    for table in [
+        "issue_labels",
+        "issue_components",
+        "issue_versions",
+        "issue_field_values",
+    ] {
+        db.prepare_cached(&format!("DELETE FROM {table} WHERE issue_id = ?1"))?
+            .execute([issue.id.0])?;
     }
     write_parts(db, issue.id, issue)
 }
 
 fn write_parts(db: &Db, id: IssueId, issue: &Issue) -> StoreResult<()> {
-    let mut stmt = db.prepare_cached("INSERT OR IGNORE INTO issue_labels (issue_id, label) VALUES (?1, ?2)")?;
+    let mut stmt =
+        db.prepare_cached("INSERT OR IGNORE INTO issue_labels (issue_id, label) VALUES (?1, ?2)")?;
     for label in &issue.labels {
         stmt.execute(params![id.0, label])?;
     }
-    let mut stmt = db.prepare_cached("INSERT OR IGNORE INTO issue_components (issue_id, component_id) VALUES (?1, ?2)")?;
+    let mut stmt = db.prepare_cached(
+        "INSERT OR IGNORE INTO issue_components (issue_id, component_id) VALUES (?1, ?2)",
+    )?;
     for c in &issue.component_ids {
         stmt.execute(params![id.0, c])?;
     }
-    let mut stmt = db.prepare_cached("INSERT OR IGNORE INTO issue_versions (issue_id, version_id, kind) VALUES (?1, ?2, ?3)")?;
+    let mut stmt = db.prepare_cached(
+        "INSERT OR IGNORE INTO issue_versions (issue_id, version_id, kind) VALUES (?1, ?2, ?3)",
+    )?;
     for v in &issue.fix_version_ids {
         stmt.execute(params![id.0, v, "fix"])?;
     }
     for v in &issue.affected_version_ids {
         stmt.execute(params![id.0, v, "affected"])?;
     }
-    let mut stmt = db.prepare_cached("INSERT OR REPLACE INTO issue_field_values (issue_id, field_id, value) VALUES (?1, ?2, ?3)")?;
+    let mut stmt = db.prepare_cached(
+        "INSERT OR REPLACE INTO issue_field_values (issue_id, field_id, value) VALUES (?1, ?2, ?3)",
+    )?;
     for (field, value) in &issue.custom {
         stmt.execute(params![id.0, field, encode_value(value)])?;
     }
@@ -234,47 +263,120 @@ pub fn delete(db: &Db, id: IssueId) -> StoreResult<()> {
             OR (entity_type = 'comment' AND entity_id IN (SELECT id FROM comments WHERE issue_id = ?1))",
     )?
     .execute([id.0])?;
-    db.prepare_cached("DELETE FROM issues WHERE id = ?1")?.execute([id.0])?;
+    db.prepare_cached("DELETE FROM issues WHERE id = ?1")?
+        .execute([id.0])?;
     Ok(())
 }
 
 pub fn subtasks(db: &Db, parent: IssueId) -> StoreResult<Vec<Issue>> {
-    let mut stmt = db.prepare_cached(&format!("SELECT {COLUMNS} FROM issues WHERE parent_id = ?1 ORDER BY id"))?;
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM issues WHERE parent_id = ?1 ORDER BY id"
+    ))?;
     let issues = stmt.query_map([parent.0], row)?.collect::<Result<_, _>>()?;
     Ok(issues)
 }
 
 /// Issues whose key or summary matches `query`, newest first, within the given projects.
 pub fn picker(db: &Db, query: &str, projects: &[i64], limit: i64) -> StoreResult<Vec<Issue>> {
-    let pattern = format!("%{}%", query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     let projects = serde_json::to_string(projects).unwrap_or_else(|_| "[]".into());
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM issues WHERE project_id IN (SELECT value FROM json_each(?2))
            AND (key LIKE ?1 ESCAPE '\\' OR summary LIKE ?1 ESCAPE '\\')
          ORDER BY updated DESC, id DESC LIMIT ?3"
     ))?;
-    let issues = stmt.query_map(params![pattern, projects, limit], row)?.collect::<Result<_, _>>()?;
+    let issues = stmt
+        .query_map(params![pattern, projects, limit], row)?
+        .collect::<Result<_, _>>()?;
     Ok(issues)
 }
 
 /// Records that the issue changed, for the search indexer; same transaction as the change.
 pub fn enqueue_index(db: &Db, id: IssueId, now: Millis) -> StoreResult<()> {
-    db.prepare_cached("INSERT INTO outbox (issue_id, created) VALUES (?1, ?2)")?.execute([id.0, now.0])?;
+    db.prepare_cached("INSERT INTO outbox (issue_id, created) VALUES (?1, ?2)")?
+        .execute([id.0, now.0])?;
     Ok(())
 }
 
 /// Label values in use, for suggestions.
 pub fn labels_like(db: &Db, prefix: &str, limit: i64) -> StoreResult<Vec<String>> {
-    let pattern = format!("{}%", prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let pattern = format!(
+        "{}%",
+        prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
     let mut stmt = db.prepare_cached(
         "SELECT DISTINCT label FROM issue_labels WHERE label LIKE ?1 ESCAPE '\\' ORDER BY label LIMIT ?2",
     )?;
-    let labels = stmt.query_map(params![pattern, limit], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let labels = stmt
+        .query_map(params![pattern, limit], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     Ok(labels)
 }
 
 /// Bumps `updated` after a change to something hanging off the issue (comments, ...).
 pub fn touch(db: &Db, id: IssueId, now: Millis) -> StoreResult<()> {
-    db.prepare_cached("UPDATE issues SET updated = ?2 WHERE id = ?1")?.execute([id.0, now.0])?;
+    db.prepare_cached("UPDATE issues SET updated = ?2 WHERE id = ?1")?
+        .execute([id.0, now.0])?;
     Ok(())
+}
+
+/// Outbox entries after `seq`: (seq, issue id), oldest first.
+pub fn outbox_after(db: &Db, seq: i64, limit: i64) -> StoreResult<Vec<(i64, i64)>> {
+    let mut stmt =
+        db.prepare_cached("SELECT seq, issue_id FROM outbox WHERE seq > ?1 ORDER BY seq LIMIT ?2")?;
+    let rows = stmt
+        .query_map([seq, limit], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// The highest outbox position ever assigned (kept by AUTOINCREMENT even after pruning).
+pub fn outbox_head(db: &Db) -> StoreResult<i64> {
+    Ok(db
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'outbox'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Drops outbox entries the index has committed.
+pub fn prune_outbox(db: &Db, upto: i64) -> StoreResult<()> {
+    db.prepare_cached("DELETE FROM outbox WHERE seq <= ?1")?
+        .execute([upto])?;
+    Ok(())
+}
+
+/// Issue ids in id order after `after`, for full reindexing.
+pub fn ids_after(db: &Db, after: i64, limit: i64) -> StoreResult<Vec<i64>> {
+    let mut stmt = db.prepare_cached("SELECT id FROM issues WHERE id > ?1 ORDER BY id LIMIT ?2")?;
+    let rows = stmt
+        .query_map([after, limit], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+pub fn count(db: &Db) -> StoreResult<i64> {
+    Ok(db.query_row("SELECT count(*) FROM issues", [], |r| r.get(0))?)
+}
+
+/// Comment bodies of an issue, for the search index.
+pub fn comment_bodies(db: &Db, id: IssueId) -> StoreResult<Vec<String>> {
+    let mut stmt =
+        db.prepare_cached("SELECT body FROM comments WHERE issue_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([id.0], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
 }

@@ -41,7 +41,9 @@ pub fn by_id(db: &Db, id: ProjectId) -> StoreResult<Option<Project>> {
 }
 
 pub fn all(db: &Db) -> StoreResult<Vec<Project>> {
-    let mut stmt = db.prepare_cached(&format!("SELECT {COLUMNS} FROM projects ORDER BY name COLLATE NOCASE"))?;
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM projects ORDER BY name COLLATE NOCASE"
+    ))?;
     let projects = stmt.query_map([], row)?.collect::<Result<_, _>>()?;
     Ok(projects)
 }
@@ -68,7 +70,11 @@ pub struct NewProject<'a> {
 }
 
 pub fn insert(db: &Db, p: &NewProject<'_>) -> StoreResult<ProjectId> {
-    let id: i64 = db.query_row("SELECT max(10000, coalesce(max(id), 0) + 1) FROM projects", [], |r| r.get(0))?;
+    let id: i64 = db.query_row(
+        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM projects",
+        [],
+        |r| r.get(0),
+    )?;
     db.execute(
         "INSERT INTO projects (id, key, name, description, lead_id, project_type_key, assignee_type, url,
                                category_id, permission_scheme_id, workflow_id, created)
@@ -119,12 +125,17 @@ pub fn update(db: &Db, p: &Project) -> StoreResult<()> {
 /// Ids of the project's issues, for the outbox before they are removed.
 pub fn issue_ids(db: &Db, id: ProjectId) -> StoreResult<Vec<i64>> {
     let mut stmt = db.prepare("SELECT id FROM issues WHERE project_id = ?1")?;
-    let ids = stmt.query_map([id.0], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    let ids = stmt
+        .query_map([id.0], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
     Ok(ids)
 }
 
 pub fn delete(db: &Db, id: ProjectId) -> StoreResult<()> {
-    db.execute("DELETE FROM entity_properties WHERE entity_type = 'project' AND entity_id = ?1", [id.0])?;
+    db.execute(
+        "DELETE FROM entity_properties WHERE entity_type = 'project' AND entity_id = ?1",
+        [id.0],
+    )?;
     db.execute("DELETE FROM projects WHERE id = ?1", [id.0])?;
     Ok(())
 }
@@ -134,11 +145,19 @@ pub fn role_actors(db: &Db, id: ProjectId) -> StoreResult<Vec<(i64, String, Stri
     let mut stmt = db.prepare_cached(
         "SELECT role_id, actor_type, actor_value FROM project_role_actors WHERE project_id = ?1 ORDER BY role_id, actor_type, actor_value",
     )?;
-    let rows = stmt.query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let rows = stmt
+        .query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
-pub fn add_role_actor(db: &Db, id: ProjectId, role: i64, actor_type: &str, value: &str) -> StoreResult<()> {
+pub fn add_role_actor(
+    db: &Db,
+    id: ProjectId,
+    role: i64,
+    actor_type: &str,
+    value: &str,
+) -> StoreResult<()> {
     db.execute(
         "INSERT OR IGNORE INTO project_role_actors (project_id, role_id, actor_type, actor_value) VALUES (?1, ?2, ?3, ?4)",
         params![id.0, role, actor_type, value],
@@ -146,7 +165,13 @@ pub fn add_role_actor(db: &Db, id: ProjectId, role: i64, actor_type: &str, value
     Ok(())
 }
 
-pub fn remove_role_actor(db: &Db, id: ProjectId, role: i64, actor_type: &str, value: &str) -> StoreResult<bool> {
+pub fn remove_role_actor(
+    db: &Db,
+    id: ProjectId,
+    role: i64,
+    actor_type: &str,
+    value: &str,
+) -> StoreResult<bool> {
     Ok(db.execute(
         "DELETE FROM project_role_actors WHERE project_id = ?1 AND role_id = ?2 AND actor_type = ?3 AND actor_value = ?4",
         params![id.0, role, actor_type, value],
@@ -162,7 +187,9 @@ pub fn roles_of_user(db: &Db, user: UserId, username: &str) -> StoreResult<Vec<(
             OR (actor_type = 'group' AND actor_value IN
                 (SELECT g.name FROM groups g JOIN group_members m ON m.group_id = g.id WHERE m.user_id = ?1))",
     )?;
-    let rows = stmt.query_map(params![user.0, username], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    let rows = stmt
+        .query_map(params![user.0, username], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
@@ -177,7 +204,9 @@ pub fn users_in_roles(db: &Db, id: ProjectId, roles: &[i64]) -> StoreResult<Vec<
                      WHERE g.name IN (SELECT actor_value FROM project_role_actors WHERE project_id = ?1
                                       AND actor_type = 'group' AND role_id IN (SELECT value FROM json_each(?2)))))",
     )?;
-    let ids = stmt.query_map(params![id.0, roles], |r| Ok(UserId(r.get(0)?)))?.collect::<Result<_, _>>()?;
+    let ids = stmt
+        .query_map(params![id.0, roles], |r| Ok(UserId(r.get(0)?)))?
+        .collect::<Result<_, _>>()?;
     Ok(ids)
 }
 
@@ -196,7 +225,9 @@ pub fn components(db: &Db, id: ProjectId) -> StoreResult<Vec<Component>> {
     let mut stmt = db.prepare_cached(
         "SELECT id, project_id, name, description, lead_id, assignee_type FROM components WHERE project_id = ?1 ORDER BY name COLLATE NOCASE",
     )?;
-    let rows = stmt.query_map([id.0], component_row)?.collect::<Result<_, _>>()?;
+    let rows = stmt
+        .query_map([id.0], component_row)?
+        .collect::<Result<_, _>>()?;
     Ok(rows)
 }
 
@@ -218,6 +249,8 @@ pub fn versions(db: &Db, id: ProjectId) -> StoreResult<Vec<Version>> {
         "SELECT id, project_id, name, description, archived, released, start_date, release_date FROM versions
          WHERE project_id = ?1 ORDER BY sequence, id",
     )?;
-    let rows = stmt.query_map([id.0], version_row)?.collect::<Result<_, _>>()?;
+    let rows = stmt
+        .query_map([id.0], version_row)?
+        .collect::<Result<_, _>>()?;
     Ok(rows)
 }

@@ -1,0 +1,228 @@
+//! Keeping the search index in step with the store, and searching it with the caller's
+//! permissions applied.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{App, Caller, Catalog};
+use crate::domain::*;
+use crate::error::{Error, Result};
+use crate::search::{Change, Filter, IndexDoc, NumField, SearchIndex, SortKey};
+use crate::store::queries::{Db, issues as q};
+use crate::store::{Store, StoreResult};
+
+/// How long a search waits for the index to catch up with writes acknowledged before it.
+const READ_YOUR_WRITES_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An issue's index document, or `None` when the issue no longer exists.
+pub fn index_doc(db: &Db, catalog: &Catalog, id: i64) -> StoreResult<Option<IndexDoc>> {
+    let Some(issue) = q::by_id(db, IssueId(id))? else {
+        return Ok(None);
+    };
+    let num = issue
+        .key
+        .rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let mut custom = Vec::new();
+    let mut custom_text = Vec::new();
+    for (field, value) in &issue.custom {
+        match value {
+            FieldValue::Text(s) => {
+                custom.push((*field, s.to_lowercase()));
+                custom_text.push(s.clone());
+            }
+            FieldValue::Number(n) => custom.push((*field, n.to_string())),
+            FieldValue::Date(d) => custom.push((*field, d.clone())),
+            FieldValue::DateTime(m) => custom.push((*field, m.0.to_string())),
+            FieldValue::Option(o) => custom.push((*field, o.to_string())),
+            FieldValue::Options(os) => custom.extend(os.iter().map(|o| (*field, o.to_string()))),
+            FieldValue::Labels(ls) => custom.extend(ls.iter().map(|l| (*field, l.clone()))),
+            FieldValue::User(u) => custom.push((*field, u.0.to_string())),
+        }
+    }
+    let due = issue
+        .due_date
+        .as_deref()
+        .and_then(crate::domain::time::parse_date)
+        .map(|d| d.midnight().assume_utc().unix_timestamp() * 1000);
+    Ok(Some(IndexDoc {
+        id,
+        key: issue.key.clone(),
+        project: issue.project_id.0,
+        num,
+        issue_type: issue.issue_type_id,
+        status: issue.status_id,
+        status_category: catalog
+            .status(issue.status_id)
+            .map(|s| s.category_id)
+            .unwrap_or(1),
+        priority: issue.priority_id,
+        resolution: issue.resolution_id,
+        assignee: issue.assignee_id.map(|u| u.0),
+        reporter: issue.reporter_id.map(|u| u.0),
+        creator: issue.creator_id.map(|u| u.0),
+        parent: issue.parent_id.map(|p| p.0),
+        labels: issue.labels.clone(),
+        components: issue.component_ids.clone(),
+        fix_versions: issue.fix_version_ids.clone(),
+        affected_versions: issue.affected_version_ids.clone(),
+        created: issue.created.0,
+        updated: issue.updated.0,
+        resolved: issue.resolution_date.map(|m| m.0),
+        due,
+        status_changed: issue.status_changed.0,
+        original_estimate: issue.original_estimate,
+        remaining_estimate: issue.remaining_estimate,
+        time_spent: issue.time_spent,
+        summary: issue.summary.clone(),
+        description: issue.description.clone().unwrap_or_default(),
+        environment: issue.environment.clone().unwrap_or_default(),
+        comments: q::comment_bodies(db, issue.id)?,
+        custom,
+        custom_text,
+    }))
+}
+
+/// The indexer's view of the outbox: changes after a position, and pruning of what the
+/// index has committed.
+pub fn outbox_source(
+    store: Store,
+    catalog: Arc<dyn Fn() -> Arc<Catalog> + Send + Sync>,
+) -> crate::search::ChangeSource {
+    Box::new(move |after, limit| {
+        let catalog = catalog();
+        let changes = store
+            .read_blocking(|db| {
+                let rows = q::outbox_after(db, after, limit as i64)?;
+                let mut out = Vec::with_capacity(rows.len());
+                for (seq, issue) in rows {
+                    out.push(Change {
+                        seq,
+                        issue_id: issue,
+                        doc: index_doc(db, &catalog, issue)?,
+                    });
+                }
+                Ok(out)
+            })
+            .map_err(|e| e.to_string())?;
+        if after > 0 {
+            // Entries up to `after` are in a committed index generation: no longer needed.
+            let _ = store.write_blocking(move |db| q::prune_outbox(db, after));
+        }
+        Ok(changes)
+    })
+}
+
+/// Rebuilds every document from SQLite. Returns the number of issues indexed.
+pub fn full_rebuild(
+    store: &Store,
+    catalog: &Catalog,
+    index: &SearchIndex,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<u64> {
+    let head = store.read_blocking(q::outbox_head)?;
+    let total = store.read_blocking(q::count)? as u64;
+    let mut writer = index.rebuild_writer().map_err(search_error)?;
+    let mut after = 0i64;
+    let mut done = 0u64;
+    loop {
+        let docs = store.read_blocking(|db| {
+            let ids = q::ids_after(db, after, 5000)?;
+            let mut docs = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(d) = index_doc(db, catalog, id)? {
+                    docs.push(d);
+                }
+            }
+            Ok(docs)
+        })?;
+        let Some(last) = docs.last().map(|d| d.id) else {
+            break;
+        };
+        after = last;
+        done += docs.len() as u64;
+        writer.add(docs).map_err(search_error)?;
+        progress(done, total);
+    }
+    writer.finish(head).map_err(search_error)?;
+    Ok(done)
+}
+
+fn search_error(e: crate::search::SearchError) -> Error {
+    tracing::error!(error = %e, "search index error");
+    Error::internal()
+}
+
+impl App {
+    /// Waits until every write acknowledged before now is searchable.
+    pub async fn catch_up_index(&self) -> Result<()> {
+        let head = self.store.read(q::outbox_head).await?;
+        if self.search.position() >= head {
+            return Ok(());
+        }
+        self.poke_indexer();
+        let search = self.search.clone();
+        let caught_up =
+            tokio::task::spawn_blocking(move || search.wait_for(head, READ_YOUR_WRITES_TIMEOUT))
+                .await
+                .map_err(|_| Error::internal())?;
+        if caught_up {
+            Ok(())
+        } else {
+            Err(Error::new(
+                crate::error::Kind::Internal,
+                "The search index is behind; try again shortly.",
+            ))
+        }
+    }
+
+    /// Searches with the caller's browse permission applied: the ids of one page, in
+    /// order, and the total number of matches.
+    pub async fn search_ids(
+        &self,
+        caller: Option<&Caller>,
+        filter: Filter,
+        sort: Vec<SortKey>,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(Vec<i64>, usize)> {
+        let projects: Vec<i64> = self
+            .browsable_projects(caller)
+            .await?
+            .into_iter()
+            .map(|(p, _)| p.id.0)
+            .collect();
+        if projects.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        self.catch_up_index().await?;
+        let scoped = Filter::And(vec![Filter::In(NumField::Project, projects), filter]);
+        let search = self.search.clone();
+        tokio::task::spawn_blocking(move || search.search(&scoped, &sort, offset, limit))
+            .await
+            .map_err(|_| Error::internal())?
+            .map_err(search_error)
+    }
+
+    /// Counts matches the caller may see.
+    pub async fn search_count(&self, caller: Option<&Caller>, filter: Filter) -> Result<usize> {
+        let projects: Vec<i64> = self
+            .browsable_projects(caller)
+            .await?
+            .into_iter()
+            .map(|(p, _)| p.id.0)
+            .collect();
+        if projects.is_empty() {
+            return Ok(0);
+        }
+        self.catch_up_index().await?;
+        let scoped = Filter::And(vec![Filter::In(NumField::Project, projects), filter]);
+        let search = self.search.clone();
+        tokio::task::spawn_blocking(move || search.count(&scoped))
+            .await
+            .map_err(|_| Error::internal())?
+            .map_err(search_error)
+    }
+}

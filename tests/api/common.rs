@@ -1,0 +1,265 @@
+//! The shared test server and small HTTP helpers.
+
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub const ADMIN_PASSWORD: &str = "admin-test-password";
+
+pub struct Server {
+    pub base: String,
+    pub data_dir: std::path::PathBuf,
+    pub app: std::sync::Arc<tessera::service::App>,
+}
+
+static SERVER: OnceLock<Server> = OnceLock::new();
+
+/// The server shared by every test: started once on its own runtime thread, so it
+/// outlives each test's runtime.
+pub fn server() -> &'static Server {
+    SERVER.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir").keep();
+        let mut config = tessera::config::Config::new(dir.clone());
+        config.admin_password = Some(ADMIN_PASSWORD.to_string());
+        // Tests deliberately fail logins; a high limit keeps them independent.
+        config.login_attempts = 1000;
+        // `App::open` blocks on the store's writer; tests call this from inside a tokio
+        // runtime, where blocking is refused, so open it on a plain thread.
+        let (app, printed) = std::thread::spawn(move || tessera::service::App::open(config))
+            .join()
+            .expect("open thread")
+            .expect("open app");
+        assert!(
+            printed.is_none(),
+            "a configured admin password is never printed"
+        );
+        let (tx, rx) = std::sync::mpsc::channel();
+        let server_app = app.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                tx.send(listener.local_addr().expect("addr"))
+                    .expect("send addr");
+                tessera::server::serve(server_app, listener, std::future::pending())
+                    .await
+                    .expect("serve");
+            });
+        });
+        let addr = rx.recv().expect("server address");
+        Server {
+            base: format!("http://{addr}"),
+            data_dir: dir,
+            app,
+        }
+    })
+}
+
+/// A project key no other test uses.
+pub fn unique_key(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::SeqCst);
+    let pid = std::process::id() % 1000;
+    let mut key: String = format!("{prefix}{pid}X{n}")
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    key.truncate(10);
+    key.to_ascii_uppercase()
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub auth: Option<(String, String)>,
+    pub bearer: Option<String>,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// Asserts the status, printing the body when it differs.
+    pub fn expect(self, status: u16) -> Reply {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self
+    }
+
+    /// Asserts Jira's error shape and returns all its messages joined.
+    pub fn jira_error(&self) -> String {
+        assert!(
+            self.body.get("errorMessages").is_some_and(|m| m.is_array()),
+            "not a Jira error body: {}",
+            self.text
+        );
+        assert!(
+            self.body.get("errors").is_some_and(|m| m.is_object()),
+            "not a Jira error body: {}",
+            self.text
+        );
+        let mut all: Vec<String> = self.body["errorMessages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_str().map(String::from))
+            .collect();
+        if let Some(o) = self.body["errors"].as_object() {
+            all.extend(
+                o.iter()
+                    .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or_default())),
+            );
+        }
+        all.join(" | ")
+    }
+}
+
+impl Client {
+    pub fn admin() -> Client {
+        Client::basic("admin", ADMIN_PASSWORD)
+    }
+
+    pub fn basic(user: &str, password: &str) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: server().base.clone(),
+            auth: Some((user.into(), password.into())),
+            bearer: None,
+        }
+    }
+
+    pub fn bearer(token: &str) -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: server().base.clone(),
+            auth: None,
+            bearer: Some(token.into()),
+        }
+    }
+
+    pub fn anonymous() -> Client {
+        Client {
+            http: reqwest::Client::new(),
+            base: server().base.clone(),
+            auth: None,
+            bearer: None,
+        }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        };
+        let mut req = self.http.request(method, url);
+        if let Some((u, p)) = &self.auth {
+            req = req.basic_auth(u, Some(p));
+        }
+        if let Some(t) = &self.bearer {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: &str) -> Reply {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .body(body.to_string());
+        if let Some((u, p)) = &self.auth {
+            req = req.basic_auth(u, Some(p));
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, None).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(Method::POST, path, Some(body)).await
+    }
+    pub async fn put(&self, path: &str, body: Value) -> Reply {
+        self.send(Method::PUT, path, Some(body)).await
+    }
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(Method::DELETE, path, None).await
+    }
+}
+
+/// Creates a project (as admin) and returns its key.
+pub async fn project(prefix: &str) -> String {
+    let key = unique_key(prefix);
+    Client::admin()
+        .post(
+            "/rest/api/2/project",
+            json!({"key": key, "name": format!("Project {key}"), "projectTypeKey": "software"}),
+        )
+        .await
+        .expect(201);
+    key
+}
+
+/// Creates an issue and returns its key.
+pub async fn issue(project: &str, summary: &str) -> String {
+    let r = Client::admin()
+        .post("/rest/api/2/issue", json!({"fields": {"project": {"key": project}, "summary": summary, "issuetype": {"name": "Task"}}}))
+        .await
+        .expect(201);
+    r.body["key"].as_str().expect("key").to_string()
+}
+
+/// Creates a user with a password (as admin) and returns its username.
+pub async fn user(prefix: &str) -> (String, String) {
+    let name = unique_key(prefix).to_lowercase();
+    let password = format!("pw-{name}-secret");
+    Client::admin()
+        .post(
+            "/rest/api/2/user",
+            json!({"name": name, "emailAddress": format!("{name}@example.com"), "displayName": format!("User {name}"), "password": password}),
+        )
+        .await
+        .expect(201);
+    (name, password)
+}

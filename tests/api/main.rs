@@ -1,0 +1,9 @@
+//! The one integration-test binary: every test talks HTTP to one real server on port 0
+//! with a temporary data directory. Each test uses its own project key.
+
+mod comments;
+mod common;
+mod issues;
+mod platform;
+mod projects;
+mod users_auth;
