@@ -22,6 +22,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod jql;
 pub mod markup;
 pub mod search;
 pub mod server;

@@ -19,8 +19,8 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use tantivy::query::{
-    AllQuery, BooleanQuery, EmptyQuery, ExistsQuery, Occur, PhraseQuery, Query, RangeQuery,
-    RegexQuery, TermQuery, TermSetQuery,
+    AllQuery, BooleanQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, RegexQuery,
+    TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -32,7 +32,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use collect::SortKey;
 
 /// Bumped when the schema changes; a mismatch makes the index rebuild from SQLite.
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = "2";
 const TEXT_TOKENIZER: &str = "tessera_en";
 
 #[derive(Debug)]
@@ -414,6 +414,9 @@ impl SearchIndex {
         for l in &d.labels {
             doc.add_text(f.labels, l);
         }
+        if !d.labels.is_empty() {
+            doc.add_text(f.has, "labels");
+        }
         for (id, v) in &d.custom {
             doc.add_text(f.custom, format!("{id}:{v}"));
             doc.add_text(f.has, format!("cf{id}"));
@@ -465,9 +468,15 @@ impl SearchIndex {
         match filter {
             Filter::All => Box::new(AllQuery),
             Filter::Nothing => Box::new(EmptyQuery),
-            Filter::And(parts) => Box::new(BooleanQuery::new(
-                parts.iter().map(|p| self.occur(p, Occur::Must)).collect(),
-            )),
+            Filter::And(parts) => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                    parts.iter().map(|p| self.occur(p, Occur::Must)).collect();
+                // Exclusions alone match nothing in tantivy; they exclude from everything.
+                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+                    clauses.push((Occur::Must, Box::new(AllQuery)));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
             Filter::Or(parts) => {
                 if parts.is_empty() {
                     return Box::new(EmptyQuery);
@@ -501,9 +510,7 @@ impl SearchIndex {
             Filter::LabelIn(labels) => Box::new(TermSetQuery::new(
                 labels.iter().map(|l| Term::from_field_text(f.labels, l)),
             )),
-            Filter::LabelsEmpty => not(Box::new(ExistsQuery::new_exists_query(
-                "labels".to_string(),
-            ))),
+            Filter::LabelsEmpty => not(has("labels")),
             Filter::CustomIn(id, values) => Box::new(TermSetQuery::new(
                 values
                     .iter()

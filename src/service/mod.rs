@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod comments;
 pub mod fields;
 pub mod issues;
+pub mod jql;
 pub mod meta;
 pub mod permissions;
 pub mod projects;

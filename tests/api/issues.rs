@@ -734,6 +734,12 @@ async fn get_issue_field_selection() {
     assert_eq!(keys, vec!["status", "summary"]);
     assert_eq!(bean["key"], key.as_str());
 
+    // The parameter may be repeated, as Jira allows.
+    let f = get_issue(&key, "?fields=summary&fields=status").await["fields"].clone();
+    let mut keys: Vec<&String> = f.as_object().unwrap().keys().collect();
+    keys.sort();
+    assert_eq!(keys, vec!["status", "summary"]);
+
     let f = get_issue(&key, "?fields=*navigable").await["fields"].clone();
     assert_eq!(f["summary"], "Select me");
     assert!(f.get("status").is_some());
@@ -828,6 +834,16 @@ async fn get_issue_expansions() {
     assert_eq!(histories[0]["items"][0]["field"], "summary");
     assert_eq!(histories[0]["items"][0]["fromString"], "Expand me");
     assert_eq!(histories[0]["items"][0]["toString"], "Expanded");
+
+    // Rendered comments come with the rendered fields.
+    admin()
+        .post(&format!("{ISSUE}/{key}/comment"), json!({"body": "_said_"}))
+        .await
+        .expect(201);
+    let bean = get_issue(&key, "?fields=comment&expand=renderedFields").await;
+    let html = bean["renderedFields"]["comment"]["comments"][0]["renderedBody"].as_str();
+    assert!(html.is_some_and(|h| h.contains("<em>said</em>")), "{bean}");
+    assert_eq!(bean["fields"]["comment"]["comments"][0]["body"], "_said_");
 
     // Without expand, none of those keys appear.
     let bean = get_issue(&key, "").await;
@@ -1653,6 +1669,7 @@ async fn issue_picker_matches_summary_and_key() {
     let p = project("IPKR").await;
     let token = format!("zebra{}", p.to_lowercase());
     let hit = issue(&p, &format!("The {token} crossing")).await;
+    let html = issue(&p, &format!("<b>{token}</b> & co")).await;
     let miss = issue(&p, "Something else").await;
 
     let r = admin()
@@ -1660,10 +1677,31 @@ async fn issue_picker_matches_summary_and_key() {
         .await
         .expect(200);
     let found = &r.body["sections"][0]["issues"];
-    assert_eq!(names_of(found, "key"), vec![hit.clone()]);
+    let mut keys = names_of(found, "key");
+    keys.sort();
+    assert_eq!(keys, vec![hit.clone(), html.clone()]);
+    let by_key = |k: &str| {
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["key"] == k)
+            .unwrap()
+            .clone()
+    };
     assert_eq!(
-        found[0]["summaryText"],
+        by_key(&hit)["summaryText"],
         format!("The {token} crossing").as_str()
+    );
+    let escaped = by_key(&html);
+    assert_eq!(
+        escaped["summary"],
+        format!("&lt;b&gt;{token}&lt;/b&gt; &amp; co").as_str(),
+        "summary is HTML"
+    );
+    assert_eq!(
+        escaped["summaryText"],
+        format!("<b>{token}</b> & co").as_str()
     );
 
     let r = admin()
@@ -1681,7 +1719,10 @@ async fn issue_picker_matches_summary_and_key() {
         ))
         .await
         .expect(200);
-    assert_eq!(r.body["sections"][0]["issues"], json!([]));
+    assert_eq!(
+        names_of(&r.body["sections"][0]["issues"], "key"),
+        vec![html.clone()]
+    );
 
     // Someone without access to the project finds nothing.
     remove_members_group(&p).await;

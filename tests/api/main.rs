@@ -6,4 +6,5 @@ mod common;
 mod issues;
 mod platform;
 mod projects;
+mod search;
 mod users_auth;

@@ -12,6 +12,7 @@ mod issue;
 mod meta;
 mod project;
 mod render;
+mod search;
 mod server_info;
 mod session;
 mod user;
@@ -36,7 +37,14 @@ pub fn api_routes() -> Router<AppState> {
         .merge(meta::routes())
         .merge(issue::routes())
         .merge(comment::routes())
+        .merge(search::routes())
         .fallback(unknown_route)
+}
+
+/// The v3 operations clients use today: the enhanced search, the approximate count and
+/// JQL parsing. (Issue bodies in v3 use ADF, which is not served yet.)
+fn v3_routes() -> Router<AppState> {
+    search::v3_routes().fallback(unknown_route)
 }
 
 pub fn routes() -> Router<AppState> {
@@ -44,6 +52,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .nest("/rest/api/2", api.clone())
         .nest("/rest/api/latest", api)
+        .nest("/rest/api/3", v3_routes())
         .merge(session::routes())
 }
 

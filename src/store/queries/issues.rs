@@ -380,3 +380,72 @@ pub fn comment_bodies(db: &Db, id: IssueId) -> StoreResult<Vec<String>> {
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
+
+/// Restrictions of a history search (`WAS`, `CHANGED`) on the change groups.
+#[derive(Debug, Default, Clone)]
+pub struct HistoryWindow {
+    pub after: Option<i64>,
+    pub before: Option<i64>,
+    pub by: Option<Vec<i64>>,
+    pub from: Option<Vec<String>>,
+    pub to: Option<Vec<String>>,
+}
+
+fn json_list<T: serde::Serialize>(v: &Option<Vec<T>>) -> Option<String> {
+    v.as_ref()
+        .map(|x| serde_json::to_string(x).unwrap_or_else(|_| "[]".into()))
+}
+
+const HISTORY_WHERE: &str = "i.field_id = ?1
+    AND (?2 IS NULL OR g.created > ?2)
+    AND (?3 IS NULL OR g.created < ?3)
+    AND (?4 IS NULL OR g.author_id IN (SELECT value FROM json_each(?4)))
+    AND (?5 IS NULL OR i.from_value IN (SELECT value FROM json_each(?5)))
+    AND (?6 IS NULL OR i.to_value IN (SELECT value FROM json_each(?6)))";
+
+/// Issues whose field changed within the window.
+pub fn changed(db: &Db, field_id: &str, w: &HistoryWindow) -> StoreResult<Vec<i64>> {
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT DISTINCT g.issue_id FROM changelog_groups g JOIN changelog_items i ON i.group_id = g.id WHERE {HISTORY_WHERE}"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![
+                field_id,
+                w.after,
+                w.before,
+                json_list(&w.by),
+                json_list(&w.from),
+                json_list(&w.to)
+            ],
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Issues whose field held one of `values` according to the changelog: a change away
+/// from it, or to it, within the window.
+pub fn was(db: &Db, field_id: &str, values: &[String], w: &HistoryWindow) -> StoreResult<Vec<i64>> {
+    let values = serde_json::to_string(values).unwrap_or_else(|_| "[]".into());
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT DISTINCT g.issue_id FROM changelog_groups g JOIN changelog_items i ON i.group_id = g.id
+         WHERE {HISTORY_WHERE}
+           AND (i.from_value IN (SELECT value FROM json_each(?7)) OR i.to_value IN (SELECT value FROM json_each(?7)))"
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![
+                field_id,
+                w.after,
+                w.before,
+                json_list(&w.by),
+                json_list(&w.from),
+                json_list(&w.to),
+                values
+            ],
+            |r| r.get(0),
+        )?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}

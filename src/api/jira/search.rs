@@ -1,0 +1,374 @@
+//! JQL search: `/search` (offset pages), `/search/jql` (token pages), the approximate
+//! count, and `jql/parse`.
+
+use axum::Router;
+use axum::routing::{get, post};
+use base64::Engine;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::render::{self, Expand, FieldSelection, IssueOptions};
+use super::{JiraError, JiraResult, Json, Query, csv};
+use crate::api::{AppState, Ctx};
+use crate::error::Error;
+use crate::service::jql::Validation;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/search",
+            get(search_for_issues_using_jql).post(search_for_issues_using_jql_post),
+        )
+        .merge(v3_routes())
+}
+
+/// The operations shared with `/rest/api/3`.
+pub fn v3_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/search/jql",
+            get(enhanced_search).post(enhanced_search_post),
+        )
+        .route("/search/approximate-count", post(count_issues))
+        .route("/jql/parse", post(parse_jql_queries))
+}
+
+/// A list given either as `a,b` or as a JSON array.
+#[derive(Deserialize, Default, Clone)]
+#[serde(untagged)]
+enum ListParam {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl ListParam {
+    fn items(&self) -> Vec<String> {
+        match self {
+            ListParam::None => Vec::new(),
+            ListParam::One(s) => csv(std::slice::from_ref(s)),
+            ListParam::Many(v) => csv(v),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SearchParams {
+    jql: Option<String>,
+    start_at: Option<i64>,
+    max_results: Option<i64>,
+    #[serde(default)]
+    fields: ListParam,
+    #[serde(default)]
+    expand: ListParam,
+    #[serde(default)]
+    properties: ListParam,
+    #[serde(default, deserialize_with = "super::lenient_bool")]
+    fields_by_keys: Option<bool>,
+    validate_query: Option<Value>,
+    next_page_token: Option<String>,
+}
+
+fn validation(v: &Option<Value>) -> JiraResult<Validation> {
+    Ok(match v {
+        None | Some(Value::Null) => Validation::Strict,
+        Some(Value::Bool(true)) => Validation::Strict,
+        Some(Value::Bool(false)) => Validation::None,
+        Some(Value::String(s)) => match s.to_ascii_lowercase().as_str() {
+            "strict" | "true" => Validation::Strict,
+            "warn" => Validation::Warn,
+            "none" | "false" => Validation::None,
+            other => {
+                return Err(JiraError(Error::bad_request(format!(
+                    "Invalid validateQuery value: '{other}'. Use strict, warn or none."
+                ))));
+            }
+        },
+        Some(_) => {
+            return Err(JiraError(Error::bad_request(
+                "Invalid validateQuery value.",
+            )));
+        }
+    })
+}
+
+async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
+    let (start, max) = crate::service::paging(p.start_at, p.max_results, 50, 1000)?;
+    let jql = p.jql.unwrap_or_default();
+    let page = ctx
+        .app
+        .search_jql(
+            ctx.caller.as_ref(),
+            &jql,
+            validation(&p.validate_query)?,
+            start as usize,
+            max as usize,
+        )
+        .await?;
+    let fields = FieldSelection::parse(&p.fields.items(), "*navigable");
+    let expand = Expand::parse(&p.expand.items());
+    let wanted_props = p.properties.items();
+    let _ = p.fields_by_keys;
+    let cat = ctx.app.catalog();
+    let mut issues = Vec::with_capacity(page.views.len());
+    for view in &page.views {
+        let properties = if wanted_props.is_empty() {
+            Vec::new()
+        } else {
+            ctx.app
+                .issue_properties(view.issue.id, wanted_props.clone())
+                .await?
+        };
+        issues.push(render::issue(
+            &ctx.base,
+            &cat,
+            view,
+            &IssueOptions {
+                fields: &fields,
+                expand: &expand,
+                properties,
+                changelog: None,
+            },
+        ));
+    }
+    let mut body = json!({"expand": "schema,names", "startAt": start, "maxResults": max, "total": page.total, "issues": issues});
+    if !page.warnings.is_empty() {
+        body["warningMessages"] = json!(page.warnings);
+    }
+    if expand.has("names") {
+        body["names"] = Value::Object(render::names(&cat));
+    }
+    if expand.has("schema") {
+        body["schema"] = Value::Object(render::schemas(&cat));
+    }
+    Ok(Json(body))
+}
+
+/// # `GET /rest/api/2/search` (searchForIssuesUsingJql)
+async fn search_for_issues_using_jql(
+    ctx: Ctx,
+    Query(p): Query<SearchParams>,
+) -> JiraResult<Json<Value>> {
+    run_search(ctx, p).await
+}
+
+/// # `POST /rest/api/2/search` (searchForIssuesUsingJqlPost)
+async fn search_for_issues_using_jql_post(
+    ctx: Ctx,
+    Json(p): Json<SearchParams>,
+) -> JiraResult<Json<Value>> {
+    run_search(ctx, p).await
+}
+
+fn encode_token(offset: usize) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("o:{offset}"))
+}
+
+fn decode_token(token: &str) -> JiraResult<usize> {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("o:").and_then(|n| n.parse().ok()))
+        .ok_or_else(|| JiraError(Error::bad_request("The nextPageToken is invalid.")))
+}
+
+async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
+    let start = match &p.next_page_token {
+        Some(t) if !t.is_empty() => decode_token(t)?,
+        _ => 0,
+    };
+    let (_, max) = crate::service::paging(None, p.max_results, 50, 5000)?;
+    let jql = p.jql.clone().unwrap_or_default();
+    let page = ctx
+        .app
+        .search_jql(
+            ctx.caller.as_ref(),
+            &jql,
+            Validation::Strict,
+            start,
+            max as usize,
+        )
+        .await?;
+    // The enhanced search returns only ids unless fields are asked for.
+    let fields = FieldSelection::parse(&p.fields.items(), "*none");
+    let expand = Expand::parse(&p.expand.items());
+    let wanted_props = p.properties.items();
+    let cat = ctx.app.catalog();
+    let mut issues = Vec::with_capacity(page.views.len());
+    for view in &page.views {
+        let properties = if wanted_props.is_empty() {
+            Vec::new()
+        } else {
+            ctx.app
+                .issue_properties(view.issue.id, wanted_props.clone())
+                .await?
+        };
+        let mut bean = render::issue(
+            &ctx.base,
+            &cat,
+            view,
+            &IssueOptions {
+                fields: &fields,
+                expand: &expand,
+                properties,
+                changelog: None,
+            },
+        );
+        if p.fields.items().is_empty()
+            && let Some(o) = bean.as_object_mut()
+        {
+            o.retain(|k, _| k == "id");
+        }
+        issues.push(bean);
+    }
+    let next = start + page.views.len();
+    let is_last = next >= page.total;
+    let mut body = json!({"issues": issues, "isLast": is_last});
+    if !is_last {
+        body["nextPageToken"] = json!(encode_token(next));
+    }
+    Ok(Json(body))
+}
+
+/// # `GET /rest/api/3/search/jql` (searchAndReconsileIssuesUsingJql)
+async fn enhanced_search(ctx: Ctx, Query(p): Query<SearchParams>) -> JiraResult<Json<Value>> {
+    run_enhanced(ctx, p).await
+}
+
+/// # `POST /rest/api/3/search/jql` (searchAndReconsileIssuesUsingJqlPost)
+async fn enhanced_search_post(ctx: Ctx, Json(p): Json<SearchParams>) -> JiraResult<Json<Value>> {
+    run_enhanced(ctx, p).await
+}
+
+#[derive(Deserialize)]
+struct CountBody {
+    jql: Option<String>,
+}
+
+/// # `POST /rest/api/3/search/approximate-count` (countIssues)
+async fn count_issues(ctx: Ctx, Json(body): Json<CountBody>) -> JiraResult<Json<Value>> {
+    let count = ctx
+        .app
+        .count_jql(ctx.caller.as_ref(), &body.jql.unwrap_or_default())
+        .await?;
+    Ok(Json(json!({"count": count})))
+}
+
+#[derive(Deserialize)]
+struct ParseBody {
+    queries: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, Default)]
+struct ParseQuery {
+    validation: Option<String>,
+}
+
+/// # `POST /rest/api/3/jql/parse` (parseJqlQueries)
+async fn parse_jql_queries(
+    ctx: Ctx,
+    Query(q): Query<ParseQuery>,
+    Json(body): Json<ParseBody>,
+) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    let mode = validation(&q.validation.map(Value::String))?;
+    let queries = body
+        .queries
+        .ok_or_else(|| JiraError(Error::bad_request("queries must be a list of JQL strings.")))?;
+    let mut out = Vec::new();
+    for jql in queries {
+        match crate::jql::parse(&jql) {
+            Err(e) => out.push(json!({"query": jql, "errors": [e.message]})),
+            Ok(parsed) => {
+                let errors = if mode == Validation::None {
+                    Vec::new()
+                } else {
+                    match ctx.app.resolve_jql(ctx.caller.as_ref(), &jql, mode).await {
+                        Ok(_) => Vec::new(),
+                        Err(e) => e.messages,
+                    }
+                };
+                let mut entry = json!({"query": jql, "structure": structure(&parsed)});
+                if !errors.is_empty() {
+                    entry["errors"] = json!(errors);
+                }
+                out.push(entry);
+            }
+        }
+    }
+    Ok(Json(json!({"queries": out})))
+}
+
+fn field_json(f: &crate::jql::Field) -> Value {
+    let name = f.to_string();
+    json!({"name": name, "encodedName": crate::jql::printer::quote_value(&name)})
+}
+
+fn operand_json(o: &crate::jql::Operand) -> Value {
+    use crate::jql::Operand;
+    match o {
+        Operand::Empty => json!({"keyword": "EMPTY"}),
+        Operand::Value(v, _) => {
+            json!({"value": v, "encodedValue": crate::jql::printer::quote_value(v)})
+        }
+        Operand::Number(n) => json!({"value": n.to_string(), "encodedValue": n.to_string()}),
+        Operand::List(items) => {
+            json!({"values": items.iter().map(operand_json).collect::<Vec<_>>(), "encodedOperand": o.display()})
+        }
+        Operand::Function { name, args } => {
+            json!({"function": name, "arguments": args, "encodedOperand": o.display()})
+        }
+    }
+}
+
+fn clause_json(c: &crate::jql::Clause) -> Value {
+    use crate::jql::Clause;
+    match c {
+        Clause::And(parts) => {
+            json!({"operator": "and", "clauses": parts.iter().map(clause_json).collect::<Vec<_>>()})
+        }
+        Clause::Or(parts) => {
+            json!({"operator": "or", "clauses": parts.iter().map(clause_json).collect::<Vec<_>>()})
+        }
+        Clause::Not(inner) => json!({"operator": "not", "clauses": [clause_json(inner)]}),
+        Clause::Terminal {
+            field,
+            op,
+            value,
+            predicates,
+            ..
+        } => {
+            let mut t = json!({"field": field_json(field), "operator": op.as_jql().to_lowercase()});
+            if *op != crate::jql::Operator::Changed {
+                t["operand"] = operand_json(value);
+            }
+            if !predicates.is_empty() {
+                t["predicates"] = Value::Array(
+                    predicates.iter().map(|p| json!({"operator": p.kind.display(), "operand": operand_json(&p.value)})).collect(),
+                );
+            }
+            t
+        }
+    }
+}
+
+/// The parsed query in Jira's `JqlQuery` shape.
+fn structure(q: &crate::jql::Query) -> Value {
+    let mut out = json!({});
+    if let Some(c) = &q.clause {
+        out["where"] = clause_json(c);
+    }
+    if !q.order_by.is_empty() {
+        out["orderBy"] = json!({"fields": q.order_by.iter().map(|o| {
+            let mut f = json!({"field": field_json(&o.field)});
+            if let Some(d) = o.direction {
+                f["direction"] = json!(if d == crate::jql::Direction::Desc { "desc" } else { "asc" });
+            }
+            f
+        }).collect::<Vec<_>>()});
+    }
+    out
+}

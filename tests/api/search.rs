@@ -1,0 +1,676 @@
+//! JQL search through the wire: read-your-writes, a differential test against a
+//! brute-force oracle, errors, permission scoping, token paging, counts, parsing, and
+//! index repair on start.
+
+use serde_json::{Value, json};
+
+use crate::common::{Client, project, server, user};
+
+async fn search(c: &Client, jql: &str) -> Value {
+    let r = c
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": jql, "maxResults": 1000, "fields": ["summary"]}),
+        )
+        .await
+        .expect(200);
+    r.body
+}
+
+fn keys(body: &Value) -> Vec<String> {
+    body["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .map(|i| i["key"].as_str().expect("key").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_search_sees_every_acknowledged_write_under_concurrent_writers() {
+    let key = project("RYW").await;
+    let admin = Client::admin();
+    // Background writers keep the writer and the indexer busy.
+    let mut writers = Vec::new();
+    for w in 0..3 {
+        let (admin, key) = (admin.clone(), key.clone());
+        writers.push(tokio::spawn(async move {
+            for i in 0..15 {
+                admin
+                    .post("/rest/api/2/issue", json!({"fields": {"project": {"key": key}, "summary": format!("noise {w} {i}"), "issuetype": {"name": "Task"}}}))
+                    .await
+                    .expect(201);
+            }
+        }));
+    }
+    for i in 0..25 {
+        let word = format!("needle{i}x{}", std::process::id());
+        let created = admin
+            .post("/rest/api/2/issue", json!({"fields": {"project": {"key": key}, "summary": format!("find {word}"), "issuetype": {"name": "Task"}}}))
+            .await
+            .expect(201);
+        let body = search(&admin, &format!("project = {key} AND summary ~ {word}")).await;
+        assert_eq!(
+            keys(&body),
+            vec![created.body["key"].as_str().unwrap().to_string()],
+            "write {i} not visible to the next search"
+        );
+    }
+    for w in writers {
+        w.await.expect("writer");
+    }
+    let body = search(&admin, &format!("project = {key}")).await;
+    assert_eq!(body["total"], 25 + 45);
+}
+
+/// The generated data set, kept on our side for the oracle.
+#[derive(Clone, Debug)]
+struct Row {
+    key: String,
+    num: i64,
+    issue_type: &'static str,
+    priority: i64,
+    labels: Vec<&'static str>,
+    assigned: bool,
+    status: &'static str,
+    words: Vec<&'static str>,
+}
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const TYPES: [&str; 3] = ["Task", "Bug", "Story"];
+const LABELS: [&str; 3] = ["red", "green", "blue"];
+const STATUSES: [(&str, &str); 3] = [("To Do", "11"), ("In Progress", "21"), ("Done", "41")];
+const WORDS: [&str; 6] = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"];
+
+/// A generated clause: its JQL and the oracle's predicate.
+struct Gen {
+    jql: String,
+    test: Box<dyn Fn(&Row) -> bool>,
+}
+
+fn gen_clause(rng: &mut Rng, depth: u32) -> Gen {
+    if depth < 2 && rng.chance(35) {
+        let a = gen_clause(rng, depth + 1);
+        let b = gen_clause(rng, depth + 1);
+        return match rng.next() % 3 {
+            0 => Gen {
+                jql: format!("({} AND {})", a.jql, b.jql),
+                test: Box::new(move |r| (a.test)(r) && (b.test)(r)),
+            },
+            1 => Gen {
+                jql: format!("({} OR {})", a.jql, b.jql),
+                test: Box::new(move |r| (a.test)(r) || (b.test)(r)),
+            },
+            _ => Gen {
+                jql: format!("NOT {}", a.jql),
+                test: Box::new(move |r| !(a.test)(r)),
+            },
+        };
+    }
+    match rng.next() % 9 {
+        0 => {
+            let t = rng.pick(&TYPES);
+            Gen {
+                jql: format!("issuetype = {t}"),
+                test: Box::new(move |r| r.issue_type == t),
+            }
+        }
+        1 => {
+            let p = (rng.next() % 5 + 1) as i64;
+            let name = ["Highest", "High", "Medium", "Low", "Lowest"][(p - 1) as usize];
+            if rng.chance(50) {
+                Gen {
+                    jql: format!("priority = {name}"),
+                    test: Box::new(move |r| r.priority == p),
+                }
+            } else {
+                Gen {
+                    jql: format!("priority > {name}"),
+                    test: Box::new(move |r| r.priority < p),
+                }
+            }
+        }
+        2 => {
+            let l = rng.pick(&LABELS);
+            if rng.chance(50) {
+                Gen {
+                    jql: format!("labels = {l}"),
+                    test: Box::new(move |r| r.labels.contains(&l)),
+                }
+            } else {
+                // != never matches issues without labels.
+                Gen {
+                    jql: format!("labels != {l}"),
+                    test: Box::new(move |r| !r.labels.is_empty() && !r.labels.contains(&l)),
+                }
+            }
+        }
+        3 => Gen {
+            jql: "labels IS EMPTY".into(),
+            test: Box::new(|r| r.labels.is_empty()),
+        },
+        4 => {
+            if rng.chance(50) {
+                Gen {
+                    jql: "assignee = currentUser()".into(),
+                    test: Box::new(|r| r.assigned),
+                }
+            } else {
+                Gen {
+                    jql: "assignee IS EMPTY".into(),
+                    test: Box::new(|r| !r.assigned),
+                }
+            }
+        }
+        5 => {
+            let (s, _) = rng.pick(&STATUSES);
+            Gen {
+                jql: format!("status = \"{s}\""),
+                test: Box::new(move |r| r.status == s),
+            }
+        }
+        6 => {
+            let a = rng.pick(&TYPES);
+            let b = rng.pick(&TYPES);
+            Gen {
+                jql: format!("issuetype in ({a}, {b})"),
+                test: Box::new(move |r| r.issue_type == a || r.issue_type == b),
+            }
+        }
+        7 => {
+            let w = rng.pick(&WORDS);
+            Gen {
+                jql: format!("summary ~ {w}"),
+                test: Box::new(move |r| r.words.contains(&w)),
+            }
+        }
+        _ => {
+            let done = rng.chance(50);
+            Gen {
+                jql: if done {
+                    "resolution IS NOT EMPTY".into()
+                } else {
+                    "resolution = Unresolved".into()
+                },
+                test: Box::new(move |r| (r.status == "Done") == done),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn generated_queries_match_a_brute_force_oracle_keys_and_order() {
+    let key = project("ORA").await;
+    let admin = Client::admin();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rows = Vec::new();
+    for n in 1..=60 {
+        let issue_type = rng.pick(&TYPES);
+        let priority = (rng.next() % 5 + 1) as i64;
+        let labels: Vec<&str> = LABELS.iter().copied().filter(|_| rng.chance(40)).collect();
+        let assigned = rng.chance(50);
+        let words: Vec<&str> = WORDS.iter().copied().filter(|_| rng.chance(30)).collect();
+        let mut fields = json!({
+            "project": {"key": key}, "summary": format!("item {}", words.join(" ")), "issuetype": {"name": issue_type},
+            "priority": {"id": priority.to_string()}, "labels": labels,
+        });
+        if assigned {
+            fields["assignee"] = json!({"name": "admin"});
+        }
+        let r = admin
+            .post("/rest/api/2/issue", json!({"fields": fields}))
+            .await
+            .expect(201);
+        let issue_key = r.body["key"].as_str().unwrap().to_string();
+        assert_eq!(issue_key, format!("{key}-{n}"));
+        let (status, transition) = rng.pick(&STATUSES);
+        if transition != "11" {
+            admin
+                .post(
+                    &format!("/rest/api/2/issue/{issue_key}/transitions"),
+                    json!({"transition": {"id": transition}}),
+                )
+                .await
+                .expect(204);
+        }
+        rows.push(Row {
+            key: issue_key,
+            num: n,
+            issue_type,
+            priority,
+            labels,
+            assigned,
+            status,
+            words,
+        });
+    }
+    for case in 0..150 {
+        let g = gen_clause(&mut rng, 0);
+        let order = rng.next() % 3;
+        let (order_jql, mut expected): (&str, Vec<&Row>) = (
+            ["ORDER BY priority DESC", "ORDER BY key ASC", ""][order as usize],
+            rows.iter().filter(|r| (g.test)(r)).collect(),
+        );
+        match order {
+            // Highest first; ties by key.
+            0 => expected.sort_by_key(|r| (r.priority, r.num)),
+            1 => expected.sort_by_key(|r| r.num),
+            // No ORDER BY: newest key first.
+            _ => expected.sort_by_key(|r| -r.num),
+        }
+        let jql = format!("project = {key} AND ({}) {order_jql}", g.jql);
+        let body = search(&admin, &jql).await;
+        let want: Vec<String> = expected.iter().map(|r| r.key.clone()).collect();
+        assert_eq!(keys(&body), want, "case {case}: {jql}");
+        assert_eq!(body["total"], want.len(), "case {case}: {jql}");
+    }
+}
+
+#[tokio::test]
+async fn errors_carry_jira_wording_and_positions() {
+    let admin = Client::admin();
+    let r = admin
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": "project = X AND status foo"}),
+        )
+        .await
+        .expect(400);
+    let msg = r.jira_error();
+    assert!(
+        msg.contains("Error in the JQL Query:") && msg.contains("(line 1, character"),
+        "{msg}"
+    );
+    let r = admin
+        .get("/rest/api/2/search?jql=summary%20%3D%20x")
+        .await
+        .expect(400);
+    assert!(
+        r.jira_error()
+            .contains("The operator '=' is not supported by the 'summary' field."),
+        "{}",
+        r.text
+    );
+    let r = admin
+        .post("/rest/api/2/search", json!({"jql": "nosuchfield = 1"}))
+        .await
+        .expect(400);
+    assert!(
+        r.jira_error()
+            .contains("Field 'nosuchfield' does not exist"),
+        "{}",
+        r.text
+    );
+    let r = admin
+        .post("/rest/api/2/search", json!({"jql": "status = Nope"}))
+        .await
+        .expect(400);
+    assert!(
+        r.jira_error()
+            .contains("The value 'Nope' does not exist for the field 'status'."),
+        "{}",
+        r.text
+    );
+    // warn: the unknown value matches nothing and is reported as a warning.
+    let r = admin
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": "status = Nope", "validateQuery": "warn"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["total"], 0);
+    assert!(
+        r.body["warningMessages"][0]
+            .as_str()
+            .unwrap()
+            .contains("Nope"),
+        "{}",
+        r.text
+    );
+    let r = admin
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": "status = Nope", "validateQuery": "none"}),
+        )
+        .await
+        .expect(200);
+    assert!(r.body.get("warningMessages").is_none());
+    let r = admin
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": "x", "validateQuery": "sometimes"}),
+        )
+        .await
+        .expect(400);
+    assert!(r.jira_error().contains("validateQuery"));
+    let deep = format!("{}status = Done{}", "(".repeat(500), ")".repeat(500));
+    admin
+        .post("/rest/api/2/search", json!({"jql": deep}))
+        .await
+        .expect(400);
+    let r = admin
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": "project = X ORDER BY description"}),
+        )
+        .await
+        .expect(400);
+    assert!(
+        r.jira_error().contains("does not support sorting"),
+        "{}",
+        r.text
+    );
+    let anon = Client::anonymous();
+    let r = anon
+        .post("/rest/api/2/search", json!({"jql": ""}))
+        .await
+        .expect(200);
+    assert_eq!(
+        r.body["total"], 0,
+        "anonymous users browse nothing by default"
+    );
+}
+
+#[tokio::test]
+async fn results_are_scoped_to_browsable_projects() {
+    let key = project("SCP").await;
+    crate::common::issue(&key, "secret plans").await;
+    let (name, password) = user("scp").await;
+    let admin = Client::admin();
+    admin
+        .delete(&format!(
+            "/rest/api/2/project/{key}/role/10003?group=jira-users"
+        ))
+        .await
+        .expect(204);
+    let outsider = Client::basic(&name, &password);
+    let r = outsider
+        .post("/rest/api/2/search", json!({"jql": "summary ~ secret"}))
+        .await
+        .expect(200);
+    assert!(
+        keys(&r.body).iter().all(|k| !k.starts_with(&key)),
+        "{}",
+        r.text
+    );
+    let r = outsider
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": format!("project = {key}")}),
+        )
+        .await
+        .expect(400);
+    assert!(r.jira_error().contains(&format!(
+        "The value '{key}' does not exist for the field 'project'."
+    )));
+    let r = outsider
+        .post(
+            "/rest/api/3/search/approximate-count",
+            json!({"jql": "summary ~ secret"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["count"], 0);
+    let r = admin
+        .post(
+            "/rest/api/3/search/approximate-count",
+            json!({"jql": format!("project = {key}")}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["count"], 1);
+}
+
+#[tokio::test]
+async fn enhanced_search_walks_pages_with_tokens() {
+    let key = project("TOK").await;
+    for i in 0..7 {
+        crate::common::issue(&key, &format!("page item {i}")).await;
+    }
+    let admin = Client::admin();
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut body = json!({"jql": format!("project = {key} ORDER BY key ASC"), "maxResults": 3, "fields": ["summary"]});
+        if let Some(t) = &token {
+            body["nextPageToken"] = json!(t);
+        }
+        let r = admin.post("/rest/api/3/search/jql", body).await.expect(200);
+        for i in r.body["issues"].as_array().unwrap() {
+            assert!(
+                i["fields"]["summary"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("page item")
+            );
+            seen.push(i["key"].as_str().unwrap().to_string());
+        }
+        if r.body["isLast"] == true {
+            assert!(r.body.get("nextPageToken").is_none());
+            break;
+        }
+        token = Some(r.body["nextPageToken"].as_str().unwrap().to_string());
+    }
+    let want: Vec<String> = (1..=7).map(|n| format!("{key}-{n}")).collect();
+    assert_eq!(seen, want);
+    // Without fields only ids come back, as the enhanced search does.
+    let r = admin
+        .get(&format!(
+            "/rest/api/2/search/jql?jql=project%3D{key}&maxResults=1"
+        ))
+        .await
+        .expect(200);
+    let first = &r.body["issues"][0];
+    assert!(
+        first["id"].is_string() && first.get("fields").is_none(),
+        "{}",
+        r.text
+    );
+    admin
+        .post(
+            "/rest/api/3/search/jql",
+            json!({"jql": "", "nextPageToken": "garbage!"}),
+        )
+        .await
+        .expect(400);
+}
+
+#[tokio::test]
+async fn classic_search_pages_with_start_at_and_expands() {
+    let key = project("PGS").await;
+    for i in 0..5 {
+        crate::common::issue(&key, &format!("paged {i}")).await;
+    }
+    let admin = Client::admin();
+    let r = admin
+        .get(&format!("/rest/api/2/search?jql=project%3D{key}%20ORDER%20BY%20key&startAt=2&maxResults=2&expand=names,schema,renderedFields"))
+        .await
+        .expect(200);
+    assert_eq!(r.body["total"], 5);
+    assert_eq!(r.body["startAt"], 2);
+    assert_eq!(keys(&r.body), vec![format!("{key}-3"), format!("{key}-4")]);
+    assert_eq!(r.body["names"]["summary"], "Summary");
+    assert_eq!(r.body["schema"]["summary"]["type"], "string");
+    admin.get("/rest/api/2/search?startAt=-1").await.expect(400);
+}
+
+#[tokio::test]
+async fn history_operators_use_the_changelog() {
+    let key = project("HIS").await;
+    let a = crate::common::issue(&key, "moves").await;
+    let b = crate::common::issue(&key, "stays").await;
+    let admin = Client::admin();
+    admin
+        .post(
+            &format!("/rest/api/2/issue/{a}/transitions"),
+            json!({"transition": {"id": "21"}}),
+        )
+        .await
+        .expect(204);
+    admin
+        .post(
+            &format!("/rest/api/2/issue/{a}/transitions"),
+            json!({"transition": {"id": "41"}}),
+        )
+        .await
+        .expect(204);
+    let body = search(
+        &admin,
+        &format!("project = {key} AND status WAS \"In Progress\""),
+    )
+    .await;
+    assert_eq!(keys(&body), vec![a.clone()]);
+    let body = search(
+        &admin,
+        &format!(
+            "project = {key} AND status CHANGED FROM \"To Do\" TO \"In Progress\" BY currentUser()"
+        ),
+    )
+    .await;
+    assert_eq!(keys(&body), vec![a.clone()]);
+    let body = search(
+        &admin,
+        &format!("project = {key} AND status WAS NOT \"In Progress\""),
+    )
+    .await;
+    assert_eq!(keys(&body), vec![b.clone()]);
+    let body = search(
+        &admin,
+        &format!("project = {key} AND status CHANGED AFTER -1h"),
+    )
+    .await;
+    assert_eq!(keys(&body), vec![a]);
+}
+
+#[tokio::test]
+async fn jql_parse_reports_structure_and_errors() {
+    let admin = Client::admin();
+    let r = admin
+        .post("/rest/api/3/jql/parse?validation=strict", json!({"queries": ["summary ~ test ORDER BY updated DESC", "project = ", "nosuch = 1"]}))
+        .await
+        .expect(200);
+    let q = &r.body["queries"];
+    assert_eq!(q[0]["structure"]["where"]["operator"], "~");
+    assert_eq!(
+        q[0]["structure"]["orderBy"]["fields"][0]["direction"],
+        "desc"
+    );
+    assert!(
+        q[1]["errors"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Error in the JQL Query:")
+    );
+    assert!(q[2]["errors"][0].as_str().unwrap().contains("nosuch"));
+    admin
+        .post("/rest/api/3/jql/parse", json!({}))
+        .await
+        .expect(400);
+}
+
+#[test]
+fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let config = || {
+        let mut c = tessera::config::Config::new(dir.path().to_path_buf());
+        c.admin_password = Some("repair-admin-pw".into());
+        c
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    // First life: the indexer is stopped before it sees the writes (a crash between the
+    // SQLite commit and the index commit).
+    let (app, _) = tessera::service::App::open(config()).expect("open");
+    app.stop_indexer();
+    let admin = rt
+        .block_on(
+            app.caller_for(
+                rt.block_on(
+                    app.user_by_ref(&tessera::service::users::UserRef::Username("admin".into())),
+                )
+                .unwrap()
+                .unwrap()
+                .id,
+                None,
+            ),
+        )
+        .expect("caller");
+    rt.block_on(app.create_project(
+        &admin,
+        tessera::service::projects::ProjectInput {
+            key: Some("REP".into()),
+            name: Some("Repair".into()),
+            ..Default::default()
+        },
+    ))
+    .expect("project");
+    for i in 0..5 {
+        let mut fields = serde_json::Map::new();
+        fields.insert("project".into(), json!({"key": "REP"}));
+        fields.insert("summary".into(), json!(format!("repair {i}")));
+        fields.insert("issuetype".into(), json!({"name": "Task"}));
+        rt.block_on(app.create_issue(
+            &admin,
+            tessera::service::issues::IssueInput {
+                fields,
+                update: Default::default(),
+            },
+        ))
+        .expect("issue");
+    }
+    assert_eq!(
+        app.search.all_ids().expect("ids").len(),
+        0,
+        "nothing was indexed in the first life"
+    );
+    drop(app);
+    // Second life: the outbox is replayed.
+    let (app, _) = tessera::service::App::open(config()).expect("reopen");
+    let page = rt
+        .block_on(app.search_jql(
+            Some(&admin),
+            "project = REP",
+            tessera::service::jql::Validation::Strict,
+            0,
+            50,
+        ))
+        .expect("search");
+    assert_eq!(page.total, 5);
+    drop(app);
+    // Third life: the index folder is gone; it is rebuilt from SQLite.
+    std::fs::remove_dir_all(dir.path().join("index")).expect("remove index");
+    let (app, _) = tessera::service::App::open(config()).expect("reopen");
+    assert_eq!(app.search.all_ids().expect("ids").len(), 5);
+    let page = rt
+        .block_on(app.search_jql(
+            Some(&admin),
+            "summary ~ repair ORDER BY key DESC",
+            tessera::service::jql::Validation::Strict,
+            0,
+            50,
+        ))
+        .expect("search");
+    assert_eq!(
+        page.views.first().map(|v| v.issue.key.clone()),
+        Some("REP-5".to_string())
+    );
+    let _ = server;
+}
