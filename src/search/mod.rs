@@ -298,6 +298,7 @@ pub struct SearchIndex {
     fields: Fields,
     progress: Mutex<i64>,
     advanced: Condvar,
+    pub rebuild: Mutex<RebuildState>,
 }
 
 impl SearchIndex {
@@ -332,6 +333,7 @@ impl SearchIndex {
             fields,
             progress: Mutex::new(seq),
             advanced: Condvar::new(),
+            rebuild: Mutex::new(RebuildState::default()),
         });
         Ok((search, seq))
     }
@@ -365,6 +367,22 @@ impl SearchIndex {
             *at = seq;
         }
         self.advanced.notify_all();
+    }
+
+    /// After a rebuild the position is the rebuild's head, even if lower than before.
+    fn publish_reset(&self, seq: i64) {
+        let mut at = self.progress.lock().unwrap_or_else(|p| p.into_inner());
+        *at = (*at).max(seq);
+        self.advanced.notify_all();
+    }
+
+    /// A full rebuild outside the indexer (start-up, `tessera reindex`): only while no
+    /// [`Indexer`] runs, so there is still one writer.
+    pub fn rebuild_offline(&self, full: &FullSource, head: i64, total: u64) -> SearchResult<u64> {
+        let mut writer = self.writer()?;
+        let done = rebuild_with(self, &mut writer, full, head, total)?;
+        writer.wait_merging_threads()?;
+        Ok(done)
     }
 
     /// The one writer; only the indexer calls this.
@@ -656,50 +674,6 @@ fn not(q: Box<dyn Query>) -> Box<dyn Query> {
     ]))
 }
 
-/// Writes a whole new generation of the index (full rebuild). Used only while no
-/// [`Indexer`] runs (start-up, `tessera reindex`), so there is still one writer at a time.
-pub struct RebuildWriter<'a> {
-    index: &'a SearchIndex,
-    writer: IndexWriter,
-}
-
-impl SearchIndex {
-    pub fn rebuild_writer(&self) -> SearchResult<RebuildWriter<'_>> {
-        let writer = self.writer()?;
-        writer.delete_all_documents()?;
-        Ok(RebuildWriter {
-            index: self,
-            writer,
-        })
-    }
-}
-
-impl RebuildWriter<'_> {
-    pub fn add(&mut self, docs: Vec<IndexDoc>) -> SearchResult<()> {
-        for d in &docs {
-            self.writer.add_document(self.index.to_document(d))?;
-        }
-        Ok(())
-    }
-
-    /// Commits the new generation as of outbox position `head`.
-    pub fn finish(mut self, head: i64) -> SearchResult<()> {
-        let mut prepared = self.writer.prepare_commit()?;
-        prepared.set_payload(&head.to_string());
-        prepared.commit()?;
-        self.writer.wait_merging_threads()?;
-        self.index.reader.reload()?;
-        let mut at = self
-            .index
-            .progress
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        *at = head;
-        self.index.advanced.notify_all();
-        Ok(())
-    }
-}
-
 /// One change the indexer applies: the issue's new state, or `None` when it is gone.
 pub struct Change {
     pub seq: i64,
@@ -710,23 +684,104 @@ pub struct Change {
 /// Where the indexer reads changes from: `(after_seq, limit) -> changes in seq order`.
 pub type ChangeSource = Box<dyn Fn(i64, usize) -> Result<Vec<Change>, String> + Send>;
 
+/// Every issue for a full rebuild: `(after_id, limit) -> documents in id order`, and the
+/// outbox head the rebuild is current with.
+pub type FullSource = Box<dyn Fn(i64, usize) -> Result<Vec<IndexDoc>, String> + Send>;
+/// The outbox head (the position a rebuild started from is current with).
+pub type HeadSource = Box<dyn Fn() -> Result<(i64, u64), String> + Send>;
+
+/// Progress of the last full rebuild, for the reindex endpoints.
+#[derive(Debug, Clone, Default)]
+pub struct RebuildState {
+    pub id: u64,
+    pub running: bool,
+    pub done: u64,
+    pub total: u64,
+    pub submitted: i64,
+    pub started: Option<i64>,
+    pub finished: Option<i64>,
+    pub success: Option<bool>,
+}
+
+/// Rebuilds the whole index with `writer`: delete everything, add every document,
+/// commit as of outbox position `head`.
+fn rebuild_with(
+    index: &SearchIndex,
+    writer: &mut IndexWriter,
+    full: &FullSource,
+    head: i64,
+    total: u64,
+) -> SearchResult<u64> {
+    writer.delete_all_documents()?;
+    let mut after = 0i64;
+    let mut done = 0u64;
+    loop {
+        let docs = full(after, 5000).map_err(SearchError)?;
+        let Some(last) = docs.last().map(|d| d.id) else {
+            break;
+        };
+        after = last;
+        for d in &docs {
+            writer.add_document(index.to_document(d))?;
+        }
+        done += docs.len() as u64;
+        let mut state = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
+        state.done = done;
+        state.total = total.max(done);
+    }
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&head.to_string());
+    prepared.commit()?;
+    index.reader.reload()?;
+    index.publish_reset(head);
+    Ok(done)
+}
+
 /// The indexer thread: the only owner of the index writer.
 pub struct Indexer {
     wake: Arc<(Mutex<bool>, Condvar)>,
+    rebuild_requested: Arc<std::sync::atomic::AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Indexer {
     /// Starts the thread; it drains the source from the index's position onwards.
-    pub fn start(index: Arc<SearchIndex>, source: ChangeSource) -> SearchResult<Indexer> {
+    pub fn start(
+        index: Arc<SearchIndex>,
+        source: ChangeSource,
+        full: FullSource,
+        head: HeadSource,
+    ) -> SearchResult<Indexer> {
         let mut writer = index.writer()?;
         let wake = Arc::new((Mutex::new(false), Condvar::new()));
         let signal = wake.clone();
+        let rebuild_requested = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let rebuild_flag = rebuild_requested.clone();
         let handle = std::thread::Builder::new()
             .name("tessera-indexer".into())
             .spawn(move || {
                 let mut position = index.position();
                 loop {
+                    if rebuild_flag.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                        let outcome = head().map_err(SearchError).and_then(|(h, total)| {
+                            {
+                                let mut st =
+                                    index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
+                                st.started = Some(now_ms());
+                                st.total = total;
+                                st.done = 0;
+                            }
+                            rebuild_with(&index, &mut writer, &full, h, total).map(|_| h)
+                        });
+                        let mut st = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
+                        st.running = false;
+                        st.finished = Some(now_ms());
+                        st.success = Some(outcome.is_ok());
+                        match outcome {
+                            Ok(h) => position = h,
+                            Err(e) => tracing::error!(error = %e, "reindex failed"),
+                        }
+                    }
                     match drain(&index, &mut writer, &source, position) {
                         Ok(Some(p)) => {
                             position = p;
@@ -752,8 +807,29 @@ impl Indexer {
             .map_err(|e| SearchError(e.to_string()))?;
         Ok(Indexer {
             wake,
+            rebuild_requested,
             handle: Some(handle),
         })
+    }
+
+    /// Asks for a full rebuild; returns its id, or the running one's.
+    pub fn request_rebuild(&self, index: &SearchIndex) -> u64 {
+        let id = {
+            let mut st = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
+            if !st.running {
+                *st = RebuildState {
+                    id: st.id + 1,
+                    running: true,
+                    submitted: now_ms(),
+                    ..Default::default()
+                };
+            }
+            st.id
+        };
+        self.rebuild_requested
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.poke();
+        id
     }
 
     /// Tells the indexer there is something new in the outbox.
@@ -777,6 +853,13 @@ impl Drop for Indexer {
 }
 
 const BATCH: usize = 2000;
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
 
 /// Applies one batch; `Some(new position)` when there was work.
 fn drain(

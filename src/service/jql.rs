@@ -632,7 +632,7 @@ impl Resolver<'_> {
                     .iter()
                     .filter(|(p, v)| in_project(p) && v.released)
                     .map(|(_, v)| v.id)
-                    .last()
+                    .next_back()
                     .into_iter()
                     .collect(),
                 "earliestunreleasedversion" => all
@@ -1461,5 +1461,178 @@ impl super::App {
     ) -> crate::error::Result<usize> {
         let resolved = self.resolve_jql(caller, jql, Validation::Strict).await?;
         self.search_count(caller, resolved.filter).await
+    }
+}
+
+impl super::App {
+    /// Values for `jql/autocompletedata/suggestions`: (value, display) pairs drawn from
+    /// data the caller may see, matching `prefix` (case-insensitive).
+    pub async fn jql_suggestions(
+        &self,
+        caller: Option<&Caller>,
+        field: &str,
+        prefix: &str,
+    ) -> crate::error::Result<Vec<(String, String)>> {
+        let lower = prefix.to_lowercase();
+        let matches = |s: &str| {
+            s.to_lowercase().starts_with(&lower) || s.to_lowercase().contains(&format!(" {lower}"))
+        };
+        let catalog = self.catalog();
+        let projects: Vec<Project> = self
+            .browsable_projects(caller)
+            .await?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        let named = |items: Vec<String>| {
+            items
+                .into_iter()
+                .filter(|n| matches(n))
+                .map(|n| (n.clone(), n))
+                .collect::<Vec<_>>()
+        };
+        let kind = system_kind(field).or_else(|| {
+            catalog
+                .custom_fields
+                .iter()
+                .find(|f| f.name.eq_ignore_ascii_case(field) || format!("cf[{}]", f.id) == field)
+                .map(|f| Kind::Custom(f.id))
+        });
+        let mut out = match kind {
+            Some(Kind::Project) => projects
+                .iter()
+                .filter(|p| matches(&p.key) || matches(&p.name))
+                .map(|p| (p.key.clone(), format!("{} ({})", p.name, p.key)))
+                .collect(),
+            Some(Kind::Status) => named(catalog.statuses.iter().map(|s| s.name.clone()).collect()),
+            Some(Kind::StatusCategory) => named(
+                catalog
+                    .status_categories
+                    .iter()
+                    .map(|s| s.name.clone())
+                    .collect(),
+            ),
+            Some(Kind::IssueType) => {
+                named(catalog.issue_types.iter().map(|s| s.name.clone()).collect())
+            }
+            Some(Kind::Priority) => {
+                named(catalog.priorities.iter().map(|s| s.name.clone()).collect())
+            }
+            Some(Kind::Resolution) => {
+                let mut r = named(catalog.resolutions.iter().map(|s| s.name.clone()).collect());
+                if matches("Unresolved") {
+                    r.push(("Unresolved".into(), "Unresolved".into()));
+                }
+                r
+            }
+            Some(Kind::User(_)) => match caller {
+                Some(c)
+                    if self
+                        .global_permissions(Some(c))
+                        .has(super::Permission::UserPicker) =>
+                {
+                    let q = prefix.to_string();
+                    self.store
+                        .read(move |db| uq::search(db, &q, false, 15, 0))
+                        .await?
+                        .into_iter()
+                        .map(|u| {
+                            (
+                                u.username.clone(),
+                                format!("{} ({})", u.display_name, u.username),
+                            )
+                        })
+                        .collect()
+                }
+                _ => Vec::new(),
+            },
+            Some(Kind::Labels) => {
+                let ids: Vec<i64> = projects.iter().map(|p| p.id.0).collect();
+                let q = prefix.to_string();
+                self.store
+                    .read(move |db| iq::labels_in_projects(db, &q, &ids, 15))
+                    .await?
+                    .into_iter()
+                    .map(|l| (l.clone(), l))
+                    .collect()
+            }
+            Some(Kind::Component) | Some(Kind::Version(_)) => {
+                let components = matches!(kind, Some(Kind::Component));
+                let ps = projects.clone();
+                let names: Vec<String> = self
+                    .store
+                    .read(move |db| {
+                        let mut names = Vec::new();
+                        for p in &ps {
+                            if components {
+                                names.extend(pq::components(db, p.id)?.into_iter().map(|c| c.name));
+                            } else {
+                                names.extend(pq::versions(db, p.id)?.into_iter().map(|v| v.name));
+                            }
+                        }
+                        names.sort();
+                        names.dedup();
+                        Ok(names)
+                    })
+                    .await?;
+                named(names)
+            }
+            Some(Kind::Custom(id)) => catalog
+                .custom_field(id)
+                .map(|f| {
+                    named(
+                        f.options
+                            .iter()
+                            .filter(|o| !o.disabled)
+                            .map(|o| o.value.clone())
+                            .collect(),
+                    )
+                })
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        out.truncate(15);
+        Ok(out)
+    }
+
+    /// Fields a caller can search and sort, for `jql/autocompletedata`.
+    pub fn jql_custom_fields(&self) -> Vec<CustomField> {
+        self.catalog().custom_fields.clone()
+    }
+}
+
+impl super::App {
+    /// `issue/picker` with `currentJQL`: matches of the query (key or summary words
+    /// starting with it) among the JQL's results, in the JQL's order.
+    pub async fn pick_issues_jql(
+        &self,
+        caller: Option<&Caller>,
+        query: &str,
+        jql: &str,
+        limit: usize,
+    ) -> crate::error::Result<Vec<Issue>> {
+        let resolved = self.resolve_jql(caller, jql, Validation::Strict).await?;
+        let text = query.trim();
+        let filter = if text.is_empty() {
+            resolved.filter
+        } else {
+            Filter::And(vec![
+                resolved.filter,
+                Filter::Or(vec![
+                    Filter::KeyIn(vec![text.to_uppercase()]),
+                    Filter::Text(
+                        vec![TextField::Summary],
+                        TextMatch::Prefix(text.to_string()),
+                    ),
+                ]),
+            ])
+        };
+        let (ids, _) = self
+            .search_ids(caller, filter, resolved.sort, 0, limit)
+            .await?;
+        let views = self
+            .view_issues(caller, ids.into_iter().map(IssueId).collect())
+            .await?;
+        Ok(views.into_iter().map(|v| v.issue).collect())
     }
 }

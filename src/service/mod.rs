@@ -56,7 +56,7 @@ pub struct App {
     pub store: Store,
     catalog: Arc<RwLock<Arc<Catalog>>>,
     pub search: Arc<crate::search::SearchIndex>,
-    indexer: Mutex<Option<crate::search::Indexer>>,
+    pub(crate) indexer: Mutex<Option<crate::search::Indexer>>,
     /// Secret for keyed digests (password cache, signed URLs); kept in the database.
     secret: [u8; 32],
     password_cache: Mutex<HashMap<[u8; 32], std::time::Instant>>,
@@ -77,16 +77,19 @@ impl App {
         let catalog = Arc::new(RwLock::new(Arc::new(store.read_blocking(Catalog::load)?)));
         let search = open_index(&config, &store, &catalog)?;
         let source_catalog = catalog.clone();
-        let source = search::outbox_source(
-            store.clone(),
-            Arc::new(move || {
-                source_catalog
-                    .read()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .clone()
-            }),
-        );
-        let indexer = crate::search::Indexer::start(search.clone(), source).map_err(|e| {
+        let current: Arc<dyn Fn() -> Arc<Catalog> + Send + Sync> = Arc::new(move || {
+            source_catalog
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .clone()
+        });
+        let indexer = crate::search::Indexer::start(
+            search.clone(),
+            search::outbox_source(store.clone(), current.clone()),
+            search::full_source(store.clone(), current),
+            search::head_source(store.clone()),
+        )
+        .map_err(|e| {
             tracing::error!(error = %e, "cannot start the indexer");
             Error::internal()
         })?;
@@ -164,7 +167,7 @@ fn open_index(
             "search index missing or outdated: rebuilding from the database"
         );
         let catalog = catalog.read().unwrap_or_else(|p| p.into_inner()).clone();
-        search::full_rebuild(store, &catalog, &index, &mut |_, _| {})?;
+        search::full_rebuild(store, catalog, &index)?;
     }
     Ok(index)
 }

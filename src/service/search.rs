@@ -115,39 +115,45 @@ pub fn outbox_source(
     })
 }
 
-/// Rebuilds every document from SQLite. Returns the number of issues indexed.
-pub fn full_rebuild(
-    store: &Store,
-    catalog: &Catalog,
-    index: &SearchIndex,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<u64> {
-    let head = store.read_blocking(q::outbox_head)?;
-    let total = store.read_blocking(q::count)? as u64;
-    let mut writer = index.rebuild_writer().map_err(search_error)?;
-    let mut after = 0i64;
-    let mut done = 0u64;
-    loop {
-        let docs = store.read_blocking(|db| {
-            let ids = q::ids_after(db, after, 5000)?;
-            let mut docs = Vec::with_capacity(ids.len());
-            for id in ids {
-                if let Some(d) = index_doc(db, catalog, id)? {
-                    docs.push(d);
+/// Every issue's document in id order after `after`, for full rebuilds.
+pub fn full_source(
+    store: Store,
+    catalog: Arc<dyn Fn() -> Arc<Catalog> + Send + Sync>,
+) -> crate::search::FullSource {
+    Box::new(move |after, limit| {
+        let catalog = catalog();
+        store
+            .read_blocking(|db| {
+                let ids = q::ids_after(db, after, limit as i64)?;
+                let mut docs = Vec::with_capacity(ids.len());
+                for id in ids {
+                    if let Some(d) = index_doc(db, &catalog, id)? {
+                        docs.push(d);
+                    }
                 }
-            }
-            Ok(docs)
-        })?;
-        let Some(last) = docs.last().map(|d| d.id) else {
-            break;
-        };
-        after = last;
-        done += docs.len() as u64;
-        writer.add(docs).map_err(search_error)?;
-        progress(done, total);
-    }
-    writer.finish(head).map_err(search_error)?;
-    Ok(done)
+                Ok(docs)
+            })
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// The outbox head and the number of issues, where a rebuild starts.
+pub fn head_source(store: Store) -> crate::search::HeadSource {
+    Box::new(move || {
+        store
+            .read_blocking(|db| Ok((q::outbox_head(db)?, q::count(db)? as u64)))
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// Rebuilds every document from SQLite while no indexer runs. Returns the count.
+pub fn full_rebuild(store: &Store, catalog: Arc<Catalog>, index: &SearchIndex) -> Result<u64> {
+    let (head, total) =
+        head_source(store.clone())().map_err(|e| search_error(crate::search::SearchError(e)))?;
+    let full = full_source(store.clone(), Arc::new(move || catalog.clone()));
+    index
+        .rebuild_offline(&full, head, total)
+        .map_err(search_error)
 }
 
 fn search_error(e: crate::search::SearchError) -> Error {
@@ -224,5 +230,65 @@ impl App {
             .await
             .map_err(|_| Error::internal())?
             .map_err(search_error)
+    }
+}
+
+impl App {
+    /// Starts a background rebuild of the whole index (administrators only).
+    pub fn request_reindex(&self, caller: &Caller) -> Result<u64> {
+        self.require_admin(caller)?;
+        let indexer = self.indexer.lock().unwrap_or_else(|p| p.into_inner());
+        match indexer.as_ref() {
+            Some(i) => Ok(i.request_rebuild(&self.search)),
+            None => Err(Error::new(
+                crate::error::Kind::Conflict,
+                "The indexer is not running.",
+            )),
+        }
+    }
+
+    /// The state of the last rebuild.
+    pub fn reindex_state(&self, caller: &Caller) -> Result<crate::search::RebuildState> {
+        self.require_admin(caller)?;
+        Ok(self
+            .search
+            .rebuild
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone())
+    }
+}
+
+impl App {
+    /// Queues issues for reindexing; returns the outbox position that covers them
+    /// (usable as a request id: done once the index has passed it).
+    pub async fn reindex_issues(&self, caller: &Caller, ids: Vec<i64>) -> Result<i64> {
+        self.require_admin(caller)?;
+        if ids.is_empty() {
+            return Err(Error::bad_request("Give at least one issueId."));
+        }
+        let head = self
+            .store
+            .write(move |db| {
+                let now = Millis::now();
+                for id in &ids {
+                    if q::by_id(db, IssueId(*id))?.is_none() {
+                        return Err(Error::not_found(format!(
+                            "Issue with id {id} does not exist."
+                        ))
+                        .into());
+                    }
+                    q::enqueue_index(db, IssueId(*id), now)?;
+                }
+                q::outbox_head(db)
+            })
+            .await?;
+        self.poke_indexer();
+        Ok(head)
+    }
+
+    /// Whether the index has passed a request's position.
+    pub fn index_position(&self) -> i64 {
+        self.search.position()
     }
 }

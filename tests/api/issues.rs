@@ -739,6 +739,20 @@ async fn get_issue_field_selection() {
     let mut keys: Vec<&String> = f.as_object().unwrap().keys().collect();
     keys.sort();
     assert_eq!(keys, vec!["status", "summary"]);
+    let bean = get_issue(
+        &key,
+        "?fields=summary&expand=names&expand=schema&fieldsByKeys=False",
+    )
+    .await;
+    assert!(
+        bean["names"].is_object() && bean["schema"].is_object(),
+        "{bean}"
+    );
+    let r = admin()
+        .get(&format!("{ISSUE}/{key}?updateHistory=maybe"))
+        .await
+        .expect(400);
+    assert!(r.jira_error().contains("updateHistory"), "{}", r.text);
 
     let f = get_issue(&key, "?fields=*navigable").await["fields"].clone();
     assert_eq!(f["summary"], "Select me");

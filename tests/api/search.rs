@@ -674,3 +674,210 @@ fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
     );
     let _ = server;
 }
+
+#[tokio::test]
+async fn autocomplete_lists_fields_functions_and_scoped_suggestions() {
+    let admin = Client::admin();
+    let r = admin
+        .get("/rest/api/2/jql/autocompletedata")
+        .await
+        .expect(200);
+    let fields = r.body["visibleFieldNames"].as_array().unwrap();
+    let status = fields
+        .iter()
+        .find(|f| f["value"] == "status")
+        .expect("status field");
+    assert!(
+        status["operators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o == "was"),
+        "{status}"
+    );
+    assert!(
+        r.body["visibleFunctionNames"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["value"] == "currentUser()")
+    );
+    assert!(
+        r.body["jqlReservedWords"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == "select")
+    );
+
+    let key = project("SUG").await;
+    let issue = crate::common::issue(&key, "labelled").await;
+    admin
+        .put(
+            &format!("/rest/api/2/issue/{issue}"),
+            json!({"fields": {"labels": ["zebra-stripe"]}}),
+        )
+        .await
+        .expect(204);
+    let r = admin
+        .get("/rest/api/2/jql/autocompletedata/suggestions?fieldName=labels&fieldValue=zeb")
+        .await
+        .expect(200);
+    assert_eq!(r.body["results"][0]["value"], "zebra-stripe");
+    assert_eq!(r.body["results"][0]["displayName"], "<b>zeb</b>ra-stripe");
+    let r = admin
+        .get("/rest/api/2/jql/autocompletedata/suggestions?fieldName=status&fieldValue=in")
+        .await
+        .expect(200);
+    let values: Vec<&str> = r.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        values.contains(&"In Progress") && values.contains(&"In Review"),
+        "{values:?}"
+    );
+    let r = admin
+        .get(&format!(
+            "/rest/api/2/jql/autocompletedata/suggestions?fieldName=project&fieldValue={}",
+            &key[..3]
+        ))
+        .await
+        .expect(200);
+    assert!(
+        r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["value"] == key.as_str())
+    );
+
+    // Someone who cannot browse the project gets neither its labels nor the project.
+    let (name, password) = user("sug").await;
+    admin
+        .delete(&format!(
+            "/rest/api/2/project/{key}/role/10003?group=jira-users"
+        ))
+        .await
+        .expect(204);
+    let outsider = Client::basic(&name, &password);
+    let r = outsider
+        .get("/rest/api/2/jql/autocompletedata/suggestions?fieldName=labels&fieldValue=zeb")
+        .await
+        .expect(200);
+    assert_eq!(r.body["results"], json!([]));
+    let r = outsider
+        .get(&format!(
+            "/rest/api/2/jql/autocompletedata/suggestions?fieldName=project&fieldValue={key}"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(r.body["results"], json!([]));
+}
+
+#[tokio::test]
+async fn issue_picker_filters_by_current_jql() {
+    let key = project("PIK").await;
+    let a = crate::common::issue(&key, "picker apple").await;
+    let b = crate::common::issue(&key, "picker banana").await;
+    let admin = Client::admin();
+    admin
+        .post(
+            &format!("/rest/api/2/issue/{b}/transitions"),
+            json!({"transition": {"id": "41"}}),
+        )
+        .await
+        .expect(204);
+    let r = admin
+        .get(&format!("/rest/api/2/issue/picker?query=pick&currentJQL=project%20%3D%20{key}%20AND%20resolution%20%3D%20Unresolved"))
+        .await
+        .expect(200);
+    let found: Vec<&str> = r.body["sections"][0]["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(found, vec![a.as_str()]);
+    let r = admin
+        .get("/rest/api/2/issue/picker?query=x&currentJQL=status%20%3D")
+        .await
+        .expect(400);
+    assert!(r.jira_error().contains("Error in the JQL Query"));
+}
+
+#[tokio::test]
+async fn reindex_rebuilds_in_the_background_and_reports_progress() {
+    let key = project("RIX").await;
+    let issue = crate::common::issue(&key, "reindexed").await;
+    let admin = Client::admin();
+    let r = admin
+        .post("/rest/api/2/reindex?type=BACKGROUND", json!({}))
+        .await
+        .expect(202);
+    assert!(
+        r.body["progressUrl"].as_str().unwrap().contains("taskId="),
+        "{}",
+        r.text
+    );
+    let mut done = false;
+    for _ in 0..200 {
+        let r = admin.get("/rest/api/2/reindex/progress").await.expect(200);
+        if r.body["currentProgress"] == 100 && r.body["success"] == true {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(done, "the rebuild finished");
+    let body = search(&admin, &format!("project = {key}")).await;
+    assert_eq!(keys(&body), vec![issue.clone()]);
+    // Per-issue requests complete once the index has passed them.
+    let id = admin
+        .get(&format!("/rest/api/2/issue/{issue}?fields=summary"))
+        .await
+        .expect(200)
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = admin
+        .post(
+            &format!("/rest/api/2/reindex/issue?issueId={id}"),
+            json!({}),
+        )
+        .await
+        .expect(202);
+    let request = r.body["id"].as_i64().unwrap();
+    admin
+        .post("/rest/api/2/reindex/request", json!({}))
+        .await
+        .expect(200);
+    let r = admin
+        .get(&format!("/rest/api/2/reindex/request/{request}"))
+        .await
+        .expect(200);
+    assert_eq!(r.body["status"], "COMPLETE");
+    let r = admin
+        .get(&format!(
+            "/rest/api/2/reindex/request/bulk?requestId={request}"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(r.body[0]["status"], "COMPLETE");
+    admin
+        .post("/rest/api/2/reindex/issue?issueId=999999999", json!({}))
+        .await
+        .expect(404);
+    admin
+        .post("/rest/api/2/reindex?type=SIDEWAYS", json!({}))
+        .await
+        .expect(400);
+    let (name, password) = user("rix").await;
+    Client::basic(&name, &password)
+        .post("/rest/api/2/reindex", json!({}))
+        .await
+        .expect(403);
+}

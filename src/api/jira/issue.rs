@@ -148,24 +148,32 @@ async fn create_issues(ctx: Ctx, Json(body): Json<BulkBody>) -> JiraResult<Respo
         .into_response())
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct GetIssueQuery {
-    fields: Option<String>,
-    expand: Option<String>,
-    properties: Option<String>,
-    #[serde(default, deserialize_with = "super::lenient_bool")]
-    fields_by_keys: Option<bool>,
-    #[serde(default, deserialize_with = "super::lenient_bool")]
-    update_history: Option<bool>,
-}
-
 /// # `GET /rest/api/2/issue/{issueIdOrKey}` (getIssue)
+///
+/// Read as pairs: Jira lets `fields`, `expand` and `properties` repeat.
 async fn get_issue(
     ctx: Ctx,
     Path(key): Path<String>,
-    Query(q): Query<GetIssueQuery>,
+    Query(pairs): Query<Vec<(String, String)>>,
 ) -> JiraResult<Json<Value>> {
+    let all = |name: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    // fieldsByKeys and updateHistory change nothing here, but must still be booleans.
+    for flag in ["fieldsByKeys", "updateHistory"] {
+        if let Some(bad) = all(flag)
+            .into_iter()
+            .find(|v| !matches!(v.to_ascii_lowercase().as_str(), "" | "true" | "false"))
+        {
+            return Err(JiraError(Error::bad_request(format!(
+                "Invalid query parameter: {flag}: '{bad}' is not a boolean; use true or false"
+            ))));
+        }
+    }
     let view = match ctx
         .app
         .view_issue(ctx.caller.as_ref(), &IssueRef::parse(&key))
@@ -177,10 +185,9 @@ async fn get_issue(
         }
         other => other?,
     };
-    let _ = (q.fields_by_keys, q.update_history);
-    let fields = FieldSelection::parse(&csv(&[q.fields.unwrap_or_default()]), "*all");
-    let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
-    let wanted = csv(&[q.properties.unwrap_or_default()]);
+    let fields = FieldSelection::parse(&csv(&all("fields")), "*all");
+    let expand = Expand::parse(&csv(&all("expand")));
+    let wanted = csv(&all("properties"));
     let properties = if wanted.is_empty() {
         Vec::new()
     } else {
@@ -474,6 +481,7 @@ async fn get_create_issue_meta(
 #[serde(rename_all = "camelCase")]
 struct PickerQuery {
     query: Option<String>,
+    #[serde(rename = "currentJQL")]
     current_jql: Option<String>,
     current_issue_key: Option<String>,
     current_project_id: Option<String>,
@@ -485,23 +493,21 @@ struct PickerQuery {
 
 /// # `GET /rest/api/2/issue/picker` (getIssuePickerResource)
 ///
-/// Matches the query against keys and summaries. `currentJQL` filtering arrives with
-/// JQL search; until then it is refused rather than ignored.
+/// Matches the query against keys and summaries, within `currentJQL` when given.
 async fn get_issue_picker_resource(
     ctx: Ctx,
     Query(q): Query<PickerQuery>,
 ) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    if q.current_jql
-        .as_deref()
-        .is_some_and(|j| !j.trim().is_empty())
-    {
-        return Err(JiraError(Error::bad_request(
-            "currentJQL is not supported yet: JQL search is not built.",
-        )));
-    }
     let query = q.query.unwrap_or_default();
-    let mut issues = ctx.app.pick_issues(Some(caller), &query, 50).await?;
+    let mut issues = match q.current_jql.as_deref().filter(|j| !j.trim().is_empty()) {
+        Some(jql) => {
+            ctx.app
+                .pick_issues_jql(Some(caller), &query, jql, 50)
+                .await?
+        }
+        None => ctx.app.pick_issues(Some(caller), &query, 50).await?,
+    };
     let cat = ctx.app.catalog();
     if let Some(current) = q.current_issue_key.as_deref().map(str::to_uppercase) {
         issues.retain(|i| i.key != current);

@@ -11,6 +11,7 @@ mod field;
 mod issue;
 mod meta;
 mod project;
+mod reindex;
 mod render;
 mod search;
 mod server_info;
@@ -38,6 +39,7 @@ pub fn api_routes() -> Router<AppState> {
         .merge(issue::routes())
         .merge(comment::routes())
         .merge(search::routes())
+        .merge(reindex::routes())
         .fallback(unknown_route)
 }
 

@@ -31,6 +31,11 @@ pub fn v3_routes() -> Router<AppState> {
         )
         .route("/search/approximate-count", post(count_issues))
         .route("/jql/parse", post(parse_jql_queries))
+        .route("/jql/autocompletedata", get(get_auto_complete))
+        .route(
+            "/jql/autocompletedata/suggestions",
+            get(get_field_auto_complete_for_query_string),
+        )
 }
 
 /// A list given either as `a,b` or as a JSON array.
@@ -371,4 +376,154 @@ fn structure(q: &crate::jql::Query) -> Value {
         }).collect::<Vec<_>>()});
     }
     out
+}
+
+fn kind_types(kind: crate::jql::ValueKind) -> &'static str {
+    use crate::jql::ValueKind as K;
+    match kind {
+        K::Project => "com.atlassian.jira.project.Project",
+        K::IssueKey => "com.atlassian.jira.issue.Issue",
+        K::Text | K::Url => "java.lang.String",
+        K::IssueType => "com.atlassian.jira.issue.issuetype.IssueType",
+        K::Status => "com.atlassian.jira.issue.status.Status",
+        K::StatusCategory => "com.atlassian.jira.issue.status.category.StatusCategory",
+        K::Priority => "com.atlassian.jira.issue.priority.Priority",
+        K::Resolution => "com.atlassian.jira.issue.resolution.Resolution",
+        K::User => "com.atlassian.jira.user.ApplicationUser",
+        K::Group => "com.atlassian.crowd.embedded.api.Group",
+        K::Label => "com.atlassian.jira.issue.label.Label",
+        K::Component => "com.atlassian.jira.bc.project.component.ProjectComponent",
+        K::Version => "com.atlassian.jira.project.version.Version",
+        K::Date | K::DateTime => "java.util.Date",
+        K::Number | K::Duration => "java.lang.Number",
+        K::IssueLinkType => "com.atlassian.jira.issue.link.IssueLinkType",
+        K::Attachment => "com.atlassian.jira.issue.attachment.Attachment",
+        K::Option => "com.atlassian.jira.issue.customfields.option.Option",
+    }
+}
+
+fn operator_names(ops: &[crate::jql::Operator]) -> Vec<String> {
+    ops.iter().map(|o| o.as_jql().to_lowercase()).collect()
+}
+
+fn custom_kind(kind: crate::domain::CustomFieldKind) -> crate::jql::ValueKind {
+    use crate::domain::CustomFieldKind as C;
+    use crate::jql::ValueKind as K;
+    match kind {
+        C::Text | C::Textarea => K::Text,
+        C::Url => K::Url,
+        C::Number => K::Number,
+        C::Date => K::Date,
+        C::DateTime => K::DateTime,
+        C::Select | C::MultiSelect => K::Option,
+        C::Labels => K::Label,
+        C::User => K::User,
+    }
+}
+
+/// # `GET /rest/api/2/jql/autocompletedata` (getAutoComplete)
+async fn get_auto_complete(ctx: Ctx) -> JiraResult<Json<Value>> {
+    let mut fields: Vec<Value> = crate::jql::fields::SYSTEM_FIELDS
+        .iter()
+        .flat_map(|f| {
+            f.names.iter().map(move |name| {
+                json!({
+                    "value": name, "displayName": name, "auto": "true",
+                    "orderable": f.orderable.to_string(), "searchable": "true",
+                    "operators": operator_names(f.operators), "types": [kind_types(f.kind)],
+                })
+            })
+        })
+        .collect();
+    for cf in ctx.app.jql_custom_fields() {
+        let kind = custom_kind(cf.kind);
+        fields.push(json!({
+            "value": format!("cf[{}]", cf.id), "displayName": format!("{} - cf[{}]", cf.name, cf.id), "auto": "true",
+            "orderable": (kind != crate::jql::ValueKind::Text).to_string(), "searchable": "true", "cfid": format!("cf[{}]", cf.id),
+            "operators": operator_names(kind.custom_operators()), "types": [kind_types(kind)],
+        }));
+    }
+    let functions: Vec<Value> = crate::jql::functions::FUNCTIONS
+        .iter()
+        .map(|f| {
+            let mut v = json!({"value": format!("{}()", f.name), "displayName": format!("{}()", f.name), "types": []});
+            if f.returns.is_list() {
+                v["isList"] = json!("true");
+            }
+            v
+        })
+        .collect();
+    let reserved: Vec<String> = crate::jql::lexer::RESERVED_WORDS
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    Ok(Json(
+        json!({"visibleFieldNames": fields, "visibleFunctionNames": functions, "jqlReservedWords": reserved}),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SuggestionQuery {
+    field_name: Option<String>,
+    field_value: Option<String>,
+    predicate_name: Option<String>,
+    predicate_value: Option<String>,
+}
+
+fn highlight(display: &str, typed: &str) -> String {
+    let escaped = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    if typed.is_empty() {
+        return escaped(display);
+    }
+    match display.to_lowercase().find(&typed.to_lowercase()) {
+        Some(i) if display.is_char_boundary(i) && display.is_char_boundary(i + typed.len()) => {
+            format!(
+                "{}<b>{}</b>{}",
+                escaped(&display[..i]),
+                escaped(&display[i..i + typed.len()]),
+                escaped(&display[i + typed.len()..])
+            )
+        }
+        _ => escaped(display),
+    }
+}
+
+/// # `GET /rest/api/2/jql/autocompletedata/suggestions` (getFieldAutoCompleteForQueryString)
+///
+/// Values come from data the caller may see (projects they browse, labels of issues in
+/// them, users when they may browse users). `displayName` is HTML with the typed part
+/// in `<b>`, everything else escaped.
+async fn get_field_auto_complete_for_query_string(
+    ctx: Ctx,
+    Query(q): Query<SuggestionQuery>,
+) -> JiraResult<Json<Value>> {
+    let (field, typed) = match (&q.predicate_name, &q.field_name) {
+        // "BY" predicates suggest users; others suggest values of the field.
+        (Some(p), _) if p.eq_ignore_ascii_case("by") => (
+            "assignee".to_string(),
+            q.predicate_value.clone().unwrap_or_default(),
+        ),
+        (_, Some(f)) => (
+            f.clone(),
+            q.field_value
+                .clone()
+                .or(q.predicate_value.clone())
+                .unwrap_or_default(),
+        ),
+        _ => return Ok(Json(json!({"results": []}))),
+    };
+    let results: Vec<Value> = ctx
+        .app
+        .jql_suggestions(ctx.caller.as_ref(), &field, &typed)
+        .await?
+        .into_iter()
+        .map(|(value, display)| json!({"value": value, "displayName": highlight(&display, &typed)}))
+        .collect();
+    Ok(Json(json!({"results": results})))
 }

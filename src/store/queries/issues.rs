@@ -304,24 +304,6 @@ pub fn enqueue_index(db: &Db, id: IssueId, now: Millis) -> StoreResult<()> {
     Ok(())
 }
 
-/// Label values in use, for suggestions.
-pub fn labels_like(db: &Db, prefix: &str, limit: i64) -> StoreResult<Vec<String>> {
-    let pattern = format!(
-        "{}%",
-        prefix
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
-    let mut stmt = db.prepare_cached(
-        "SELECT DISTINCT label FROM issue_labels WHERE label LIKE ?1 ESCAPE '\\' ORDER BY label LIMIT ?2",
-    )?;
-    let labels = stmt
-        .query_map(params![pattern, limit], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
-    Ok(labels)
-}
-
 /// Bumps `updated` after a change to something hanging off the issue (comments, ...).
 pub fn touch(db: &Db, id: IssueId, now: Millis) -> StoreResult<()> {
     db.prepare_cached("UPDATE issues SET updated = ?2 WHERE id = ?1")?
@@ -448,4 +430,30 @@ pub fn was(db: &Db, field_id: &str, values: &[String], w: &HistoryWindow) -> Sto
         )?
         .collect::<Result<_, _>>()?;
     Ok(rows)
+}
+
+/// Labels in use within the given projects, starting with `prefix`.
+pub fn labels_in_projects(
+    db: &Db,
+    prefix: &str,
+    projects: &[i64],
+    limit: i64,
+) -> StoreResult<Vec<String>> {
+    let pattern = format!(
+        "{}%",
+        prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let projects = serde_json::to_string(projects).unwrap_or_else(|_| "[]".into());
+    let mut stmt = db.prepare_cached(
+        "SELECT DISTINCT l.label FROM issue_labels l JOIN issues i ON i.id = l.issue_id
+         WHERE l.label LIKE ?1 ESCAPE '\\' AND i.project_id IN (SELECT value FROM json_each(?2))
+         ORDER BY l.label LIMIT ?3",
+    )?;
+    let labels = stmt
+        .query_map(params![pattern, projects, limit], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(labels)
 }
