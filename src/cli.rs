@@ -59,6 +59,9 @@ pub struct ServeArgs {
     /// Public base URL for `self` links; derived from the request's Host when unset.
     #[arg(long, env = "TESSERA_BASE_URL")]
     pub base_url: Option<String>,
+    /// Fill a new, empty data directory with generated demo projects and issues.
+    #[arg(long)]
+    pub demo: bool,
 }
 
 #[derive(Subcommand)]
@@ -129,6 +132,7 @@ pub fn run(cli: Cli) -> i32 {
             .and_then(|l| l.parse().ok())
             .unwrap_or(config.listen),
         base_url: std::env::var("TESSERA_BASE_URL").ok(),
+        demo: false,
     }));
     if let Command::Serve(args) = &command {
         config.listen = args.listen;
@@ -153,7 +157,13 @@ pub fn run(cli: Cli) -> i32 {
     };
     let result: Result<(), String> = runtime.block_on(async {
         match command {
-            Command::Serve(_) => {
+            Command::Serve(args) => {
+                if args.demo {
+                    let loaded = app.load_demo_if_empty().await.map_err(|e| describe(&e))?;
+                    if loaded > 0 {
+                        println!("Demo data: generated {loaded} issues.");
+                    }
+                }
                 let listen = app.config.listen;
                 let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;

@@ -7,7 +7,9 @@
 pub mod auth;
 pub mod catalog;
 pub mod comments;
+pub mod demo;
 pub mod fields;
+pub mod filters;
 pub mod issues;
 pub mod jql;
 pub mod meta;

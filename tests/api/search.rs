@@ -390,7 +390,8 @@ async fn errors_carry_jira_wording_and_positions() {
 #[tokio::test]
 async fn results_are_scoped_to_browsable_projects() {
     let key = project("SCP").await;
-    crate::common::issue(&key, "secret plans").await;
+    let word = format!("classified{}", key.to_lowercase());
+    crate::common::issue(&key, &format!("{word} plans")).await;
     let (name, password) = user("scp").await;
     let admin = Client::admin();
     admin
@@ -401,7 +402,10 @@ async fn results_are_scoped_to_browsable_projects() {
         .expect(204);
     let outsider = Client::basic(&name, &password);
     let r = outsider
-        .post("/rest/api/2/search", json!({"jql": "summary ~ secret"}))
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": format!("summary ~ {word}")}),
+        )
         .await
         .expect(200);
     assert!(
@@ -422,7 +426,7 @@ async fn results_are_scoped_to_browsable_projects() {
     let r = outsider
         .post(
             "/rest/api/3/search/approximate-count",
-            json!({"jql": "summary ~ secret"}),
+            json!({"jql": format!("summary ~ {word}")}),
         )
         .await
         .expect(200);

@@ -8,6 +8,7 @@
 mod comment;
 pub mod dto;
 mod field;
+mod filter;
 mod issue;
 mod meta;
 mod project;
@@ -34,6 +35,7 @@ pub fn api_routes() -> Router<AppState> {
         .merge(server_info::routes())
         .merge(user::routes())
         .merge(field::routes())
+        .merge(filter::routes())
         .merge(project::routes())
         .merge(meta::routes())
         .merge(issue::routes())

@@ -2,9 +2,11 @@
 //! serves reads on the pool and writes inside the writer's transaction.
 
 pub mod auth;
+pub mod bulk;
 pub mod catalog;
 pub mod changelog;
 pub mod comments;
+pub mod filters;
 pub mod issues;
 pub mod projects;
 pub mod properties;

@@ -1,0 +1,195 @@
+//! Dataset generator and JQL load generator.
+//!
+//! Builds a generated data set (projects, users, issues with labels, components,
+//! versions, comments and changelog) in a fresh data directory, measures the bulk load,
+//! a full index rebuild, then JQL latency through HTTP with concurrent clients.
+//!
+//! Run: `cargo bench --bench search_load` with env
+//!   BENCH_ISSUES (default 100000), BENCH_PROJECTS (500), BENCH_USERS (20000),
+//!   BENCH_COMMENTS (avg per issue, default 5), BENCH_SECONDS (per phase, default 10),
+//!   BENCH_CLIENTS (default 4).
+
+use std::time::{Duration, Instant};
+
+fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn pct(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)] as f64 / 1000.0
+}
+
+fn main() {
+    let issues: usize = env("BENCH_ISSUES", 100_000);
+    let set = tessera::service::demo::DataSet {
+        projects: env("BENCH_PROJECTS", 500),
+        users: env("BENCH_USERS", 20_000),
+        issues,
+        comments_per_issue: env("BENCH_COMMENTS", 5),
+        seed: 42,
+    };
+    let seconds: u64 = env("BENCH_SECONDS", 10);
+    let clients: usize = env("BENCH_CLIENTS", 4);
+
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config = tessera::config::Config::new(dir.path().to_path_buf());
+    config.admin_password = Some("bench-admin-password".into());
+    let (app, _) = tessera::service::App::open(config).expect("open");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("rt");
+
+    println!("Tessera search benchmark: {set:?}");
+    let started = Instant::now();
+    let written = rt.block_on(app.load_data_set(&set)).expect("load");
+    let load = started.elapsed();
+    println!(
+        "bulk load      {written} issues in {:.1}s = {:.0} issues/s (with ~{} comments each, changelog)",
+        load.as_secs_f64(),
+        written as f64 / load.as_secs_f64(),
+        set.comments_per_issue
+    );
+
+    app.stop_indexer();
+    let started = Instant::now();
+    let indexed = tessera::service::search::full_rebuild(&app.store, app.catalog(), &app.search)
+        .expect("rebuild");
+    let rebuild = started.elapsed();
+    println!(
+        "full reindex   {indexed} issues in {:.1}s = {:.0} issues/s",
+        rebuild.as_secs_f64(),
+        indexed as f64 / rebuild.as_secs_f64()
+    );
+    drop(app);
+    let db = std::fs::metadata(dir.path().join("tessera.db"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    println!("database size  {:.0} MiB", db as f64 / 1048576.0);
+
+    // Reopen as a server would start.
+    let mut config = tessera::config::Config::new(dir.path().to_path_buf());
+    config.admin_password = Some("bench-admin-password".into());
+    let (app, _) = tessera::service::App::open(config).expect("reopen");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server_app = app.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("rt");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr")).expect("send");
+            tessera::server::serve(server_app, listener, std::future::pending())
+                .await
+                .expect("serve");
+        });
+    });
+    let base = format!("http://{}", rx.recv().expect("addr"));
+    rt.block_on(async {
+        let admin = app
+            .user_by_ref(&tessera::service::users::UserRef::Username("admin".into()))
+            .await
+            .expect("admin")
+            .expect("admin");
+        let (token, _) = app.create_token(admin.id, "bench", vec![]).await.expect("token");
+        let http = reqwest::Client::new();
+        let auth = format!("Bearer {token}");
+        let statuses = ["To Do", "In Progress", "In Review", "Done"];
+        let phases: Vec<(&str, Box<dyn Fn(u64) -> String + Send + Sync>)> = vec![
+            (
+                "selective: project AND status ORDER BY updated DESC (50)",
+                Box::new(move |i| {
+                    let p = ["DEM", "APP", "OPS", "WEB", "DAT"][(i % 5) as usize];
+                    let n = (i * 7) % set_projects();
+                    let n = n - n % 5 + (i % 5);
+                    format!("project = {p}{n} AND status = \"{}\" ORDER BY updated DESC", statuses[(i % 4) as usize])
+                }),
+            ),
+            ("text prefix: text ~ \"sync*\"", Box::new(|_| "text ~ \"sync*\"".to_string())),
+            ("text word: summary ~ login ORDER BY created DESC", Box::new(|_| "summary ~ login ORDER BY created DESC".to_string())),
+        ];
+        for (name, make) in phases {
+            let make = std::sync::Arc::new(make);
+            let deadline = Instant::now() + Duration::from_secs(seconds);
+            let mut tasks = Vec::new();
+            for c in 0..clients {
+                let (http, base, auth, make) = (http.clone(), base.clone(), auth.clone(), make.clone());
+                tasks.push(tokio::spawn(async move {
+                    let mut lat = Vec::new();
+                    let mut totals = Vec::new();
+                    let mut i = c as u64;
+                    while Instant::now() < deadline {
+                        let jql = make(i);
+                        let t = Instant::now();
+                        let r = http
+                            .post(format!("{base}/rest/api/2/search"))
+                            .header("authorization", &auth)
+                            .json(&serde_json::json!({"jql": jql, "maxResults": 50, "fields": ["summary", "status"]}))
+                            .send()
+                            .await
+                            .expect("send");
+                        let ok = r.status().is_success();
+                        let body: serde_json::Value = r.json().await.unwrap_or_default();
+                        if ok {
+                            lat.push(t.elapsed().as_micros() as u64);
+                            totals.push(body["total"].as_u64().unwrap_or(0));
+                        } else {
+                            eprintln!("{jql}: {body}");
+                        }
+                        i += clients as u64;
+                    }
+                    (lat, totals)
+                }));
+            }
+            let mut lat = Vec::new();
+            let mut totals = Vec::new();
+            for t in tasks {
+                let (l, tt) = t.await.expect("task");
+                lat.extend(l);
+                totals.extend(tt);
+            }
+            lat.sort_unstable();
+            totals.sort_unstable();
+            println!(
+                "{name:<58} n={:>6} p50={:>7.2} ms p99={:>7.2} ms  {:>6.0} q/s  median matches={}",
+                lat.len(),
+                pct(&lat, 0.5),
+                pct(&lat, 0.99),
+                lat.len() as f64 / seconds as f64,
+                totals.get(totals.len() / 2).copied().unwrap_or(0)
+            );
+        }
+    });
+    println!(
+        "RSS            {:.0} MiB (server and clients in one process)",
+        rss_mib()
+    );
+}
+
+fn set_projects() -> u64 {
+    env("BENCH_PROJECTS", 500u64)
+}

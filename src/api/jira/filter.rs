@@ -1,0 +1,878 @@
+//! Saved filters (`/filter`), their favourites, share permissions and columns, the
+//! default share scope, and the issue navigator columns (`/settings/columns`,
+//! `/user/columns`).
+//!
+//! | method | path | operation |
+//! |---|---|---|
+//! | GET, POST | `/filter` | getFilters, createFilter |
+//! | GET | `/filter/favourite` | getFavouriteFilters |
+//! | GET | `/filter/my` | getMyFilters |
+//! | GET | `/filter/search` | getFiltersPaginated |
+//! | GET, PUT | `/filter/defaultShareScope` | getDefaultShareScope, setDefaultShareScope |
+//! | GET, PUT, DELETE | `/filter/{id}` | getFilter, updateFilter, deleteFilter |
+//! | PUT, DELETE | `/filter/{id}/favourite` | setFavouriteForFilter, deleteFavouriteForFilter |
+//! | GET, PUT, DELETE | `/filter/{id}/columns` | getColumns, setColumns, resetColumns |
+//! | GET, POST | `/filter/{id}/permission` | getSharePermissions, addSharePermission |
+//! | GET, DELETE | `/filter/{id}/permission/{permissionId}` | getSharePermission, deleteSharePermission |
+//! | GET, PUT, DELETE | `/settings/columns` | getIssueNavigatorDefaultColumns, setIssueNavigatorDefaultColumns, (reset) |
+//! | GET, PUT, DELETE | `/user/columns` | getUserDefaultColumns, setUserColumns, resetUserColumns |
+
+use axum::Router;
+use axum::extract::{FromRequest, Path, Request};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::dto::{GroupName, PageBean, UserBean, avatar_urls, user};
+use super::{JiraError, JiraResult, Json, Query, csv, lenient_bool, no_content};
+use crate::api::{AppState, Ctx};
+use crate::domain::*;
+use crate::error::Error;
+use crate::service::Page;
+use crate::service::filters::{
+    Column, FilterInput, FilterOrder, FilterSearch, FilterView, NOT_AVAILABLE, Share, ShareInput,
+    ShareTarget,
+};
+use crate::service::users::UserRef;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/filter", get(get_filters).post(create_filter))
+        .route("/filter/favourite", get(get_favourite_filters))
+        .route("/filter/my", get(get_my_filters))
+        .route("/filter/search", get(get_filters_paginated))
+        .route(
+            "/filter/defaultShareScope",
+            get(get_default_share_scope).put(set_default_share_scope),
+        )
+        .route(
+            "/filter/{id}",
+            get(get_filter).put(update_filter).delete(delete_filter),
+        )
+        .route(
+            "/filter/{id}/favourite",
+            axum::routing::put(set_favourite_for_filter).delete(delete_favourite_for_filter),
+        )
+        .route(
+            "/filter/{id}/columns",
+            get(get_columns).put(set_columns).delete(reset_columns),
+        )
+        .route(
+            "/filter/{id}/permission",
+            get(get_share_permissions).post(add_share_permission),
+        )
+        .route(
+            "/filter/{id}/permission/{permission_id}",
+            get(get_share_permission).delete(delete_share_permission),
+        )
+        .route(
+            "/settings/columns",
+            get(get_issue_navigator_default_columns)
+                .put(set_issue_navigator_default_columns)
+                .delete(reset_issue_navigator_default_columns),
+        )
+        .route(
+            "/user/columns",
+            get(get_user_default_columns)
+                .put(set_user_columns)
+                .delete(reset_user_columns),
+        )
+}
+
+// Wire types.
+
+/// Jira's paged list wrapper (`UserList`, `FilterSubscriptionsList`).
+#[derive(Serialize)]
+struct ListWrapper<T> {
+    size: usize,
+    items: Vec<T>,
+    #[serde(rename = "max-results")]
+    max_results: usize,
+    #[serde(rename = "start-index")]
+    start_index: usize,
+    #[serde(rename = "end-index")]
+    end_index: usize,
+}
+
+impl<T> ListWrapper<T> {
+    fn empty() -> ListWrapper<T> {
+        ListWrapper {
+            size: 0,
+            items: Vec::new(),
+            max_results: 0,
+            start_index: 0,
+            end_index: 0,
+        }
+    }
+
+    fn of(items: Vec<T>, max: usize) -> ListWrapper<T> {
+        ListWrapper {
+            size: items.len(),
+            end_index: items.len().saturating_sub(1),
+            items,
+            max_results: max,
+            start_index: 0,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ShareProjectBean {
+    #[serde(rename = "self")]
+    self_: String,
+    id: String,
+    key: String,
+    name: String,
+    avatar_urls: std::collections::BTreeMap<&'static str, String>,
+    project_type_key: String,
+    simplified: bool,
+}
+
+#[derive(Serialize)]
+struct ShareRoleBean {
+    #[serde(rename = "self")]
+    self_: String,
+    name: String,
+    id: i64,
+    description: String,
+}
+
+/// `SharePermission`.
+#[derive(Serialize)]
+struct SharePermissionBean {
+    id: i64,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    project: Option<ShareProjectBean>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<ShareRoleBean>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<GroupName>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user: Option<UserBean>,
+}
+
+/// `Filter` (and, trimmed to what `expand` asks, `FilterDetails`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FilterBean {
+    #[serde(rename = "self")]
+    self_: String,
+    id: String,
+    name: String,
+    description: String,
+    owner: UserBean,
+    jql: String,
+    view_url: String,
+    search_url: String,
+    favourite: bool,
+    favourited_count: i64,
+    share_permissions: Vec<SharePermissionBean>,
+    edit_permissions: Vec<SharePermissionBean>,
+    editable: bool,
+    shared_users: ListWrapper<UserBean>,
+    subscriptions: ListWrapper<Value>,
+}
+
+/// `ColumnItem`.
+#[derive(Serialize)]
+struct ColumnItem {
+    label: String,
+    value: String,
+}
+
+#[derive(Serialize, Deserialize)]
+struct DefaultShareScope {
+    scope: Option<String>,
+}
+
+/// Percent-encodes a query-string value (RFC 3986 unreserved characters kept).
+fn encode(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn project_bean(base: &str, p: &Project) -> ShareProjectBean {
+    ShareProjectBean {
+        self_: format!("{base}/rest/api/2/project/{}", p.id),
+        id: p.id.to_string(),
+        key: p.key.clone(),
+        name: p.name.clone(),
+        avatar_urls: avatar_urls(base, "project", &p.id.to_string()),
+        project_type_key: p.project_type_key.clone(),
+        simplified: false,
+    }
+}
+
+fn share_bean(base: &str, s: &Share) -> SharePermissionBean {
+    let mut bean = SharePermissionBean {
+        id: s.id,
+        kind: "global",
+        project: None,
+        role: None,
+        group: None,
+        user: None,
+    };
+    match &s.target {
+        ShareTarget::Global => {}
+        ShareTarget::Authenticated => bean.kind = "loggedin",
+        ShareTarget::Group(g) => {
+            bean.kind = "group";
+            bean.group = Some(GroupName {
+                name: g.clone(),
+                self_: format!("{base}/rest/api/2/group?groupname={}", encode(g)),
+            });
+        }
+        ShareTarget::Project(p) => {
+            bean.kind = "project";
+            bean.project = Some(project_bean(base, p));
+        }
+        // Jira answers a role share as a project share carrying the role.
+        ShareTarget::ProjectRole(p, r) => {
+            bean.kind = "project";
+            bean.project = Some(project_bean(base, p));
+            bean.role = Some(ShareRoleBean {
+                self_: format!("{base}/rest/api/2/project/{}/role/{}", p.id, r.id),
+                name: r.name.clone(),
+                id: r.id,
+                description: r.description.clone(),
+            });
+        }
+        ShareTarget::User(u) => {
+            bean.kind = "user";
+            bean.user = Some(user(base, u));
+        }
+        ShareTarget::ProjectUnknown => bean.kind = "project-unknown",
+    }
+    bean
+}
+
+fn filter_bean(base: &str, v: &FilterView) -> FilterBean {
+    let f = &v.filter;
+    FilterBean {
+        self_: format!("{base}/rest/api/2/filter/{}", f.id),
+        id: f.id.to_string(),
+        name: f.name.clone(),
+        description: f.description.clone(),
+        owner: user(base, &v.owner),
+        jql: f.jql.clone(),
+        view_url: format!("{base}/issues/?filter={}", f.id),
+        search_url: format!("{base}/rest/api/2/search?jql={}", encode(&f.jql)),
+        favourite: v.favourite,
+        favourited_count: v.favourited_count,
+        share_permissions: v.shares.iter().map(|s| share_bean(base, s)).collect(),
+        edit_permissions: Vec::new(),
+        editable: v.editable,
+        shared_users: match &v.shared_users {
+            Some(users) => ListWrapper::of(
+                users.iter().map(|u| user(base, u)).collect(),
+                crate::service::filters::MAX_SHARED_USERS,
+            ),
+            None => ListWrapper::empty(),
+        },
+        subscriptions: ListWrapper::empty(),
+    }
+}
+
+fn column_items(cols: Vec<Column>) -> Vec<ColumnItem> {
+    cols.into_iter()
+        .map(|c| ColumnItem {
+            label: c.label,
+            value: c.id,
+        })
+        .collect()
+}
+
+/// A filter id from the path; anything but a number is a missing filter.
+fn filter_id(raw: &str) -> JiraResult<i64> {
+    raw.parse()
+        .map_err(|_| JiraError(Error::not_found(NOT_AVAILABLE)))
+}
+
+// Request types.
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ExpandQuery {
+    expand: Option<String>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    include_favourites: Option<bool>,
+}
+
+impl ExpandQuery {
+    fn shared_users(&self) -> bool {
+        expands(&self.expand, "sharedUsers")
+    }
+}
+
+/// Whether `expand` names `what` (`sharedUsers[0:10]` counts as `sharedUsers`).
+fn expands(expand: &Option<String>, what: &str) -> bool {
+    csv(&[expand.clone().unwrap_or_default()])
+        .iter()
+        .any(|e| e == what || e.starts_with(&format!("{what}[")))
+}
+
+/// An id given as a JSON string or number.
+fn text(v: &Option<Value>) -> Option<String> {
+    match v {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct NamedRef {
+    id: Option<Value>,
+    key: Option<String>,
+    name: Option<String>,
+    account_id: Option<String>,
+}
+
+/// `SharePermissionInputBean`, or a `SharePermission` inside a filter body.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct ShareBody {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    groupname: Option<String>,
+    project_id: Option<Value>,
+    project_role_id: Option<Value>,
+    account_id: Option<String>,
+    group: Option<NamedRef>,
+    project: Option<NamedRef>,
+    role: Option<NamedRef>,
+    user: Option<NamedRef>,
+}
+
+impl ShareBody {
+    fn input(self) -> ShareInput {
+        let project = text(&self.project_id).or_else(|| {
+            self.project
+                .as_ref()
+                .and_then(|p| text(&p.id).or_else(|| p.key.clone()))
+        });
+        ShareInput {
+            kind: self.kind.unwrap_or_default(),
+            group: self.groupname.or_else(|| self.group.and_then(|g| g.name)),
+            project,
+            role: text(&self.project_role_id).or_else(|| self.role.and_then(|r| text(&r.id))),
+            user: self
+                .account_id
+                .or_else(|| self.user.and_then(|u| u.account_id.or(u.name))),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct FilterBody {
+    name: Option<String>,
+    description: Option<String>,
+    jql: Option<String>,
+    favourite: Option<bool>,
+    share_permissions: Option<Vec<ShareBody>>,
+}
+
+impl FilterBody {
+    fn input(self) -> FilterInput {
+        FilterInput {
+            name: self.name,
+            description: self.description,
+            jql: self.jql,
+            favourite: self.favourite,
+            shares: self
+                .share_permissions
+                .map(|s| s.into_iter().map(ShareBody::input).collect()),
+        }
+    }
+}
+
+/// A column list: a JSON array of field ids, `{"columns": [...]}`, or form data
+/// `columns=a&columns=b` as Jira's own UI sends.
+struct Columns(Vec<String>);
+
+impl<S: Send + Sync> FromRequest<S> for Columns {
+    type Rejection = JiraError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let form = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if form {
+            let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
+                .await
+                .map_err(|e| {
+                    JiraError(Error::bad_request(format!(
+                        "The form data could not be read: {}",
+                        e.body_text()
+                    )))
+                })?;
+            return Ok(Columns(
+                pairs
+                    .into_iter()
+                    .filter(|(k, _)| k == "columns" || k == "columns[]")
+                    .map(|(_, v)| v)
+                    .collect(),
+            ));
+        }
+        let Json(body) = Json::<Value>::from_request(req, state).await?;
+        let list = match body {
+            Value::Array(items) => items,
+            Value::Object(mut o) => match o.remove("columns") {
+                Some(Value::Array(items)) => items,
+                Some(Value::String(s)) => vec![Value::String(s)],
+                _ => Vec::new(),
+            },
+            Value::String(s) => vec![Value::String(s)],
+            _ => Vec::new(),
+        };
+        list.into_iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s),
+                _ => Err(JiraError(Error::bad_request(
+                    "Columns must be given as field id strings.",
+                ))),
+            })
+            .collect::<JiraResult<Vec<_>>>()
+            .map(Columns)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct UserQuery {
+    account_id: Option<String>,
+    username: Option<String>,
+}
+
+impl UserQuery {
+    fn target(self) -> Option<UserRef> {
+        match (self.account_id, self.username) {
+            (Some(a), _) if !a.is_empty() => Some(UserRef::AccountId(a)),
+            (_, Some(u)) if !u.is_empty() => Some(UserRef::Username(u)),
+            _ => None,
+        }
+    }
+}
+
+fn filters_json(ctx: &Ctx, views: &[FilterView]) -> Json<Vec<FilterBean>> {
+    Json(views.iter().map(|v| filter_bean(&ctx.base, v)).collect())
+}
+
+// Handlers.
+
+/// # `POST /rest/api/2/filter` (createFilter)
+async fn create_filter(
+    ctx: Ctx,
+    Query(q): Query<ExpandQuery>,
+    Json(body): Json<FilterBody>,
+) -> JiraResult<Json<FilterBean>> {
+    let caller = ctx.user()?;
+    let mut v = ctx.app.create_filter(caller, body.input()).await?;
+    if q.shared_users() {
+        v = ctx.app.filter(Some(caller), v.filter.id, true).await?;
+    }
+    Ok(Json(filter_bean(&ctx.base, &v)))
+}
+
+/// # `GET /rest/api/2/filter` (getFilters)
+///
+/// Deprecated in Jira: every filter the caller can see.
+async fn get_filters(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Vec<FilterBean>>> {
+    let caller = ctx.user()?;
+    let views = ctx.app.visible_filters(caller, q.shared_users()).await?;
+    Ok(filters_json(&ctx, &views))
+}
+
+/// # `GET /rest/api/2/filter/{id}` (getFilter)
+async fn get_filter(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ExpandQuery>,
+) -> JiraResult<Json<FilterBean>> {
+    let id = filter_id(&id)?;
+    let v = ctx
+        .app
+        .filter(ctx.caller.as_ref(), id, q.shared_users())
+        .await?;
+    Ok(Json(filter_bean(&ctx.base, &v)))
+}
+
+/// # `PUT /rest/api/2/filter/{id}` (updateFilter)
+async fn update_filter(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<ExpandQuery>,
+    Json(body): Json<FilterBody>,
+) -> JiraResult<Json<FilterBean>> {
+    let caller = ctx.user()?;
+    let id = filter_id(&id)?;
+    let mut v = ctx.app.update_filter(caller, id, body.input()).await?;
+    if q.shared_users() {
+        v = ctx.app.filter(Some(caller), id, true).await?;
+    }
+    Ok(Json(filter_bean(&ctx.base, &v)))
+}
+
+/// # `DELETE /rest/api/2/filter/{id}` (deleteFilter)
+async fn delete_filter(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app.delete_filter(caller, filter_id(&id)?).await?;
+    Ok(no_content())
+}
+
+/// # `GET /rest/api/2/filter/favourite` (getFavouriteFilters)
+async fn get_favourite_filters(
+    ctx: Ctx,
+    Query(q): Query<ExpandQuery>,
+) -> JiraResult<Json<Vec<FilterBean>>> {
+    let caller = ctx.user()?;
+    let views = ctx.app.favourite_filters(caller, q.shared_users()).await?;
+    Ok(filters_json(&ctx, &views))
+}
+
+/// # `PUT /rest/api/2/filter/{id}/favourite` (setFavouriteForFilter)
+async fn set_favourite_for_filter(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<FilterBean>> {
+    let caller = ctx.user()?;
+    let v = ctx
+        .app
+        .set_filter_favourite(caller, filter_id(&id)?, true)
+        .await?;
+    Ok(Json(filter_bean(&ctx.base, &v)))
+}
+
+/// # `DELETE /rest/api/2/filter/{id}/favourite` (deleteFavouriteForFilter)
+async fn delete_favourite_for_filter(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<FilterBean>> {
+    let caller = ctx.user()?;
+    let v = ctx
+        .app
+        .set_filter_favourite(caller, filter_id(&id)?, false)
+        .await?;
+    Ok(Json(filter_bean(&ctx.base, &v)))
+}
+
+/// # `GET /rest/api/2/filter/my` (getMyFilters)
+async fn get_my_filters(
+    ctx: Ctx,
+    Query(q): Query<ExpandQuery>,
+) -> JiraResult<Json<Vec<FilterBean>>> {
+    let caller = ctx.user()?;
+    let views = ctx
+        .app
+        .my_filters(
+            caller,
+            q.include_favourites.unwrap_or(false),
+            q.shared_users(),
+        )
+        .await?;
+    Ok(filters_json(&ctx, &views))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SearchQuery {
+    filter_name: Option<String>,
+    account_id: Option<String>,
+    owner: Option<String>,
+    groupname: Option<String>,
+    project_id: Option<i64>,
+    order_by: Option<String>,
+    start_at: Option<i64>,
+    max_results: Option<i64>,
+    expand: Option<String>,
+}
+
+/// Fields of `FilterDetails` always present; the others come with `expand`.
+const DETAIL_KEYS: &[&str] = &["self", "id", "name"];
+const EXPANDABLE: &[&str] = &[
+    "description",
+    "favourite",
+    "favouritedCount",
+    "jql",
+    "owner",
+    "searchUrl",
+    "sharePermissions",
+    "editPermissions",
+    "isWritable",
+    "subscriptions",
+    "viewUrl",
+    "sharedUsers",
+];
+
+/// # `GET /rest/api/2/filter/search` (getFiltersPaginated)
+async fn get_filters_paginated(
+    ctx: Ctx,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+    Query(q): Query<SearchQuery>,
+) -> JiraResult<Json<PageBean<Value>>> {
+    let caller = ctx.user()?;
+    let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 100)?;
+    let order_raw = q.order_by.clone().unwrap_or_else(|| "name".into());
+    let (order, descending) = FilterOrder::parse(&order_raw).ok_or_else(|| {
+        JiraError(Error::bad_request(format!(
+            "'{order_raw}' is not a valid orderBy value. Use description, favourite_count, id, is_favourite, is_shared, name or owner, optionally prefixed with + or -."
+        )))
+    })?;
+    // Repeated `id` parameters: read them from the raw query.
+    let mut ids = Vec::new();
+    for (k, v) in raw
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+    {
+        if k == "id" {
+            for part in v.split("%2C").flat_map(|p| p.split(',')) {
+                let id = part.trim().parse::<i64>().map_err(|_| {
+                    JiraError(Error::bad_request(format!("'{part}' is not a filter id.")))
+                })?;
+                ids.push(id);
+            }
+        }
+    }
+    let expanded: Vec<String> = csv(&[q.expand.clone().unwrap_or_default()]);
+    let with_users = expands(&q.expand, "sharedUsers");
+    let owner = match (q.account_id, q.owner) {
+        (Some(a), _) if !a.is_empty() => Some(UserRef::AccountId(a)),
+        (_, Some(o)) if !o.is_empty() => Some(UserRef::Username(o)),
+        _ => None,
+    };
+    let page: Page<FilterView> = ctx
+        .app
+        .search_filters(
+            caller,
+            FilterSearch {
+                name: q.filter_name.filter(|n| !n.trim().is_empty()),
+                owner,
+                group: q.groupname.filter(|g| !g.is_empty()),
+                project_id: q.project_id,
+                ids,
+                order,
+                descending,
+                start_at: start,
+                max_results: max,
+                shared_users: with_users,
+            },
+        )
+        .await?;
+    let is_last = page.is_last();
+    let values = page
+        .items
+        .iter()
+        .map(|v| {
+            let mut full = serde_json::to_value(filter_bean(&ctx.base, v)).unwrap_or(Value::Null);
+            if let Some(o) = full.as_object_mut() {
+                o.insert("isWritable".into(), Value::Bool(v.editable));
+                o.retain(|k, _| {
+                    DETAIL_KEYS.contains(&k.as_str())
+                        || (EXPANDABLE.contains(&k.as_str())
+                            && expanded
+                                .iter()
+                                .any(|e| e == k || e.starts_with(&format!("{k}["))))
+                });
+                o.insert("expand".into(), Value::String(EXPANDABLE.join(",")));
+            }
+            full
+        })
+        .collect();
+    let here = format!(
+        "{}/rest/api/2/filter/search?{}",
+        ctx.base,
+        raw.clone().unwrap_or_default()
+    );
+    Ok(Json(PageBean {
+        self_: Some(here),
+        next_page: (!is_last).then(|| {
+            format!(
+                "{}/rest/api/2/filter/search?startAt={}&maxResults={}&orderBy={}",
+                ctx.base,
+                start + max,
+                max,
+                encode(&order_raw)
+            )
+        }),
+        max_results: page.max_results,
+        start_at: page.start_at,
+        total: page.total,
+        is_last,
+        values,
+    }))
+}
+
+/// # `GET /rest/api/2/filter/{id}/columns` (getColumns)
+async fn get_columns(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Vec<ColumnItem>>> {
+    let caller = ctx.user()?;
+    let cols = ctx.app.filter_columns(caller, filter_id(&id)?).await?;
+    Ok(Json(column_items(cols)))
+}
+
+/// # `PUT /rest/api/2/filter/{id}/columns` (setColumns)
+async fn set_columns(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Columns(cols): Columns,
+) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app
+        .set_filter_columns(caller, filter_id(&id)?, Some(cols))
+        .await?;
+    Ok(StatusCode::OK.into_response())
+}
+
+/// # `DELETE /rest/api/2/filter/{id}/columns` (resetColumns)
+async fn reset_columns(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app
+        .set_filter_columns(caller, filter_id(&id)?, None)
+        .await?;
+    Ok(no_content())
+}
+
+/// # `GET /rest/api/2/filter/{id}/permission` (getSharePermissions)
+async fn get_share_permissions(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<Vec<SharePermissionBean>>> {
+    let caller = ctx.user()?;
+    let shares = ctx.app.filter_shares(caller, filter_id(&id)?).await?;
+    Ok(Json(
+        shares.iter().map(|s| share_bean(&ctx.base, s)).collect(),
+    ))
+}
+
+/// # `POST /rest/api/2/filter/{id}/permission` (addSharePermission)
+async fn add_share_permission(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<ShareBody>,
+) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let shares = ctx
+        .app
+        .add_filter_share(caller, filter_id(&id)?, body.input())
+        .await?;
+    let beans: Vec<SharePermissionBean> = shares.iter().map(|s| share_bean(&ctx.base, s)).collect();
+    Ok((StatusCode::CREATED, Json(beans)).into_response())
+}
+
+/// # `GET /rest/api/2/filter/{id}/permission/{permissionId}` (getSharePermission)
+async fn get_share_permission(
+    ctx: Ctx,
+    Path((id, permission)): Path<(String, String)>,
+) -> JiraResult<Json<SharePermissionBean>> {
+    let caller = ctx.user()?;
+    let id = filter_id(&id)?;
+    let permission = super::path_id(&permission, "share permission")?;
+    let share = ctx.app.filter_share(caller, id, permission).await?;
+    Ok(Json(share_bean(&ctx.base, &share)))
+}
+
+/// # `DELETE /rest/api/2/filter/{id}/permission/{permissionId}` (deleteSharePermission)
+async fn delete_share_permission(
+    ctx: Ctx,
+    Path((id, permission)): Path<(String, String)>,
+) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let id = filter_id(&id)?;
+    let permission = super::path_id(&permission, "share permission")?;
+    ctx.app.delete_filter_share(caller, id, permission).await?;
+    Ok(no_content())
+}
+
+/// # `GET /rest/api/2/filter/defaultShareScope` (getDefaultShareScope)
+async fn get_default_share_scope(ctx: Ctx) -> JiraResult<Json<DefaultShareScope>> {
+    let caller = ctx.user()?;
+    let scope = ctx.app.default_share_scope(caller).await?;
+    Ok(Json(DefaultShareScope { scope: Some(scope) }))
+}
+
+/// # `PUT /rest/api/2/filter/defaultShareScope` (setDefaultShareScope)
+async fn set_default_share_scope(
+    ctx: Ctx,
+    Json(body): Json<DefaultShareScope>,
+) -> JiraResult<Json<DefaultShareScope>> {
+    let caller = ctx.user()?;
+    let raw = body.scope.ok_or_else(|| {
+        JiraError(Error::bad_request(
+            "scope is required: GLOBAL, AUTHENTICATED or PRIVATE.",
+        ))
+    })?;
+    let scope = ctx.app.set_default_share_scope(caller, &raw).await?;
+    Ok(Json(DefaultShareScope { scope: Some(scope) }))
+}
+
+/// # `GET /rest/api/2/settings/columns` (getIssueNavigatorDefaultColumns)
+async fn get_issue_navigator_default_columns(ctx: Ctx) -> JiraResult<Json<Vec<ColumnItem>>> {
+    let caller = ctx.user()?;
+    Ok(Json(column_items(ctx.app.system_columns(caller).await?)))
+}
+
+/// # `PUT /rest/api/2/settings/columns` (setIssueNavigatorDefaultColumns)
+async fn set_issue_navigator_default_columns(
+    ctx: Ctx,
+    Columns(cols): Columns,
+) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app.set_system_columns(caller, Some(cols)).await?;
+    Ok(StatusCode::OK.into_response())
+}
+
+/// # `DELETE /rest/api/2/settings/columns` (resetIssueNavigatorDefaultColumns)
+///
+/// Not in Jira: restores the built-in default columns.
+async fn reset_issue_navigator_default_columns(ctx: Ctx) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app.set_system_columns(caller, None).await?;
+    Ok(no_content())
+}
+
+/// # `GET /rest/api/2/user/columns` (getUserDefaultColumns)
+async fn get_user_default_columns(
+    ctx: Ctx,
+    Query(q): Query<UserQuery>,
+) -> JiraResult<Json<Vec<ColumnItem>>> {
+    let caller = ctx.user()?;
+    let cols = ctx.app.user_columns(caller, q.target()).await?;
+    Ok(Json(column_items(cols)))
+}
+
+/// # `PUT /rest/api/2/user/columns` (setUserColumns)
+async fn set_user_columns(
+    ctx: Ctx,
+    Query(q): Query<UserQuery>,
+    Columns(cols): Columns,
+) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app
+        .set_user_columns(caller, q.target(), Some(cols))
+        .await?;
+    Ok(StatusCode::OK.into_response())
+}
+
+/// # `DELETE /rest/api/2/user/columns` (resetUserColumns)
+async fn reset_user_columns(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app.set_user_columns(caller, q.target(), None).await?;
+    Ok(no_content())
+}
