@@ -119,7 +119,7 @@ fn main() {
         let http = reqwest::Client::new();
         let auth = format!("Bearer {token}");
         let statuses = ["To Do", "In Progress", "In Review", "Done"];
-        let phases: Vec<(&str, Box<dyn Fn(u64) -> String + Send + Sync>)> = vec![
+        let phases: Vec<(&str, QueryMaker)> = vec![
             (
                 "selective: project AND status ORDER BY updated DESC (50)",
                 Box::new(move |i| {
@@ -189,6 +189,9 @@ fn main() {
         rss_mib()
     );
 }
+
+/// Makes the i-th query of a phase.
+type QueryMaker = Box<dyn Fn(u64) -> String + Send + Sync>;
 
 fn set_projects() -> u64 {
     env("BENCH_PROJECTS", 500u64)

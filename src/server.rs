@@ -19,6 +19,7 @@ pub fn router(app: Arc<App>) -> Router {
     let limit = app.config.max_body_bytes;
     Router::new()
         .merge(api::jira::routes())
+        .merge(api::web::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             app.clone(),

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod jira;
+pub mod web;
 
 use std::sync::Arc;
 

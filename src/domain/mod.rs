@@ -353,3 +353,12 @@ pub struct ApiToken {
     pub expires: Option<Millis>,
     pub last_used: Option<Millis>,
 }
+
+/// A directed link between two issues: `source` <outward description> `dest`.
+#[derive(Debug, Clone)]
+pub struct IssueLink {
+    pub id: i64,
+    pub link_type_id: i64,
+    pub source_id: IssueId,
+    pub dest_id: IssueId,
+}

@@ -105,7 +105,7 @@ impl App {
     pub async fn load_demo_if_empty(&self) -> Result<usize> {
         if !self
             .store
-            .read(|db| crate::store::queries::projects::all(db))
+            .read(crate::store::queries::projects::all)
             .await?
             .is_empty()
         {

@@ -64,15 +64,28 @@ impl App {
         caller: Option<&Caller>,
         ids: Vec<IssueId>,
     ) -> Result<Vec<IssueView>> {
+        self.view_issues_with(caller, ids, ViewNeeds::ALL).await
+    }
+
+    /// Views of many issues, loading comments and sub-tasks only when asked: search
+    /// results usually need neither. Project data is loaded once per project.
+    pub async fn view_issues_with(
+        &self,
+        caller: Option<&Caller>,
+        ids: Vec<IssueId>,
+        needs: ViewNeeds,
+    ) -> Result<Vec<IssueView>> {
         let catalog = self.catalog();
         let caller = caller.cloned();
         Ok(self
             .store
             .read(move |db| {
                 let mut out = Vec::new();
+                let mut cache = ProjectCache::default();
                 for id in ids {
                     if let Some(issue) = q::by_id(db, id)?
-                        && let Some(v) = load_view(db, &catalog, caller.as_ref(), issue)?
+                        && let Some(v) =
+                            load_view_with(db, &catalog, caller.as_ref(), issue, &mut cache, needs)?
                     {
                         out.push(v);
                     }
@@ -369,28 +382,129 @@ impl App {
     }
 }
 
+/// What a view must carry beyond the issue itself.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewNeeds {
+    pub comments: bool,
+    pub subtasks: bool,
+}
+
+impl ViewNeeds {
+    pub const ALL: ViewNeeds = ViewNeeds {
+        comments: true,
+        subtasks: true,
+    };
+}
+
+/// A project with the caller's role ids in it, its components and versions.
+struct ProjectEntry {
+    project: Project,
+    roles: std::collections::HashSet<i64>,
+    components: Vec<Component>,
+    versions: Vec<Version>,
+}
+
+/// Per-project data shared by every issue of a batch.
+#[derive(Default)]
+struct ProjectCache {
+    entries: HashMap<ProjectId, Option<ProjectEntry>>,
+}
+
+impl ProjectCache {
+    fn get(
+        &mut self,
+        db: &Db,
+        caller: Option<&Caller>,
+        id: ProjectId,
+    ) -> StoreResult<Option<&ProjectEntry>> {
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.entries.entry(id) {
+            let entry = match pq::by_id(db, id)? {
+                None => None,
+                Some(project) => {
+                    let roles = match caller {
+                        None => Default::default(),
+                        Some(c) => pq::role_actors(db, id)?
+                            .into_iter()
+                            .filter(|(_, kind, value)| match kind.as_str() {
+                                "user" => value.eq_ignore_ascii_case(&c.user.username),
+                                _ => c.in_group(value),
+                            })
+                            .map(|(role, _, _)| role)
+                            .collect(),
+                    };
+                    let components = pq::components(db, id)?;
+                    let versions = pq::versions(db, id)?;
+                    Some(ProjectEntry {
+                        project,
+                        roles,
+                        components,
+                        versions,
+                    })
+                }
+            };
+            slot.insert(entry);
+        }
+        Ok(self.entries.get(&id).and_then(|e| e.as_ref()))
+    }
+}
+
 fn load_view(
     db: &Db,
     catalog: &Catalog,
     caller: Option<&Caller>,
     issue: Issue,
 ) -> StoreResult<Option<IssueView>> {
-    let Some(project) = pq::by_id(db, issue.project_id)? else {
+    load_view_with(
+        db,
+        catalog,
+        caller,
+        issue,
+        &mut ProjectCache::default(),
+        ViewNeeds::ALL,
+    )
+}
+
+fn load_view_with(
+    db: &Db,
+    catalog: &Catalog,
+    caller: Option<&Caller>,
+    issue: Issue,
+    cache: &mut ProjectCache,
+    needs: ViewNeeds,
+) -> StoreResult<Option<IssueView>> {
+    let Some(ProjectEntry {
+        project,
+        roles,
+        components,
+        versions,
+    }) = cache.get(db, caller, issue.project_id)?
+    else {
         return Ok(None);
     };
-    let perms = caller_permissions(db, catalog, caller, &project, Some(&issue))?;
+    let who = super::permissions::IssueRoles {
+        reporter: caller.is_some_and(|c| Some(c.user.id) == issue.reporter_id),
+        assignee: caller.is_some_and(|c| Some(c.user.id) == issue.assignee_id),
+    };
+    let perms = super::permissions::evaluate(catalog, caller, project, roles, who);
     if !perms.has(Permission::BrowseProjects) {
         return Ok(None);
     }
+    let (project, components, versions) = (project.clone(), components.clone(), versions.clone());
     let parent = match issue.parent_id {
         Some(p) => q::by_id(db, p)?,
         None => None,
     };
-    let subtasks = q::subtasks(db, issue.id)?;
+    let subtasks = if needs.subtasks {
+        q::subtasks(db, issue.id)?
+    } else {
+        Vec::new()
+    };
     let mut comments = Vec::new();
-    for c in comq::of_issue(db, issue.id)? {
-        if can_see_visibility(db, caller, &project, c.visibility.as_ref())? {
-            comments.push(c);
+    if needs.comments {
+        for c in comq::of_issue(db, issue.id)? {
+            if can_see_visibility(db, caller, &project, c.visibility.as_ref())? {
+                comments.push(c);
+            }
         }
     }
     let mut user_ids: Vec<UserId> = [issue.assignee_id, issue.reporter_id, issue.creator_id]
@@ -413,8 +527,6 @@ fn load_view(
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let components = pq::components(db, project.id)?;
-    let versions = pq::versions(db, project.id)?;
     let transitions = if perms.has(Permission::TransitionIssues) {
         catalog
             .transitions_from(project.workflow_id, issue.status_id)

@@ -20,6 +20,8 @@ use crate::store::queries::{Db, issues as iq, projects as pq, users as uq};
 /// A resolved query.
 pub struct Resolved {
     pub filter: Filter,
+    /// Projects the caller may browse: every search is confined to them.
+    pub scope: Vec<i64>,
     pub sort: Vec<SortKey>,
     pub warnings: Vec<String>,
 }
@@ -138,6 +140,7 @@ pub fn resolve(
     }
     Ok(Ok(Resolved {
         filter,
+        scope: projects.iter().map(|p| p.id.0).collect(),
         sort,
         warnings: r.warnings,
     }))
@@ -1438,13 +1441,14 @@ impl super::App {
         validation: Validation,
         start: usize,
         max: usize,
+        needs: super::issues::ViewNeeds,
     ) -> crate::error::Result<SearchPage> {
         let resolved = self.resolve_jql(caller, jql, validation).await?;
         let (ids, total) = self
-            .search_ids(caller, resolved.filter, resolved.sort, start, max)
+            .search_scoped(resolved.scope, resolved.filter, resolved.sort, start, max)
             .await?;
         let views = self
-            .view_issues(caller, ids.into_iter().map(IssueId).collect())
+            .view_issues_with(caller, ids.into_iter().map(IssueId).collect(), needs)
             .await?;
         Ok(SearchPage {
             views,
@@ -1460,7 +1464,7 @@ impl super::App {
         jql: &str,
     ) -> crate::error::Result<usize> {
         let resolved = self.resolve_jql(caller, jql, Validation::Strict).await?;
-        self.search_count(caller, resolved.filter).await
+        self.count_scoped(resolved.scope, resolved.filter).await
     }
 }
 
@@ -1628,7 +1632,7 @@ impl super::App {
             ])
         };
         let (ids, _) = self
-            .search_ids(caller, filter, resolved.sort, 0, limit)
+            .search_scoped(resolved.scope, filter, resolved.sort, 0, limit)
             .await?;
         let views = self
             .view_issues(caller, ids.into_iter().map(IssueId).collect())

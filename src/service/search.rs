@@ -184,27 +184,21 @@ impl App {
         }
     }
 
-    /// Searches with the caller's browse permission applied: the ids of one page, in
-    /// order, and the total number of matches.
-    pub async fn search_ids(
+    /// Searches within `scope` (the projects the caller may browse, from the resolved
+    /// query): the ids of one page, in order, and the total number of matches.
+    pub async fn search_scoped(
         &self,
-        caller: Option<&Caller>,
+        scope: Vec<i64>,
         filter: Filter,
         sort: Vec<SortKey>,
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<i64>, usize)> {
-        let projects: Vec<i64> = self
-            .browsable_projects(caller)
-            .await?
-            .into_iter()
-            .map(|(p, _)| p.id.0)
-            .collect();
-        if projects.is_empty() {
+        if scope.is_empty() {
             return Ok((Vec::new(), 0));
         }
         self.catch_up_index().await?;
-        let scoped = Filter::And(vec![Filter::In(NumField::Project, projects), filter]);
+        let scoped = Filter::And(vec![Filter::In(NumField::Project, scope), filter]);
         let search = self.search.clone();
         tokio::task::spawn_blocking(move || search.search(&scoped, &sort, offset, limit))
             .await
@@ -212,19 +206,13 @@ impl App {
             .map_err(search_error)
     }
 
-    /// Counts matches the caller may see.
-    pub async fn search_count(&self, caller: Option<&Caller>, filter: Filter) -> Result<usize> {
-        let projects: Vec<i64> = self
-            .browsable_projects(caller)
-            .await?
-            .into_iter()
-            .map(|(p, _)| p.id.0)
-            .collect();
-        if projects.is_empty() {
+    /// Counts matches within `scope`.
+    pub async fn count_scoped(&self, scope: Vec<i64>, filter: Filter) -> Result<usize> {
+        if scope.is_empty() {
             return Ok(0);
         }
         self.catch_up_index().await?;
-        let scoped = Filter::And(vec![Filter::In(NumField::Project, projects), filter]);
+        let scoped = Filter::And(vec![Filter::In(NumField::Project, scope), filter]);
         let search = self.search.clone();
         tokio::task::spawn_blocking(move || search.count(&scoped))
             .await

@@ -3,6 +3,7 @@
 
 mod comments;
 mod common;
+mod filters;
 mod issues;
 mod platform;
 mod projects;

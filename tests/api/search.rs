@@ -655,6 +655,7 @@ fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
             tessera::service::jql::Validation::Strict,
             0,
             50,
+            tessera::service::issues::ViewNeeds::ALL,
         ))
         .expect("search");
     assert_eq!(page.total, 5);
@@ -670,6 +671,7 @@ fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
             tessera::service::jql::Validation::Strict,
             0,
             50,
+            tessera::service::issues::ViewNeeds::ALL,
         ))
         .expect("search");
     assert_eq!(

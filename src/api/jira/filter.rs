@@ -643,7 +643,7 @@ async fn get_filters_paginated(
         .filter_map(|p| p.split_once('='))
     {
         if k == "id" {
-            for part in v.split("%2C").flat_map(|p| p.split(',')) {
+            for part in v.replace("%2C", ",").replace("%2c", ",").split(',') {
                 let id = part.trim().parse::<i64>().map_err(|_| {
                     JiraError(Error::bad_request(format!("'{part}' is not a filter id.")))
                 })?;

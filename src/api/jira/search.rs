@@ -99,9 +99,18 @@ fn validation(v: &Option<Value>) -> JiraResult<Validation> {
     })
 }
 
+/// What the views must carry for the requested fields.
+fn needs(fields: &FieldSelection) -> crate::service::issues::ViewNeeds {
+    crate::service::issues::ViewNeeds {
+        comments: fields.wants("comment", true),
+        subtasks: fields.wants("subtasks", true),
+    }
+}
+
 async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let (start, max) = crate::service::paging(p.start_at, p.max_results, 50, 1000)?;
     let jql = p.jql.unwrap_or_default();
+    let fields = FieldSelection::parse(&p.fields.items(), "*navigable");
     let page = ctx
         .app
         .search_jql(
@@ -110,9 +119,9 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
             validation(&p.validate_query)?,
             start as usize,
             max as usize,
+            needs(&fields),
         )
         .await?;
-    let fields = FieldSelection::parse(&p.fields.items(), "*navigable");
     let expand = Expand::parse(&p.expand.items());
     let wanted_props = p.properties.items();
     let _ = p.fields_by_keys;
@@ -187,6 +196,8 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     };
     let (_, max) = crate::service::paging(None, p.max_results, 50, 5000)?;
     let jql = p.jql.clone().unwrap_or_default();
+    // The enhanced search returns only ids unless fields are asked for.
+    let fields = FieldSelection::parse(&p.fields.items(), "*none");
     let page = ctx
         .app
         .search_jql(
@@ -195,10 +206,9 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
             Validation::Strict,
             start,
             max as usize,
+            needs(&fields),
         )
         .await?;
-    // The enhanced search returns only ids unless fields are asked for.
-    let fields = FieldSelection::parse(&p.fields.items(), "*none");
     let expand = Expand::parse(&p.expand.items());
     let wanted_props = p.properties.items();
     let cat = ctx.app.catalog();

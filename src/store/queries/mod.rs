@@ -6,10 +6,13 @@ pub mod bulk;
 pub mod catalog;
 pub mod changelog;
 pub mod comments;
+pub mod components;
 pub mod filters;
 pub mod issues;
+pub mod links;
 pub mod projects;
 pub mod properties;
 pub mod users;
+pub mod watchers;
 
 pub use rusqlite::Connection as Db;
