@@ -36,4 +36,11 @@ fi
 # pytest exits 5 when it collects no test; that counts as a failure here too.
 TESSERA_BIN=target/debug/tessera python3 -m pytest -q -p no:cacheprovider tests/compat
 
+section "web UI in a real browser (tests/e2e)"
+# playwright-core drives Debian's chromium (/usr/bin/chromium); no browser is downloaded.
+if [ ! -d tests/e2e/node_modules ]; then
+  npm ci --prefix tests/e2e --no-audit --no-fund
+fi
+TESSERA_BIN="$PWD/target/debug/tessera" node --test tests/e2e/
+
 section "all tests passed"

@@ -134,6 +134,8 @@ pub fn run(cli: Cli) -> i32 {
         base_url: std::env::var("TESSERA_BASE_URL").ok(),
         demo: false,
     }));
+    // Only the server (and `reindex`, with the server stopped) writes the search index.
+    config.index_writer = matches!(command, Command::Serve(_) | Command::Reindex);
     if let Command::Serve(args) = &command {
         config.listen = args.listen;
         config.base_url = args.base_url.clone().filter(|b| !b.is_empty());

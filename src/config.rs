@@ -21,6 +21,9 @@ pub struct Config {
     pub session_hours: u64,
     /// Largest accepted request body, bytes.
     pub max_body_bytes: usize,
+    /// Whether this process owns the search index writer. Only the server does: admin
+    /// commands run beside a live server and must not take the index lock.
+    pub index_writer: bool,
 }
 
 impl Config {
@@ -35,6 +38,7 @@ impl Config {
             login_window_secs: 60,
             session_hours: 24 * 14,
             max_body_bytes: 10 * 1024 * 1024,
+            index_writer: true,
         }
     }
 

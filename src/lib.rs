@@ -12,6 +12,8 @@
 //!   module that imports rusqlite; schema in `migrations/`.
 //! - `domain/`: plain types (no `Serialize`): what Tessera knows.
 //! - `markup`: wiki markup to sanitised HTML for `renderedFields`.
+//! - `api/web.rs` + `web/`: the browser UI, embedded with rust-embed; it calls only the
+//!   public REST API (no private endpoints).
 //! - `server`: the router, request logging, graceful shutdown. `cli`: the commands.
 //!
 //! **Architecture invariant:** every write to an issue appends to the `outbox` table in

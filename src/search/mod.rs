@@ -32,7 +32,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use collect::SortKey;
 
 /// Bumped when the schema changes; a mismatch makes the index rebuild from SQLite.
-const SCHEMA_VERSION: &str = "2";
+const SCHEMA_VERSION: &str = "3";
 const TEXT_TOKENIZER: &str = "tessera_en";
 
 #[derive(Debug)]
@@ -81,6 +81,11 @@ pub struct IndexDoc {
     pub original_estimate: Option<i64>,
     pub remaining_estimate: Option<i64>,
     pub time_spent: Option<i64>,
+    /// User ids of the watchers and voters.
+    pub watchers: Vec<i64>,
+    pub voters: Vec<i64>,
+    /// Links as `link type id * 2`, plus 1 when this issue is the destination (inward).
+    pub link_types: Vec<i64>,
     pub summary: String,
     pub description: String,
     pub environment: String,
@@ -118,6 +123,13 @@ pub enum NumField {
     OriginalEstimate,
     RemainingEstimate,
     TimeSpent,
+    Watcher,
+    Voter,
+    /// Number of watchers.
+    Watches,
+    /// Number of votes.
+    Votes,
+    IssueLinkType,
 }
 
 impl NumField {
@@ -146,10 +158,15 @@ impl NumField {
             NumField::OriginalEstimate => "originalestimate",
             NumField::RemainingEstimate => "remainingestimate",
             NumField::TimeSpent => "timespent",
+            NumField::Watcher => "watcher",
+            NumField::Voter => "voter",
+            NumField::Watches => "watches",
+            NumField::Votes => "votes",
+            NumField::IssueLinkType => "issuelinktype",
         }
     }
 
-    const ALL: [NumField; 23] = [
+    const ALL: [NumField; 28] = [
         NumField::Id,
         NumField::Project,
         NumField::Num,
@@ -173,6 +190,11 @@ impl NumField {
         NumField::OriginalEstimate,
         NumField::RemainingEstimate,
         NumField::TimeSpent,
+        NumField::Watcher,
+        NumField::Voter,
+        NumField::Watches,
+        NumField::Votes,
+        NumField::IssueLinkType,
     ];
 }
 
@@ -304,11 +326,14 @@ pub struct SearchIndex {
 impl SearchIndex {
     /// Opens the index in `dir`, creating it (or recreating it when the schema changed).
     /// Returns the index and the outbox position it has reached.
-    pub fn open(dir: &Path) -> SearchResult<(Arc<SearchIndex>, i64)> {
+    ///
+    /// Only the process that will own the writer (`owner`) may reset an outdated index;
+    /// admin commands running beside a server open it as it is.
+    pub fn open(dir: &Path, owner: bool) -> SearchResult<(Arc<SearchIndex>, i64)> {
         let (schema, fields) = build_schema();
         let version_file = dir.join("SCHEMA_VERSION");
         let current = std::fs::read_to_string(&version_file).unwrap_or_default();
-        if current.trim() != SCHEMA_VERSION && dir.exists() {
+        if owner && current.trim() != SCHEMA_VERSION && dir.exists() {
             // A different (or unknown) schema: start from empty and rebuild from SQLite.
             let _ = std::fs::remove_dir_all(dir);
         }
@@ -316,7 +341,10 @@ impl SearchIndex {
         let directory =
             tantivy::directory::MmapDirectory::open(dir).map_err(|e| SearchError(e.to_string()))?;
         let index = Index::open_or_create(directory, schema)?;
-        std::fs::write(&version_file, SCHEMA_VERSION).map_err(|e| SearchError(e.to_string()))?;
+        if owner {
+            std::fs::write(&version_file, SCHEMA_VERSION)
+                .map_err(|e| SearchError(e.to_string()))?;
+        }
         index.tokenizers().register(TEXT_TOKENIZER, analyzer());
         let reader = index
             .reader_builder()
@@ -420,10 +448,15 @@ impl SearchIndex {
         put(NumField::OriginalEstimate, d.original_estimate);
         put(NumField::RemainingEstimate, d.remaining_estimate);
         put(NumField::TimeSpent, d.time_spent);
+        put(NumField::Watches, Some(d.watchers.len() as i64));
+        put(NumField::Votes, Some(d.voters.len() as i64));
         for (field, values) in [
             (NumField::Component, &d.components),
             (NumField::FixVersion, &d.fix_versions),
             (NumField::AffectedVersion, &d.affected_versions),
+            (NumField::Watcher, &d.watchers),
+            (NumField::Voter, &d.voters),
+            (NumField::IssueLinkType, &d.link_types),
         ] {
             for v in values {
                 put(field, Some(*v));

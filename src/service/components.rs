@@ -148,7 +148,9 @@ impl App {
                 None => Err(Error::field(
                     "leadUserName",
                     match r {
-                        UserRef::AccountId(a) => format!("The user with account ID '{a}' does not exist."),
+                        UserRef::AccountId(a) => {
+                            format!("The user with account ID '{a}' does not exist.")
+                        }
                         UserRef::Username(u) => format!("The user {u} does not exist."),
                     },
                 )),
@@ -334,7 +336,11 @@ impl App {
     }
 
     /// A version and its project, when the caller may browse the project.
-    pub async fn get_version(&self, caller: Option<&Caller>, id: i64) -> Result<(Version, Project)> {
+    pub async fn get_version(
+        &self,
+        caller: Option<&Caller>,
+        id: i64,
+    ) -> Result<(Version, Project)> {
         let found = self.store.read(move |db| q::version(db, id)).await?;
         let v = found.ok_or_else(|| version_missing(id))?;
         let (project, _) = self
@@ -361,7 +367,10 @@ impl App {
         if let Some(n) = &input.name {
             let n = n.trim();
             if n.is_empty() {
-                return Err(Error::field("name", "You must specify a valid version name"));
+                return Err(Error::field(
+                    "name",
+                    "You must specify a valid version name",
+                ));
             }
             if n.chars().count() > 255 {
                 return Err(Error::field(
@@ -399,13 +408,15 @@ impl App {
 
     /// `POST version`
     pub async fn create_version(&self, caller: &Caller, input: VersionInput) -> Result<Version> {
-        let project_ref = input
-            .project
-            .clone()
-            .ok_or_else(|| Error::field("project", "Project must be specified to create a version."))?;
+        let project_ref = input.project.clone().ok_or_else(|| {
+            Error::field("project", "Project must be specified to create a version.")
+        })?;
         let project = self.admin_project(caller, &project_ref).await?;
         if input.name.is_none() {
-            return Err(Error::field("name", "You must specify a valid version name"));
+            return Err(Error::field(
+                "name",
+                "You must specify a valid version name",
+            ));
         }
         let mut v = Version {
             id: 0,
@@ -530,17 +541,15 @@ impl App {
                     VersionPosition::Last => order.len(),
                     VersionPosition::Earlier => at.saturating_sub(1),
                     VersionPosition::Later => (at + 1).min(order.len()),
-                    VersionPosition::After(other) => {
-                        match order.iter().position(|x| *x == other) {
-                            Some(p) => p + 1,
-                            None => {
-                                return Err(Error::not_found(format!(
-                                    "Could not find version for id '{other}'"
-                                ))
-                                .into());
-                            }
+                    VersionPosition::After(other) => match order.iter().position(|x| *x == other) {
+                        Some(p) => p + 1,
+                        None => {
+                            return Err(Error::not_found(format!(
+                                "Could not find version for id '{other}'"
+                            ))
+                            .into());
                         }
-                    }
+                    },
                 };
                 order.insert(to, id);
                 q::set_version_order(db, &order)

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
     Db, changelog as cq, comments as comq, issues as q, projects as pq, users as uq,
+    watchers::UserSet,
 };
 
 /// An issue with everything needed to show it.
@@ -28,6 +29,12 @@ pub struct IssueView {
     /// Comments the caller may see, oldest first.
     pub comments: Vec<Comment>,
     pub transitions: Vec<Transition>,
+    /// Links whose other issue the caller may browse.
+    pub links: Vec<super::links::LinkedIssue>,
+    /// (watchers, the caller watches)
+    pub watches: (i64, bool),
+    /// (votes, the caller voted)
+    pub votes: (i64, bool),
 }
 
 /// What a create or edit request asks for.
@@ -226,6 +233,13 @@ impl App {
                     q::enqueue_index(db, s.id, now)?;
                 }
                 q::enqueue_index(db, issue.id, now)?;
+                // Linked issues lose their links (and `issueLinkType` matches) with it.
+                for gone in subtasks.iter().map(|s| s.id).chain([issue.id]) {
+                    for l in crate::store::queries::links::of_issue(db, gone)? {
+                        q::enqueue_index(db, l.source_id, now)?;
+                        q::enqueue_index(db, l.dest_id, now)?;
+                    }
+                }
                 q::delete(db, issue.id)
             })
             .await?;
@@ -536,6 +550,9 @@ fn load_view_with(
     } else {
         Vec::new()
     };
+    let links = super::links::linked_issues(db, catalog, caller, issue.id)?;
+    let watches = super::watchers::summary(db, UserSet::Watchers, issue.id, caller)?;
+    let votes = super::watchers::summary(db, UserSet::Voters, issue.id, caller)?;
     Ok(Some(IssueView {
         issue,
         project,
@@ -547,6 +564,9 @@ fn load_view_with(
         subtasks,
         comments,
         transitions,
+        links,
+        watches,
+        votes,
     }))
 }
 
@@ -761,6 +781,7 @@ fn create_in_tx(
     issue.key = format!("{}-{num}", project.key);
     let id = q::insert(db, &issue, num)?;
     issue.id = id;
+    super::watchers::auto_watch(db, &issue)?;
     for c in comments {
         insert_comment(db, id, caller, c.body, now)?;
     }

@@ -20,8 +20,9 @@ use crate::store::queries::{Db, issues as iq, projects as pq, users as uq};
 /// A resolved query.
 pub struct Resolved {
     pub filter: Filter,
-    /// Projects the caller may browse: every search is confined to them.
-    pub scope: Vec<i64>,
+    /// Projects the caller may browse, every search being confined to them; `None` when
+    /// that is every project (no restriction to evaluate).
+    pub scope: Option<Vec<i64>>,
     pub sort: Vec<SortKey>,
     pub warnings: Vec<String>,
 }
@@ -68,6 +69,10 @@ enum Kind {
     Parent,
     Duration(NumField),
     Custom(i64),
+    /// A count compared as a number (`votes > 1`, `watchers = 0`).
+    Count(NumField),
+    /// `issueLinkType`: a link description (`blocks`, `is blocked by`) or type name.
+    LinkType,
     /// Known to Jira, answered once the feature it searches exists.
     NotYet(&'static str),
 }
@@ -102,10 +107,12 @@ fn system_kind(name: &str) -> Option<Kind> {
         "originalestimate" | "timeoriginalestimate" => Kind::Duration(NumField::OriginalEstimate),
         "remainingestimate" | "timeestimate" => Kind::Duration(NumField::RemainingEstimate),
         "timespent" => Kind::Duration(NumField::TimeSpent),
-        "watcher" | "watchers" => Kind::NotYet("watchers"),
-        "voter" | "votes" => Kind::NotYet("votes"),
+        "watcher" => Kind::User(NumField::Watcher),
+        "watchers" | "watches" => Kind::Count(NumField::Watches),
+        "voter" => Kind::User(NumField::Voter),
+        "votes" => Kind::Count(NumField::Votes),
         "attachments" => Kind::NotYet("attachments"),
-        "issuelinktype" => Kind::NotYet("issue links"),
+        "issuelinktype" => Kind::LinkType,
         "worklogauthor" | "worklogdate" | "worklogcomment" => Kind::NotYet("worklogs"),
         _ => return None,
     })
@@ -140,7 +147,7 @@ pub fn resolve(
     }
     Ok(Ok(Resolved {
         filter,
-        scope: projects.iter().map(|p| p.id.0).collect(),
+        scope: Some(projects.iter().map(|p| p.id.0).collect()),
         sort,
         warnings: r.warnings,
     }))
@@ -467,7 +474,84 @@ impl Resolver<'_> {
             }
             Kind::Duration(nf) => self.duration(field, nf, op, value),
             Kind::Custom(id) => self.custom(field, id, op, value),
+            Kind::Count(nf) => Ok(self.count(field, nf, op, value)),
+            Kind::LinkType => {
+                let name = fname.clone();
+                self.equality(field, NumField::IssueLinkType, op, value, &mut |r, v| {
+                    Ok(r.link_type_ids(&name, v))
+                })
+            }
         }
+    }
+
+    /// A count field: `= != < <= > >=` with a whole number.
+    fn count(&mut self, field: &Field, nf: NumField, op: Operator, value: &Operand) -> Filter {
+        let n = match value {
+            Operand::Number(n) => Some(*n),
+            Operand::Value(s, _) => s.trim().parse().ok(),
+            _ => None,
+        };
+        let Some(n) = n else {
+            self.error(format!(
+                "The value '{}' is not a valid number for field '{field}'.",
+                value.display()
+            ));
+            return Filter::Nothing;
+        };
+        match op {
+            Operator::Equals => Filter::In(nf, vec![n]),
+            Operator::NotEquals => Filter::Not(Box::new(Filter::In(nf, vec![n]))),
+            Operator::LessThan
+            | Operator::GreaterThan
+            | Operator::LessThanEquals
+            | Operator::GreaterThanEquals => {
+                let (lo, hi) = bounds(op, n);
+                Filter::Range(nf, lo, hi)
+            }
+            _ => self.unsupported_operator(op, field),
+        }
+    }
+
+    /// Index values of a link type name or description: `type id * 2` for the outward
+    /// description, `+ 1` for the inward one, both for the type's name.
+    fn link_type_ids(&mut self, field: &str, v: &Operand) -> Vec<i64> {
+        if let Operand::Function { name, .. } = v {
+            self.function_error(name);
+            return Vec::new();
+        }
+        let Some(text) = value_text(v) else {
+            return Vec::new();
+        };
+        let mut ids = Vec::new();
+        // A type's exact name means both directions ("Blocks"); otherwise a description
+        // means one ("blocks", "is blocked by").
+        for t in &self.catalog.link_types {
+            if t.name == text {
+                ids.extend([t.id * 2, t.id * 2 + 1]);
+            }
+        }
+        if !ids.is_empty() {
+            return ids;
+        }
+        for t in &self.catalog.link_types {
+            if t.outward.eq_ignore_ascii_case(&text) {
+                ids.push(t.id * 2);
+            }
+            if t.inward.eq_ignore_ascii_case(&text) {
+                ids.push(t.id * 2 + 1);
+            }
+        }
+        if ids.is_empty() {
+            for t in &self.catalog.link_types {
+                if t.name.eq_ignore_ascii_case(&text) || t.id.to_string() == text {
+                    ids.extend([t.id * 2, t.id * 2 + 1]);
+                }
+            }
+        }
+        if ids.is_empty() {
+            self.unknown_value(field, &text);
+        }
+        ids
     }
 
     fn function_error(&mut self, name: &str) {
@@ -1424,7 +1508,18 @@ impl super::App {
         let caller = caller.cloned();
         let resolved = self
             .store
-            .read(move |db| resolve(db, &catalog, caller.as_ref(), &projects, &query, validation))
+            .read(move |db| {
+                let every_project = pq::count(db)? == projects.len() as i64;
+                let mut resolved =
+                    resolve(db, &catalog, caller.as_ref(), &projects, &query, validation)?;
+                if let Ok(r) = &mut resolved
+                    && every_project
+                {
+                    // Browsing everything: no scope to evaluate per document.
+                    r.scope = None;
+                }
+                Ok(resolved)
+            })
             .await?;
         resolved.map_err(|messages| crate::error::Error {
             kind: crate::error::Kind::BadRequest,

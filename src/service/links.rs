@@ -61,7 +61,11 @@ pub(crate) fn linked_issues(
     let mut out = Vec::new();
     for link in q::of_issue(db, issue)? {
         let outward = link.source_id == issue;
-        let other_id = if outward { link.dest_id } else { link.source_id };
+        let other_id = if outward {
+            link.dest_id
+        } else {
+            link.source_id
+        };
         let Some(link_type) = catalog.link_type(link.link_type_id).cloned() else {
             continue;
         };
@@ -90,15 +94,20 @@ fn can_browse(
     let Some(project) = pq::by_id(db, issue.project_id)? else {
         return Ok(false);
     };
-    Ok(caller_permissions(db, catalog, caller, &project, Some(issue))?.has(Permission::BrowseProjects))
+    Ok(
+        caller_permissions(db, catalog, caller, &project, Some(issue))?
+            .has(Permission::BrowseProjects),
+    )
 }
 
 fn may_link(db: &Db, catalog: &Catalog, caller: &Caller, issue: &Issue) -> StoreResult<bool> {
     let Some(project) = pq::by_id(db, issue.project_id)? else {
         return Ok(false);
     };
-    Ok(caller_permissions(db, catalog, Some(caller), &project, Some(issue))?
-        .has(Permission::LinkIssues))
+    Ok(
+        caller_permissions(db, catalog, Some(caller), &project, Some(issue))?
+            .has(Permission::LinkIssues),
+    )
 }
 
 fn link_missing(id: i64) -> Error {
@@ -225,7 +234,10 @@ impl App {
         {
             return Err(Error::field(
                 "name",
-                format!("An issue link type with the name '{}' already exists.", t.name),
+                format!(
+                    "An issue link type with the name '{}' already exists.",
+                    t.name
+                ),
             ));
         }
         let u = t.clone();
@@ -267,7 +279,10 @@ impl App {
         let catalog = self.catalog();
         let link_type = match &input.link_type {
             None => {
-                return Err(Error::field("issueLinkType", "No issue link type specified."));
+                return Err(Error::field(
+                    "issueLinkType",
+                    "No issue link type specified.",
+                ));
             }
             Some(LinkTypeRef::Id(id)) => catalog
                 .link_types

@@ -7,17 +7,20 @@
 pub mod auth;
 pub mod catalog;
 pub mod comments;
+pub mod components;
 pub mod demo;
 pub mod fields;
 pub mod filters;
 pub mod issues;
 pub mod jql;
+pub mod links;
 pub mod meta;
 pub mod permissions;
 pub mod projects;
 pub mod properties;
 pub mod search;
 pub mod users;
+pub mod watchers;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
@@ -63,7 +66,12 @@ pub struct App {
     secret: [u8; 32],
     password_cache: Mutex<HashMap<[u8; 32], std::time::Instant>>,
     login_failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// Browsable projects per caller, valid while the ACL counter is unchanged.
+    browse_cache: Mutex<BrowseCache>,
 }
+
+/// (ACL version, the caller's groups, projects they may browse) per user (or anonymous).
+type BrowseCache = HashMap<Option<UserId>, (i64, Vec<String>, Arc<Vec<(Project, PermissionSet)>>)>;
 
 impl App {
     /// Opens the data directory, applies migrations, loads caches and makes sure an
@@ -85,25 +93,31 @@ impl App {
                 .unwrap_or_else(|p| p.into_inner())
                 .clone()
         });
-        let indexer = crate::search::Indexer::start(
-            search.clone(),
-            search::outbox_source(store.clone(), current.clone()),
-            search::full_source(store.clone(), current),
-            search::head_source(store.clone()),
-        )
-        .map_err(|e| {
-            tracing::error!(error = %e, "cannot start the indexer");
-            Error::internal()
-        })?;
+        let indexer = if config.index_writer {
+            let indexer = crate::search::Indexer::start(
+                search.clone(),
+                search::outbox_source(store.clone(), current.clone()),
+                search::full_source(store.clone(), current),
+                search::head_source(store.clone()),
+            )
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot start the indexer");
+                Error::internal()
+            })?;
+            Some(indexer)
+        } else {
+            None
+        };
         let app = Arc::new(App {
             config: Arc::new(config),
             store,
             catalog,
             search,
-            indexer: Mutex::new(Some(indexer)),
+            indexer: Mutex::new(indexer),
             secret,
             password_cache: Mutex::new(HashMap::new()),
             login_failures: Mutex::new(HashMap::new()),
+            browse_cache: Mutex::new(HashMap::new()),
         });
         let printed = app.bootstrap_admin()?;
         Ok((app, printed))
@@ -158,12 +172,13 @@ fn open_index(
     store: &Store,
     catalog: &RwLock<Arc<Catalog>>,
 ) -> Result<Arc<crate::search::SearchIndex>> {
-    let (index, _) = crate::search::SearchIndex::open(&config.index_dir()).map_err(|e| {
-        tracing::error!(error = %e, "cannot open the search index");
-        Error::internal()
-    })?;
+    let (index, _) = crate::search::SearchIndex::open(&config.index_dir(), config.index_writer)
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot open the search index");
+            Error::internal()
+        })?;
     let issues = store.read_blocking(crate::store::queries::issues::count)?;
-    if index.is_empty_generation() && issues > 0 {
+    if config.index_writer && index.is_empty_generation() && issues > 0 {
         tracing::info!(
             issues,
             "search index missing or outdated: rebuilding from the database"

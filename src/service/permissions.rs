@@ -183,32 +183,56 @@ impl App {
         &self,
         caller: Option<&Caller>,
     ) -> Result<Vec<(Project, PermissionSet)>> {
-        let (projects, roles) = {
+        let key = caller.map(|c| c.user.id);
+        let groups: Vec<String> = caller.map(|c| c.groups.clone()).unwrap_or_default();
+        let cached = {
+            let cache = self.browse_cache.lock().unwrap_or_else(|p| p.into_inner());
+            cache
+                .get(&key)
+                .filter(|(_, g, _)| *g == groups)
+                .map(|(v, _, list)| (*v, list.clone()))
+        };
+        let version = self.store.read(q::acl_version).await?;
+        if let Some((v, list)) = cached
+            && v == version
+        {
+            return Ok(list.as_ref().clone());
+        }
+        let (projects, roles, version) = {
             let who = caller.map(|c| (c.user.id, c.user.username.clone()));
             self.store
                 .read(move |db| {
+                    // Read the counter first: a change after it makes the entry stale.
+                    let version = q::acl_version(db)?;
                     let projects = q::all(db)?;
                     let roles = match who {
                         Some((id, name)) => q::roles_of_user(db, id, &name)?,
                         None => Vec::new(),
                     };
-                    Ok((projects, roles))
+                    Ok((projects, roles, version))
                 })
                 .await?
         };
+        let mut by_project: std::collections::HashMap<i64, HashSet<i64>> = Default::default();
+        for (pid, role) in roles {
+            by_project.entry(pid).or_default().insert(role);
+        }
         let catalog = self.catalog();
-        Ok(projects
+        let none = HashSet::new();
+        let list: Vec<(Project, PermissionSet)> = projects
             .into_iter()
             .filter_map(|p| {
-                let mine: HashSet<i64> = roles
-                    .iter()
-                    .filter(|(pid, _)| *pid == p.id.0)
-                    .map(|(_, r)| *r)
-                    .collect();
-                let set = evaluate(&catalog, caller, &p, &mine, IssueRoles::default());
+                let mine = by_project.get(&p.id.0).unwrap_or(&none);
+                let set = evaluate(&catalog, caller, &p, mine, IssueRoles::default());
                 set.has(Permission::BrowseProjects).then_some((p, set))
             })
-            .collect())
+            .collect();
+        let mut cache = self.browse_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(key, (version, groups, std::sync::Arc::new(list.clone())));
+        Ok(list)
     }
 }
 

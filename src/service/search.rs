@@ -8,7 +8,7 @@ use super::{App, Caller, Catalog};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::search::{Change, Filter, IndexDoc, NumField, SearchIndex, SortKey};
-use crate::store::queries::{Db, issues as q};
+use crate::store::queries::{Db, issues as q, links as lq, watchers as wq};
 use crate::store::{Store, StoreResult};
 
 /// How long a search waits for the index to catch up with writes acknowledged before it.
@@ -76,6 +76,18 @@ pub fn index_doc(db: &Db, catalog: &Catalog, id: i64) -> StoreResult<Option<Inde
         original_estimate: issue.original_estimate,
         remaining_estimate: issue.remaining_estimate,
         time_spent: issue.time_spent,
+        watchers: wq::of_issue(db, wq::UserSet::Watchers, issue.id)?
+            .into_iter()
+            .map(|u| u.0)
+            .collect(),
+        voters: wq::of_issue(db, wq::UserSet::Voters, issue.id)?
+            .into_iter()
+            .map(|u| u.0)
+            .collect(),
+        link_types: lq::of_issue(db, issue.id)?
+            .into_iter()
+            .map(|l| l.link_type_id * 2 + i64::from(l.dest_id == issue.id))
+            .collect(),
         summary: issue.summary.clone(),
         description: issue.description.clone().unwrap_or_default(),
         environment: issue.environment.clone().unwrap_or_default(),
@@ -156,6 +168,14 @@ pub fn full_rebuild(store: &Store, catalog: Arc<Catalog>, index: &SearchIndex) -
         .map_err(search_error)
 }
 
+/// Confines a filter to the projects in scope (`None`: every project).
+fn scoped(scope: Option<Vec<i64>>, filter: Filter) -> Filter {
+    match scope {
+        Some(projects) => Filter::And(vec![Filter::In(NumField::Project, projects), filter]),
+        None => filter,
+    }
+}
+
 fn search_error(e: crate::search::SearchError) -> Error {
     tracing::error!(error = %e, "search index error");
     Error::internal()
@@ -188,17 +208,17 @@ impl App {
     /// query): the ids of one page, in order, and the total number of matches.
     pub async fn search_scoped(
         &self,
-        scope: Vec<i64>,
+        scope: Option<Vec<i64>>,
         filter: Filter,
         sort: Vec<SortKey>,
         offset: usize,
         limit: usize,
     ) -> Result<(Vec<i64>, usize)> {
-        if scope.is_empty() {
+        if scope.as_ref().is_some_and(|s| s.is_empty()) {
             return Ok((Vec::new(), 0));
         }
         self.catch_up_index().await?;
-        let scoped = Filter::And(vec![Filter::In(NumField::Project, scope), filter]);
+        let scoped = scoped(scope, filter);
         let search = self.search.clone();
         tokio::task::spawn_blocking(move || search.search(&scoped, &sort, offset, limit))
             .await
@@ -207,12 +227,12 @@ impl App {
     }
 
     /// Counts matches within `scope`.
-    pub async fn count_scoped(&self, scope: Vec<i64>, filter: Filter) -> Result<usize> {
-        if scope.is_empty() {
+    pub async fn count_scoped(&self, scope: Option<Vec<i64>>, filter: Filter) -> Result<usize> {
+        if scope.as_ref().is_some_and(|s| s.is_empty()) {
             return Ok(0);
         }
         self.catch_up_index().await?;
-        let scoped = Filter::And(vec![Filter::In(NumField::Project, scope), filter]);
+        let scoped = scoped(scope, filter);
         let search = self.search.clone();
         tokio::task::spawn_blocking(move || search.count(&scoped))
             .await

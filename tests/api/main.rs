@@ -3,8 +3,10 @@
 
 mod comments;
 mod common;
+mod components_versions;
 mod filters;
 mod issues;
+mod links_watchers;
 mod platform;
 mod projects;
 mod search;

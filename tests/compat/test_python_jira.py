@@ -422,3 +422,106 @@ def test_wrong_password_is_401(server: Server):
     with pytest.raises(JIRAError) as err:
         wrong.myself()
     assert err.value.status_code == 401
+
+
+def second_user(jira: JIRA, server: Server) -> tuple[str, JIRA]:
+    """A fresh user (a member of every project through jira-users) and their client."""
+    name = "compat" + rand_suffix().lower()
+    password = secrets.token_urlsafe(12)
+    jira.add_user(name, f"{name}@example.com", password=password, fullname=f"User {name}")
+    return name, client(server, basic_auth=(name, password))
+
+
+def test_watchers(jira: JIRA, server: Server, project_key: str):
+    issue = new_issue(jira, project_key, "watch me")
+    # The reporter watches automatically.
+    assert [w.name for w in jira.watchers(issue).watchers] == [ADMIN_USER]
+
+    name, _ = second_user(jira, server)
+    jira.add_watcher(issue.key, name)
+    watchers = jira.watchers(issue)
+    assert watchers.watchCount == 2
+    assert sorted(w.name for w in watchers.watchers) == sorted([ADMIN_USER, name])
+    assert jira.issue(issue.key).fields.watches.watchCount == 2
+
+    jira.remove_watcher(issue.key, name)
+    assert [w.name for w in jira.watchers(issue).watchers] == [ADMIN_USER]
+
+
+def test_votes(jira: JIRA, server: Server, project_key: str):
+    issue = new_issue(jira, project_key, "vote for me")
+    # Nobody votes for their own issue.
+    with pytest.raises(JIRAError) as err:
+        jira.add_vote(issue.key)
+    assert err.value.status_code == 404
+
+    _, voter = second_user(jira, server)
+    voter.add_vote(issue.key)
+    votes = jira.votes(issue.key)
+    assert votes.votes == 1
+    assert jira.issue(issue.key).fields.votes.votes == 1
+    voter.remove_vote(issue.key)
+    assert jira.votes(issue.key).votes == 0
+
+
+def test_issue_links(jira: JIRA, project_key: str):
+    blocker = new_issue(jira, project_key, "blocker")
+    blocked = new_issue(jira, project_key, "blocked")
+    assert "Blocks" in [t.name for t in jira.issue_link_types()]
+
+    jira.create_issue_link("Blocks", blocker.key, blocked.key, comment={"body": "linked"})
+
+    links = jira.issue(blocker.key).fields.issuelinks
+    assert len(links) == 1
+    assert links[0].type.name == "Blocks"
+    assert links[0].outwardIssue.key == blocked.key
+    back = jira.issue(blocked.key).fields.issuelinks
+    assert back[0].inwardIssue.key == blocker.key
+    link = jira.issue_link(links[0].id)
+    assert link.outwardIssue.key == blocked.key
+
+    jira.delete_issue_link(links[0].id)
+    assert jira.issue(blocker.key).fields.issuelinks == []
+
+
+def test_components(jira: JIRA, project_key: str):
+    component = jira.create_component("API", project_key, description="The API")
+    assert component.name == "API"
+    assert str(component.id).isdigit()
+    assert jira.component(component.id).description == "The API"
+    assert [c.name for c in jira.project_components(project_key)] == ["API"]
+
+    issue = jira.create_issue(
+        project=project_key,
+        summary="uses the API",
+        issuetype={"name": "Task"},
+        components=[{"name": "API"}],
+    )
+    assert [c.name for c in jira.issue(issue.key).fields.components] == ["API"]
+    assert jira.component_count_related_issues(component.id) == 1
+
+    component.delete()
+    assert jira.project_components(project_key) == []
+
+
+def test_versions(jira: JIRA, project_key: str):
+    version = jira.create_version("1.0", project_key, description="first", releaseDate="2030-01-31")
+    assert version.name == "1.0"
+    assert version.released is False
+    assert str(version.id).isdigit()
+    assert [v.name for v in jira.project_versions(project_key)] == ["1.0"]
+
+    fetched = jira.version(version.id)
+    assert fetched.releaseDate == "2030-01-31"
+    fetched.update(released=True)
+    assert jira.version(version.id).released is True
+
+    issue = jira.create_issue(
+        project=project_key,
+        summary="ships in 1.0",
+        issuetype={"name": "Task"},
+        fixVersions=[{"name": "1.0"}],
+    )
+    assert [v.name for v in jira.issue(issue.key).fields.fixVersions] == ["1.0"]
+    assert jira.version_count_related_issues(version.id)["issuesFixedCount"] == 1
+    assert jira.version_count_unresolved_issues(version.id) == 1

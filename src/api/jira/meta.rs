@@ -38,8 +38,16 @@ pub fn routes() -> Router<AppState> {
         .route("/status/{id_or_name}", get(get_status))
         .route("/statuscategory", get(get_status_categories))
         .route("/statuscategory/{id_or_key}", get(get_status_category))
-        .route("/issueLinkType", get(get_issue_link_types))
-        .route("/issueLinkType/{id}", get(get_issue_link_type))
+        .route(
+            "/issueLinkType",
+            get(get_issue_link_types).post(create_issue_link_type),
+        )
+        .route(
+            "/issueLinkType/{id}",
+            get(get_issue_link_type)
+                .put(update_issue_link_type)
+                .delete(delete_issue_link_type),
+        )
 }
 
 /// # `GET /rest/api/2/issuetype` (getIssueAllTypes)
@@ -266,7 +274,7 @@ async fn get_status_category(
     Ok(Json(status_category(&ctx.base, found)))
 }
 
-fn link_type_bean(base: &str, l: &crate::domain::LinkType) -> Value {
+pub(super) fn link_type_bean(base: &str, l: &crate::domain::LinkType) -> Value {
     json!({"id": l.id.to_string(), "name": l.name, "inward": l.inward, "outward": l.outward, "self": format!("{base}/rest/api/2/issueLinkType/{}", l.id)})
 }
 
@@ -292,4 +300,55 @@ async fn get_issue_link_type(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Jso
         .link_type(n)
         .ok_or_else(|| Error::not_found(format!("No issue link type with id '{id}' exists.")))?;
     Ok(Json(link_type_bean(&ctx.base, l)))
+}
+
+#[derive(Deserialize)]
+struct LinkTypeBody {
+    name: Option<String>,
+    inward: Option<String>,
+    outward: Option<String>,
+}
+
+/// # `POST /rest/api/2/issueLinkType` (createIssueLinkType)
+async fn create_issue_link_type(ctx: Ctx, Json(body): Json<LinkTypeBody>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let l = ctx
+        .app
+        .create_link_type(
+            caller,
+            body.name.as_deref().unwrap_or_default(),
+            body.inward.as_deref().unwrap_or_default(),
+            body.outward.as_deref().unwrap_or_default(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(link_type_bean(&ctx.base, &l)),
+    )
+        .into_response())
+}
+
+/// # `PUT /rest/api/2/issueLinkType/{issueLinkTypeId}` (updateIssueLinkType)
+async fn update_issue_link_type(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<LinkTypeBody>,
+) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let n: i64 = id.parse().map_err(|_| {
+        Error::bad_request(format!("The issue link type id '{id}' is not a number."))
+    })?;
+    let l = ctx
+        .app
+        .update_link_type(caller, n, body.name, body.inward, body.outward)
+        .await?;
+    Ok(Json(link_type_bean(&ctx.base, &l)))
+}
+
+/// # `DELETE /rest/api/2/issueLinkType/{issueLinkTypeId}` (deleteIssueLinkType)
+async fn delete_issue_link_type(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let n = path_id(&id, "issue link type")?;
+    ctx.app.delete_link_type(caller, n).await?;
+    Ok(no_content())
 }

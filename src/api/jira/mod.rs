@@ -6,10 +6,12 @@
 //! `{"errorMessages": [...], "errors": {...}}` with the reference's status code.
 
 mod comment;
+mod component;
 pub mod dto;
 mod field;
 mod filter;
 mod issue;
+mod issue_link;
 mod meta;
 mod project;
 mod reindex;
@@ -18,6 +20,8 @@ mod search;
 mod server_info;
 mod session;
 mod user;
+mod version;
+mod watchers;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -40,6 +44,10 @@ pub fn api_routes() -> Router<AppState> {
         .merge(meta::routes())
         .merge(issue::routes())
         .merge(comment::routes())
+        .merge(component::routes())
+        .merge(version::routes())
+        .merge(issue_link::routes())
+        .merge(watchers::routes())
         .merge(search::routes())
         .merge(reindex::routes())
         .fallback(unknown_route)

@@ -247,7 +247,7 @@ fn custom_value(
     }
 }
 
-fn issue_link(base: &str, cat: &Catalog, i: &Issue) -> Value {
+pub(super) fn issue_link(base: &str, cat: &Catalog, i: &Issue) -> Value {
     json!({
         "id": i.id.to_string(),
         "key": i.key,
@@ -317,14 +317,19 @@ fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Value {
         }
         "parent" => v.parent.as_ref().map(|p| issue_link(base, cat, p)).unwrap_or(Value::Null),
         "subtasks" => Value::Array(v.subtasks.iter().map(|s| issue_link(base, cat, s)).collect()),
-        "issuelinks" => json!([]),
+        "issuelinks" => Value::Array(v.links.iter().map(|l| {
+            let mut link = json!({"id": l.link_id.to_string(), "self": format!("{base}/rest/api/2/issueLink/{}", l.link_id),
+                                  "type": super::meta::link_type_bean(base, &l.link_type)});
+            link[if l.outward { "outwardIssue" } else { "inwardIssue" }] = issue_link(base, cat, &l.other);
+            link
+        }).collect()),
         "comment" => {
             let comments: Vec<_> = v.comments.iter().map(|c| comment(base, c, &v.users, false)).collect();
             json!({"comments": comments, "maxResults": comments.len(), "total": comments.len(), "startAt": 0,
                    "self": format!("{base}/rest/api/2/issue/{}/comment", i.id)})
         }
-        "watches" => json!({"self": format!("{base}/rest/api/2/issue/{}/watchers", i.key), "watchCount": 0, "isWatching": false}),
-        "votes" => json!({"self": format!("{base}/rest/api/2/issue/{}/votes", i.key), "votes": 0, "hasVoted": false}),
+        "watches" => json!({"self": format!("{base}/rest/api/2/issue/{}/watchers", i.key), "watchCount": v.watches.0, "isWatching": v.watches.1}),
+        "votes" => json!({"self": format!("{base}/rest/api/2/issue/{}/votes", i.key), "votes": v.votes.0, "hasVoted": v.votes.1}),
         "worklog" => json!({"startAt": 0, "maxResults": 20, "total": 0, "worklogs": []}),
         "attachment" => json!([]),
         "timetracking" => time_tracking(i),

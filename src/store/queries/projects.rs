@@ -254,3 +254,14 @@ pub fn versions(db: &Db, id: ProjectId) -> StoreResult<Vec<Version>> {
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
+
+pub fn count(db: &Db) -> StoreResult<i64> {
+    Ok(db.query_row("SELECT count(*) FROM projects", [], |r| r.get(0))?)
+}
+
+/// The permission-relevant change counter (see migration V5).
+pub fn acl_version(db: &Db) -> StoreResult<i64> {
+    Ok(db
+        .prepare_cached("SELECT version FROM acl_version WHERE id = 1")?
+        .query_row([], |r| r.get(0))?)
+}
