@@ -15,7 +15,9 @@ use crate::jql::{
 };
 use crate::search::{Filter, NumField, SortKey, TextField, TextMatch};
 use crate::store::StoreResult;
-use crate::store::queries::{Db, issues as iq, projects as pq, users as uq};
+use crate::store::queries::{
+    Db, issues as iq, links as lq, projects as pq, users as uq, watchers as wq,
+};
 
 /// A resolved query.
 pub struct Resolved {
@@ -667,7 +669,23 @@ impl Resolver<'_> {
     }
 
     fn component_ids(&mut self, field: &str, v: &Operand) -> StoreResult<Vec<i64>> {
-        if let Operand::Function { name, .. } = v {
+        if let Operand::Function { name, args } = v {
+            if name.eq_ignore_ascii_case("componentsLeadByUser") {
+                let lead = match args.first() {
+                    Some(u) => uq::by_login(self.db, u)?.map(|u| u.id),
+                    None => self.caller.map(|c| c.user.id),
+                };
+                let mut ids = Vec::new();
+                for p in self.projects {
+                    ids.extend(
+                        pq::components(self.db, p.id)?
+                            .into_iter()
+                            .filter(|c| c.lead_id.is_some() && c.lead_id == lead)
+                            .map(|c| c.id),
+                    );
+                }
+                return Ok(ids);
+            }
             self.function_error(name);
             return Ok(Vec::new());
         }
@@ -751,9 +769,8 @@ impl Resolver<'_> {
     }
 
     fn issue_ids(&mut self, field: &str, v: &Operand) -> StoreResult<Vec<i64>> {
-        if let Operand::Function { name, .. } = v {
-            self.function_error(name);
-            return Ok(Vec::new());
+        if let Operand::Function { name, args } = v {
+            return self.issue_function(name, args);
         }
         let Some(text) = value_text(v) else {
             return Ok(Vec::new());
@@ -764,6 +781,89 @@ impl Resolver<'_> {
                 self.error(format!(
                     "An issue with key '{text}' does not exist for field '{field}'."
                 ));
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// Functions returning issues: `linkedIssues`, `watchedIssues`, `votedIssues`,
+    /// `updatedBy`. Results are confined to browsable projects by the search scope.
+    fn issue_function(&mut self, name: &str, args: &[String]) -> StoreResult<Vec<i64>> {
+        let me = self.caller.map(|c| c.user.id);
+        match name.to_lowercase().as_str() {
+            "linkedissues" => {
+                let Some(key) = args.first() else {
+                    self.error("Function 'linkedIssues' expects an issue key.".into());
+                    return Ok(Vec::new());
+                };
+                let Some(issue) = iq::by_ref(self.db, &IssueRef::parse(key))?
+                    .filter(|i| self.projects.iter().any(|p| p.id == i.project_id))
+                else {
+                    self.error(format!(
+                        "Issue '{key}' could not be found in function 'linkedIssues'."
+                    ));
+                    return Ok(Vec::new());
+                };
+                let wanted = args.get(1).map(|t| t.to_lowercase());
+                let mut ids = Vec::new();
+                for link in lq::of_issue(self.db, issue.id)? {
+                    let outward = link.source_id == issue.id;
+                    let other = if outward {
+                        link.dest_id
+                    } else {
+                        link.source_id
+                    };
+                    let matches = match (&wanted, self.catalog.link_type(link.link_type_id)) {
+                        (None, _) => true,
+                        (Some(w), Some(t)) => {
+                            t.name.to_lowercase() == *w
+                                || (outward && t.outward.to_lowercase() == *w)
+                                || (!outward && t.inward.to_lowercase() == *w)
+                        }
+                        (Some(_), None) => false,
+                    };
+                    if matches {
+                        ids.push(other.0);
+                    }
+                }
+                Ok(ids)
+            }
+            "watchedissues" | "votedissues" => {
+                let Some(me) = me else { return Ok(Vec::new()) };
+                let set = if name.eq_ignore_ascii_case("watchedissues") {
+                    wq::UserSet::Watchers
+                } else {
+                    wq::UserSet::Voters
+                };
+                wq::issues_of_user(self.db, set, me)
+            }
+            "updatedby" => {
+                let Some(user) = args.first() else {
+                    self.error("Function 'updatedBy' expects a user.".into());
+                    return Ok(Vec::new());
+                };
+                let Some(u) = uq::by_login(self.db, user)? else {
+                    self.error(format!(
+                        "User '{user}' could not be found in function 'updatedBy'."
+                    ));
+                    return Ok(Vec::new());
+                };
+                let from = match args.get(1) {
+                    Some(a) => self.date_value("updatedBy", &Operand::Value(a.clone(), true)),
+                    None => None,
+                };
+                let to = match args.get(2) {
+                    Some(a) => self.date_value("updatedBy", &Operand::Value(a.clone(), true)),
+                    None => None,
+                };
+                crate::store::queries::changelog::issues_updated_by(self.db, u.id, from, to)
+            }
+            "issuehistory" => {
+                self.error("Function 'issueHistory' is not supported: Tessera does not record which issues you viewed.".into());
+                Ok(Vec::new())
+            }
+            _ => {
+                self.function_error(name);
                 Ok(Vec::new())
             }
         }

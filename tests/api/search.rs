@@ -259,7 +259,7 @@ async fn generated_queries_match_a_brute_force_oracle_keys_and_order() {
             words,
         });
     }
-    for case in 0..150 {
+    for case in 0..300 {
         let g = gen_clause(&mut rng, 0);
         let order = rng.next() % 3;
         let (order_jql, mut expected): (&str, Vec<&Row>) = (
@@ -886,4 +886,90 @@ async fn reindex_rebuilds_in_the_background_and_reports_progress() {
         .post("/rest/api/2/reindex", json!({}))
         .await
         .expect(403);
+}
+
+#[tokio::test]
+async fn issue_functions_follow_links_watches_votes_and_history() {
+    let key = project("FUN").await;
+    let a = crate::common::issue(&key, "function source").await;
+    let b = crate::common::issue(&key, "function target").await;
+    let c = crate::common::issue(&key, "function bystander").await;
+    let admin = Client::admin();
+    admin
+        .post("/rest/api/2/issueLink", json!({"type": {"name": "Blocks"}, "inwardIssue": {"key": a}, "outwardIssue": {"key": b}}))
+        .await
+        .expect(201);
+    let linked = keys(&search(&admin, &format!("issue in linkedIssues({a})")).await);
+    assert_eq!(linked, vec![b.clone()]);
+    let linked = keys(&search(&admin, &format!("issue in linkedIssues({b}, \"Blocks\")")).await);
+    assert_eq!(linked, vec![a.clone()]);
+    let linked = keys(&search(&admin, &format!("issue in linkedIssues({b}, \"Relates\")")).await);
+    assert!(linked.is_empty());
+
+    // The reporter watches automatically; a second user watches and votes on one issue.
+    let (name, password) = user("fun").await;
+    let other = Client::basic(&name, &password);
+    other
+        .post(&format!("/rest/api/2/issue/{c}/watchers"), json!(name))
+        .await
+        .expect(204);
+    other
+        .post(&format!("/rest/api/2/issue/{c}/votes"), json!({}))
+        .await
+        .expect(204);
+    assert_eq!(
+        keys(
+            &search(
+                &other,
+                &format!("project = {key} AND issue in watchedIssues()")
+            )
+            .await
+        ),
+        vec![c.clone()]
+    );
+    assert_eq!(
+        keys(
+            &search(
+                &other,
+                &format!("project = {key} AND issue in votedIssues()")
+            )
+            .await
+        ),
+        vec![c.clone()]
+    );
+
+    admin
+        .put(
+            &format!("/rest/api/2/issue/{b}"),
+            json!({"fields": {"summary": "function target, edited"}}),
+        )
+        .await
+        .expect(204);
+    let by_admin = keys(
+        &search(
+            &admin,
+            &format!("project = {key} AND issue in updatedBy(admin)"),
+        )
+        .await,
+    );
+    assert!(
+        by_admin.contains(&b) && !by_admin.contains(&c),
+        "{by_admin:?}"
+    );
+    let r = admin
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": "issue in issueHistory()"}),
+        )
+        .await
+        .expect(400);
+    assert!(r.jira_error().contains("issueHistory"));
+    let r = admin
+        .post(
+            "/rest/api/2/search",
+            json!({"jql": "issue in linkedIssues(NOPE-1)"}),
+        )
+        .await
+        .expect(400);
+    assert!(r.jira_error().contains("NOPE-1"));
 }

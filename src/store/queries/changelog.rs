@@ -87,3 +87,20 @@ pub fn of_issue(
     }
     Ok((groups, total))
 }
+
+/// Issues changed by `author` within `[from, to)` (either bound optional).
+pub fn issues_updated_by(
+    db: &Db,
+    author: UserId,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> StoreResult<Vec<i64>> {
+    let mut stmt = db.prepare_cached(
+        "SELECT DISTINCT issue_id FROM changelog_groups
+         WHERE author_id = ?1 AND (?2 IS NULL OR created >= ?2) AND (?3 IS NULL OR created < ?3)",
+    )?;
+    let rows = stmt
+        .query_map(params![author.0, from, to], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}

@@ -55,3 +55,15 @@ pub fn of_issue(db: &Db, set: UserSet, issue: IssueId) -> StoreResult<Vec<UserId
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }
+
+/// Issues where the user is in the set (watched or voted issues).
+pub fn issues_of_user(db: &Db, set: UserSet, user: UserId) -> StoreResult<Vec<i64>> {
+    let mut stmt = db.prepare_cached(&format!(
+        "SELECT issue_id FROM {} WHERE user_id = ?1 ORDER BY issue_id",
+        set.table()
+    ))?;
+    let rows = stmt
+        .query_map([user.0], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
