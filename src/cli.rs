@@ -169,11 +169,12 @@ pub fn run(cli: Cli) -> i32 {
                 let listen = app.config.listen;
                 let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("cannot listen on {listen}: {e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
-                println!("Tessera {} listening on http://{addr}", env!("CARGO_PKG_VERSION"));
                 println!("Data directory: {}", app.config.data_dir.display());
                 if let Some(pw) = &generated_password {
                     println!("First start: created the administrator.\n  username: admin\n  password: {pw}\n(This password is shown only once.)");
                 }
+                // Last, so whoever waits for this line has seen everything before it.
+                println!("Tessera {} listening on http://{addr}", env!("CARGO_PKG_VERSION"));
                 crate::server::serve(app.clone(), listener, crate::server::shutdown_signal()).await.map_err(|e| e.to_string())
             }
             Command::Migrate => {

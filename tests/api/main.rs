@@ -1,12 +1,14 @@
 //! The one integration-test binary: every test talks HTTP to one real server on port 0
 //! with a temporary data directory. Each test uses its own project key.
 
+mod cli;
 mod comments;
 mod common;
 mod components_versions;
 mod filters;
 mod issues;
 mod links_watchers;
+mod pat;
 mod platform;
 mod projects;
 mod search;

@@ -1,0 +1,267 @@
+//! The `tessera` binary itself: first start, admin commands, graceful shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tessera");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn run(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .env("TESSERA_DATA_DIR", dir)
+        .env_remove("TESSERA_ADMIN_PASSWORD")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run tessera");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// Starts `serve`, returns the child and the lines it printed until it listens.
+fn serve(dir: &std::path::Path, port: u16) -> (std::process::Child, Vec<String>) {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("TESSERA_DATA_DIR", dir)
+        .env_remove("TESSERA_ADMIN_PASSWORD")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    let mut reader = BufReader::new(stdout);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        let done = line.contains("listening on");
+        lines.push(line.trim_end().to_string());
+        if done {
+            // Keep draining in the background so the child never blocks on a full pipe.
+            std::thread::spawn(move || for _ in reader.lines() {});
+            break;
+        }
+    }
+    (child, lines)
+}
+
+fn wait_ready(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("server did not start");
+}
+
+fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return s;
+        }
+        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[tokio::test]
+async fn first_start_prints_the_admin_once_and_sigterm_keeps_acknowledged_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (mut child, lines) = serve(dir.path(), port);
+    let password = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("password: ").map(String::from))
+        .unwrap_or_else(|| panic!("no generated password in {lines:?}"));
+    assert!(
+        lines.iter().any(|l| l.contains("username: admin")),
+        "{lines:?}"
+    );
+    wait_ready(port);
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{base}/rest/api/2/project"))
+        .basic_auth("admin", Some(&password))
+        .json(&serde_json::json!({"key": "CLI", "name": "Command line"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    // Fire a burst of creates and stop the server while they are in flight: every
+    // create that was acknowledged must be there after a restart.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (http, base, password) = (http.clone(), base.clone(), password.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = http
+                .post(format!("{base}/rest/api/2/issue"))
+                .basic_auth("admin", Some(&password))
+                .json(&serde_json::json!({"fields": {"project": {"key": "CLI"}, "summary": format!("burst {i}"), "issuetype": {"name": "Task"}}}))
+                .send()
+                .await;
+            match r {
+                Ok(r) if r.status() == 201 => r.json::<serde_json::Value>().await.ok().and_then(|v| v["key"].as_str().map(String::from)),
+                _ => None,
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let status = terminate(&mut child);
+    assert!(status.success(), "graceful exit, got {status:?}");
+    let acknowledged: Vec<String> = futures_join(tasks).await.into_iter().flatten().collect();
+
+    // Restart: no password printed again; every acknowledged issue exists and is found.
+    let port = free_port();
+    let (mut child, lines) = serve(dir.path(), port);
+    assert!(!lines.iter().any(|l| l.contains("password")), "{lines:?}");
+    wait_ready(port);
+    let base = format!("http://127.0.0.1:{port}");
+    for key in &acknowledged {
+        let r = http
+            .get(format!("{base}/rest/api/2/issue/{key}"))
+            .basic_auth("admin", Some(&password))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{key} was acknowledged but is gone");
+    }
+    let r: serde_json::Value = http
+        .post(format!("{base}/rest/api/2/search"))
+        .basic_auth("admin", Some(&password))
+        .json(&serde_json::json!({"jql": "project = CLI", "maxResults": 0}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        r["total"].as_u64().unwrap() >= acknowledged.len() as u64,
+        "{r}"
+    );
+    assert!(terminate(&mut child).success());
+}
+
+async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
+
+#[test]
+fn admin_commands_create_users_tokens_and_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = run(dir.path(), &["migrate"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("up to date"), "{out}");
+    let (ok, out, err) = run(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--username",
+            "ann",
+            "--email",
+            "ann@example.com",
+            "--display-name",
+            "Ann",
+            "--password",
+            "ann-password-1",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Created user ann"), "{out}");
+    let (ok, _, err) = run(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--username",
+            "ann",
+            "--email",
+            "ann2@example.com",
+            "--display-name",
+            "Ann",
+            "--password",
+            "x-password-2",
+        ],
+    );
+    assert!(!ok && err.contains("already exists"), "{err}");
+    let (ok, out, err) = run(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--user",
+            "ann",
+            "--label",
+            "laptop",
+            "--scopes",
+            "issues:read",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(out.trim().starts_with("tsr_"), "{out}");
+    let (ok, _, err) = run(
+        dir.path(),
+        &["token", "create", "--user", "nobody", "--label", "x"],
+    );
+    assert!(!ok && err.contains("no user named"), "{err}");
+    let (ok, _, err) = run(
+        dir.path(),
+        &[
+            "user",
+            "set-password",
+            "--username",
+            "ann",
+            "--password",
+            "short",
+        ],
+    );
+    assert!(!ok && err.contains("at least 8"), "{err}");
+    let (ok, out, err) = run(
+        dir.path(),
+        &[
+            "user",
+            "set-password",
+            "--username",
+            "ann",
+            "--password",
+            "a-longer-password",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Password changed"), "{out}");
+    // Nothing secret ends up in the database in clear text.
+    let db = std::fs::read(dir.path().join("tessera.db")).unwrap();
+    let text = String::from_utf8_lossy(&db);
+    assert!(!text.contains("a-longer-password") && !text.contains("ann-password-1"));
+    let (ok, out, err) = run(dir.path(), &["reindex"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Reindexed 0 issues"), "{out}");
+}
