@@ -126,6 +126,12 @@ pub fn run(cli: Cli) -> i32 {
     config.admin_password = std::env::var("TESSERA_ADMIN_PASSWORD")
         .ok()
         .filter(|p| !p.is_empty());
+    if let Some(limit) = std::env::var("TESSERA_MAX_ATTACHMENT_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        config.max_attachment_bytes = limit;
+    }
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs {
         listen: std::env::var("TESSERA_LISTEN")
             .ok()

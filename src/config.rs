@@ -21,6 +21,9 @@ pub struct Config {
     pub session_hours: u64,
     /// Largest accepted request body, bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted attachment (each file of an upload), bytes
+    /// (`TESSERA_MAX_ATTACHMENT_BYTES`).
+    pub max_attachment_bytes: u64,
     /// Whether this process owns the search index writer. Only the server does: admin
     /// commands run beside a live server and must not take the index lock.
     pub index_writer: bool,
@@ -38,6 +41,7 @@ impl Config {
             login_window_secs: 60,
             session_hours: 24 * 14,
             max_body_bytes: 10 * 1024 * 1024,
+            max_attachment_bytes: 10 * 1024 * 1024,
             index_writer: true,
         }
     }

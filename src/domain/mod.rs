@@ -362,3 +362,80 @@ pub struct IssueLink {
     pub source_id: IssueId,
     pub dest_id: IssueId,
 }
+
+/// A file attached to an issue. The content lives in the data directory under its
+/// SHA-256; `filename` is a cleaned display name, never a path.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub id: i64,
+    pub issue_id: IssueId,
+    pub author_id: Option<UserId>,
+    pub filename: String,
+    pub mime_type: String,
+    pub size: i64,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    pub created: Millis,
+}
+
+/// Time logged on an issue.
+#[derive(Debug, Clone)]
+pub struct Worklog {
+    pub id: i64,
+    pub issue_id: IssueId,
+    pub author_id: Option<UserId>,
+    pub update_author_id: Option<UserId>,
+    pub comment: String,
+    pub started: Millis,
+    /// Seconds.
+    pub time_spent: i64,
+    pub created: Millis,
+    pub updated: Millis,
+    pub visibility: Option<Visibility>,
+}
+
+/// A link from an issue to an object in another system (Jira's remote issue link).
+#[derive(Debug, Clone)]
+pub struct RemoteLink {
+    pub id: i64,
+    pub issue_id: IssueId,
+    pub global_id: Option<String>,
+    pub url: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub relationship: Option<String>,
+    pub application_type: Option<String>,
+    pub application_name: Option<String>,
+    pub icon: LinkIcon,
+    pub status_resolved: Option<bool>,
+    pub status_icon: LinkIcon,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LinkIcon {
+    pub url16x16: Option<String>,
+    pub title: Option<String>,
+    pub link: Option<String>,
+}
+
+/// Time tracking options: how durations are parsed and shown.
+#[derive(Debug, Clone)]
+pub struct TimeTracking {
+    pub hours_per_day: f64,
+    pub days_per_week: f64,
+    /// `pretty`, `days` or `hours`
+    pub time_format: String,
+    /// The unit of a bare number: `minute`, `hour`, `day` or `week`.
+    pub default_unit: String,
+}
+
+impl Default for TimeTracking {
+    fn default() -> Self {
+        TimeTracking {
+            hours_per_day: 8.0,
+            days_per_week: 5.0,
+            time_format: "pretty".into(),
+            default_unit: "minute".into(),
+        }
+    }
+}

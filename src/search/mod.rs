@@ -32,7 +32,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use collect::SortKey;
 
 /// Bumped when the schema changes; a mismatch makes the index rebuild from SQLite.
-const SCHEMA_VERSION: &str = "3";
+const SCHEMA_VERSION: &str = "4";
 const TEXT_TOKENIZER: &str = "tessera_en";
 
 #[derive(Debug)]
@@ -86,6 +86,8 @@ pub struct IndexDoc {
     pub voters: Vec<i64>,
     /// Links as `link type id * 2`, plus 1 when this issue is the destination (inward).
     pub link_types: Vec<i64>,
+    /// Number of attachments (indexed only when there are some).
+    pub attachments: i64,
     pub summary: String,
     pub description: String,
     pub environment: String,
@@ -130,6 +132,8 @@ pub enum NumField {
     /// Number of votes.
     Votes,
     IssueLinkType,
+    /// Number of attachments; absent when there are none (`attachments IS EMPTY`).
+    Attachments,
 }
 
 impl NumField {
@@ -163,10 +167,11 @@ impl NumField {
             NumField::Watches => "watches",
             NumField::Votes => "votes",
             NumField::IssueLinkType => "issuelinktype",
+            NumField::Attachments => "attachments",
         }
     }
 
-    const ALL: [NumField; 28] = [
+    const ALL: [NumField; 29] = [
         NumField::Id,
         NumField::Project,
         NumField::Num,
@@ -195,6 +200,7 @@ impl NumField {
         NumField::Watches,
         NumField::Votes,
         NumField::IssueLinkType,
+        NumField::Attachments,
     ];
 }
 
@@ -450,6 +456,10 @@ impl SearchIndex {
         put(NumField::TimeSpent, d.time_spent);
         put(NumField::Watches, Some(d.watchers.len() as i64));
         put(NumField::Votes, Some(d.voters.len() as i64));
+        put(
+            NumField::Attachments,
+            (d.attachments > 0).then_some(d.attachments),
+        );
         for (field, values) in [
             (NumField::Component, &d.components),
             (NumField::FixVersion, &d.fix_versions),

@@ -319,6 +319,17 @@ impl App {
         label: &str,
         scopes: Vec<String>,
     ) -> Result<(String, ApiToken)> {
+        self.create_token_expiring(user, label, scopes, None).await
+    }
+
+    /// `create_token` with an optional expiry; an expired token no longer authenticates.
+    pub async fn create_token_expiring(
+        &self,
+        user: UserId,
+        label: &str,
+        scopes: Vec<String>,
+        expires: Option<Millis>,
+    ) -> Result<(String, ApiToken)> {
         let label = label.trim().to_string();
         if label.is_empty() || label.len() > 255 {
             return Err(Error::field(
@@ -343,14 +354,14 @@ impl App {
         let token = self
             .store
             .write(move |db| {
-                let id = q::insert_token(db, user, &label, &digest, &scopes, now, None)?;
+                let id = q::insert_token(db, user, &label, &digest, &scopes, now, expires)?;
                 Ok(ApiToken {
                     id,
                     user_id: user,
                     label,
                     scopes,
                     created: now,
-                    expires: None,
+                    expires,
                     last_used: None,
                 })
             })

@@ -32,6 +32,8 @@ pub struct Catalog {
     /// (permission, group)
     pub global_grants: Vec<(String, String)>,
     pub custom_fields: Vec<CustomField>,
+    /// Time tracking options (`configuration/timetracking/options`).
+    pub time_tracking: TimeTracking,
 }
 
 impl Catalog {
@@ -58,6 +60,7 @@ impl Catalog {
                 .collect(),
             global_grants: q::global_grants(db)?,
             custom_fields: q::custom_fields(db)?,
+            time_tracking: super::worklogs::load_time_tracking(db)?,
         })
     }
 

@@ -34,7 +34,7 @@ impl App {
         Ok(())
     }
 
-    fn check_visibility(&self, caller: &Caller, v: &Option<Visibility>) -> Result<()> {
+    pub(super) fn check_visibility(&self, caller: &Caller, v: &Option<Visibility>) -> Result<()> {
         let Some(v) = v else { return Ok(()) };
         match v.kind.as_str() {
             "group" if caller.in_group(&v.value) || self.is_admin(caller) => Ok(()),

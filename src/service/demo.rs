@@ -226,6 +226,7 @@ impl App {
         let mut next_comment = 30_000_000i64;
         let mut next_group = 30_000_000i64;
         let mut written = 0usize;
+        let mut in_flight: Option<tokio::task::JoinHandle<Result<usize>>> = None;
         let mut batch = Vec::with_capacity(5000);
         for (pid, key, components, versions) in &project_meta {
             for num in 1..=per_project as i64 {
@@ -239,7 +240,9 @@ impl App {
                 let topic = TOPICS[rng.below(24) as usize];
                 let comments = (0..rng.below(set.comments_per_issue as u64 * 2 + 1))
                     .map(|c| {
+                        next_comment += 1;
                         (
+                            next_comment,
                             user_ids[rng.below(user_ids.len() as u64) as usize],
                             created + (c as i64 + 1) * 3_600_000,
                             format!(
@@ -252,7 +255,8 @@ impl App {
                     })
                     .collect();
                 let transitions = if status != initial {
-                    vec![(reporter, updated, initial, status)]
+                    next_group += 1;
+                    vec![(next_group, reporter, updated, initial, status)]
                 } else {
                     Vec::new()
                 };
@@ -300,46 +304,40 @@ impl App {
                 });
                 next_issue += 1;
                 if batch.len() == 5000 {
-                    written += self
-                        .write_batch(
-                            std::mem::take(&mut batch),
-                            &names,
-                            &mut next_comment,
-                            &mut next_group,
-                        )
-                        .await?;
+                    // Generate the next batch while the writer stores this one; at most
+                    // one batch waits, so memory stays bounded.
+                    if let Some(previous) = in_flight.take() {
+                        written += join_batch(previous).await?;
+                    }
+                    in_flight = Some(self.spawn_batch(std::mem::take(&mut batch), &names));
                 }
             }
         }
-        written += self
-            .write_batch(batch, &names, &mut next_comment, &mut next_group)
-            .await?;
+        if let Some(previous) = in_flight.take() {
+            written += join_batch(previous).await?;
+        }
+        written += join_batch(self.spawn_batch(batch, &names)).await?;
         self.store.write(bulk::finish_counters).await?;
         Ok(written)
     }
 
-    async fn write_batch(
+    fn spawn_batch(
         &self,
         batch: Vec<bulk::BulkIssue>,
         names: &std::collections::HashMap<i64, String>,
-        next_comment: &mut i64,
-        next_group: &mut i64,
-    ) -> Result<usize> {
-        let n = batch.len();
+    ) -> tokio::task::JoinHandle<Result<usize>> {
         let names = names.clone();
-        let (c, g) = (*next_comment, *next_group);
-        let (c, g) = self
-            .store
-            .write(move |db| {
-                let (mut c, mut g) = (c, g);
-                let lookup = |id: i64| names.get(&id).cloned().unwrap_or_default();
-                bulk::issues(db, &batch, &lookup, &mut c, &mut g)?;
-                Ok((c, g))
-            })
-            .await?;
-        *next_comment = c;
-        *next_group = g;
-        Ok(n)
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            let n = batch.len();
+            store
+                .write(move |db| {
+                    let lookup = |id: i64| names.get(&id).cloned().unwrap_or_default();
+                    bulk::issues(db, &batch, &lookup)
+                })
+                .await?;
+            Ok(n)
+        })
     }
 }
 
@@ -349,4 +347,8 @@ fn capitalise(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+async fn join_batch(handle: tokio::task::JoinHandle<Result<usize>>) -> Result<usize> {
+    handle.await.map_err(|_| crate::error::Error::internal())?
 }

@@ -28,6 +28,8 @@ pub struct IssueView {
     pub subtasks: Vec<Issue>,
     /// Comments the caller may see, oldest first.
     pub comments: Vec<Comment>,
+    /// Worklogs the caller may see, oldest start first (loaded with the comments).
+    pub worklogs: Vec<Worklog>,
     pub transitions: Vec<Transition>,
     /// Links whose other issue the caller may browse.
     pub links: Vec<super::links::LinkedIssue>,
@@ -35,6 +37,8 @@ pub struct IssueView {
     pub watches: (i64, bool),
     /// (votes, the caller voted)
     pub votes: (i64, bool),
+    /// Attachments, oldest first.
+    pub attachments: Vec<Attachment>,
 }
 
 /// What a create or edit request asks for.
@@ -102,12 +106,17 @@ impl App {
             .await?)
     }
 
-    pub async fn create_issue(&self, caller: &Caller, input: IssueInput) -> Result<Issue> {
+    pub async fn create_issue(&self, caller: &Caller, mut input: IssueInput) -> Result<Issue> {
         let catalog = self.catalog();
+        let logs = super::worklogs::take_update(&catalog, &mut input.update)?;
         let caller = caller.clone();
         Ok(self
             .store
-            .write(move |db| create_in_tx(db, &catalog, &caller, &input))
+            .write(move |db| {
+                let issue = create_in_tx(db, &catalog, &caller, &input)?;
+                super::worklogs::log_from_update(db, &catalog, &caller, issue.id, &logs)?;
+                Ok(issue)
+            })
             .await?)
     }
 
@@ -130,8 +139,14 @@ impl App {
         Ok(out)
     }
 
-    pub async fn edit_issue(&self, caller: &Caller, r: &IssueRef, input: IssueInput) -> Result<()> {
+    pub async fn edit_issue(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        mut input: IssueInput,
+    ) -> Result<()> {
         let catalog = self.catalog();
+        let logs = super::worklogs::take_update(&catalog, &mut input.update)?;
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -164,7 +179,8 @@ impl App {
                 if let Some(e) = Error::from_fields(errors) {
                     return Err(e.into());
                 }
-                save_change(db, &catalog, &caller, &before, &mut issue, comments)
+                save_change(db, &catalog, &caller, &before, &mut issue, comments)?;
+                super::worklogs::log_from_update(db, &catalog, &caller, issue.id, &logs)
             })
             .await?;
         Ok(())
@@ -243,6 +259,8 @@ impl App {
                 q::delete(db, issue.id)
             })
             .await?;
+        // Its attachments went with it; drop content no other attachment uses.
+        self.sweep_attachment_blobs().await;
         Ok(())
     }
 
@@ -514,12 +532,14 @@ fn load_view_with(
         Vec::new()
     };
     let mut comments = Vec::new();
+    let mut worklogs = Vec::new();
     if needs.comments {
         for c in comq::of_issue(db, issue.id)? {
             if can_see_visibility(db, caller, &project, c.visibility.as_ref())? {
                 comments.push(c);
             }
         }
+        worklogs = super::worklogs::visible(db, caller, &project, issue.id)?;
     }
     let mut user_ids: Vec<UserId> = [issue.assignee_id, issue.reporter_id, issue.creator_id]
         .into_iter()
@@ -530,6 +550,12 @@ fn load_view_with(
         user_ids.extend(c.author_id);
         user_ids.extend(c.update_author_id);
     }
+    for w in &worklogs {
+        user_ids.extend(w.author_id);
+        user_ids.extend(w.update_author_id);
+    }
+    let attachments = crate::store::queries::attachments::of_issue(db, issue.id)?;
+    user_ids.extend(attachments.iter().filter_map(|a| a.author_id));
     for (_, v) in &issue.custom {
         if let FieldValue::User(u) = v {
             user_ids.push(*u);
@@ -563,14 +589,16 @@ fn load_view_with(
         parent,
         subtasks,
         comments,
+        worklogs,
         transitions,
         links,
         watches,
         votes,
+        attachments,
     }))
 }
 
-fn load_for_write(
+pub(super) fn load_for_write(
     db: &Db,
     catalog: &Catalog,
     caller: &Caller,

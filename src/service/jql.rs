@@ -75,6 +75,8 @@ enum Kind {
     Count(NumField),
     /// `issueLinkType`: a link description (`blocks`, `is blocked by`) or type name.
     LinkType,
+    /// `attachments IS [NOT] EMPTY`.
+    Attachments,
     /// Known to Jira, answered once the feature it searches exists.
     NotYet(&'static str),
 }
@@ -113,7 +115,7 @@ fn system_kind(name: &str) -> Option<Kind> {
         "watchers" | "watches" => Kind::Count(NumField::Watches),
         "voter" => Kind::User(NumField::Voter),
         "votes" => Kind::Count(NumField::Votes),
-        "attachments" => Kind::NotYet("attachments"),
+        "attachments" => Kind::Attachments,
         "issuelinktype" => Kind::LinkType,
         "worklogauthor" | "worklogdate" | "worklogcomment" => Kind::NotYet("worklogs"),
         _ => return None,
@@ -477,6 +479,13 @@ impl Resolver<'_> {
             Kind::Duration(nf) => self.duration(field, nf, op, value),
             Kind::Custom(id) => self.custom(field, id, op, value),
             Kind::Count(nf) => Ok(self.count(field, nf, op, value)),
+            Kind::Attachments => Ok(match (op, value) {
+                (Operator::Is, Operand::Empty) => Filter::Empty(NumField::Attachments),
+                (Operator::IsNot, Operand::Empty) => {
+                    Filter::Not(Box::new(Filter::Empty(NumField::Attachments)))
+                }
+                _ => self.is_needs_empty(field, op),
+            }),
             Kind::LinkType => {
                 let name = fname.clone();
                 self.equality(field, NumField::IssueLinkType, op, value, &mut |r, v| {
@@ -1169,9 +1178,10 @@ impl Resolver<'_> {
         op: Operator,
         value: &Operand,
     ) -> StoreResult<Filter> {
+        let tt = &self.catalog.time_tracking;
         let secs = |v: &Operand| match v {
             Operand::Number(n) => Some(n * 60),
-            Operand::Value(s, _) => super::fields::parse_duration(s, 8, 5),
+            Operand::Value(s, _) => super::fields::parse_duration_with(s, tt),
             _ => None,
         };
         Ok(match op {

@@ -4,6 +4,7 @@
 //! [`App`] that checks the caller's permission before touching data. Handlers never call
 //! the store directly.
 
+pub mod attachments;
 pub mod auth;
 pub mod catalog;
 pub mod comments;
@@ -18,9 +19,11 @@ pub mod meta;
 pub mod permissions;
 pub mod projects;
 pub mod properties;
+pub mod remote_links;
 pub mod search;
 pub mod users;
 pub mod watchers;
+pub mod worklogs;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};

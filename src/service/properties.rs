@@ -1,14 +1,27 @@
-//! Entity properties: any JSON value under a key, attached to an issue or a comment
-//! (more entity kinds share the same table and rules).
+//! Entity properties: any JSON value under a key, attached to an issue, a comment, a
+//! worklog, a project, an issue type, a user or a dashboard item. One table, one set of
+//! rules; only who may read and write differs per kind:
+//!
+//! | owner | read | write |
+//! |---|---|---|
+//! | issue | browse | edit issues |
+//! | comment, worklog | browse and see its visibility | edit own/all comments, worklogs |
+//! | project | browse | administer the project |
+//! | issue type | any signed-in user | administrators |
+//! | user | the user or an administrator | the same |
+//! | dashboard item | — (no dashboards yet: 404 naming the dashboard) | — |
 
 use serde_json::Value;
 
 use super::permissions::{caller_permissions, can_see_visibility};
+use super::users::UserRef;
 use super::{App, Caller, Permission};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::store::StoreResult;
-use crate::store::queries::{Db, comments as cq, issues as iq, projects as pq, properties as q};
+use crate::store::queries::{
+    Db, comments as cq, issues as iq, projects as pq, properties as q, users as uq,
+};
 
 /// Largest stored property value, as Jira: 32 KiB of JSON.
 pub const MAX_PROPERTY_BYTES: usize = 32_768;
@@ -17,6 +30,13 @@ pub const MAX_PROPERTY_BYTES: usize = 32_768;
 pub enum PropertyOwner {
     Issue(IssueRef),
     Comment(i64),
+    Worklog(IssueRef, i64),
+    Project(ProjectRef),
+    IssueType(i64),
+    /// `None`: the caller.
+    User(Option<UserRef>),
+    /// (dashboard id, item id)
+    DashboardItem(String, String),
 }
 
 /// Whether a set created the property or replaced it.
@@ -26,14 +46,15 @@ pub enum SetOutcome {
 }
 
 /// Resolves the owner to (entity type, entity id, issue for index updates) after checking
-/// the caller may read it (and write it when `write`).
+/// the caller may read it (and write it when `write`). `admin`: the caller administers Tessera.
 fn resolve(
     db: &Db,
     app_catalog: &super::Catalog,
     caller: &Caller,
     owner: &PropertyOwner,
     write: bool,
-) -> StoreResult<(&'static str, i64, IssueId)> {
+    admin: bool,
+) -> StoreResult<(&'static str, i64, Option<IssueId>)> {
     match owner {
         PropertyOwner::Issue(r) => {
             let issue = iq::by_ref(db, r)?.ok_or_else(Error::issue_not_found)?;
@@ -47,7 +68,7 @@ fn resolve(
                     Error::forbidden("You do not have permission to edit this issue.").into(),
                 );
             }
-            Ok(("issue", issue.id.0, issue.id))
+            Ok(("issue", issue.id.0, Some(issue.id)))
         }
         PropertyOwner::Comment(id) => {
             let missing = || Error::not_found(format!("Can not find a comment for the id: {id}."));
@@ -70,8 +91,72 @@ fn resolve(
                 )
                 .into());
             }
-            Ok(("comment", comment.id, issue.id))
+            Ok(("comment", comment.id, Some(issue.id)))
         }
+        PropertyOwner::Worklog(r, id) => {
+            let (issue, _, perms, w) =
+                super::worklogs::load_worklog(db, app_catalog, caller, r, *id)?;
+            let own = w.author_id == Some(caller.user.id);
+            if write
+                && !(perms.has(Permission::EditAllWorklogs)
+                    || own && perms.has(Permission::EditOwnWorklogs))
+            {
+                return Err(Error::forbidden(
+                    "You do not have the permission to edit this worklog.",
+                )
+                .into());
+            }
+            Ok(("worklog", w.id, Some(issue.id)))
+        }
+        PropertyOwner::Project(r) => {
+            let missing = || Error::project_not_found(&r.as_text());
+            let project = pq::by_ref(db, r)?.ok_or_else(missing)?;
+            let perms = caller_permissions(db, app_catalog, Some(caller), &project, None)?;
+            if !perms.has(Permission::BrowseProjects) {
+                return Err(missing().into());
+            }
+            if write && !perms.has(Permission::AdministerProjects) {
+                return Err(Error::forbidden(
+                    "You do not have the permission to administer this project.",
+                )
+                .into());
+            }
+            Ok(("project", project.id.0, None))
+        }
+        PropertyOwner::IssueType(id) => {
+            if app_catalog.issue_type(*id).is_none() {
+                return Err(Error::not_found(format!(
+                    "The issue type with id '{id}' does not exist."
+                ))
+                .into());
+            }
+            if write && !admin {
+                return Err(Error::forbidden(
+                    "Only administrators may change issue type properties.",
+                )
+                .into());
+            }
+            Ok(("issuetype", *id, None))
+        }
+        PropertyOwner::User(r) => {
+            let user = match r {
+                None => Some(caller.user.clone()),
+                Some(UserRef::AccountId(a)) => uq::by_account_id(db, a)?,
+                Some(UserRef::Username(u)) => uq::by_username(db, u)?,
+            };
+            let user = user.ok_or_else(|| Error::not_found("The user does not exist."))?;
+            if user.id != caller.user.id && !admin {
+                return Err(Error::forbidden(
+                    "Only the user and administrators may access the user's properties.",
+                )
+                .into());
+            }
+            Ok(("user", user.id.0, None))
+        }
+        PropertyOwner::DashboardItem(dashboard, _) => Err(Error::not_found(format!(
+            "The dashboard with id '{dashboard}' does not exist: Tessera has no dashboards yet."
+        ))
+        .into()),
     }
 }
 
@@ -95,11 +180,12 @@ impl App {
         owner: PropertyOwner,
     ) -> Result<Vec<String>> {
         let catalog = self.catalog();
+        let admin = self.is_admin(caller);
         let caller = caller.clone();
         Ok(self
             .store
             .read(move |db| {
-                let (kind, id, _) = resolve(db, &catalog, &caller, &owner, false)?;
+                let (kind, id, _) = resolve(db, &catalog, &caller, &owner, false, admin)?;
                 q::keys(db, kind, id)
             })
             .await?)
@@ -113,12 +199,13 @@ impl App {
     ) -> Result<Value> {
         check_key(key)?;
         let catalog = self.catalog();
+        let admin = self.is_admin(caller);
         let caller = caller.clone();
         let k = key.to_string();
         let raw = self
             .store
             .read(move |db| {
-                let (kind, id, _) = resolve(db, &catalog, &caller, &owner, false)?;
+                let (kind, id, _) = resolve(db, &catalog, &caller, &owner, false, admin)?;
                 q::get(db, kind, id, &k)
             })
             .await?
@@ -145,14 +232,17 @@ impl App {
             ));
         }
         let catalog = self.catalog();
+        let admin = self.is_admin(caller);
         let caller = caller.clone();
         let k = key.to_string();
         let created = self
             .store
             .write(move |db| {
-                let (kind, id, issue) = resolve(db, &catalog, &caller, &owner, true)?;
+                let (kind, id, issue) = resolve(db, &catalog, &caller, &owner, true, admin)?;
                 let created = q::set(db, kind, id, &k, &raw)?;
-                iq::enqueue_index(db, issue, Millis::now())?;
+                if let Some(issue) = issue {
+                    iq::enqueue_index(db, issue, Millis::now())?;
+                }
                 Ok(created)
             })
             .await?;
@@ -171,14 +261,15 @@ impl App {
     ) -> Result<()> {
         check_key(key)?;
         let catalog = self.catalog();
+        let admin = self.is_admin(caller);
         let caller = caller.clone();
         let k = key.to_string();
         let deleted = self
             .store
             .write(move |db| {
-                let (kind, id, issue) = resolve(db, &catalog, &caller, &owner, true)?;
+                let (kind, id, issue) = resolve(db, &catalog, &caller, &owner, true, admin)?;
                 let deleted = q::delete(db, kind, id, &k)?;
-                if deleted {
+                if deleted && let Some(issue) = issue {
                     iq::enqueue_index(db, issue, Millis::now())?;
                 }
                 Ok(deleted)

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every test talks HTTP to one real server on port 0
 //! with a temporary data directory. Each test uses its own project key.
 
+mod attachments;
 mod cli;
 mod comments;
 mod common;
@@ -11,5 +12,8 @@ mod links_watchers;
 mod pat;
 mod platform;
 mod projects;
+mod properties;
+mod remote_links;
 mod search;
 mod users_auth;
+mod worklogs;

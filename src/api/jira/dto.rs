@@ -405,3 +405,97 @@ pub struct EntityProperty {
     pub key: String,
     pub value: serde_json::Value,
 }
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorklogBean {
+    #[serde(rename = "self")]
+    pub self_: String,
+    pub author: Option<UserBean>,
+    pub update_author: Option<UserBean>,
+    pub comment: String,
+    pub created: String,
+    pub updated: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub visibility: Option<VisibilityBean>,
+    pub started: String,
+    pub time_spent: String,
+    pub time_spent_seconds: i64,
+    pub id: String,
+    pub issue_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub properties: Option<Vec<EntityProperty>>,
+}
+
+pub fn worklog(
+    base: &str,
+    w: &Worklog,
+    users: &std::collections::HashMap<UserId, User>,
+    tt: &TimeTracking,
+) -> WorklogBean {
+    let u = |id: Option<UserId>| id.and_then(|i| users.get(&i)).map(|x| user(base, x));
+    WorklogBean {
+        self_: format!("{base}/rest/api/2/issue/{}/worklog/{}", w.issue_id, w.id),
+        author: u(w.author_id),
+        update_author: u(w.update_author_id),
+        comment: w.comment.clone(),
+        created: w.created.to_jira(),
+        updated: w.updated.to_jira(),
+        visibility: w.visibility.as_ref().map(|v| VisibilityBean {
+            kind: v.kind.clone(),
+            value: v.value.clone(),
+        }),
+        started: w.started.to_jira(),
+        time_spent: crate::service::fields::format_duration_with(w.time_spent, tt),
+        time_spent_seconds: w.time_spent,
+        id: w.id.to_string(),
+        issue_id: w.issue_id.to_string(),
+        properties: None,
+    }
+}
+
+/// A remote issue link as Jira shows it.
+pub fn remote_link(base: &str, issue_key: &str, l: &RemoteLink) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let icon = |i: &LinkIcon| {
+        let mut m = Map::new();
+        for (k, v) in [
+            ("url16x16", &i.url16x16),
+            ("title", &i.title),
+            ("link", &i.link),
+        ] {
+            if let Some(v) = v {
+                m.insert(k.into(), json!(v));
+            }
+        }
+        Value::Object(m)
+    };
+    let mut object = json!({"url": l.url, "title": l.title, "icon": icon(&l.icon), "status": {}});
+    if let Some(s) = &l.summary {
+        object["summary"] = json!(s);
+    }
+    if let Some(r) = l.status_resolved {
+        object["status"]["resolved"] = json!(r);
+    }
+    object["status"]["icon"] = icon(&l.status_icon);
+    let mut out = json!({
+        "id": l.id,
+        "self": format!("{base}/rest/api/2/issue/{issue_key}/remotelink/{}", l.id),
+        "object": object,
+    });
+    if let Some(g) = &l.global_id {
+        out["globalId"] = json!(g);
+    }
+    let mut app = Map::new();
+    if let Some(t) = &l.application_type {
+        app.insert("type".into(), json!(t));
+    }
+    if let Some(n) = &l.application_name {
+        app.insert("name".into(), json!(n));
+    }
+    out["application"] = Value::Object(app);
+    if let Some(r) = &l.relationship {
+        out["relationship"] = json!(r);
+    }
+    out
+}

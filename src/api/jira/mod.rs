@@ -5,6 +5,7 @@
 //! error — including bad JSON, bad query strings and unknown routes — is Jira's
 //! `{"errorMessages": [...], "errors": {...}}` with the reference's status code.
 
+mod attachment;
 mod comment;
 mod component;
 pub mod dto;
@@ -13,8 +14,11 @@ mod filter;
 mod issue;
 mod issue_link;
 mod meta;
+mod pat;
 mod project;
+mod properties;
 mod reindex;
+mod remote_link;
 mod render;
 mod search;
 mod server_info;
@@ -22,6 +26,7 @@ mod session;
 mod user;
 mod version;
 mod watchers;
+mod worklog;
 
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -48,6 +53,10 @@ pub fn api_routes() -> Router<AppState> {
         .merge(version::routes())
         .merge(issue_link::routes())
         .merge(watchers::routes())
+        .merge(attachment::routes())
+        .merge(worklog::routes())
+        .merge(remote_link::routes())
+        .merge(properties::routes())
         .merge(search::routes())
         .merge(reindex::routes())
         .fallback(unknown_route)
@@ -66,6 +75,8 @@ pub fn routes() -> Router<AppState> {
         .nest("/rest/api/latest", api)
         .nest("/rest/api/3", v3_routes())
         .merge(session::routes())
+        .merge(attachment::secure_routes())
+        .merge(pat::routes())
 }
 
 async fn unknown_route(req: Request) -> Response {

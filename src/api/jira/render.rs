@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::dto::*;
 use crate::domain::*;
-use crate::service::fields::{SYSTEM_FIELDS, SystemField, format_duration};
+use crate::service::fields::{SYSTEM_FIELDS, SystemField, format_duration_with};
 use crate::service::issues::IssueView;
 use crate::service::{Catalog, Permission};
 
@@ -261,9 +261,9 @@ pub(super) fn issue_link(base: &str, cat: &Catalog, i: &Issue) -> Value {
     })
 }
 
-fn time_tracking(i: &Issue) -> Value {
+fn time_tracking(cat: &Catalog, i: &Issue) -> Value {
     let mut t = Map::new();
-    let fmt = |s: i64| format_duration(s, 8, 5);
+    let fmt = |s: i64| format_duration_with(s, &cat.time_tracking);
     if let Some(o) = i.original_estimate {
         t.insert("originalEstimate".into(), json!(fmt(o)));
         t.insert("originalEstimateSeconds".into(), json!(o));
@@ -330,9 +330,12 @@ fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Value {
         }
         "watches" => json!({"self": format!("{base}/rest/api/2/issue/{}/watchers", i.key), "watchCount": v.watches.0, "isWatching": v.watches.1}),
         "votes" => json!({"self": format!("{base}/rest/api/2/issue/{}/votes", i.key), "votes": v.votes.0, "hasVoted": v.votes.1}),
-        "worklog" => json!({"startAt": 0, "maxResults": 20, "total": 0, "worklogs": []}),
-        "attachment" => json!([]),
-        "timetracking" => time_tracking(i),
+        "worklog" => {
+            let shown: Vec<_> = v.worklogs.iter().take(20).map(|w| worklog(base, w, &v.users, &cat.time_tracking)).collect();
+            json!({"startAt": 0, "maxResults": 20, "total": v.worklogs.len(), "worklogs": shown})
+        }
+        "attachment" => Value::Array(v.attachments.iter().map(|a| to_value(super::attachment::bean(base, a, a.author_id.and_then(|u| v.users.get(&u))))).collect()),
+        "timetracking" => time_tracking(cat, i),
         "timeoriginalestimate" => json!(i.original_estimate),
         "timeestimate" => json!(i.remaining_estimate),
         "timespent" => json!(i.time_spent),

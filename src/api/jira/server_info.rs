@@ -15,6 +15,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/serverInfo", get(get_server_info))
         .route("/myself", get(get_current_user))
+        .route("/myself/password", axum::routing::put(change_my_password))
         .route("/mypermissions", get(get_my_permissions))
 }
 
@@ -53,6 +54,29 @@ async fn get_server_info(ctx: Ctx) -> Json<ServerInformation> {
 async fn get_current_user(ctx: Ctx) -> JiraResult<Json<UserDetails>> {
     let c = ctx.user()?;
     Ok(Json(user_details(&ctx.base, &c.user, &c.groups)))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PasswordChange {
+    password: Option<String>,
+    current_password: Option<String>,
+}
+
+/// # `PUT /rest/api/2/myself/password` (changeMyPassword)
+///
+/// A wrong current password is a 400 with `errors.currentPassword`, as in Jira.
+async fn change_my_password(
+    ctx: Ctx,
+    Json(body): Json<PasswordChange>,
+) -> JiraResult<axum::response::Response> {
+    let c = ctx.user()?;
+    let Some(password) = body.password else {
+        return Err(crate::error::Error::field("password", "A new password is required.").into());
+    };
+    let current = body.current_password.unwrap_or_default();
+    ctx.app.change_own_password(c, &current, &password).await?;
+    Ok(super::no_content())
 }
 
 #[derive(Deserialize)]

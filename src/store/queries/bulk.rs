@@ -88,20 +88,17 @@ pub struct BulkIssue {
     pub labels: Vec<String>,
     pub component_id: Option<i64>,
     pub fix_version_id: Option<i64>,
-    /// (author, created, body)
-    pub comments: Vec<(i64, i64, String)>,
-    /// (author, created, from status, to status)
-    pub transitions: Vec<(i64, i64, i64, i64)>,
+    /// (comment id, author, created, body)
+    pub comments: Vec<(i64, i64, i64, String)>,
+    /// (change group id, author, created, from status, to status)
+    pub transitions: Vec<(i64, i64, i64, i64, i64)>,
 }
 
-/// Inserts issues with their parts, comments and changelog. Comment and change-group
-/// ids are taken from `next_comment` / `next_group` and advanced.
+/// Inserts issues with their parts, comments and changelog (ids assigned by the caller).
 pub fn issues(
     db: &Db,
     issues: &[BulkIssue],
     status_names: &dyn Fn(i64) -> String,
-    next_comment: &mut i64,
-    next_group: &mut i64,
 ) -> StoreResult<()> {
     let mut insert = db.prepare_cached(
         "INSERT INTO issues (id, project_id, num, key, issue_type_id, status_id, priority_id, resolution_id, summary,
@@ -152,20 +149,18 @@ pub fn issues(
         if let Some(v) = i.fix_version_id {
             version.execute(params![i.id, v])?;
         }
-        for (author, at, body) in &i.comments {
-            comment.execute(params![*next_comment, i.id, author, body, at])?;
-            *next_comment += 1;
+        for (id, author, at, body) in &i.comments {
+            comment.execute(params![id, i.id, author, body, at])?;
         }
-        for (author, at, from, to) in &i.transitions {
-            group.execute(params![*next_group, i.id, author, at])?;
+        for (id, author, at, from, to) in &i.transitions {
+            group.execute(params![id, i.id, author, at])?;
             item.execute(params![
-                *next_group,
+                id,
                 from.to_string(),
                 status_names(*from),
                 to.to_string(),
                 status_names(*to)
             ])?;
-            *next_group += 1;
         }
     }
     Ok(())

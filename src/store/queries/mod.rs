@@ -1,6 +1,7 @@
 //! Query functions, one file per area. Each takes a connection (`Db`) so the same function
 //! serves reads on the pool and writes inside the writer's transaction.
 
+pub mod attachments;
 pub mod auth;
 pub mod bulk;
 pub mod catalog;
@@ -12,7 +13,9 @@ pub mod issues;
 pub mod links;
 pub mod projects;
 pub mod properties;
+pub mod remote_links;
 pub mod users;
 pub mod watchers;
+pub mod worklogs;
 
 pub use rusqlite::Connection as Db;

@@ -1,0 +1,300 @@
+//! Entity properties of projects, issue types, users and dashboard items (issue, comment
+//! and worklog properties live with their resources). Same semantics everywhere: keys
+//! list, get, PUT (201 created, 200 updated), DELETE (204, 404 when missing), values up
+//! to 32 KiB. Dashboards do not exist in Tessera yet: dashboard item properties answer
+//! 404 naming the dashboard.
+//!
+//! | method | path |
+//! |---|---|
+//! | GET | `/project/{key}/properties`, `/issuetype/{id}/properties`, `/user/properties`, `/dashboard/{d}/items/{i}/properties` |
+//! | GET, PUT, DELETE | the same, `/{propertyKey}` |
+
+use axum::Router;
+use axum::extract::Path;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::dto::{EntityProperty, PropertyKey, PropertyKeys};
+use super::issue::property_set_response;
+use super::{JiraError, JiraResult, Json, Query, no_content};
+use crate::api::{AppState, Ctx};
+use crate::domain::*;
+use crate::error::Error;
+use crate::service::properties::PropertyOwner;
+use crate::service::users::UserRef;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/project/{key}/properties", get(get_project_property_keys))
+        .route(
+            "/project/{key}/properties/{property}",
+            get(get_project_property)
+                .put(set_project_property)
+                .delete(delete_project_property),
+        )
+        .route(
+            "/issuetype/{id}/properties",
+            get(get_issue_type_property_keys),
+        )
+        .route(
+            "/issuetype/{id}/properties/{property}",
+            get(get_issue_type_property)
+                .put(set_issue_type_property)
+                .delete(delete_issue_type_property),
+        )
+        .route("/user/properties", get(get_user_property_keys))
+        .route(
+            "/user/properties/{property}",
+            get(get_user_property)
+                .put(set_user_property)
+                .delete(delete_user_property),
+        )
+        .route(
+            "/dashboard/{dashboard}/items/{item}/properties",
+            get(get_dashboard_item_property_keys),
+        )
+        .route(
+            "/dashboard/{dashboard}/items/{item}/properties/{property}",
+            get(get_dashboard_item_property)
+                .put(set_dashboard_item_property)
+                .delete(delete_dashboard_item_property),
+        )
+}
+
+async fn keys(
+    ctx: &Ctx,
+    owner: PropertyOwner,
+    base_path: String,
+) -> JiraResult<Json<PropertyKeys>> {
+    let caller = ctx.user()?;
+    let keys = ctx.app.property_keys(caller, owner).await?;
+    Ok(Json(PropertyKeys {
+        keys: keys
+            .into_iter()
+            .map(|k| PropertyKey {
+                self_: format!("{}/rest/api/2/{base_path}/{k}", ctx.base),
+                key: k,
+            })
+            .collect(),
+    }))
+}
+
+async fn one(ctx: &Ctx, owner: PropertyOwner, key: String) -> JiraResult<Json<EntityProperty>> {
+    let caller = ctx.user()?;
+    let value = ctx.app.property(caller, owner, &key).await?;
+    Ok(Json(EntityProperty { key, value }))
+}
+
+async fn set(ctx: &Ctx, owner: PropertyOwner, key: &str, value: Value) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    let outcome = ctx.app.set_property(caller, owner, key, value).await?;
+    Ok(property_set_response(outcome))
+}
+
+async fn delete(ctx: &Ctx, owner: PropertyOwner, key: &str) -> JiraResult<Response> {
+    let caller = ctx.user()?;
+    ctx.app.delete_property(caller, owner, key).await?;
+    Ok(no_content())
+}
+
+fn project(key: &str) -> PropertyOwner {
+    PropertyOwner::Project(ProjectRef::parse(key))
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/properties` (getProjectPropertyKeys)
+async fn get_project_property_keys(
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<PropertyKeys>> {
+    keys(&ctx, project(&key), format!("project/{key}/properties")).await
+}
+
+/// # `GET /rest/api/2/project/{projectIdOrKey}/properties/{propertyKey}` (getProjectProperty)
+async fn get_project_property(
+    ctx: Ctx,
+    Path((key, property)): Path<(String, String)>,
+) -> JiraResult<Json<EntityProperty>> {
+    one(&ctx, project(&key), property).await
+}
+
+/// # `PUT /rest/api/2/project/{projectIdOrKey}/properties/{propertyKey}` (setProjectProperty)
+async fn set_project_property(
+    ctx: Ctx,
+    Path((key, property)): Path<(String, String)>,
+    Json(value): Json<Value>,
+) -> JiraResult<Response> {
+    set(&ctx, project(&key), &property, value).await
+}
+
+/// # `DELETE /rest/api/2/project/{projectIdOrKey}/properties/{propertyKey}` (deleteProjectProperty)
+async fn delete_project_property(
+    ctx: Ctx,
+    Path((key, property)): Path<(String, String)>,
+) -> JiraResult<Response> {
+    delete(&ctx, project(&key), &property).await
+}
+
+fn issue_type(id: &str) -> JiraResult<PropertyOwner> {
+    id.parse().map(PropertyOwner::IssueType).map_err(|_| {
+        JiraError(Error::bad_request(format!(
+            "The issue type id '{id}' is not a number."
+        )))
+    })
+}
+
+/// # `GET /rest/api/2/issuetype/{issueTypeId}/properties` (getIssueTypePropertyKeys)
+async fn get_issue_type_property_keys(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<PropertyKeys>> {
+    keys(&ctx, issue_type(&id)?, format!("issuetype/{id}/properties")).await
+}
+
+/// # `GET /rest/api/2/issuetype/{issueTypeId}/properties/{propertyKey}` (getIssueTypeProperty)
+async fn get_issue_type_property(
+    ctx: Ctx,
+    Path((id, property)): Path<(String, String)>,
+) -> JiraResult<Json<EntityProperty>> {
+    one(&ctx, issue_type(&id)?, property).await
+}
+
+/// # `PUT /rest/api/2/issuetype/{issueTypeId}/properties/{propertyKey}` (setIssueTypeProperty)
+async fn set_issue_type_property(
+    ctx: Ctx,
+    Path((id, property)): Path<(String, String)>,
+    Json(value): Json<Value>,
+) -> JiraResult<Response> {
+    set(&ctx, issue_type(&id)?, &property, value).await
+}
+
+/// # `DELETE /rest/api/2/issuetype/{issueTypeId}/properties/{propertyKey}` (deleteIssueTypeProperty)
+async fn delete_issue_type_property(
+    ctx: Ctx,
+    Path((id, property)): Path<(String, String)>,
+) -> JiraResult<Response> {
+    delete(&ctx, issue_type(&id)?, &property).await
+}
+
+/// The user a property request names: `accountId`, `username` or `userKey`; the caller
+/// when none is given.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct UserQuery {
+    account_id: Option<String>,
+    username: Option<String>,
+    user_key: Option<String>,
+}
+
+impl UserQuery {
+    fn owner(self) -> PropertyOwner {
+        PropertyOwner::User(match (self.account_id, self.username.or(self.user_key)) {
+            (Some(a), _) => Some(UserRef::AccountId(a)),
+            (None, Some(u)) => Some(UserRef::Username(u)),
+            (None, None) => None,
+        })
+    }
+
+    fn query_string(&self) -> String {
+        match (
+            &self.account_id,
+            self.username.as_ref().or(self.user_key.as_ref()),
+        ) {
+            (Some(a), _) => format!("?accountId={a}"),
+            (None, Some(u)) => format!("?username={u}"),
+            (None, None) => String::new(),
+        }
+    }
+}
+
+/// # `GET /rest/api/2/user/properties` (getUserPropertyKeys)
+async fn get_user_property_keys(
+    ctx: Ctx,
+    Query(q): Query<UserQuery>,
+) -> JiraResult<Json<PropertyKeys>> {
+    let suffix = q.query_string();
+    let Json(mut found) = keys(&ctx, q.owner(), "user/properties".into()).await?;
+    for k in &mut found.keys {
+        k.self_.push_str(&suffix);
+    }
+    Ok(Json(found))
+}
+
+/// # `GET /rest/api/2/user/properties/{propertyKey}` (getUserProperty)
+async fn get_user_property(
+    ctx: Ctx,
+    Path(property): Path<String>,
+    Query(q): Query<UserQuery>,
+) -> JiraResult<Json<EntityProperty>> {
+    one(&ctx, q.owner(), property).await
+}
+
+/// # `PUT /rest/api/2/user/properties/{propertyKey}` (setUserProperty)
+async fn set_user_property(
+    ctx: Ctx,
+    Path(property): Path<String>,
+    Query(q): Query<UserQuery>,
+    Json(value): Json<Value>,
+) -> JiraResult<Response> {
+    set(&ctx, q.owner(), &property, value).await
+}
+
+/// # `DELETE /rest/api/2/user/properties/{propertyKey}` (deleteUserProperty)
+async fn delete_user_property(
+    ctx: Ctx,
+    Path(property): Path<String>,
+    Query(q): Query<UserQuery>,
+) -> JiraResult<Response> {
+    delete(&ctx, q.owner(), &property).await
+}
+
+/// # `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties` (getDashboardItemPropertyKeys)
+async fn get_dashboard_item_property_keys(
+    ctx: Ctx,
+    Path((dashboard, item)): Path<(String, String)>,
+) -> JiraResult<Json<PropertyKeys>> {
+    let path = format!("dashboard/{dashboard}/items/{item}/properties");
+    keys(&ctx, PropertyOwner::DashboardItem(dashboard, item), path).await
+}
+
+/// # `GET /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}` (getDashboardItemProperty)
+async fn get_dashboard_item_property(
+    ctx: Ctx,
+    Path((dashboard, item, property)): Path<(String, String, String)>,
+) -> JiraResult<Json<EntityProperty>> {
+    one(
+        &ctx,
+        PropertyOwner::DashboardItem(dashboard, item),
+        property,
+    )
+    .await
+}
+
+/// # `PUT /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}` (setDashboardItemProperty)
+async fn set_dashboard_item_property(
+    ctx: Ctx,
+    Path((dashboard, item, property)): Path<(String, String, String)>,
+    Json(value): Json<Value>,
+) -> JiraResult<Response> {
+    set(
+        &ctx,
+        PropertyOwner::DashboardItem(dashboard, item),
+        &property,
+        value,
+    )
+    .await
+}
+
+/// # `DELETE /rest/api/2/dashboard/{dashboardId}/items/{itemId}/properties/{propertyKey}` (deleteDashboardItemProperty)
+async fn delete_dashboard_item_property(
+    ctx: Ctx,
+    Path((dashboard, item, property)): Path<(String, String, String)>,
+) -> JiraResult<Response> {
+    delete(
+        &ctx,
+        PropertyOwner::DashboardItem(dashboard, item),
+        &property,
+    )
+    .await
+}
