@@ -60,6 +60,9 @@ export const api = {
   del: (p) => request('DELETE', v2(p)),
   login: (username, password) => request('POST', '/rest/auth/1/session', { username, password }),
   logout: () => request('DELETE', '/rest/auth/1/session'),
+  tokens: () => request('GET', '/rest/pat/latest/tokens'),
+  createToken: (b) => request('POST', '/rest/pat/latest/tokens', b),
+  revokeToken: (id) => request('DELETE', `/rest/pat/latest/tokens/${encodeURIComponent(id)}`),
 };
 
 export const enc = encodeURIComponent;

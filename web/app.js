@@ -6,6 +6,7 @@ import { projectsView } from './views/projects.js';
 import { navigatorView } from './views/navigator.js';
 import { issueView } from './views/issue.js';
 import { boardView } from './views/board.js';
+import { accountView } from './views/account.js';
 import { openCreateDialog } from './views/create.js';
 
 export const state = { me: null };
@@ -25,6 +26,7 @@ const routes = [
   [/^\/projects$/, () => projectsView],
   [/^\/browse\/([A-Za-z0-9_]+-\d+)$/, () => issueView],
   [/^\/board\/([A-Za-z0-9_]+)$/, () => boardView],
+  [/^\/account$/, () => accountView],
 ];
 
 async function route() {
@@ -59,7 +61,7 @@ function shell() {
       h('span.grow'),
       h('button.primary', { type: 'button', onclick: () => create(), title: 'Create issue (c)' }, 'Create'),
       h('button.ghost.help-button', { type: 'button', onclick: showHelp, title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts' }, '?'),
-      h('span.me', { title: me.emailAddress || '' }, me.displayName || me.name),
+      h('a.me', { href: '/account', 'data-link': true, title: `Account, password and API tokens (${me.emailAddress || me.name})` }, me.displayName || me.name),
       h('button.ghost#signout', { type: 'button', onclick: signOut }, 'Sign out'),
     ),
     main,

@@ -525,3 +525,87 @@ def test_versions(jira: JIRA, project_key: str):
     assert [v.name for v in jira.issue(issue.key).fields.fixVersions] == ["1.0"]
     assert jira.version_count_related_issues(version.id)["issuesFixedCount"] == 1
     assert jira.version_count_unresolved_issues(version.id) == 1
+
+
+def test_add_worklog(jira: JIRA, project_key: str):
+    import datetime
+
+    issue = new_issue(jira, project_key, "log work")
+    issue.update(fields={"timetracking": {"originalEstimate": "4h"}})
+    started = datetime.datetime(2026, 1, 5, 9, 0, tzinfo=datetime.timezone.utc)
+    worklog = jira.add_worklog(issue, timeSpent="1h 30m", comment="pairing", started=started)
+    assert worklog.timeSpentSeconds == 5400
+    assert worklog.comment == "pairing"
+    assert worklog.started.startswith("2026-01-05T09:00:00.000")
+
+    logs = jira.worklogs(issue.key)
+    assert [w.id for w in logs] == [worklog.id]
+    fetched = jira.worklog(issue.key, worklog.id)
+    assert fetched.timeSpent == "1h 30m"
+
+    tt = jira.issue(issue.key).fields.timetracking
+    assert tt.timeSpentSeconds == 5400
+    assert tt.remainingEstimateSeconds == 4 * 3600 - 5400
+
+    jira.add_worklog(issue, timeSpent="30m", adjustEstimate="new", newEstimate="1h")
+    assert jira.issue(issue.key).fields.timetracking.remainingEstimateSeconds == 3600
+
+    fetched.delete()
+    assert len(jira.worklogs(issue.key)) == 1
+
+
+def test_add_remote_link(jira: JIRA, project_key: str):
+    issue = new_issue(jira, project_key, "remote link")
+    link = jira.add_remote_link(
+        issue,
+        destination={"url": "https://example.com/ticket/1", "title": "Ticket 1"},
+        globalId="system=https://example.com&id=1",
+        application={"type": "com.example", "name": "Example"},
+        relationship="relates to",
+    )
+    assert str(link.id).isdigit()
+
+    links = jira.remote_links(issue)
+    assert len(links) == 1
+    assert links[0].object.url == "https://example.com/ticket/1"
+    assert links[0].object.title == "Ticket 1"
+    assert links[0].application.name == "Example"
+
+    # The same globalId updates the link instead of adding one.
+    jira.add_remote_link(
+        issue,
+        destination={"url": "https://example.com/ticket/1", "title": "Ticket 1 (renamed)"},
+        globalId="system=https://example.com&id=1",
+    )
+    links = jira.remote_links(issue)
+    assert [l.object.title for l in links] == ["Ticket 1 (renamed)"]
+    assert jira.remote_link(issue, links[0].id).object.title == "Ticket 1 (renamed)"
+
+    links[0].delete()
+    assert jira.remote_links(issue) == []
+
+
+def test_add_attachment_and_download(jira: JIRA, project_key: str):
+    import io
+
+    issue = new_issue(jira, project_key)
+    data = b"attached by the python client\n"
+    att = jira.add_attachment(issue=issue.key, attachment=io.BytesIO(data), filename="../notes.txt")
+    assert att.filename == "notes.txt"
+    assert att.size == len(data)
+    assert str(att.id).isdigit()
+
+    assert att.get() == data
+    assert jira.attachment(att.id).filename == "notes.txt"
+    fetched = jira.issue(issue.key, fields="attachment")
+    assert [a.filename for a in fetched.fields.attachment] == ["notes.txt"]
+    assert fetched.fields.attachment[0].get() == data
+
+    meta = jira.attachment_meta()
+    assert meta["enabled"] is True
+    assert meta["uploadLimit"] > 0
+
+    jira.delete_attachment(att.id)
+    with pytest.raises(JIRAError) as err:
+        jira.attachment(att.id)
+    assert err.value.status_code == 404

@@ -267,6 +267,226 @@ test('a person works through the tracker in the browser', async (t) => {
     await page.waitForSelector('.jql-error:has-text("nosuchfield")');
   });
 
+  await t.test('saved filters: save, open, favourite', async () => {
+    await page.goto(`${base}/issues?jql=${encodeURIComponent('project = WEB ORDER BY key ASC')}`);
+    await page.waitForSelector('table.issues tbody tr');
+    await page.waitForSelector('.filters-panel h3');
+    await page.click('#save-filter');
+    await page.fill('#filter-save-name', 'Web issues');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.save-status .ok');
+    await page.waitForSelector('.filters.favourites li:has-text("Web issues")');
+    assert.equal(await text('#filter-name'), 'Web issues');
+    const saved = JSON.parse((await rest('GET', '/rest/api/2/filter/my')).body);
+    assert.equal(saved.length, 1);
+    assert.equal(saved[0].jql, 'project = WEB ORDER BY key ASC');
+    assert.match(page.url(), new RegExp(`filter=${saved[0].id}`));
+    // Unfavourite: it leaves the favourites and stays in "My filters".
+    await page.click('.filters.favourites li:has-text("Web issues") button.star');
+    await until('the favourite removed', async () => (await page.locator('.filters.favourites li').count()) === 0);
+    assert.equal(await page.locator('.filters.mine li button.star').getAttribute('aria-pressed'), 'false');
+    assert.equal(JSON.parse((await rest('GET', '/rest/api/2/filter/favourite')).body).length, 0);
+    await page.click('.filters.mine li:has-text("Web issues") button.star');
+    await page.waitForSelector('.filters.favourites li:has-text("Web issues")');
+    // Another query, then open the filter again.
+    await page.fill('#jql', 'issuetype = Bug');
+    await page.keyboard.press('Enter');
+    await until('the other query ran', async () => (await page.locator('table.issues tbody tr').count()) === 1);
+    assert.equal(await text('#filter-name'), '');
+    await page.click('.filters.favourites li a.open-filter');
+    await until('the filter reopened', async () => (await page.locator('table.issues tbody tr').count()) === 2);
+    assert.equal(await page.inputValue('#jql'), 'project = WEB ORDER BY key ASC');
+    assert.equal(await text('#filter-name'), 'Web issues');
+    await shot('15-saved-filters');
+  });
+
+  await t.test('basic search: pickers write the JQL', async () => {
+    await page.click('#mode-toggle');
+    await page.waitForSelector('#basic:not([hidden])');
+    assert.equal(await page.inputValue('#basic-project'), 'WEB');
+    await page.selectOption('#basic-type', 'Bug');
+    assert.equal(await page.inputValue('#jql'), 'project = "WEB" AND issuetype = "Bug" ORDER BY key ASC');
+    await until('only the bug', async () => (await page.locator('table.issues tbody tr').count()) === 1);
+    assert.equal(await page.locator('table.issues tbody tr').first().getAttribute('data-key'), 'WEB-2');
+    await page.selectOption('#basic-type', '');
+    await page.selectOption('#basic-assignee', 'currentUser()');
+    await until('only my issue', async () => (await page.locator('table.issues tbody tr').count()) === 1
+      && (await page.locator('table.issues tbody tr').first().getAttribute('data-key')) === 'WEB-1');
+    await page.selectOption('#basic-assignee', '');
+    await page.selectOption('#basic-status', 'In Progress');
+    await page.fill('#basic-text', 'drag');
+    await until('the text query', async () => (await page.inputValue('#jql')) === 'project = "WEB" AND status = "In Progress" AND text ~ "drag" ORDER BY key ASC');
+    await until('the text results', async () => (await page.locator('table.issues tbody tr').count()) === 1);
+    await shot('16-basic-search');
+    await page.click('#mode-toggle');
+    await page.waitForSelector('#basic', { state: 'hidden' });
+    assert.ok(await page.locator('#jql').isVisible());
+  });
+
+  await t.test('board quick filters: only my issues, labels', async () => {
+    await rest('PUT', '/rest/api/2/issue/WEB-2', { update: { labels: [{ add: 'backend' }] } });
+    await page.goto(`${base}/board/WEB`);
+    await page.waitForSelector('.issue-card[data-key="WEB-2"]');
+    const visible = async () => (await page.locator('.issue-card:visible').evaluateAll((cs) => cs.map((c) => c.dataset.key))).sort().join(',');
+    assert.equal(await visible(), 'WEB-1,WEB-2');
+    await page.click('.quick-filters button[data-quick="mine"]');
+    assert.equal(await visible(), 'WEB-1');
+    await shot('17-board-quick-filters');
+    await page.click('.quick-filters button[data-quick="mine"]');
+    await page.click('.quick-filters button[data-label="backend"]');
+    assert.equal(await visible(), 'WEB-2');
+    await page.click('.quick-filters button[data-label="ui"]');
+    assert.equal(await visible(), 'WEB-1,WEB-2');
+    await page.click('.quick-filters button[data-label="backend"]');
+    assert.equal(await visible(), 'WEB-1');
+  });
+
+  await t.test('issue view: assignee picker, labels, due date, components, versions, links, watch, vote, comment edit and delete', async () => {
+    const ok = (r, what) => assert.ok(r.status < 300, `${what}: ${r.status} ${r.body}`);
+    ok(await rest('POST', '/rest/api/2/user', { name: 'bob', emailAddress: 'bob@example.com', displayName: 'Bob Builder', password: 'bob-password-1' }), 'user');
+    ok(await rest('POST', '/rest/api/2/component', { project: 'WEB', name: 'Backend' }), 'component');
+    ok(await rest('POST', '/rest/api/2/version', { project: 'WEB', name: '1.0' }), 'version');
+    ok(await rest('POST', '/rest/api/2/issueLink', { type: { name: 'Blocks' }, inwardIssue: { key: 'WEB-1' }, outwardIssue: { key: 'WEB-2' } }), 'link');
+    ok(await rest('POST', '/rest/api/2/issue', { fields: { project: { key: 'WEB' }, issuetype: { name: 'Task' }, summary: 'Reported by Bob', reporter: { name: 'bob' } } }), 'issue by bob');
+    await page.goto(`${base}/browse/WEB-1`);
+    await page.waitForSelector('#issue-links');
+    assert.match(await text('#issue-links'), /blocks\s+WEB-2\s+Second issue/);
+    // Assignee picker.
+    await page.waitForSelector('#assignee-select option:has-text("Bob Builder")', { state: 'attached' });
+    await page.selectOption('#assignee-select', 'bob');
+    await page.waitForSelector('#assignee:has-text("Bob Builder")');
+    // Labels with suggestions from the server.
+    await page.fill('#label-input', 'ba');
+    await page.waitForSelector('#label-suggestions option[value="backend"]', { state: 'attached' });
+    await page.fill('#label-input', 'backend');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.chip:has-text("backend")');
+    // Due date, component, fix version.
+    await page.fill('#duedate', '2030-01-15');
+    await until('the due date saved', async () => JSON.parse((await rest('GET', '/rest/api/2/issue/WEB-1?fields=duedate')).body).fields.duedate === '2030-01-15');
+    await until('the view reloaded', async () => (await page.inputValue('#duedate')) === '2030-01-15' && (await page.locator('.flash .loading').count()) === 0);
+    await page.selectOption('#components-add', { label: 'Backend' });
+    await page.waitForSelector('#components .chip:has-text("Backend")');
+    await page.selectOption('#fix-versions-add', { label: '1.0' });
+    await page.waitForSelector('#fix-versions .chip:has-text("1.0")');
+    const fields = JSON.parse((await rest('GET', '/rest/api/2/issue/WEB-1?fields=duedate,components,fixVersions,assignee,labels')).body).fields;
+    assert.equal(fields.duedate, '2030-01-15');
+    assert.deepEqual(fields.components.map((c) => c.name), ['Backend']);
+    assert.deepEqual(fields.fixVersions.map((v) => v.name), ['1.0']);
+    assert.equal(fields.assignee.name, 'bob');
+    assert.deepEqual(fields.labels.sort(), ['backend', 'ui']);
+    // Watch toggles both ways.
+    const watching = await page.getAttribute('#watch', 'aria-pressed');
+    await page.click('#watch');
+    await page.waitForSelector(`#watch[aria-pressed="${watching === 'true' ? 'false' : 'true'}"]`);
+    await page.click('#watch');
+    await page.waitForSelector(`#watch[aria-pressed="${watching}"]`);
+    assert.equal(JSON.parse((await rest('GET', '/rest/api/2/issue/WEB-1/watchers')).body).isWatching, watching === 'true');
+    // The reporter cannot vote on their own issue.
+    assert.ok(await page.locator('#vote').isDisabled());
+    // Comments: add one, edit it, delete it.
+    await page.fill('#comment-input', 'A temporary note');
+    await page.click('.comment-form button[type=submit]');
+    await page.locator('.comment', { hasText: 'A temporary note' }).waitFor();
+    const id = await page.locator('.comment', { hasText: 'A temporary note' }).getAttribute('data-id');
+    const mine = page.locator(`.comment[data-id="${id}"]`);
+    await mine.locator('.edit-comment').click();
+    await mine.locator('.comment-edit').fill('An *edited* note');
+    await mine.locator('.comment-edit-form button[type=submit]').click();
+    const edited = mine;
+    await edited.locator('.markup strong:has-text("edited")').waitFor();
+    assert.match(await edited.innerText(), /\(edited\)/);
+    await shot('18-issue-fields');
+    page.once('dialog', (d) => d.accept());
+    await edited.locator('.delete-comment').click();
+    await page.waitForSelector('#tab-comments:has-text("Comments (1)")');
+    assert.equal(await mine.count(), 0);
+    assert.equal(await page.locator('.comment').count(), 1);
+    // Voting on someone else's issue.
+    await page.goto(`${base}/browse/WEB-3`);
+    await page.waitForSelector('#vote:not([disabled])');
+    await page.click('#vote');
+    await page.waitForSelector('#vote[aria-pressed="true"] #vote-count:has-text("1")');
+    await page.click('#vote');
+    await page.waitForSelector('#vote[aria-pressed="false"] #vote-count:has-text("0")');
+  });
+
+  await t.test('account: create, copy, use and revoke an API token; change the password', async () => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.click('header.top a.me');
+    await page.waitForURL(`${base}/account`);
+    await page.waitForSelector('.token-list .empty');
+    await page.fill('#token-name', 'e2e laptop');
+    await page.selectOption('#token-expiry', '30');
+    await page.click('.token-form button[type=submit]');
+    await page.waitForSelector('#token-secret');
+    const raw = await page.inputValue('#token-secret');
+    assert.ok(raw.length > 20);
+    await page.click('#copy-token');
+    await page.waitForSelector('.copied:has-text("Copied.")');
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), raw);
+    await page.waitForSelector('table.tokens tbody tr:has-text("e2e laptop")');
+    assert.ok(!(await text('table.tokens')).includes(raw), 'the list never shows the secret');
+    const me = (auth) => fetch(`${base}/rest/api/2/myself`, { headers: { Authorization: auth } });
+    assert.equal((await me(`Bearer ${raw}`)).status, 200);
+    assert.equal((await me(`Basic ${Buffer.from(`admin@localhost:${raw}`).toString('base64')}`)).status, 200);
+    await shot('19-account-token');
+    page.once('dialog', (d) => d.accept());
+    await page.click('table.tokens tbody tr:has-text("e2e laptop") button.revoke');
+    await page.waitForSelector('.token-list .empty');
+    assert.equal(await page.locator('#token-secret').count(), 0, 'the secret is gone after revoking');
+    assert.equal((await me(`Bearer ${raw}`)).status, 401);
+    // Password: a wrong current password is refused in words, then a real change.
+    await page.fill('#current-password', 'not-my-password');
+    await page.fill('#new-password', 'e2e-new-password');
+    await page.fill('#new-password-again', 'e2e-new-password');
+    await page.click('.password-form button[type=submit]');
+    await page.waitForSelector('.password-form .error');
+    assert.match(await text('.password-form .error'), /current password is incorrect/);
+    await shot('20-account-password-error');
+    await page.fill('#current-password', PASSWORD);
+    await page.fill('#new-password', 'e2e-new-password');
+    await page.fill('#new-password-again', 'e2e-new-password');
+    await page.click('.password-form button[type=submit]');
+    await page.waitForSelector('.password-form .ok');
+    assert.equal((await rest('GET', '/rest/api/2/myself')).status, 200, 'signed in again with the new password');
+    const basic = (pw) => `Basic ${Buffer.from(`admin:${pw}`).toString('base64')}`;
+    assert.equal((await me(basic('e2e-new-password'))).status, 200);
+    assert.equal((await me(basic(PASSWORD))).status, 401);
+    const back = await rest('PUT', '/rest/api/2/myself/password', { password: PASSWORD, currentPassword: 'e2e-new-password' });
+    assert.equal(back.status, 204, back.body);
+    // That ended the session too: sign in again for the rest of the run.
+    assert.equal((await rest('POST', '/rest/auth/1/session', { username: 'admin', password: PASSWORD })).status, 200);
+  });
+
+  await t.test('speed: first paint of the navigator with 50 results', async () => {
+    const issues = Array.from({ length: 55 }, (_, i) => ({ fields: { project: { key: 'WEB' }, issuetype: { name: 'Task' }, summary: `Speed issue ${i + 1}` } }));
+    for (const chunk of [issues.slice(0, 50), issues.slice(50)]) {
+      const r = await rest('POST', '/rest/api/2/issue/bulk', { issueUpdates: chunk });
+      assert.equal(r.status, 201, r.body);
+    }
+    const jql = encodeURIComponent('project = WEB ORDER BY key ASC');
+    await until('the index has the new issues', async () => {
+      const s = JSON.parse((await rest('POST', '/rest/api/2/search', { jql: 'project = WEB', maxResults: 0 })).body);
+      return s.total >= 58;
+    }, 20000);
+    const figures = [];
+    for (const run of ['cold', 'warm']) {
+      await page.goto(`${base}/issues?jql=${jql}`);
+      await page.waitForSelector('table.issues tbody tr:nth-child(50)');
+      const m = await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => {
+        const paint = Object.fromEntries(performance.getEntriesByType('paint').map((e) => [e.name, e.startTime]));
+        const mark = performance.getEntriesByName('navigator-results')[0];
+        ok({ fcp: paint['first-contentful-paint'], fp: paint['first-paint'], results: mark && mark.startTime, rows: document.querySelectorAll('table.issues tbody tr').length });
+      }))));
+      assert.equal(m.rows, 50);
+      figures.push(m);
+      console.log(`navigator (${run}): first paint ${m.fp?.toFixed(0)} ms, first contentful paint ${m.fcp?.toFixed(0)} ms, 50 results on screen at ${m.results?.toFixed(0)} ms (target ≤ 300 ms)`);
+    }
+    assert.ok(figures.every((f) => typeof f.results === 'number'));
+    await shot('21-navigator-50');
+  });
+
   await t.test('the shortcuts help and the narrow and dark layouts', async () => {
     await page.goto(`${base}/issues?jql=${encodeURIComponent('project = WEB ORDER BY key ASC')}`);
     await page.waitForSelector('table.issues');

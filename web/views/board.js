@@ -4,13 +4,13 @@ import { h, mount, link, spinner, errorBox } from '../dom.js';
 
 const CATEGORY_ORDER = { new: 0, indeterminate: 1, done: 2 };
 
-export async function boardView(el, [projectKey], { navigate }) {
+export async function boardView(el, [projectKey], { navigate, state }) {
   mount(el, spinner(`Loading the ${projectKey} board…`));
   const jql = `project = ${projectKey} ORDER BY updated DESC`;
   const [project, types, page] = await Promise.all([
     api.get(`/project/${enc(projectKey)}`),
     api.get(`/project/${enc(projectKey)}/statuses`),
-    api.post('/search', { jql, maxResults: 500, fields: ['summary', 'status', 'issuetype', 'assignee', 'priority'] }),
+    api.post('/search', { jql, maxResults: 500, fields: ['summary', 'status', 'issuetype', 'assignee', 'priority', 'labels'] }),
   ]);
   const statuses = new Map();
   for (const t of types) for (const s of t.statuses) if (!statuses.has(s.id)) statuses.set(s.id, s);
@@ -22,7 +22,7 @@ export async function boardView(el, [projectKey], { navigate }) {
 
   function card(issue) {
     const f = issue.fields;
-    const c = h('article.card.issue-card', { draggable: 'true', tabindex: 0, dataset: { key: issue.key } },
+    const c = h('article.card.issue-card', { draggable: 'true', tabindex: 0, dataset: { key: issue.key, assignee: f.assignee ? f.assignee.name : '', labels: (f.labels || []).join(' ') } },
       h('div.card-top', link(`/browse/${issue.key}`, issue.key), h('span.muted', f.issuetype ? f.issuetype.name : '')),
       h('p', f.summary),
       h('div.card-foot', f.priority ? h(`span.prio.prio-${f.priority.id}`, f.priority.name) : '', h('span.muted', f.assignee ? f.assignee.displayName : '')));
@@ -39,7 +39,7 @@ export async function boardView(el, [projectKey], { navigate }) {
 
   function count(statusId) {
     const col = el.querySelector(`[data-status="${statusId}"] .col-count`);
-    if (col) col.textContent = String(lists.get(statusId).children.length);
+    if (col) col.textContent = String(lists.get(statusId).querySelectorAll('.issue-card:not(.filtered-out)').length);
   }
 
   async function move(issue, cardEl, from, to) {
@@ -86,9 +86,33 @@ export async function boardView(el, [projectKey], { navigate }) {
     const list = lists.get(issue.fields.status && issue.fields.status.id);
     if (list) list.append(card(issue));
   }
+  // Quick filters (assignee = currentUser(), labels): applied in the page, no new request.
+  const active = { mine: false, labels: new Set() };
+  const labels = [...new Set((page.issues || []).flatMap((i) => i.fields.labels || []))].sort();
+  function applyFilters() {
+    for (const c of el.querySelectorAll('.issue-card')) {
+      const cardLabels = c.dataset.labels ? c.dataset.labels.split(' ') : [];
+      const hide = (active.mine && c.dataset.assignee !== state.me.name)
+        || (active.labels.size && !cardLabels.some((l) => active.labels.has(l)));
+      c.classList.toggle('filtered-out', hide);
+    }
+    columns.forEach((s) => count(s.id));
+  }
+  const toggle = (label, dataset, on) => h('button.ghost.quick', {
+    type: 'button', 'aria-pressed': 'false', dataset,
+    onclick: (e) => { const now = on(); e.currentTarget.setAttribute('aria-pressed', String(now)); applyFilters(); },
+  }, label);
+  const quick = h('div.quick-filters', { role: 'group', 'aria-label': 'Quick filters' }, h('span.muted', 'Quick filters:'),
+    toggle('Only my issues', { quick: 'mine' }, () => (active.mine = !active.mine)),
+    labels.map((l) => toggle(l, { quick: 'label', label: l }, () => {
+      if (active.labels.has(l)) active.labels.delete(l); else active.labels.add(l);
+      return active.labels.has(l);
+    })));
+
   mount(el,
     h('div.page-head', h('h1', `${project.name} board`), h('span.count', page.total === 1 ? '1 issue' : `${page.total} issues`),
       h('span.grow'), link(`/issues?jql=${enc(jql)}`, 'List view')),
+    quick,
     flash,
     page.issues && page.issues.length ? null : h('div.empty', h('p', 'No issues in this project yet. Press ', h('kbd', 'c'), ' to create one.')),
     board);

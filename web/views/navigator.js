@@ -1,6 +1,7 @@
-// The issue navigator: JQL bar, results table with sortable headers, paging.
-import { api } from '../api.js';
-import { h, mount, link, spinner, errorBox, formatDate, lozenge } from '../dom.js';
+// The issue navigator: JQL bar or basic pickers, saved filters, results table with
+// sortable headers, paging.
+import { api, enc } from '../api.js';
+import { h, mount, append, link, spinner, errorBox, formatDate, lozenge } from '../dom.js';
 import { jqlEditor, sortBy, splitOrderBy } from '../jql.js';
 
 const PAGE = 50;
@@ -30,6 +31,27 @@ function cell(col, issue) {
   }
 }
 
+/** Plain text of the server's suggestion `displayName` (HTML with `<b>` marks). */
+function plain(html) {
+  return new DOMParser().parseFromString(html || '', 'text/html').body.textContent;
+}
+
+/** JQL string literal. */
+const quote = (v) => `"${String(v).replace(/(["\\])/g, '\\$1')}"`;
+
+/** The JQL the basic mode's pickers describe, keeping the ORDER BY of `jql`. */
+export function basicJql(b, orderBy) {
+  const parts = [];
+  if (b.project) parts.push(`project = ${quote(b.project)}`);
+  if (b.type) parts.push(`issuetype = ${quote(b.type)}`);
+  if (b.status) parts.push(`status = ${quote(b.status)}`);
+  if (b.assignee === 'currentUser()') parts.push('assignee = currentUser()');
+  else if (b.assignee === 'EMPTY') parts.push('assignee is EMPTY');
+  else if (b.assignee) parts.push(`assignee = ${quote(b.assignee)}`);
+  if (b.text && b.text.trim()) parts.push(`text ~ ${quote(b.text.trim())}`);
+  return [parts.join(' AND '), orderBy].filter(Boolean).join(' ');
+}
+
 export async function navigatorView(el, _params, { navigate }) {
   const params = new URLSearchParams(location.search);
   let jql = params.has('jql') ? params.get('jql') : DEFAULT_JQL;
@@ -40,15 +62,167 @@ export async function navigatorView(el, _params, { navigate }) {
 
   const count = h('span.count', { 'aria-live': 'polite' });
   const results = h('div.results');
-  const editor = jqlEditor({ value: jql, onSubmit: (q) => { startAt = 0; run(q); } });
-  const searchButton = h('button.primary', { type: 'button', onclick: () => { startAt = 0; run(editor.value); } }, 'Search');
+  const editor = jqlEditor({ value: jql, onSubmit: (q) => { startAt = 0; edited(q); run(q); } });
+  const searchButton = h('button.primary', { type: 'button', onclick: () => { startAt = 0; edited(editor.value); run(editor.value); } }, 'Search');
+  let filterJql = null;
+  // A query typed over an open filter is no longer that filter.
+  function edited(q) {
+    if (filterJql !== null && q.trim() !== filterJql.trim()) {
+      filterId = null;
+      filterJql = null;
+      filterName.textContent = '';
+      el.querySelectorAll('.filters li.active').forEach((li) => li.classList.remove('active'));
+    }
+  }
+
+  // Saved filters: a side list of favourites and the caller's own filters.
+  let filterId = params.get('filter') || null;
+  const filterList = h('div.filter-list', spinner('Loading filters…'));
+  const filterName = h('span.filter-name#filter-name');
+  const saveStatus = h('div.save-status');
+  async function loadFilters() {
+    try {
+      const [mine, favs] = await Promise.all([api.get('/filter/my'), api.get('/filter/favourite')]);
+      const byId = new Map();
+      for (const f of [...favs, ...mine]) byId.set(f.id, f);
+      const all = [...byId.values()];
+      const current = all.find((f) => f.id === filterId);
+      filterName.textContent = current ? current.name : '';
+      filterJql = current ? current.jql : null;
+      const item = (f) => h('li', { dataset: { id: f.id }, class: f.id === filterId ? 'active' : null },
+        h('button.star', {
+          type: 'button', 'aria-pressed': f.favourite ? 'true' : 'false',
+          title: f.favourite ? 'Remove from favourites' : 'Add to favourites',
+          'aria-label': `${f.favourite ? 'Unfavourite' : 'Favourite'} ${f.name}`,
+          onclick: async () => {
+            try {
+              if (f.favourite) await api.del(`/filter/${enc(f.id)}/favourite`);
+              else await api.put(`/filter/${enc(f.id)}/favourite`);
+            } catch (err) { mount(saveStatus, errorBox(err)); }
+            loadFilters();
+          },
+        }, f.favourite ? '★' : '☆'),
+        h('a.open-filter', { href: `/issues?filter=${enc(f.id)}&jql=${enc(f.jql)}`, title: f.jql, onclick: (e) => { e.preventDefault(); e.stopPropagation(); openFilter(f); } }, f.name));
+      const favList = all.filter((f) => f.favourite);
+      mount(filterList,
+        h('h3', 'Favourite filters'),
+        favList.length ? h('ul.plain.filters.favourites', favList.map(item)) : h('p.muted.small', 'Star a filter to keep it here.'),
+        h('h3', 'My filters'),
+        mine.length ? h('ul.plain.filters.mine', mine.map(item)) : h('p.muted.small', 'Save a search to reuse it.'));
+    } catch (err) {
+      mount(filterList, errorBox(err));
+    }
+  }
+  function openFilter(f) {
+    filterId = f.id;
+    editor.value = f.jql;
+    startAt = 0;
+    if (basic) fillBasic(f.jql);
+    run(f.jql);
+    loadFilters();
+  }
+  function saveForm() {
+    const name = h('input#filter-save-name', { required: true, placeholder: 'Filter name', 'aria-label': 'Filter name', maxlength: 255 });
+    const form = h('form.save-filter', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        mount(saveStatus, spinner('Saving…'));
+        try {
+          const f = await api.post('/filter', { name: name.value.trim(), jql: editor.value.trim(), favourite: true });
+          filterId = f.id;
+          mount(saveStatus, h('div.ok', `Saved as “${f.name}”.`));
+          run(editor.value);
+          loadFilters();
+        } catch (err) { mount(saveStatus, errorBox(err)); }
+      },
+    }, name, h('button.primary', { type: 'submit' }, 'Save'), h('button.ghost', { type: 'button', onclick: () => mount(saveStatus) }, 'Cancel'));
+    mount(saveStatus, form);
+    name.focus();
+  }
+
+  // Basic mode: pickers that write the JQL.
+  let basic = false;
+  const basicBox = h('form.basic#basic', { hidden: true, onsubmit: (e) => { e.preventDefault(); applyBasic(); } });
+  const pick = (id, label) => h(`select#${id}`, { 'aria-label': label, onchange: () => applyBasic() }, h('option', { value: '' }, `${label}: any`));
+  const bProject = pick('basic-project', 'Project');
+  const bType = pick('basic-type', 'Type');
+  const bStatus = pick('basic-status', 'Status');
+  const bAssignee = pick('basic-assignee', 'Assignee');
+  const bText = h('input#basic-text', { type: 'search', placeholder: 'Contains text', 'aria-label': 'Text' });
+  let basicLoaded = null;
+  function loadBasic() {
+    return (basicLoaded ||= Promise.all([
+      api.get('/project'), api.get('/issuetype'), api.get('/status'),
+      api.get('/jql/autocompletedata/suggestions?fieldName=assignee&fieldValue='),
+    ]).then(([projects, types, statuses, users]) => {
+      const opts = (sel, items) => sel.append(...items.map(([v, t]) => h('option', { value: v }, t)));
+      opts(bProject, projects.map((p) => [p.key, `${p.name} (${p.key})`]));
+      opts(bType, [...new Set(types.map((t) => t.name))].map((n) => [n, n]));
+      opts(bStatus, [...new Set(statuses.map((t) => t.name))].map((n) => [n, n]));
+      opts(bAssignee, [['currentUser()', 'Me'], ['EMPTY', 'Unassigned'], ...(users.results || []).map((u) => [u.value, plain(u.displayName)])]);
+    }).catch((e) => { basicLoaded = null; throw e; }));
+  }
+  /** Sets the pickers from simple `field = value AND …` JQL; false when it is not that simple. */
+  function fillBasic(q) {
+    const { where } = splitOrderBy(q);
+    const b = { project: '', type: '', status: '', assignee: '', text: '' };
+    const clauses = where ? where.split(/\s+AND\s+/i) : [];
+    for (const c of clauses) {
+      const m = /^(project|issuetype|type|status|assignee|text)\s*(=|~|is)\s*(.+)$/i.exec(c.trim());
+      if (!m) return false;
+      let v = m[3].trim();
+      if (/^".*"$/.test(v)) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
+      const k = m[1].toLowerCase();
+      if (k === 'assignee') b.assignee = /^empty$/i.test(v) ? 'EMPTY' : /^currentUser\(\)$/i.test(v) ? 'currentUser()' : v;
+      else b[k === 'issuetype' ? 'type' : k] = v;
+    }
+    for (const [sel, v] of [[bProject, b.project], [bType, b.type], [bStatus, b.status], [bAssignee, b.assignee]]) {
+      if (v && ![...sel.options].some((o) => o.value === v)) sel.append(h('option', { value: v }, v));
+      sel.value = v;
+    }
+    bText.value = b.text;
+    return true;
+  }
+  function applyBasic() {
+    const q = basicJql({ project: bProject.value, type: bType.value, status: bStatus.value, assignee: bAssignee.value, text: bText.value }, orderClause(editor.value));
+    editor.value = q;
+    startAt = 0;
+    run(q);
+  }
+  const orderClause = (q) => { const i = q.search(/\border\s+by\b/i); return i >= 0 ? q.slice(i).trim() : 'ORDER BY updated DESC'; };
+  let textTimer;
+  bText.addEventListener('input', () => { clearTimeout(textTimer); textTimer = setTimeout(applyBasic, 300); });
+  append(basicBox, [bProject, bType, bStatus, bAssignee, bText, h('button.primary', { type: 'submit' }, 'Search')]);
+  const modeButton = h('button.ghost#mode-toggle', { type: 'button', onclick: () => setMode(!basic) }, 'Basic');
+  const searchBar = h('div.searchbar', editor.el, searchButton);
+  async function setMode(toBasic) {
+    const modeStatus = saveStatus;
+    if (toBasic) {
+      mount(modeStatus, spinner('Loading pickers…'));
+      try { await loadBasic(); } catch (err) { mount(modeStatus, errorBox(err)); return; }
+      mount(modeStatus);
+      if (!fillBasic(editor.value)) {
+        mount(modeStatus, h('div.warning', 'This query is too complex for the basic mode; the pickers start empty.'));
+        fillBasic('');
+      }
+    }
+    basic = toBasic;
+    basicBox.hidden = !basic;
+    searchBar.hidden = basic;
+    modeButton.textContent = basic ? 'JQL' : 'Basic';
+    modeButton.title = basic ? 'Switch to JQL' : 'Switch to basic search';
+  }
 
   mount(
     el,
-    h('div.page-head', h('h1', 'Issues'), count),
-    h('div.searchbar', editor.el, searchButton),
-    results,
+    h('div.page-head', h('h1', 'Issues'), filterName, count, h('span.grow'),
+      modeButton,
+      h('button.ghost#save-filter', { type: 'button', onclick: saveForm }, 'Save filter')),
+    h('div.navigator',
+      h('aside.filters-panel', filterList),
+      h('div.nav-main', searchBar, basicBox, saveStatus, results)),
   );
+  loadFilters();
 
   function select(i) {
     const trs = results.querySelectorAll('tbody tr');
@@ -61,7 +235,7 @@ export async function navigatorView(el, _params, { navigate }) {
   async function run(q) {
     jql = q.trim();
     const my = ++seq;
-    const url = `/issues?jql=${encodeURIComponent(jql)}${startAt ? `&startAt=${startAt}` : ''}`;
+    const url = `/issues?${filterId ? `filter=${enc(filterId)}&` : ''}jql=${encodeURIComponent(jql)}${startAt ? `&startAt=${startAt}` : ''}`;
     if (location.pathname + location.search !== url) history.replaceState(null, '', url);
     results.classList.add('busy');
     if (!rows.length) mount(results, spinner('Searching…'));
@@ -121,6 +295,8 @@ export async function navigatorView(el, _params, { navigate }) {
       h('button.ghost', { type: 'button', disabled: last >= total, onclick: () => { startAt += PAGE; run(jql); } }, 'Next →'),
     );
     mount(results, h('div.table-wrap', h('table.grid.issues', h('thead', h('tr', head)), h('tbody', body))), pager);
+    // For the speed budget: when the first page of results is on screen.
+    if (!performance.getEntriesByName('navigator-results').length) performance.mark('navigator-results');
   }
 
   run(jql);
