@@ -19,6 +19,8 @@ pub fn router(app: Arc<App>) -> Router {
     let limit = app.config.max_body_bytes;
     Router::new()
         .merge(api::jira::routes())
+        .merge(api::v1::routes())
+        .merge(api::yandex::routes())
         .merge(api::web::routes())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
@@ -33,7 +35,7 @@ pub fn router(app: Arc<App>) -> Router {
 }
 
 async fn not_found(req: Request) -> Response {
-    api::jira::error_response(
+    api::error_response(
         req.uri().path(),
         axum::http::StatusCode::NOT_FOUND,
         &format!(
@@ -45,7 +47,8 @@ async fn not_found(req: Request) -> Response {
 }
 
 /// Framework rejections (405 Method Not Allowed, 413 from the body limit, path decoding
-/// failures) come as plain text; clients expect every error in Jira's JSON shape.
+/// failures) come as plain text; clients expect every error in their surface's JSON
+/// shape (see [`api::error_response`]).
 async fn jira_shaped_errors(req: Request<Body>, next: Next) -> Response {
     let method = req.method().clone();
     let path = req.uri().path().to_string();
@@ -67,7 +70,7 @@ async fn jira_shaped_errors(req: Request<Body>, next: Next) -> Response {
             .unwrap_or("Request failed")
             .to_string(),
     };
-    let mut shaped = api::jira::error_response(&path, status, &message);
+    let mut shaped = api::error_response(&path, status, &message);
     if let Some(allow) = response.headers().get(header::ALLOW) {
         shaped.headers_mut().insert(header::ALLOW, allow.clone());
     }

@@ -78,11 +78,8 @@ pub async fn authenticate(
         },
     };
     if via_cookie && caller.is_some() && !csrf_safe(&req) {
-        let mut r = super::jira::error_response(
-            req.uri().path(),
-            StatusCode::FORBIDDEN,
-            "XSRF check failed",
-        );
+        let mut r =
+            super::error_response(req.uri().path(), StatusCode::FORBIDDEN, "XSRF check failed");
         r.headers_mut()
             .insert("x-atlassian-token", HeaderValue::from_static("no-check"));
         return r;
@@ -139,7 +136,7 @@ fn csrf_safe(req: &Request<Body>) -> bool {
 }
 
 fn unauthorized(req: &Request<Body>, message: &str) -> Response {
-    let mut r = super::jira::error_response(req.uri().path(), StatusCode::UNAUTHORIZED, message);
+    let mut r = super::error_response(req.uri().path(), StatusCode::UNAUTHORIZED, message);
     r.headers_mut().insert(
         "x-seraph-loginreason",
         HeaderValue::from_static("AUTHENTICATED_FAILED"),
@@ -152,7 +149,7 @@ fn unauthorized(req: &Request<Body>, message: &str) -> Response {
 }
 
 fn too_many(req: &Request<Body>) -> Response {
-    let mut r = super::jira::error_response(
+    let mut r = super::error_response(
         req.uri().path(),
         StatusCode::FORBIDDEN,
         "Too many failed login attempts for this account. Try again later.",

@@ -2,13 +2,19 @@
 
 pub mod auth;
 pub mod jira;
+pub mod v1;
 pub mod web;
+pub mod yandex;
 
 use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 
+use crate::domain::Attachment;
+use crate::service::attachments::is_inline_safe;
 use crate::service::{App, Caller};
 
 pub type AppState = Arc<App>;
@@ -64,4 +70,95 @@ pub fn base_url(parts: &Parts, app: &App) -> String {
         .filter(|p| *p == "https")
         .unwrap_or("http");
     format!("{proto}://{host}")
+}
+
+/// An error in the shape of the surface that `path` belongs to: the v1 error object
+/// under `/v1`, Yandex Tracker's under `/v2`, Jira's ErrorCollection everywhere else.
+/// Used by the layers that answer before a surface's handler runs (authentication,
+/// unknown routes, framework rejections).
+pub fn error_response(path: &str, status: StatusCode, message: &str) -> Response {
+    if path == "/v1" || path.starts_with("/v1/") {
+        v1::error_response(status, message)
+    } else if path.starts_with("/v2/") {
+        yandex::error_response(status, message)
+    } else {
+        jira::error_response(path, status, message)
+    }
+}
+
+/// Percent-encodes one path segment or an RFC 5987 value (unreserved bytes kept).
+pub fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// `Content-Disposition` with an ASCII fallback and the exact UTF-8 name (RFC 6266).
+fn content_disposition(kind: &str, filename: &str) -> HeaderValue {
+    let fallback: String = filename
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " -_.()".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let value = format!(
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        pct(filename)
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
+/// An attachment's content as every surface serves it: the stored MIME type, a download
+/// (`Content-Disposition: attachment`) except for the raster image types shown inline,
+/// never sniffed, never cached by shared caches.
+pub fn download(a: &Attachment, bytes: Vec<u8>) -> Response {
+    let kind = if is_inline_safe(&a.mime_type) {
+        "inline"
+    } else {
+        "attachment"
+    };
+    let content_type = HeaderValue::from_str(&a.mime_type)
+        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
+    let mut r = (StatusCode::OK, bytes).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, content_type);
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        content_disposition(kind, &a.filename),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    r
+}
+
+/// A PNG thumbnail or preview of an image attachment.
+pub fn thumbnail(png: Vec<u8>) -> Response {
+    let mut r = (StatusCode::OK, png).into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=3600"),
+    );
+    r
 }

@@ -334,6 +334,16 @@ pub struct ChangeItem {
     pub to_string: Option<String>,
 }
 
+/// An edit or deletion of a comment, kept for the activity stream.
+#[derive(Debug, Clone)]
+pub struct CommentEvent {
+    pub id: i64,
+    pub comment_id: i64,
+    pub actor_id: Option<UserId>,
+    pub deleted: bool,
+    pub occurred: Millis,
+}
+
 #[derive(Debug, Clone)]
 pub struct ChangeGroup {
     pub id: i64,
@@ -409,6 +419,8 @@ pub struct RemoteLink {
     pub icon: LinkIcon,
     pub status_resolved: Option<bool>,
     pub status_icon: LinkIcon,
+    /// When the link was first made (the store sets it on insert).
+    pub created: Millis,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -6,6 +6,7 @@
 //! File moves and removals of blobs run inside writer jobs, so an upload that reuses a
 //! blob and a delete that drops its last reference are serialised by the store's writer.
 
+mod signed;
 mod zip;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use crate::store::queries::{
     Db, attachments as q, changelog, issues as iq, projects as pq, users as uq,
 };
 
+pub use signed::{SIGNED_LINK_SECONDS, Signature, SignedPart};
 pub use zip::Entry as ArchiveEntry;
 
 /// The largest number of files one upload request may carry.
@@ -508,6 +510,11 @@ impl App {
     /// attachment, generated once per content hash and cached.
     pub async fn attachment_thumbnail(&self, caller: Option<&Caller>, id: i64) -> Result<Vec<u8>> {
         let a = self.attachment(caller, id).await?.attachment;
+        self.thumbnail_of(&a).await
+    }
+
+    async fn thumbnail_of(&self, a: &Attachment) -> Result<Vec<u8>> {
+        let id = a.id;
         if !thumbnailable(&a.mime_type) {
             return Err(Error::not_found(format!(
                 "The attachment with id '{id}' has no thumbnail."
@@ -527,6 +534,65 @@ impl App {
                     "The attachment with id '{id}' is not an image that can be shown."
                 ))
             })
+    }
+
+    /// The attachments of an issue the caller may browse, oldest first, with authors.
+    pub async fn issue_attachments(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+    ) -> Result<(Issue, Vec<AttachmentView>)> {
+        let view = self.view_issue(Some(caller), r).await?;
+        let authors = view
+            .attachments
+            .iter()
+            .filter_map(|a| a.author_id)
+            .collect();
+        let users = self.users_map(authors).await?;
+        let list = view
+            .attachments
+            .into_iter()
+            .map(|a| AttachmentView {
+                author: a.author_id.and_then(|u| users.get(&u).cloned()),
+                attachment: a,
+            })
+            .collect();
+        Ok((view.issue, list))
+    }
+
+    /// One attachment, found through the issue it belongs to (404 if it is on another).
+    pub async fn issue_attachment(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        id: i64,
+    ) -> Result<(Issue, AttachmentView)> {
+        let (issue, list) = self.issue_attachments(caller, r).await?;
+        let found = list
+            .into_iter()
+            .find(|v| v.attachment.id == id)
+            .ok_or_else(|| attachment_missing(id))?;
+        Ok((issue, found))
+    }
+
+    /// Width and height of an image attachment, read from its header; `None` for other
+    /// files or unreadable images.
+    pub async fn image_dimensions(&self, a: &Attachment) -> Option<(u32, u32)> {
+        if !thumbnailable(&a.mime_type) {
+            return None;
+        }
+        let path = blob_path(&self.attachments_root(), &a.sha256);
+        tokio::task::spawn_blocking(move || {
+            image::ImageReader::open(path)
+                .ok()?
+                .with_guessed_format()
+                .ok()?
+                .into_dimensions()
+                .ok()
+        })
+        .await
+        .ok()
+        .flatten()
     }
 
     /// `GET attachment/{id}/expand/{human,raw}`: the files of a zip archive; 409 for

@@ -96,7 +96,7 @@ pub enum Credentials {
 }
 
 impl App {
-    fn keyed(&self, parts: &[&[u8]]) -> [u8; 32] {
+    pub(super) fn keyed(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.secret())
             .expect("HMAC takes any key length");
         for p in parts {

@@ -7,7 +7,9 @@ use super::permissions::{caller_permissions, can_see_visibility};
 use super::{App, Caller, Page, Permission};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::store::queries::{comments as q, issues as iq, projects as pq, users as uq};
+use crate::store::queries::{
+    comment_events, comments as q, issues as iq, projects as pq, users as uq,
+};
 
 #[derive(Debug, Clone)]
 pub struct CommentInput {
@@ -205,6 +207,7 @@ impl App {
                         comment.update_author_id = Some(c.user.id);
                         comment.updated = now;
                         q::update(db, &comment)?;
+                        comment_events::record(db, issue.id, id, Some(c.user.id), false, now)?;
                     }
                     None => {
                         let allowed = perms.has(Permission::DeleteAllComments)
@@ -216,6 +219,7 @@ impl App {
                             .into());
                         }
                         q::delete(db, id)?;
+                        comment_events::record(db, issue.id, id, Some(c.user.id), true, now)?;
                     }
                 }
                 iq::touch(db, issue.id, now)?;

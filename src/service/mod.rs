@@ -4,6 +4,7 @@
 //! [`App`] that checks the caller's permission before touching data. Handlers never call
 //! the store directly.
 
+pub mod activity;
 pub mod attachments;
 pub mod auth;
 pub mod catalog;
@@ -21,6 +22,7 @@ pub mod projects;
 pub mod properties;
 pub mod remote_links;
 pub mod search;
+pub mod subtasks;
 pub mod users;
 pub mod watchers;
 pub mod worklogs;

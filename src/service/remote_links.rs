@@ -157,6 +157,58 @@ impl App {
             .await?)
     }
 
+    /// Adds a web link (a remote link with only a url and a title). When the issue has
+    /// a link with the same url and title already, that one is returned and nothing is
+    /// written: `Ok((link, false))`.
+    pub async fn add_web_link(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        url: String,
+        title: String,
+    ) -> Result<(RemoteLink, bool)> {
+        let link = RemoteLink {
+            id: 0,
+            issue_id: IssueId(0),
+            global_id: None,
+            url,
+            title,
+            summary: None,
+            relationship: None,
+            application_type: None,
+            application_name: None,
+            icon: LinkIcon::default(),
+            status_resolved: None,
+            status_icon: LinkIcon::default(),
+            created: Millis(0),
+        };
+        validate(&link)?;
+        let cat = self.catalog();
+        let c = caller.clone();
+        let r = r.clone();
+        Ok(self
+            .store
+            .write(move |db| {
+                let issue = writable(db, &cat, &c, &r)?;
+                if let Some(same) = q::of_issue(db, issue.id)?
+                    .into_iter()
+                    .find(|l| l.url == link.url && l.title == link.title)
+                {
+                    return Ok((same, false));
+                }
+                let new = RemoteLink {
+                    issue_id: issue.id,
+                    ..link
+                };
+                let id = q::insert(db, &new, Millis::now())?;
+                record(db, &c, issue.id, &[change(id, &new.title, true)])?;
+                let stored =
+                    q::by_id(db, id)?.ok_or_else(|| link_missing(&format!("with id {id}")))?;
+                Ok((stored, true))
+            })
+            .await?)
+    }
+
     /// `PUT issue/{key}/remotelink/{id}`: replaces every field (missing ones become null).
     pub async fn update_remote_link(
         &self,

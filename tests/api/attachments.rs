@@ -13,7 +13,7 @@ fn admin() -> Client {
 }
 
 /// A 300×150 RGB PNG (stored deflate blocks), so the thumbnail must be scaled down.
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub fn png(width: u32, height: u32) -> Vec<u8> {
     fn crc(data: &[u8]) -> u32 {
         let mut c = 0xFFFF_FFFFu32;
         for &b in data {
@@ -154,7 +154,7 @@ async fn post_multipart(c: &Client, key: &str, body: Vec<u8>, xsrf: bool) -> Rep
     }
 }
 
-async fn attach(c: &Client, key: &str, parts: &[(&str, &str, &str, &[u8])]) -> Vec<Value> {
+pub async fn attach(c: &Client, key: &str, parts: &[(&str, &str, &str, &[u8])]) -> Vec<Value> {
     let r = post_multipart(c, key, multipart(parts), true)
         .await
         .expect(200);

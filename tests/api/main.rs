@@ -16,4 +16,6 @@ mod properties;
 mod remote_links;
 mod search;
 mod users_auth;
+mod v1;
 mod worklogs;
+mod yandex;

@@ -13,15 +13,15 @@
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::dto::{UserBean, user};
 use super::{JiraError, JiraResult, Json, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::{AppState, Ctx, pct};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::attachments::{
@@ -83,19 +83,6 @@ pub struct AttachmentBean {
     pub content: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail: Option<String>,
-}
-
-/// Percent-encodes one path segment or an RFC 5987 value (unreserved bytes kept).
-fn pct(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 pub fn bean(base: &str, a: &Attachment, author: Option<&User>) -> AttachmentBean {
@@ -293,25 +280,6 @@ async fn expand_attachment_for_machines(
     ))
 }
 
-/// `Content-Disposition` with an ASCII fallback and the exact UTF-8 name (RFC 6266).
-fn disposition(kind: &str, filename: &str) -> HeaderValue {
-    let fallback: String = filename
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || " -_.()".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let value = format!(
-        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{}",
-        pct(filename)
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
-}
-
 /// # `GET /secure/attachment/{id}/{filename}` (attachment content)
 ///
 /// A download (`Content-Disposition: attachment`) with the stored MIME type; only PNG,
@@ -322,26 +290,7 @@ async fn get_attachment_content(
 ) -> JiraResult<Response> {
     let id = path_id(&id, "attachment")?;
     let (a, bytes) = ctx.app.attachment_content(ctx.caller.as_ref(), id).await?;
-    let kind = if svc::is_inline_safe(&a.mime_type) {
-        "inline"
-    } else {
-        "attachment"
-    };
-    let content_type = HeaderValue::from_str(&a.mime_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
-    let mut r = (StatusCode::OK, bytes).into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, content_type);
-    h.insert(header::CONTENT_DISPOSITION, disposition(kind, &a.filename));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-cache"),
-    );
-    Ok(r)
+    Ok(crate::api::download(&a, bytes))
 }
 
 /// # `GET /secure/thumbnail/{id}/{name}` (attachment thumbnail)
@@ -354,16 +303,5 @@ async fn get_attachment_thumbnail(
         .app
         .attachment_thumbnail(ctx.caller.as_ref(), id)
         .await?;
-    let mut r = (StatusCode::OK, png).into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/png"));
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
-    );
-    Ok(r)
+    Ok(crate::api::thumbnail(png))
 }

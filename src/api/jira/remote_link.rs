@@ -113,6 +113,8 @@ impl RemoteLinkBody {
             icon: object.icon.map(IconBody::icon).unwrap_or_default(),
             status_resolved: status.resolved,
             status_icon: status.icon.map(IconBody::icon).unwrap_or_default(),
+            // Set by the store when the link is inserted.
+            created: Millis(0),
         })
     }
 }

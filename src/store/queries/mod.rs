@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bulk;
 pub mod catalog;
 pub mod changelog;
+pub mod comment_events;
 pub mod comments;
 pub mod components;
 pub mod filters;

@@ -7,7 +7,7 @@ use crate::domain::*;
 use crate::store::StoreResult;
 
 const COLUMNS: &str = "id, issue_id, global_id, url, title, summary, relationship, application_type, application_name,
-    icon_url, icon_title, icon_link, status_resolved, status_icon_url, status_icon_title, status_icon_link";
+    icon_url, icon_title, icon_link, status_resolved, status_icon_url, status_icon_title, status_icon_link, created";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RemoteLink> {
     Ok(RemoteLink {
@@ -31,6 +31,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RemoteLink> {
             title: r.get(14)?,
             link: r.get(15)?,
         },
+        created: Millis(r.get(16)?),
     })
 }
 
@@ -63,7 +64,7 @@ pub fn insert(db: &Db, l: &RemoteLink, now: Millis) -> StoreResult<i64> {
         .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM remote_links")?
         .query_row([], |r| r.get(0))?;
     db.prepare_cached(&format!(
-        "INSERT INTO remote_links ({COLUMNS}, created, updated)
+        "INSERT INTO remote_links ({COLUMNS}, updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)"
     ))?
     .execute(params![
