@@ -436,6 +436,26 @@ test('a person works through the tracker in the browser', async (t) => {
     await page.waitForSelector('.token-list .empty');
     assert.equal(await page.locator('#token-secret').count(), 0, 'the secret is gone after revoking');
     assert.equal((await me(`Bearer ${raw}`)).status, 401);
+    // A token limited to reads of the v1 API: listed with its scope, refused for writes.
+    await page.fill('#token-name', 'e2e reader');
+    await page.check('#scope-issues-read');
+    await page.click('.token-form button[type=submit]');
+    await page.waitForSelector('table.tokens tbody tr:has-text("e2e reader")');
+    assert.match(await text('table.tokens tbody tr:has-text("e2e reader")'), /issues:read/);
+    const reader = await page.inputValue('#token-secret');
+    const v1 = (method, body) => fetch(`${base}/v1/issues/WEB-1/links`, {
+      method,
+      headers: { Authorization: `Bearer ${reader}`, 'Content-Type': 'application/json' },
+      body: body && JSON.stringify(body),
+    });
+    assert.equal((await v1('GET')).status, 200);
+    const refused = await v1('POST', { url: 'https://example.com', title: 'x' });
+    assert.equal(refused.status, 403);
+    assert.equal((await refused.json()).error.code, 'forbidden');
+    await shot('22-account-scoped-token');
+    page.once('dialog', (d) => d.accept());
+    await page.click('table.tokens tbody tr:has-text("e2e reader") button.revoke');
+    await page.waitForSelector('.token-list .empty');
     // Password: a wrong current password is refused in words, then a real change.
     await page.fill('#current-password', 'not-my-password');
     await page.fill('#new-password', 'e2e-new-password');

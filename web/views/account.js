@@ -58,6 +58,12 @@ export async function accountView(el, _params, { state }) {
   const days = h('select#token-expiry', { 'aria-label': 'Expires' },
     h('option', { value: '30' }, 'in 30 days'), h('option', { value: '90', selected: true }, 'in 90 days'),
     h('option', { value: '365' }, 'in a year'), h('option', { value: '' }, 'never'));
+  // Scopes limit a token to the v1 API's reads or writes; none ticked: full access.
+  const scopeBoxes = ['issues:read', 'issues:write'].map((scope) =>
+    h('input', { type: 'checkbox', value: scope, id: `scope-${scope.replace(':', '-')}` }));
+  const scopes = h('fieldset.scopes',
+    h('legend', 'Limit to scopes (none: full access)'),
+    scopeBoxes.map((box) => h('label.check', box, ' ', h('code', box.value))));
   const tokStatus = h('div.status');
 
   async function load() {
@@ -103,6 +109,8 @@ export async function accountView(el, _params, { state }) {
       try {
         const body = { name: name.value.trim() };
         if (days.value) body.expirationDuration = Number(days.value);
+        const chosen = scopeBoxes.filter((box) => box.checked).map((box) => box.value);
+        if (chosen.length) body.scopes = chosen;
         const t = await api.createToken(body);
         const field = h('input.mono#token-secret', { readonly: true, value: t.rawToken, 'aria-label': 'New token' });
         const done = h('span.muted.copied', { 'aria-live': 'polite' });
@@ -123,6 +131,7 @@ export async function accountView(el, _params, { state }) {
       }
     },
   }, h('div.row', h('label.grow', 'Token name', name), h('label', 'Expires', days)),
+  scopes,
   h('div.actions', h('button.primary', { type: 'submit' }, 'Create token')));
 
   mount(el,
