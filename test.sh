@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, build, Rust tests, then real third-party
-# clients (tests/compat) against the freshly built binary. Works from any directory.
+# clients (tests/compat: python jira and atlassian-python-api; tests/compat-js: jira.js)
+# against the freshly built binary, then the browser tests. Works from any directory.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -29,12 +30,18 @@ section "cargo test"
 cargo test
 
 section "python client compatibility (tests/compat)"
-if ! python3 -c 'import jira, pytest, requests' 2>/dev/null; then
+if ! python3 -c 'import atlassian, jira, pytest, requests' 2>/dev/null; then
   echo "installing tests/compat/requirements.txt"
   install_python_requirements
 fi
 # pytest exits 5 when it collects no test; that counts as a failure here too.
 TESSERA_BIN=target/debug/tessera python3 -m pytest -q -p no:cacheprovider tests/compat
+
+section "jira.js client compatibility (tests/compat-js)"
+if [ ! -d tests/compat-js/node_modules ]; then
+  npm ci --prefix tests/compat-js --no-audit --no-fund
+fi
+TESSERA_BIN="$PWD/target/debug/tessera" node --test tests/compat-js/
 
 section "web UI in a real browser (tests/e2e)"
 # playwright-core drives Debian's chromium (/usr/bin/chromium); no browser is downloaded.

@@ -857,3 +857,73 @@ async fn project_categories() {
         .expect(400);
     assert!(r.body["errors"]["categoryId"].is_string());
 }
+
+#[tokio::test]
+async fn search_projects_pages_filters_and_orders() {
+    let a = project("PSRA").await;
+    let b = project("PSRB").await;
+    let admin = Client::admin();
+    let r = admin
+        .get(&format!("/rest/api/2/project/search?keys={a}&keys={b}"))
+        .await
+        .expect(200);
+    assert_eq!(r.body["total"], 2);
+    assert_eq!(r.body["isLast"], true);
+    assert_eq!(r.body["startAt"], 0);
+    assert_eq!(r.body["maxResults"], 50);
+    let keys: Vec<&str> = r.body["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .map(|p| p["key"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(keys, vec![a.as_str(), b.as_str()]);
+
+    // Paging and reverse order.
+    let r = admin
+        .get(&format!(
+            "/rest/api/2/project/search?keys={a},{b}&maxResults=1&orderBy=-key"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(r.body["values"][0]["key"], b.as_str());
+    assert_eq!(r.body["isLast"], false);
+    let next = r.body["nextPage"].as_str().expect("nextPage").to_string();
+    assert!(next.contains("startAt=1"), "{next}");
+
+    // Query matches key or name in any case; the id filter too.
+    let r = admin
+        .get(&format!(
+            "/rest/api/2/project/search?query={}",
+            a.to_lowercase()
+        ))
+        .await
+        .expect(200);
+    assert_eq!(r.body["total"], 1);
+    let id = r.body["values"][0]["id"].as_str().expect("id").to_string();
+    let r = admin
+        .get(&format!("/rest/api/2/project/search?id={id}"))
+        .await
+        .expect(200);
+    assert_eq!(r.body["values"][0]["key"], a.as_str());
+
+    // Invisible to someone outside the project's roles; bad numbers are a 400.
+    admin
+        .delete(&format!(
+            "/rest/api/2/project/{a}/role/10003?group=jira-users"
+        ))
+        .await
+        .expect(204);
+    let (name, password) = user("psr").await;
+    let r = Client::basic(&name, &password)
+        .get(&format!("/rest/api/2/project/search?keys={a},{b}"))
+        .await
+        .expect(200);
+    assert_eq!(r.body["total"], 1);
+    assert_eq!(r.body["values"][0]["key"], b.as_str());
+    let r = admin
+        .get("/rest/api/2/project/search?startAt=x")
+        .await
+        .expect(400);
+    r.jira_error();
+}

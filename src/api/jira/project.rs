@@ -20,6 +20,7 @@ use crate::service::users::UserRef;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/project", get(get_all_projects).post(create_project))
+        .route("/project/search", get(search_projects))
         .route("/project/type", get(get_all_project_types))
         .route("/project/type/{key}", get(get_project_type_by_key))
         .route(
@@ -107,6 +108,124 @@ async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<
             })
             .collect(),
     ))
+}
+
+/// # `GET /rest/api/2/project/search` (searchProjects)
+///
+/// The visible projects, paged (`startAt`, `maxResults` up to 100, default 50), filtered
+/// by `id` and `keys` (repeatable or comma-separated), `query` (in the key or name,
+/// any case), `typeKey` and `categoryId`, ordered by `orderBy` (`key`, `name`, `category`,
+/// `issueCount` is read as `key`; `-` reverses).
+async fn search_projects(
+    ctx: Ctx,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> JiraResult<Json<Value>> {
+    let values = |name: &str| -> Vec<String> {
+        csv(&pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect::<Vec<_>>())
+    };
+    let one = |name: &str| values(name).into_iter().next_back();
+    let number = |name: &str, default: i64| -> JiraResult<i64> {
+        match one(name) {
+            None => Ok(default),
+            Some(raw) => raw.parse::<i64>().map_err(|_| {
+                JiraError(Error::bad_request(format!(
+                    "The value '{raw}' of '{name}' is not a number."
+                )))
+            }),
+        }
+    };
+    let start_at = number("startAt", 0)?.max(0);
+    let max_results = number("maxResults", 50)?.clamp(0, 100);
+    let ids: Vec<i64> = values("id").iter().filter_map(|i| i.parse().ok()).collect();
+    let keys: Vec<String> = values("keys")
+        .iter()
+        .map(|k| k.to_ascii_uppercase())
+        .collect();
+    let query = one("query").map(|q| q.to_lowercase());
+    let type_key = one("typeKey");
+    let category = one("categoryId").and_then(|c| c.parse::<i64>().ok());
+    let expand = Expand::parse(&values("expand"));
+
+    let mut projects: Vec<Project> = ctx
+        .app
+        .list_projects(ctx.caller.as_ref())
+        .await?
+        .into_iter()
+        .filter(|p| ids.is_empty() || ids.contains(&p.id.0))
+        .filter(|p| keys.is_empty() || keys.contains(&p.key))
+        .filter(|p| {
+            query.as_ref().is_none_or(|q| {
+                p.key.to_lowercase().contains(q) || p.name.to_lowercase().contains(q)
+            })
+        })
+        .filter(|p| type_key.as_ref().is_none_or(|t| &p.project_type_key == t))
+        .filter(|p| category.is_none_or(|c| p.category_id == Some(c)))
+        .collect();
+    let order = one("orderBy").unwrap_or_else(|| "key".to_string());
+    let (descending, field) = match order.strip_prefix('-') {
+        Some(f) => (true, f.to_string()),
+        None => (false, order.trim_start_matches('+').to_string()),
+    };
+    match field.as_str() {
+        "name" => projects.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+        "category" => projects.sort_by_key(|p| (p.category_id, p.key.clone())),
+        "id" => projects.sort_by_key(|p| p.id.0),
+        _ => projects.sort_by(|a, b| a.key.cmp(&b.key)),
+    }
+    if descending {
+        projects.reverse();
+    }
+    let total = projects.len() as i64;
+    let leads = if expand.has("lead") {
+        ctx.app
+            .users_map(projects.iter().map(|p| p.lead_id).collect())
+            .await?
+    } else {
+        Default::default()
+    };
+    let cat = ctx.app.catalog();
+    let page: Vec<Value> = projects
+        .iter()
+        .skip(start_at as usize)
+        .take(max_results as usize)
+        .map(|p| {
+            project_full(
+                &ctx.base,
+                &cat,
+                p,
+                leads.get(&p.lead_id),
+                &[],
+                &[],
+                &expand,
+                false,
+            )
+        })
+        .collect();
+    let is_last = start_at + (page.len() as i64) >= total;
+    let this = format!(
+        "{}/rest/api/2/project/search?startAt={start_at}&maxResults={max_results}",
+        ctx.base
+    );
+    let mut body = json!({
+        "self": this,
+        "maxResults": max_results,
+        "startAt": start_at,
+        "total": total,
+        "isLast": is_last,
+        "values": page,
+    });
+    if !is_last {
+        body["nextPage"] = json!(format!(
+            "{}/rest/api/2/project/search?startAt={}&maxResults={max_results}",
+            ctx.base,
+            start_at + max_results
+        ));
+    }
+    Ok(Json(body))
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}` (getProject)
