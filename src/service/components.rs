@@ -350,7 +350,11 @@ impl App {
         Ok((v, project))
     }
 
-    async fn admin_version(&self, caller: &Caller, id: i64) -> Result<(Version, Project)> {
+    pub(super) async fn admin_version(
+        &self,
+        caller: &Caller,
+        id: i64,
+    ) -> Result<(Version, Project)> {
         let (v, project) = self.get_version(Some(caller), id).await?;
         let (_, perms) = self
             .browse_project(Some(caller), &ProjectRef::Id(project.id.0))

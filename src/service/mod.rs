@@ -24,6 +24,7 @@ pub mod remote_links;
 pub mod search;
 pub mod subtasks;
 pub mod users;
+pub mod version_links;
 pub mod watchers;
 pub mod worklogs;
 

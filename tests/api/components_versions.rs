@@ -582,3 +582,142 @@ async fn version_counts_merge_and_swap() {
     let f = issue_fields(&b, "fixVersions,versions").await;
     assert_eq!(f["versions"], json!([]));
 }
+
+#[tokio::test]
+async fn version_remote_links() {
+    let p = project("CVRL").await;
+    let v = create_version(&p, "1.0").await;
+    let other = create_version(&p, "2.0").await;
+    let base = format!("/rest/api/2/version/{v}/remotelink");
+
+    // With a global id in the body: 201, Location, and the object kept as sent.
+    let r = admin()
+        .post(
+            &base,
+            json!({"globalId": "build=7", "url": "https://ci.example.com/7", "colors": ["red"]}),
+        )
+        .await
+        .expect(201);
+    let location = r.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert!(
+        location.ends_with(&format!("/version/{v}/remotelink/build%3D7")),
+        "{location}"
+    );
+    // Without one: a generated global id.
+    admin()
+        .post(&base, json!({"url": "https://docs.example.com"}))
+        .await
+        .expect(201);
+    // With the global id in the path; posting again replaces.
+    let path = format!("{base}/release-notes");
+    admin().post(&path, json!({"v": 1})).await.expect(201);
+    admin().post(&path, json!({"v": 2})).await.expect(201);
+
+    let r = admin().get(&base).await.expect(200);
+    let links = r.body["links"].as_array().expect("links");
+    assert_eq!(links.len(), 3);
+    for l in links {
+        assert_eq!(l["name"], "1.0");
+        let gid = l["link"]["globalId"].as_str().expect("globalId");
+        assert!(
+            l["self"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("/remotelink/")
+        );
+        assert!(!gid.is_empty());
+    }
+    let one = admin().get(&path).await.expect(200);
+    assert_eq!(
+        one.body["link"],
+        json!({"v": 2, "globalId": "release-notes"})
+    );
+    assert_eq!(one.body["name"], "1.0");
+    let build = admin().get(&format!("{base}/build=7")).await.expect(200);
+    assert_eq!(build.body["link"]["colors"], json!(["red"]));
+
+    // By global id across versions.
+    admin()
+        .post(
+            &format!("/rest/api/2/version/{other}/remotelink/release-notes"),
+            json!({"v": 3}),
+        )
+        .await
+        .expect(201);
+    let r = admin()
+        .get("/rest/api/2/version/remotelink?globalId=release-notes")
+        .await
+        .expect(200);
+    let names: Vec<&str> = r.body["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .map(|l| l["name"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(names, vec!["1.0", "2.0"]);
+
+    // Errors: not an object, malformed, unknown version, unknown link, non-admins.
+    admin()
+        .post(&base, json!([1, 2]))
+        .await
+        .expect(400)
+        .jira_error();
+    admin()
+        .raw(reqwest::Method::POST, &base, "application/json", "{oops")
+        .await
+        .expect(400)
+        .jira_error();
+    admin()
+        .get("/rest/api/2/version/99999999/remotelink")
+        .await
+        .expect(404)
+        .jira_error();
+    admin()
+        .get(&format!("{base}/nope"))
+        .await
+        .expect(404)
+        .jira_error();
+    admin()
+        .get("/rest/api/2/version/remotelink")
+        .await
+        .expect(400)
+        .jira_error();
+    let (name, password) = user("cvrl").await;
+    let member = Client::basic(&name, &password);
+    member.get(&base).await.expect(200);
+    member
+        .post(&base, json!({"globalId": "x"}))
+        .await
+        .expect(403)
+        .jira_error();
+    member.delete(&path).await.expect(403).jira_error();
+
+    // Delete one, then all; deleting again finds nothing.
+    admin().delete(&path).await.expect(204);
+    admin().get(&path).await.expect(404);
+    admin().delete(&base).await.expect(204);
+    assert_eq!(
+        admin().get(&base).await.expect(200).body["links"],
+        json!([])
+    );
+    admin().delete(&base).await.expect(404).jira_error();
+    // The other version's link is still there, and goes with its version.
+    admin()
+        .get(&format!(
+            "/rest/api/2/version/{other}/remotelink/release-notes"
+        ))
+        .await
+        .expect(200);
+    admin()
+        .delete(&format!("/rest/api/2/version/{other}"))
+        .await
+        .expect(204);
+    let r = admin()
+        .get("/rest/api/2/version/remotelink?globalId=release-notes")
+        .await
+        .expect(200);
+    assert_eq!(r.body["links"], json!([]));
+}

@@ -25,6 +25,7 @@ mod server_info;
 mod session;
 mod user;
 mod version;
+mod version_link;
 mod watchers;
 mod worklog;
 
@@ -51,6 +52,7 @@ pub fn api_routes() -> Router<AppState> {
         .merge(comment::routes())
         .merge(component::routes())
         .merge(version::routes())
+        .merge(version_link::routes())
         .merge(issue_link::routes())
         .merge(watchers::routes())
         .merge(attachment::routes())

@@ -1,5 +1,5 @@
-//! Project versions one at a time (the project-wide lists are in `project`). Version
-//! remote links (`/version/{id}/remotelink`) are not served yet.
+//! Project versions one at a time (the project-wide lists are in `project`, remote
+//! links in `version_link`).
 //!
 //! | method | path | operation |
 //! |---|---|---|

@@ -16,6 +16,7 @@ pub mod projects;
 pub mod properties;
 pub mod remote_links;
 pub mod users;
+pub mod version_links;
 pub mod watchers;
 pub mod worklogs;
 
