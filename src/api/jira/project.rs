@@ -171,7 +171,7 @@ async fn search_projects(
         None => (false, order.trim_start_matches('+').to_string()),
     };
     match field.as_str() {
-        "name" => projects.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+        "name" => projects.sort_by_key(|p| p.name.to_lowercase()),
         "category" => projects.sort_by_key(|p| (p.category_id, p.key.clone())),
         "id" => projects.sort_by_key(|p| p.id.0),
         _ => projects.sort_by(|a, b| a.key.cmp(&b.key)),
