@@ -7,7 +7,8 @@
 //! Run: `cargo bench --bench search_load` with env
 //!   BENCH_ISSUES (default 100000), BENCH_PROJECTS (500), BENCH_USERS (20000),
 //!   BENCH_COMMENTS (avg per issue, default 5), BENCH_SECONDS (per phase, default 10),
-//!   BENCH_CLIENTS (default 4).
+//!   BENCH_CLIENTS (default 4), BENCH_PHASES (run only the phases whose name contains
+//!   this text, e.g. `selective`).
 
 use std::time::{Duration, Instant};
 
@@ -132,7 +133,8 @@ fn main() {
             ("text prefix: text ~ \"sync*\"", Box::new(|_| "text ~ \"sync*\"".to_string())),
             ("text word: summary ~ login ORDER BY created DESC", Box::new(|_| "summary ~ login ORDER BY created DESC".to_string())),
         ];
-        for (name, make) in phases {
+        let only: String = env("BENCH_PHASES", String::new());
+        for (name, make) in phases.into_iter().filter(|(n, _)| n.contains(only.as_str())) {
             let make = std::sync::Arc::new(make);
             let deadline = Instant::now() + Duration::from_secs(seconds);
             let mut tasks = Vec::new();

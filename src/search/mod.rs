@@ -555,9 +555,7 @@ impl SearchIndex {
             ])),
             Filter::In(field, values) => {
                 let field = f.nums[field];
-                Box::new(TermSetQuery::new(
-                    values.iter().map(|v| Term::from_field_i64(field, *v)),
-                ))
+                terms(values.iter().map(|v| Term::from_field_i64(field, *v)))
             }
             Filter::Range(field, lo, hi) => Box::new(RangeQuery::new_i64_bounds(
                 field.name().to_string(),
@@ -565,9 +563,7 @@ impl SearchIndex {
                 *hi,
             )),
             Filter::Empty(field) => not(has(field.name())),
-            Filter::KeyIn(keys) => Box::new(TermSetQuery::new(
-                keys.iter().map(|k| Term::from_field_text(f.key, k)),
-            )),
+            Filter::KeyIn(keys) => terms(keys.iter().map(|k| Term::from_field_text(f.key, k))),
             Filter::LabelIn(labels) => Box::new(TermSetQuery::new(
                 labels.iter().map(|l| Term::from_field_text(f.labels, l)),
             )),
@@ -928,4 +924,16 @@ fn drain(
     index.reader.reload()?;
     index.publish(last);
     Ok(Some(last))
+}
+
+/// Documents with any of the terms. A single term is a plain term query: a term set
+/// builds an automaton over its terms for every segment, which costs more than the
+/// lookup itself for the one-value filters most queries have (`project = X`).
+fn terms(terms: impl Iterator<Item = Term>) -> Box<dyn Query> {
+    let mut terms: Vec<Term> = terms.collect();
+    if terms.len() == 1 {
+        let term = terms.pop().expect("one term");
+        return Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+    }
+    Box::new(TermSetQuery::new(terms))
 }

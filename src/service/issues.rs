@@ -92,16 +92,36 @@ impl App {
             .store
             .read(move |db| {
                 let mut out = Vec::new();
+                let mut wanted = Vec::new();
                 let mut cache = ProjectCache::default();
                 for id in ids {
                     if let Some(issue) = q::by_id(db, id)?
-                        && let Some(v) =
-                            load_view_with(db, &catalog, caller.as_ref(), issue, &mut cache, needs)?
+                        && let Some((v, users)) =
+                            load_view_core(db, &catalog, caller.as_ref(), issue, &mut cache, needs)?
                     {
-                        out.push(v);
+                        out.push((v, users));
                     }
                 }
-                Ok(out)
+                // One query for the users of the whole batch.
+                for (_, users) in &out {
+                    wanted.extend(users.iter().copied());
+                }
+                wanted.sort();
+                wanted.dedup();
+                let found: HashMap<UserId, User> = uq::by_ids(db, &wanted)?
+                    .into_iter()
+                    .map(|u| (u.id, u))
+                    .collect();
+                Ok(out
+                    .into_iter()
+                    .map(|(mut v, users)| {
+                        v.users = users
+                            .iter()
+                            .filter_map(|u| found.get(u).map(|user| (*u, user.clone())))
+                            .collect();
+                        v
+                    })
+                    .collect())
             })
             .await?)
     }
@@ -419,12 +439,20 @@ impl App {
 pub struct ViewNeeds {
     pub comments: bool,
     pub subtasks: bool,
+    /// Issue links of the issue.
+    pub links: bool,
+    /// Watcher and vote counts.
+    pub social: bool,
+    pub attachments: bool,
 }
 
 impl ViewNeeds {
     pub const ALL: ViewNeeds = ViewNeeds {
         comments: true,
         subtasks: true,
+        links: true,
+        social: true,
+        attachments: true,
     };
 }
 
@@ -504,6 +532,27 @@ fn load_view_with(
     cache: &mut ProjectCache,
     needs: ViewNeeds,
 ) -> StoreResult<Option<IssueView>> {
+    let Some((mut view, user_ids)) = load_view_core(db, catalog, caller, issue, cache, needs)?
+    else {
+        return Ok(None);
+    };
+    view.users = uq::by_ids(db, &user_ids)?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    Ok(Some(view))
+}
+
+/// The view of an issue the caller may browse, without its users, and the ids of the
+/// users it mentions (so a batch can load them in one query).
+fn load_view_core(
+    db: &Db,
+    catalog: &Catalog,
+    caller: Option<&Caller>,
+    issue: Issue,
+    cache: &mut ProjectCache,
+    needs: ViewNeeds,
+) -> StoreResult<Option<(IssueView, Vec<UserId>)>> {
     let Some(ProjectEntry {
         project,
         roles,
@@ -554,7 +603,11 @@ fn load_view_with(
         user_ids.extend(w.author_id);
         user_ids.extend(w.update_author_id);
     }
-    let attachments = crate::store::queries::attachments::of_issue(db, issue.id)?;
+    let attachments = if needs.attachments {
+        crate::store::queries::attachments::of_issue(db, issue.id)?
+    } else {
+        Vec::new()
+    };
     user_ids.extend(attachments.iter().filter_map(|a| a.author_id));
     for (_, v) in &issue.custom {
         if let FieldValue::User(u) = v {
@@ -563,10 +616,6 @@ fn load_view_with(
     }
     user_ids.sort();
     user_ids.dedup();
-    let users = uq::by_ids(db, &user_ids)?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
     let transitions = if perms.has(Permission::TransitionIssues) {
         catalog
             .transitions_from(project.workflow_id, issue.status_id)
@@ -576,26 +625,39 @@ fn load_view_with(
     } else {
         Vec::new()
     };
-    let links = super::links::linked_issues(db, catalog, caller, issue.id)?;
-    let watches = super::watchers::summary(db, UserSet::Watchers, issue.id, caller)?;
-    let votes = super::watchers::summary(db, UserSet::Voters, issue.id, caller)?;
-    Ok(Some(IssueView {
-        issue,
-        project,
-        perms,
-        users,
-        components,
-        versions,
-        parent,
-        subtasks,
-        comments,
-        worklogs,
-        transitions,
-        links,
-        watches,
-        votes,
-        attachments,
-    }))
+    let links = if needs.links {
+        super::links::linked_issues(db, catalog, caller, issue.id)?
+    } else {
+        Vec::new()
+    };
+    let (watches, votes) = if needs.social {
+        (
+            super::watchers::summary(db, UserSet::Watchers, issue.id, caller)?,
+            super::watchers::summary(db, UserSet::Voters, issue.id, caller)?,
+        )
+    } else {
+        ((0, false), (0, false))
+    };
+    Ok(Some((
+        IssueView {
+            issue,
+            project,
+            perms,
+            users: HashMap::new(),
+            components,
+            versions,
+            parent,
+            subtasks,
+            comments,
+            worklogs,
+            transitions,
+            links,
+            watches,
+            votes,
+            attachments,
+        },
+        user_ids,
+    )))
 }
 
 pub(super) fn load_for_write(

@@ -102,8 +102,11 @@ fn validation(v: &Option<Value>) -> JiraResult<Validation> {
 /// What the views must carry for the requested fields.
 fn needs(fields: &FieldSelection) -> crate::service::issues::ViewNeeds {
     crate::service::issues::ViewNeeds {
-        comments: fields.wants("comment", true),
+        comments: fields.wants("comment", true) || fields.wants("worklog", true),
         subtasks: fields.wants("subtasks", true),
+        links: fields.wants("issuelinks", true),
+        social: fields.wants("watches", true) || fields.wants("votes", true),
+        attachments: fields.wants("attachment", true),
     }
 }
 
