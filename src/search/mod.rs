@@ -11,6 +11,7 @@
 //! once into tantivy queries here.
 
 mod collect;
+mod stem;
 
 use std::collections::HashMap;
 use std::ops::Bound;
@@ -26,7 +27,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer};
+use tantivy::tokenizer::{LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term, doc};
 
 pub use collect::SortKey;
@@ -34,6 +35,8 @@ pub use collect::SortKey;
 /// Bumped when the schema changes; a mismatch makes the index rebuild from SQLite.
 const SCHEMA_VERSION: &str = "4";
 const TEXT_TOKENIZER: &str = "tessera_en";
+/// Memory for the writer of an offline rebuild, shared by its indexing threads.
+const REBUILD_MEMORY_BYTES: usize = 256 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct SearchError(pub String);
@@ -315,7 +318,7 @@ fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(64))
         .filter(LowerCaser)
-        .filter(Stemmer::new(tantivy::tokenizer::Language::English))
+        .filter(stem::CachedEnglishStemmer)
         .build()
 }
 
@@ -413,7 +416,9 @@ impl SearchIndex {
     /// A full rebuild outside the indexer (start-up, `tessera reindex`): only while no
     /// [`Indexer`] runs, so there is still one writer.
     pub fn rebuild_offline(&self, full: &FullSource, head: i64, total: u64) -> SearchResult<u64> {
-        let mut writer = self.writer()?;
+        // A bigger budget than the live writer's: fewer, larger segments to flush and
+        // merge when every document is written at once. Freed when the rebuild ends.
+        let mut writer = self.index.writer(REBUILD_MEMORY_BYTES)?;
         let done = rebuild_with(self, &mut writer, full, head, total)?;
         writer.wait_merging_threads()?;
         Ok(done)
@@ -725,7 +730,7 @@ pub type ChangeSource = Box<dyn Fn(i64, usize) -> Result<Vec<Change>, String> + 
 
 /// Every issue for a full rebuild: `(after_id, limit) -> documents in id order`, and the
 /// outbox head the rebuild is current with.
-pub type FullSource = Box<dyn Fn(i64, usize) -> Result<Vec<IndexDoc>, String> + Send>;
+pub type FullSource = Box<dyn Fn(i64, usize) -> Result<Vec<IndexDoc>, String> + Send + Sync>;
 /// The outbox head (the position a rebuild started from is current with).
 pub type HeadSource = Box<dyn Fn() -> Result<(i64, u64), String> + Send>;
 
@@ -752,22 +757,42 @@ fn rebuild_with(
     total: u64,
 ) -> SearchResult<u64> {
     writer.delete_all_documents()?;
-    let mut after = 0i64;
     let mut done = 0u64;
-    loop {
-        let docs = full(after, 5000).map_err(SearchError)?;
-        let Some(last) = docs.last().map(|d| d.id) else {
-            break;
-        };
-        after = last;
-        for d in &docs {
-            writer.add_document(index.to_document(d))?;
+    // Reading from SQLite and building documents overlap: a reader thread fetches the
+    // next batch while this one hands the previous batch to the indexing threads.
+    std::thread::scope(|scope| -> SearchResult<()> {
+        let (batches, received) = std::sync::mpsc::sync_channel::<Result<Vec<IndexDoc>, String>>(1);
+        scope.spawn(move || {
+            let mut after = 0i64;
+            loop {
+                let batch = full(after, 5000);
+                let last = match &batch {
+                    Ok(docs) => docs.last().map(|d| d.id),
+                    Err(_) => None,
+                };
+                let stop = last.is_none();
+                // A closed channel means the indexing side failed and stopped.
+                if batches.send(batch).is_err() || stop {
+                    return;
+                }
+                after = last.unwrap_or(after);
+            }
+        });
+        for batch in received {
+            let docs = batch.map_err(SearchError)?;
+            if docs.is_empty() {
+                break;
+            }
+            for d in &docs {
+                writer.add_document(index.to_document(d))?;
+            }
+            done += docs.len() as u64;
+            let mut state = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
+            state.done = done;
+            state.total = total.max(done);
         }
-        done += docs.len() as u64;
-        let mut state = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
-        state.done = done;
-        state.total = total.max(done);
-    }
+        Ok(())
+    })?;
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&head.to_string());
     prepared.commit()?;

@@ -66,6 +66,9 @@ pub struct App {
     pub config: Arc<Config>,
     pub store: Store,
     catalog: Arc<RwLock<Arc<Catalog>>>,
+    /// Held from reading a fresh catalog to installing it, so a reload that read an
+    /// older snapshot never replaces a newer one.
+    catalog_reload: tokio::sync::Mutex<()>,
     pub search: Arc<crate::search::SearchIndex>,
     pub(crate) indexer: Mutex<Option<crate::search::Indexer>>,
     /// Secret for keyed digests (password cache, signed URLs); kept in the database.
@@ -118,6 +121,7 @@ impl App {
             config: Arc::new(config),
             store,
             catalog,
+            catalog_reload: tokio::sync::Mutex::new(()),
             search,
             indexer: Mutex::new(indexer),
             secret,
@@ -139,6 +143,7 @@ impl App {
 
     /// Reloads the catalog after a change to one of its tables.
     pub(crate) async fn reload_catalog(&self) -> Result<()> {
+        let _one_at_a_time = self.catalog_reload.lock().await;
         let fresh = self.store.read(Catalog::load).await?;
         *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
         Ok(())

@@ -222,8 +222,13 @@ impl Store {
         work: impl FnOnce(&Connection) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let conn = self.readers.take()?;
+        // One read transaction, as in `read`: a consistent snapshot, and one shared lock
+        // for the whole job instead of one per statement.
+        conn.execute_batch("BEGIN DEFERRED")?;
         let result = work(&conn);
-        self.readers.give_back(conn);
+        if conn.execute_batch("COMMIT").is_ok() {
+            self.readers.give_back(conn);
+        }
         result
     }
 
