@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::Attachment;
+use crate::error::{Error, Kind};
 use crate::service::attachments::is_inline_safe;
 use crate::service::{App, Caller};
 
@@ -161,4 +162,54 @@ pub fn thumbnail(png: Vec<u8>) -> Response {
         HeaderValue::from_static("private, max-age=3600"),
     );
     r
+}
+
+/// The HTTP status of an error kind, the same on every surface.
+pub fn status_of(kind: &Kind) -> StatusCode {
+    match kind {
+        Kind::BadRequest => StatusCode::BAD_REQUEST,
+        Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        Kind::Forbidden => StatusCode::FORBIDDEN,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::Conflict => StatusCode::CONFLICT,
+        Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// The error kind of a status answered by a layer (the inverse of [`status_of`]).
+pub fn kind_of(status: StatusCode) -> Kind {
+    match status.as_u16() {
+        400 => Kind::BadRequest,
+        401 => Kind::Unauthenticated,
+        403 => Kind::Forbidden,
+        404 => Kind::NotFound,
+        409 => Kind::Conflict,
+        413 => Kind::TooLarge,
+        429 => Kind::TooManyRequests,
+        _ => Kind::Internal,
+    }
+}
+
+/// A request body, read whole within the body limit: 413 past it, 400 when it cannot
+/// be read. Each surface's JSON extractor parses it and words its own errors.
+pub async fn body_bytes<S: Send + Sync>(
+    req: axum::extract::Request,
+    state: &S,
+) -> Result<axum::body::Bytes, Error> {
+    use axum::extract::FromRequest;
+    axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|e| {
+            let kind = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Kind::TooLarge
+            } else {
+                Kind::BadRequest
+            };
+            Error::new(
+                kind,
+                format!("The request body could not be read: {}", e.body_text()),
+            )
+        })
 }

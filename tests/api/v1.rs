@@ -641,6 +641,20 @@ async fn attachments_filters_fields_and_signed_downloads() {
         .expect(204);
     let (status, _, _) = get_bytes(&location).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
+    // Ids are never given twice: a new upload does not take the deleted one's id, so
+    // the old link cannot reach it.
+    let newer = attach(
+        &admin(),
+        &key,
+        &[("file", "newer.txt", "text/plain", b"newer")],
+    )
+    .await;
+    assert_ne!(
+        format!("att_{}", newer[0]["id"].as_str().expect("id")),
+        pdf_id
+    );
+    let (status, _, _) = get_bytes(&location).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

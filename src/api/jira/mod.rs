@@ -36,7 +36,7 @@ use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
 use super::{AppState, Ctx};
-use crate::error::{Error, Kind};
+use crate::error::Error;
 use crate::service::Caller;
 
 /// The v2 routes, mounted under each Jira API prefix.
@@ -108,24 +108,11 @@ pub struct ErrorCollection {
 
 pub fn error_response(_path: &str, status: StatusCode, message: &str) -> Response {
     JiraError(Error {
-        kind: kind_of(status),
+        kind: crate::api::kind_of(status),
         messages: vec![message.to_string()],
         fields: Default::default(),
     })
     .into_response_with(status)
-}
-
-fn kind_of(status: StatusCode) -> Kind {
-    match status.as_u16() {
-        400 => Kind::BadRequest,
-        401 => Kind::Unauthenticated,
-        403 => Kind::Forbidden,
-        404 => Kind::NotFound,
-        409 => Kind::Conflict,
-        413 => Kind::TooLarge,
-        429 => Kind::TooManyRequests,
-        _ => Kind::Internal,
-    }
 }
 
 /// A service error on the Jira surface.
@@ -142,16 +129,7 @@ impl From<Error> for JiraError {
 
 impl JiraError {
     fn status(&self) -> StatusCode {
-        match self.0.kind {
-            Kind::BadRequest => StatusCode::BAD_REQUEST,
-            Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Kind::Forbidden => StatusCode::FORBIDDEN,
-            Kind::NotFound => StatusCode::NOT_FOUND,
-            Kind::Conflict => StatusCode::CONFLICT,
-            Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-            Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        crate::api::status_of(&self.0.kind)
     }
 
     fn into_response_with(self, status: StatusCode) -> Response {
@@ -186,19 +164,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = JiraError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| {
-                let kind = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    Kind::TooLarge
-                } else {
-                    Kind::BadRequest
-                };
-                JiraError(Error::new(
-                    kind,
-                    format!("The request body could not be read: {}", e.body_text()),
-                ))
-            })?;
+        let bytes = crate::api::body_bytes(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(JiraError(Error::bad_request(
                 "No content to map to Object due to end of input",

@@ -84,35 +84,23 @@ struct ErrorObject {
     details: std::collections::BTreeMap<String, String>,
 }
 
-fn status_and_code(kind: &Kind) -> (StatusCode, &'static str) {
+/// The v1 error code of a kind.
+fn code_of(kind: &Kind) -> &'static str {
     match kind {
-        Kind::BadRequest => (StatusCode::BAD_REQUEST, "invalid_request"),
-        Kind::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthorized"),
-        Kind::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
-        Kind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-        Kind::Conflict => (StatusCode::CONFLICT, "conflict"),
-        Kind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-        Kind::TooManyRequests => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-        Kind::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
-    }
-}
-
-fn kind_of(status: StatusCode) -> Kind {
-    match status.as_u16() {
-        400 => Kind::BadRequest,
-        401 => Kind::Unauthenticated,
-        403 => Kind::Forbidden,
-        404 => Kind::NotFound,
-        409 => Kind::Conflict,
-        413 => Kind::TooLarge,
-        429 => Kind::TooManyRequests,
-        _ => Kind::Internal,
+        Kind::BadRequest => "invalid_request",
+        Kind::Unauthenticated => "unauthorized",
+        Kind::Forbidden => "forbidden",
+        Kind::NotFound => "not_found",
+        Kind::Conflict => "conflict",
+        Kind::TooLarge => "payload_too_large",
+        Kind::TooManyRequests => "rate_limited",
+        Kind::Internal => "internal_error",
     }
 }
 
 impl IntoResponse for V1Error {
     fn into_response(self) -> Response {
-        let (status, code) = status_and_code(&self.0.kind);
+        let (status, code) = (crate::api::status_of(&self.0.kind), code_of(&self.0.kind));
         let mut message = self.0.messages.join(" ");
         if message.is_empty() {
             message = self
@@ -136,7 +124,7 @@ impl IntoResponse for V1Error {
 
 /// A v1 error answered by a layer before the handler (authentication, unknown routes).
 pub fn error_response(status: StatusCode, message: &str) -> Response {
-    let mut r = V1Error(Error::new(kind_of(status), message)).into_response();
+    let mut r = V1Error(Error::new(crate::api::kind_of(status), message)).into_response();
     *r.status_mut() = status;
     r
 }
@@ -174,19 +162,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
     type Rejection = V1Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| {
-                let kind = if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    Kind::TooLarge
-                } else {
-                    Kind::BadRequest
-                };
-                V1Error(Error::new(
-                    kind,
-                    format!("The request body could not be read: {}", e.body_text()),
-                ))
-            })?;
+        let bytes = crate::api::body_bytes(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(V1Error(Error::bad_request(
                 "The request body is empty; a JSON object is expected.",

@@ -58,22 +58,9 @@ struct ErrorBody {
     status_code: u16,
 }
 
-fn status_of(kind: &Kind) -> StatusCode {
-    match kind {
-        Kind::BadRequest => StatusCode::BAD_REQUEST,
-        Kind::Unauthenticated => StatusCode::UNAUTHORIZED,
-        Kind::Forbidden => StatusCode::FORBIDDEN,
-        Kind::NotFound => StatusCode::NOT_FOUND,
-        Kind::Conflict => StatusCode::CONFLICT,
-        Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-        Kind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
-        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
 impl IntoResponse for YandexError {
     fn into_response(self) -> Response {
-        let status = status_of(&self.0.kind);
+        let status = super::status_of(&self.0.kind);
         body(status, self.0.messages, self.0.fields)
     }
 }

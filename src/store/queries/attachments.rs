@@ -30,9 +30,7 @@ pub fn ensure_blob(db: &Db, sha256: &str, size: i64) -> StoreResult<()> {
 
 /// Inserts an attachment (id chosen here, from 10000 up) and returns its id.
 pub fn insert(db: &Db, a: &Attachment) -> StoreResult<i64> {
-    let id: i64 = db
-        .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM attachments")?
-        .query_row([], |r| r.get(0))?;
+    let id: i64 = super::next_id(db, "attachments")?;
     db.prepare_cached(
         "INSERT INTO attachments (id, issue_id, author_id, filename, mime_type, size, sha256, created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",

@@ -100,11 +100,7 @@ pub fn insert_issue_type(
     description: &str,
     subtask: bool,
 ) -> StoreResult<i64> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM issue_types",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "issue_types")?;
     db.execute(
         "INSERT INTO issue_types (id, name, description, subtask, hierarchy_level) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, name, description, subtask, if subtask { -1 } else { 0 }],
@@ -286,11 +282,7 @@ pub fn insert_custom_field(
     description: &str,
     kind: CustomFieldKind,
 ) -> StoreResult<i64> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM custom_fields",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "custom_fields")?;
     db.execute(
         "INSERT INTO custom_fields (id, name, description, kind) VALUES (?1, ?2, ?3, ?4)",
         params![id, name, description, kind.short()],
@@ -299,11 +291,7 @@ pub fn insert_custom_field(
 }
 
 pub fn insert_option(db: &Db, field_id: i64, value: &str) -> StoreResult<i64> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM custom_field_options",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "custom_field_options")?;
     db.execute(
         "INSERT INTO custom_field_options (id, field_id, value) VALUES (?1, ?2, ?3)",
         params![id, field_id, value],

@@ -15,9 +15,7 @@ pub fn record(
     if items.is_empty() {
         return Ok(());
     }
-    let id: i64 = db
-        .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM changelog_groups")?
-        .query_row([], |r| r.get(0))?;
+    let id: i64 = super::next_id(db, "changelog_groups")?;
     db.prepare_cached(
         "INSERT INTO changelog_groups (id, issue_id, author_id, created) VALUES (?1, ?2, ?3, ?4)",
     )?

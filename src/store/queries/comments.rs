@@ -40,9 +40,7 @@ pub fn by_id(db: &Db, id: i64) -> StoreResult<Option<Comment>> {
 }
 
 pub fn insert(db: &Db, c: &Comment) -> StoreResult<i64> {
-    let id: i64 = db
-        .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM comments")?
-        .query_row([], |r| r.get(0))?;
+    let id: i64 = super::next_id(db, "comments")?;
     db.prepare_cached(&format!(
         "INSERT INTO comments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
     ))?

@@ -39,11 +39,7 @@ pub fn component_name_taken(
 }
 
 pub fn insert_component(db: &Db, c: &Component) -> StoreResult<i64> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM components",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "components")?;
     db.execute(
         "INSERT INTO components (id, project_id, name, description, lead_id, assignee_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, c.project_id.0, c.name, c.description, c.lead_id.map(|u| u.0), c.assignee_type],
@@ -115,11 +111,7 @@ pub fn version_name_taken(
 
 /// Inserts a version at the end of the project's order.
 pub fn insert_version(db: &Db, v: &Version) -> StoreResult<i64> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM versions",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "versions")?;
     db.execute(
         "INSERT INTO versions (id, project_id, name, description, archived, released, start_date, release_date, sequence)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,

@@ -98,11 +98,7 @@ pub struct NewFilter<'a> {
 }
 
 pub fn insert(db: &Db, f: &NewFilter<'_>) -> StoreResult<i64> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM filters",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "filters")?;
     db.execute(
         "INSERT INTO filters (id, owner_id, name, description, jql, created, updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -195,11 +191,7 @@ pub struct NewShare {
 }
 
 pub fn insert_share(db: &Db, filter: i64, s: &NewShare) -> StoreResult<i64> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM filter_shares",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "filter_shares")?;
     db.execute(
         "INSERT INTO filter_shares (id, filter_id, share_type, group_id, project_id, role_id, user_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

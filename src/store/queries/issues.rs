@@ -147,9 +147,7 @@ pub fn next_number(db: &Db, project: ProjectId) -> StoreResult<i64> {
 
 /// Inserts the issue row and its parts; `issue.id` is ignored and the new id returned.
 pub fn insert(db: &Db, issue: &Issue, num: i64) -> StoreResult<IssueId> {
-    let next_id: i64 = db
-        .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM issues")?
-        .query_row([], |r| r.get(0))?;
+    let next_id: i64 = super::next_id(db, "issues")?;
     db.prepare_cached(
         "INSERT INTO issues (id, project_id, num, key, issue_type_id, status_id, priority_id, resolution_id, summary,
             description, environment, assignee_id, reporter_id, creator_id, parent_id, due_date, original_estimate,

@@ -53,9 +53,7 @@ pub fn insert(
     if let Some(id) = existing {
         return Ok((id, false));
     }
-    let id: i64 = db
-        .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM issue_links")?
-        .query_row([], |r| r.get(0))?;
+    let id: i64 = super::next_id(db, "issue_links")?;
     db.prepare_cached(
         "INSERT INTO issue_links (id, link_type_id, source_id, dest_id, created) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
@@ -82,11 +80,7 @@ pub fn issues_linked_by_type(db: &Db, link_type: i64) -> StoreResult<Vec<i64>> {
 }
 
 pub fn insert_type(db: &Db, name: &str, inward: &str, outward: &str) -> StoreResult<i64> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM issue_link_types",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "issue_link_types")?;
     db.execute(
         "INSERT INTO issue_link_types (id, name, inward, outward) VALUES (?1, ?2, ?3, ?4)",
         params![id, name, inward, outward],

@@ -21,3 +21,20 @@ pub mod watchers;
 pub mod worklogs;
 
 pub use rusqlite::Connection as Db;
+
+/// A new id for a row of `table`: never one given before, also when that row has gone,
+/// and above every id in the table (rows inserted with explicit ids, as the bulk loader
+/// does, are skipped over). Ids start at 10000, as Jira's do. Call inside the write
+/// transaction that inserts the row.
+pub fn next_id(db: &Db, table: &'static str) -> crate::store::StoreResult<i64> {
+    db.prepare_cached(
+        "INSERT INTO id_sequences (name, next) VALUES (?1, 10000) ON CONFLICT (name) DO NOTHING",
+    )?
+    .execute([table])?;
+    Ok(db
+        .prepare_cached(&format!(
+            "UPDATE id_sequences SET next = max(next, (SELECT coalesce(max(id), 0) + 1 FROM {table})) + 1
+             WHERE name = ?1 RETURNING next - 1"
+        ))?
+        .query_row([table], |r| r.get(0))?)
+}

@@ -70,11 +70,7 @@ pub struct NewProject<'a> {
 }
 
 pub fn insert(db: &Db, p: &NewProject<'_>) -> StoreResult<ProjectId> {
-    let id: i64 = db.query_row(
-        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM projects",
-        [],
-        |r| r.get(0),
-    )?;
+    let id: i64 = super::next_id(db, "projects")?;
     db.execute(
         "INSERT INTO projects (id, key, name, description, lead_id, project_type_key, assignee_type, url,
                                category_id, permission_scheme_id, workflow_id, created)

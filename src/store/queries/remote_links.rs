@@ -60,9 +60,7 @@ pub fn by_global_id(db: &Db, issue: IssueId, global_id: &str) -> StoreResult<Opt
 }
 
 pub fn insert(db: &Db, l: &RemoteLink, now: Millis) -> StoreResult<i64> {
-    let id: i64 = db
-        .prepare_cached("SELECT max(10000, coalesce(max(id), 0) + 1) FROM remote_links")?
-        .query_row([], |r| r.get(0))?;
+    let id: i64 = super::next_id(db, "remote_links")?;
     db.prepare_cached(&format!(
         "INSERT INTO remote_links ({COLUMNS}, updated)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)"
