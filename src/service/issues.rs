@@ -94,10 +94,9 @@ impl App {
                 let mut out = Vec::new();
                 let mut wanted = Vec::new();
                 let mut cache = ProjectCache::default();
-                for id in ids {
-                    if let Some(issue) = q::by_id(db, id)?
-                        && let Some((v, users)) =
-                            load_view_core(db, &catalog, caller.as_ref(), issue, &mut cache, needs)?
+                for issue in q::by_ids(db, &ids)? {
+                    if let Some((v, users)) =
+                        load_view_core(db, &catalog, caller.as_ref(), issue, &mut cache, needs)?
                     {
                         out.push((v, users));
                     }

@@ -65,6 +65,81 @@ pub fn by_id(db: &Db, id: IssueId) -> StoreResult<Option<Issue>> {
     by_ref(db, &IssueRef::Id(id.0))
 }
 
+/// Several issues with their parts in five queries, in the order of `ids` (missing ones
+/// left out): a page of search results costs the same few queries whatever its size.
+pub fn by_ids(db: &Db, ids: &[IssueId]) -> StoreResult<Vec<Issue>> {
+    let json = serde_json::to_string(&ids.iter().map(|i| i.0).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".into());
+    let mut found: std::collections::HashMap<i64, Issue> = db
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM issues WHERE id IN (SELECT value FROM json_each(?1))"
+        ))?
+        .query_map([&json], row)?
+        .map(|r| r.map(|i| (i.id.0, i)))
+        .collect::<Result<_, _>>()?;
+    let mut stmt = db.prepare_cached(
+        "SELECT issue_id, label FROM issue_labels WHERE issue_id IN (SELECT value FROM json_each(?1))
+         ORDER BY issue_id, label",
+    )?;
+    for r in stmt.query_map([&json], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })? {
+        let (id, label) = r?;
+        if let Some(i) = found.get_mut(&id) {
+            i.labels.push(label);
+        }
+    }
+    let mut stmt = db.prepare_cached(
+        "SELECT issue_id, component_id FROM issue_components WHERE issue_id IN (SELECT value FROM json_each(?1))
+         ORDER BY issue_id, component_id",
+    )?;
+    for r in stmt.query_map([&json], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (id, component) = r?;
+        if let Some(i) = found.get_mut(&id) {
+            i.component_ids.push(component);
+        }
+    }
+    let mut stmt = db.prepare_cached(
+        "SELECT issue_id, version_id, kind FROM issue_versions WHERE issue_id IN (SELECT value FROM json_each(?1))
+         ORDER BY issue_id, version_id",
+    )?;
+    for r in stmt.query_map([&json], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (id, version, kind) = r?;
+        if let Some(i) = found.get_mut(&id) {
+            if kind == "fix" {
+                i.fix_version_ids.push(version);
+            } else {
+                i.affected_version_ids.push(version);
+            }
+        }
+    }
+    let mut stmt = db.prepare_cached(
+        "SELECT issue_id, field_id, value FROM issue_field_values WHERE issue_id IN (SELECT value FROM json_each(?1))
+         ORDER BY issue_id, field_id",
+    )?;
+    for r in stmt.query_map([&json], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (id, field, raw) = r?;
+        if let Some(i) = found.get_mut(&id)
+            && let Some(v) = decode_value(&raw)
+        {
+            i.custom.push((field, v));
+        }
+    }
+    Ok(ids.iter().filter_map(|id| found.remove(&id.0)).collect())
+}
+
 fn load_parts(db: &Db, issue: &mut Issue) -> StoreResult<()> {
     let id = issue.id.0;
     issue.labels = db
