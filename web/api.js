@@ -52,6 +52,31 @@ export async function request(method, path, body) {
   return data;
 }
 
+/** Multipart upload of files (`POST issue/{key}/attachments`), as Jira expects it. */
+export async function upload(path, files) {
+  const form = new FormData();
+  for (const f of files) form.append('file', f, f.name);
+  let res;
+  try {
+    res = await fetch(`/rest/api/2${path}`, {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json', 'X-Atlassian-Token': 'no-check' },
+    });
+  } catch (e) {
+    throw new ApiError(0, [`Could not reach the server (${e.message}).`]);
+  }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    const messages = [...((data && data.errorMessages) || [])];
+    for (const [k, v] of Object.entries((data && data.errors) || {})) messages.push(`${k}: ${v}`);
+    if (!messages.length) messages.push(`The server answered ${res.status} ${res.statusText}.`);
+    throw new ApiError(res.status, messages, (data && data.errors) || {});
+  }
+  return data;
+}
+
 const v2 = (p) => `/rest/api/2${p}`;
 export const api = {
   get: (p) => request('GET', v2(p)),

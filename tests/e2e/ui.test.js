@@ -411,6 +411,69 @@ test('a person works through the tracker in the browser', async (t) => {
     await page.waitForSelector('#vote[aria-pressed="false"] #vote-count:has-text("0")');
   });
 
+  await t.test('issue view: attach by drag and drop and by the picker, thumbnails, web links, log work', async () => {
+    await page.goto(`${base}/browse/WEB-2`);
+    await page.waitForSelector('#drop-zone');
+    // Drop a PNG drawn on a canvas and a text file, as a person drags them from the desktop.
+    const dropped = await page.evaluateHandle(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 320;
+      canvas.height = 160;
+      const g = canvas.getContext('2d');
+      g.fillStyle = '#0b5cd5';
+      g.fillRect(0, 0, 320, 160);
+      const png = await new Promise((done) => canvas.toBlob(done, 'image/png'));
+      const dt = new DataTransfer();
+      dt.items.add(new File([png], 'screen.png', { type: 'image/png' }));
+      dt.items.add(new File(['first line\n'], 'log.txt', { type: 'text/plain' }));
+      return dt;
+    });
+    await page.dispatchEvent('#drop-zone', 'dragover', { dataTransfer: dropped });
+    await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer: dropped });
+    await page.waitForSelector('.attachment-list li:has-text("screen.png") img.thumb');
+    await page.waitForSelector('.attachment-list li:has-text("log.txt")');
+    const thumbOk = await page.locator('.attachment-list img.thumb').first().evaluate((img) => img.complete && img.naturalWidth > 0);
+    assert.ok(thumbOk, 'the thumbnail loads');
+    // The picker, too.
+    await page.setInputFiles('#attach-input', { name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from('# notes') });
+    await page.waitForSelector('.attachment-list li:has-text("notes.md")');
+    assert.equal(await page.locator('.attachment-list li').count(), 3);
+    // Too large for the server: the refusal is shown in words and nothing is added.
+    await page.setInputFiles('#attach-input', { name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(11 * 1024 * 1024) });
+    await page.waitForSelector('.attach-status .error');
+    assert.match(await text('.attach-status .error'), /larger|limit/i);
+    assert.equal(await page.locator('.attachment-list li').count(), 3);
+    page.once('dialog', (d) => d.accept());
+    await page.click('.attachment-list li:has-text("notes.md") .delete-attachment');
+    // The view reloads: the old list goes, then the new one comes.
+    await page.waitForSelector('.attachment-list li:has-text("notes.md")', { state: 'detached' });
+    await page.waitForSelector('.attachment-list li:has-text("log.txt")');
+    assert.equal(await page.locator('.attachment-list li').count(), 2);
+
+    // A web link; an unsafe address is never rendered as a link.
+    await page.fill('#weblink-url', 'https://example.com/pr/7');
+    await page.fill('#weblink-title', 'PR 7');
+    await page.click('.weblink-form button[type=submit]');
+    await page.waitForSelector('#web-links a:has-text("PR 7")');
+    assert.equal(await page.getAttribute('#web-links a:has-text("PR 7")', 'href'), 'https://example.com/pr/7');
+    const r = await rest('POST', '/rest/api/2/issue/WEB-2/remotelink', { object: { url: 'javascript:alert(1)', title: 'Sneaky' } });
+    assert.ok(r.status < 300, `remote link: ${r.status}`);
+    await page.reload();
+    await page.waitForSelector('#web-links li:has-text("Sneaky")');
+    assert.equal(await page.locator('#web-links a:has-text("Sneaky")').count(), 0);
+
+    // Log work.
+    await page.fill('#worklog-time', '1h 30m');
+    await page.fill('#worklog-comment', 'pairing');
+    await page.click('.worklog-form button[type=submit]');
+    await page.waitForSelector('.worklog-list li:has-text("1h 30m")');
+    assert.match(await text('.time-summary'), /Logged 1h 30m/);
+    await page.fill('#worklog-time', 'soon');
+    await page.click('.worklog-form button[type=submit]');
+    await page.waitForSelector('#worklogs .error');
+    await shot('23-issue-attachments-worklog');
+  });
+
   await t.test('account: create, copy, use and revoke an API token; change the password', async () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
     await page.click('header.top a.me');

@@ -1,6 +1,7 @@
 // The issue view: summary and description editing, the side panel (status transitions,
-// assignee, priority, labels), comments, history and sub-tasks.
-import { api, enc } from '../api.js';
+// assignee, priority, labels), attachments (drag and drop), web links, work log,
+// comments, history and sub-tasks.
+import { api, enc, upload } from '../api.js';
 import { h, mount, link, spinner, errorBox, trustedHtml, formatDate, lozenge } from '../dom.js';
 
 let priorities = null;
@@ -13,7 +14,7 @@ export async function issueView(el, [key], { state, navigate }) {
   // components and versions need not wait for the issue.
   const projectKey = key.replace(/-\d+$/, '');
   const soft = (p, empty) => p.catch(() => empty);
-  const [issue, comments, prios, assignable, components, versions, watch, votes] = await Promise.all([
+  const [issue, comments, prios, assignable, components, versions, watch, votes, worklogs, webLinks] = await Promise.all([
     api.get(`${base}?expand=renderedFields,transitions`),
     api.get(`${base}/comment?expand=renderedBody`),
     loadPriorities(),
@@ -22,6 +23,8 @@ export async function issueView(el, [key], { state, navigate }) {
     soft(api.get(`/project/${enc(projectKey)}/versions`), []),
     soft(api.get(`${base}/watchers`), null),
     soft(api.get(`${base}/votes`), null),
+    soft(api.get(`${base}/worklog?maxResults=100`), { worklogs: [] }),
+    soft(api.get(`${base}/remotelink`), []),
   ]);
   const f = issue.fields;
   const flash = h('div.flash', { 'aria-live': 'polite' });
@@ -182,6 +185,98 @@ export async function issueView(el, [key], { state, navigate }) {
     })))
     : null;
 
+  // Attachments: drop files on the zone (or choose them); images show a thumbnail.
+  const attachStatus = h('div.attach-status', { 'aria-live': 'polite' });
+  async function uploadFiles(files) {
+    if (!files.length) return;
+    mount(attachStatus, spinner(`Uploading ${files.length} file${files.length > 1 ? 's' : ''}…`));
+    try {
+      await upload(`${base}/attachments`, files);
+      await reload();
+    } catch (err) { mount(attachStatus, errorBox(err)); }
+  }
+  const fileInput = h('input#attach-input', { type: 'file', multiple: true, hidden: true, onchange: (e) => uploadFiles([...e.target.files]) });
+  const dropZone = h('div.drop-zone#drop-zone', {
+    tabindex: 0,
+    role: 'button',
+    'aria-label': 'Attach files',
+    onclick: () => fileInput.click(),
+    onkeydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); fileInput.click(); } },
+    ondragover: (e) => { e.preventDefault(); dropZone.classList.add('over'); },
+    ondragleave: () => dropZone.classList.remove('over'),
+    ondrop: (e) => { e.preventDefault(); dropZone.classList.remove('over'); uploadFiles([...e.dataTransfer.files]); },
+  }, 'Drop files here or click to attach', fileInput);
+  const size = (n) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
+  const attachments = h('section.attachments#attachments', h('h2', 'Attachments'),
+    (f.attachment || []).length ? h('ul.plain.attachment-list', f.attachment.map((a) => h('li.attachment', { dataset: { id: a.id } },
+      a.thumbnail ? h('img.thumb', { src: a.thumbnail, alt: '', loading: 'lazy' }) : h('span.file-icon', { 'aria-hidden': 'true' }, ((/\.([a-z0-9]{1,4})$/i.exec(a.filename) || [])[1] || 'file').toUpperCase()),
+      h('a.attachment-name', { href: a.content, download: a.filename, rel: 'noopener' }, a.filename),
+      h('span.muted', ` ${size(a.size)} · ${a.author ? a.author.displayName : ''} · ${formatDate(a.created)}`),
+      h('button.ghost.danger.delete-attachment', {
+        type: 'button',
+        'aria-label': `Delete ${a.filename}`,
+        onclick: async () => {
+          if (!confirm(`Delete ${a.filename}? This cannot be undone.`)) return;
+          mount(attachStatus, spinner('Deleting…'));
+          try { await api.del(`/attachment/${enc(a.id)}`); await reload(); } catch (err) { mount(attachStatus, errorBox(err)); }
+        },
+      }, '×')))) : null,
+    dropZone, attachStatus);
+
+  // Web links (remote links): only http(s) addresses become links.
+  const safeUrl = (u) => /^https?:\/\//i.test(u || '');
+  const linkStatus = h('div');
+  const linkUrl = h('input#weblink-url', { type: 'url', placeholder: 'https://…', 'aria-label': 'Link address', required: true });
+  const linkTitle = h('input#weblink-title', { placeholder: 'Title', 'aria-label': 'Link title', required: true });
+  const webLinkSection = h('section.web-links#web-links', h('h2', 'Web links'),
+    webLinks.length ? h('ul.plain', webLinks.map((l) => h('li',
+      l.object && safeUrl(l.object.url)
+        ? h('a', { href: l.object.url, rel: 'noopener noreferrer', target: '_blank' }, l.object.title || l.object.url)
+        : h('span', (l.object && l.object.title) || ''),
+      ' ', h('button.linkish.danger.delete-weblink', {
+        type: 'button',
+        onclick: async () => {
+          mount(linkStatus, spinner('Removing…'));
+          try { await api.del(`${base}/remotelink/${enc(l.id)}`); await reload(); } catch (err) { mount(linkStatus, errorBox(err)); }
+        },
+      }, 'Remove')))) : null,
+    h('form.row.weblink-form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        mount(linkStatus, spinner('Adding…'));
+        try {
+          await api.post(`${base}/remotelink`, { object: { url: linkUrl.value.trim(), title: linkTitle.value.trim() } });
+          await reload();
+        } catch (err) { mount(linkStatus, errorBox(err)); }
+      },
+    }, linkUrl, linkTitle, h('button', { type: 'submit' }, 'Add link')),
+    linkStatus);
+
+  // Work log: time logged, and a form to log more (durations as Jira reads them).
+  const tt = f.timetracking || {};
+  const logStatus = h('div');
+  const spent = h('input#worklog-time', { placeholder: '1h 30m', 'aria-label': 'Time spent', required: true });
+  const logComment = h('input#worklog-comment', { placeholder: 'What was done', 'aria-label': 'Work description' });
+  const workLog = h('section.worklogs#worklogs', h('h2', 'Work log'),
+    h('p.muted.time-summary', `Logged ${tt.timeSpent || '0m'}`, tt.originalEstimate ? ` of ${tt.originalEstimate} estimated` : '',
+      tt.remainingEstimate ? ` · ${tt.remainingEstimate} remaining` : ''),
+    (worklogs.worklogs || []).length ? h('ul.plain.worklog-list', worklogs.worklogs.map((w) => h('li',
+      h('strong', w.timeSpent), ' ', w.author ? w.author.displayName : '', ' ', h('time.muted', formatDate(w.started)),
+      w.comment ? h('span', ` — ${w.comment}`) : null))) : null,
+    h('form.row.worklog-form', {
+      onsubmit: async (e) => {
+        e.preventDefault();
+        mount(logStatus, spinner('Logging…'));
+        try {
+          const body = { timeSpent: spent.value.trim() };
+          if (logComment.value.trim()) body.comment = logComment.value.trim();
+          await api.post(`${base}/worklog`, body);
+          await reload();
+        } catch (err) { mount(logStatus, errorBox(err)); }
+      },
+    }, spent, logComment, h('button', { type: 'submit' }, 'Log work')),
+    logStatus);
+
   // Comments and history tabs.
   const activity = h('div.activity');
   const commentList = () => h('div.comments',
@@ -261,7 +356,7 @@ export async function issueView(el, [key], { state, navigate }) {
       link(`/board/${project.key}`, 'Board'), ' / ', h('span.mono#issue-key', issue.key)),
     flash,
     h('div.issue-layout',
-      h('div.issue-main', summary, descBox, subtasks, links, h('section', tabs, activity)),
+      h('div.issue-main', summary, descBox, subtasks, links, attachments, webLinkSection, workLog, h('section', tabs, activity)),
       side));
 
   return {
