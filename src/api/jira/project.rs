@@ -83,7 +83,12 @@ struct ExpandQuery {
 async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Vec<Value>>> {
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
     let projects = ctx.app.list_projects(ctx.caller.as_ref()).await?;
-    let cat = ctx.app.catalog();
+    Ok(Json(project_list(&ctx, &projects, &expand).await?))
+}
+
+/// Projects as the lists show them (no components or versions), with their leads when
+/// `expand=lead`.
+async fn project_list(ctx: &Ctx, projects: &[Project], expand: &Expand) -> JiraResult<Vec<Value>> {
     let leads = if expand.has("lead") {
         ctx.app
             .users_map(projects.iter().map(|p| p.lead_id).collect())
@@ -91,23 +96,22 @@ async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<
     } else {
         Default::default()
     };
-    Ok(Json(
-        projects
-            .iter()
-            .map(|p| {
-                project_full(
-                    &ctx.base,
-                    &cat,
-                    p,
-                    leads.get(&p.lead_id),
-                    &[],
-                    &[],
-                    &expand,
-                    false,
-                )
-            })
-            .collect(),
-    ))
+    let cat = ctx.app.catalog();
+    Ok(projects
+        .iter()
+        .map(|p| {
+            project_full(
+                &ctx.base,
+                &cat,
+                p,
+                leads.get(&p.lead_id),
+                &[],
+                &[],
+                expand,
+                false,
+            )
+        })
+        .collect())
 }
 
 /// # `GET /rest/api/2/project/search` (searchProjects)
@@ -180,31 +184,12 @@ async fn search_projects(
         projects.reverse();
     }
     let total = projects.len() as i64;
-    let leads = if expand.has("lead") {
-        ctx.app
-            .users_map(projects.iter().map(|p| p.lead_id).collect())
-            .await?
-    } else {
-        Default::default()
-    };
-    let cat = ctx.app.catalog();
-    let page: Vec<Value> = projects
-        .iter()
+    let window: Vec<Project> = projects
+        .into_iter()
         .skip(start_at as usize)
         .take(max_results as usize)
-        .map(|p| {
-            project_full(
-                &ctx.base,
-                &cat,
-                p,
-                leads.get(&p.lead_id),
-                &[],
-                &[],
-                &expand,
-                false,
-            )
-        })
         .collect();
+    let page = project_list(&ctx, &window, &expand).await?;
     let is_last = start_at + (page.len() as i64) >= total;
     let this = format!(
         "{}/rest/api/2/project/search?startAt={start_at}&maxResults={max_results}",
