@@ -956,9 +956,11 @@ fn drain(
 /// lookup itself for the one-value filters most queries have (`project = X`).
 fn terms(terms: impl Iterator<Item = Term>) -> Box<dyn Query> {
     let mut terms: Vec<Term> = terms.collect();
-    if terms.len() == 1 {
-        let term = terms.pop().expect("one term");
-        return Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+    match (terms.len(), terms.pop()) {
+        (1, Some(term)) => Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+        (_, last) => {
+            terms.extend(last);
+            Box::new(TermSetQuery::new(terms))
+        }
     }
-    Box::new(TermSetQuery::new(terms))
 }

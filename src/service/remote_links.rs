@@ -183,6 +183,14 @@ impl App {
             created: Millis(0),
         };
         validate(&link)?;
+        // A web link is something a person opens: only http(s) addresses.
+        let lower = link.url.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Err(Error::field(
+                "url",
+                "'url' must be an absolute http or https URL.",
+            ));
+        }
         let cat = self.catalog();
         let c = caller.clone();
         let r = r.clone();

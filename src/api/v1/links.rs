@@ -8,12 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get};
 use serde::{Deserialize, Serialize};
 
-use super::{
-    Json, Paged, Params, V1Error, V1Result, issue_ref, paginate, parse_prefixed, prefixed, utc,
-};
+use super::{Json, Paged, Params, V1Result, issue_ref, paginate, parse_prefixed, prefixed, utc};
 use crate::api::{AppState, Ctx};
 use crate::domain::RemoteLink;
-use crate::error::Error;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -77,24 +74,8 @@ pub async fn create_link(
     Json(body): Json<NewLink>,
 ) -> V1Result<Response> {
     let caller = ctx.v1_writer()?;
-    let mut missing = std::collections::BTreeMap::new();
     let url = body.url.map(|u| u.trim().to_string()).unwrap_or_default();
     let title = body.title.map(|t| t.trim().to_string()).unwrap_or_default();
-    if url.is_empty() {
-        missing.insert("url".to_string(), "'url' is required.".to_string());
-    }
-    if title.is_empty() {
-        missing.insert("title".to_string(), "'title' is required.".to_string());
-    }
-    if let Some(e) = Error::from_fields(missing) {
-        return Err(V1Error(e));
-    }
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(V1Error(Error::field(
-            "url",
-            "'url' must be an absolute http or https URL.",
-        )));
-    }
     let (link, created) = ctx
         .app
         .add_web_link(caller, &issue_ref(&issue_key), url, title)
