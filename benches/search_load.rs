@@ -8,7 +8,7 @@
 //!   BENCH_ISSUES (default 100000), BENCH_PROJECTS (500), BENCH_USERS (20000),
 //!   BENCH_COMMENTS (avg per issue, default 5), BENCH_SECONDS (per phase, default 10),
 //!   BENCH_CLIENTS (default 4), BENCH_PHASES (run only the phases whose name contains
-//!   this text, e.g. `selective`).
+//!   this text, e.g. `selective`), BENCH_LOAD_ONLY=1 (stop after the bulk load).
 
 use std::time::{Duration, Instant};
 
@@ -46,6 +46,7 @@ fn main() {
         issues,
         comments_per_issue: env("BENCH_COMMENTS", 5),
         seed: 42,
+        batch_issues: tessera::service::demo::BATCH_ISSUES,
     };
     let seconds: u64 = env("BENCH_SECONDS", 10);
     let clients: usize = env("BENCH_CLIENTS", 4);
@@ -70,6 +71,10 @@ fn main() {
         written as f64 / load.as_secs_f64(),
         set.comments_per_issue
     );
+    if env("BENCH_LOAD_ONLY", 0u8) == 1 {
+        println!("RSS            {:.0} MiB", rss_mib());
+        return;
+    }
 
     app.stop_indexer();
     let started = Instant::now();

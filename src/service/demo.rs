@@ -15,6 +15,8 @@ pub struct DataSet {
     /// Average comments per issue.
     pub comments_per_issue: usize,
     pub seed: u64,
+    /// Issues per write job; `BATCH_ISSUES` unless a test wants many small batches.
+    pub batch_issues: usize,
 }
 
 impl DataSet {
@@ -26,9 +28,14 @@ impl DataSet {
             issues: 150,
             comments_per_issue: 2,
             seed: 7,
+            batch_issues: BATCH_ISSUES,
         }
     }
 }
+
+/// Issues per write job of a load: larger batches mean fewer commits, each of which
+/// rewrites the B-trees' right edges into the log; 20,000 issues are about 20 MB.
+pub const BATCH_ISSUES: usize = 20_000;
 
 struct Rng(u64);
 
@@ -147,9 +154,6 @@ impl App {
             .read(|db| crate::store::queries::users::group_id(db, "jira-users"))
             .await?
             .unwrap_or(2);
-        self.store
-            .write(move |db| bulk::users(db, &users, group, now))
-            .await?;
 
         let base_project = 2_000_000i64;
         let mut projects = Vec::new();
@@ -194,10 +198,14 @@ impl App {
                 )
             })
             .collect();
-        self.store
-            .write(move |db| bulk::projects(db, &projects, now))
-            .await?;
-
+        // Users and projects go in with the first batch of issues, so a set that fits
+        // in one batch (the demo) is written in one transaction: all or nothing.
+        let mut setup = Some(bulk::BulkSetup {
+            users,
+            group_id: group,
+            projects,
+            created: now,
+        });
         let catalog = self.catalog();
         let statuses: Vec<(i64, bool)> = catalog
             .statuses
@@ -225,14 +233,17 @@ impl App {
         let mut next_issue = 3_000_000i64;
         let mut next_comment = 30_000_000i64;
         let mut next_group = 30_000_000i64;
+        let mut generated = 0usize;
         let mut written = 0usize;
         let mut in_flight: Option<tokio::task::JoinHandle<Result<usize>>> = None;
-        let mut batch = Vec::with_capacity(5000);
+        let batch_size = set.batch_issues.max(1);
+        let mut batch = Vec::with_capacity(batch_size);
         for (pid, key, components, versions) in &project_meta {
             for num in 1..=per_project as i64 {
-                if written + batch.len() >= set.issues {
+                if generated >= set.issues {
                     break;
                 }
+                generated += 1;
                 let created = now - year + rng.below(year as u64 - 86_400_000) as i64;
                 let (status, done) = statuses[rng.below(statuses.len() as u64) as usize];
                 let updated = created + rng.below(86_400_000 * 30) as i64;
@@ -303,27 +314,35 @@ impl App {
                     transitions,
                 });
                 next_issue += 1;
-                if batch.len() == 5000 {
+                if batch.len() == batch_size && generated < set.issues {
                     // Generate the next batch while the writer stores this one; at most
                     // one batch waits, so memory stays bounded.
                     if let Some(previous) = in_flight.take() {
                         written += join_batch(previous).await?;
                     }
-                    in_flight = Some(self.spawn_batch(std::mem::take(&mut batch), &names));
+                    let issues = std::mem::take(&mut batch);
+                    in_flight = Some(self.spawn_batch(setup.take(), issues, false, &names));
                 }
             }
         }
         if let Some(previous) = in_flight.take() {
             written += join_batch(previous).await?;
         }
-        written += join_batch(self.spawn_batch(batch, &names)).await?;
-        self.store.write(bulk::finish_counters).await?;
+        // Never empty: a full batch is held back when it holds the set's last issue (and
+        // with no issues, the users and projects are still to be written). Every batch
+        // so far committed without waiting for the disk; this one does.
+        written += join_batch(self.spawn_batch(setup.take(), batch, true, &names)).await?;
         Ok(written)
     }
 
+    /// Writes one batch of issues (after the users and projects, for the first batch)
+    /// as one bulk job: each committed batch is whole, with its projects' key counters.
+    /// The `last` batch's commit waits for the disk, and so makes all of them durable.
     fn spawn_batch(
         &self,
+        setup: Option<bulk::BulkSetup>,
         batch: Vec<bulk::BulkIssue>,
+        last: bool,
         names: &std::collections::HashMap<i64, String>,
     ) -> tokio::task::JoinHandle<Result<usize>> {
         let names = names.clone();
@@ -331,7 +350,10 @@ impl App {
         tokio::spawn(async move {
             let n = batch.len();
             store
-                .write(move |db| {
+                .write_bulk(last, move |db| {
+                    if let Some(setup) = &setup {
+                        bulk::setup(db, setup)?;
+                    }
                     let lookup = |id: i64| names.get(&id).cloned().unwrap_or_default();
                     bulk::issues(db, &batch, &lookup)
                 })

@@ -20,47 +20,62 @@ static SERVER: OnceLock<Server> = OnceLock::new();
 /// outlives each test's runtime.
 pub fn server() -> &'static Server {
     SERVER.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir").keep();
-        let mut config = tessera::config::Config::new(dir.clone());
-        config.admin_password = Some(ADMIN_PASSWORD.to_string());
-        // Tests deliberately fail logins; a high limit keeps them independent.
-        config.login_attempts = 1000;
-        // `App::open` blocks on the store's writer; tests call this from inside a tokio
-        // runtime, where blocking is refused, so open it on a plain thread.
-        let (app, printed) = std::thread::spawn(move || tessera::service::App::open(config))
-            .join()
-            .expect("open thread")
-            .expect("open app");
+        let server = start_server();
         assert!(
-            printed.is_none(),
+            server.printed_password.is_none(),
             "a configured admin password is never printed"
         );
-        let (tx, rx) = std::sync::mpsc::channel();
-        let server_app = app.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("addr"))
-                    .expect("send addr");
-                tessera::server::serve(server_app, listener, std::future::pending())
-                    .await
-                    .expect("serve");
-            });
+        server.server
+    })
+}
+
+pub struct Started {
+    pub server: Server,
+    pub printed_password: Option<String>,
+}
+
+/// Starts a server of its own on a new temporary data directory, for tests that need
+/// one to themselves (a data set loaded into it, say).
+pub fn start_server() -> Started {
+    let dir = tempfile::tempdir().expect("temp dir").keep();
+    let mut config = tessera::config::Config::new(dir.clone());
+    config.admin_password = Some(ADMIN_PASSWORD.to_string());
+    // Tests deliberately fail logins; a high limit keeps them independent.
+    config.login_attempts = 1000;
+    // `App::open` blocks on the store's writer; tests call this from inside a tokio
+    // runtime, where blocking is refused, so open it on a plain thread.
+    let (app, printed) = std::thread::spawn(move || tessera::service::App::open(config))
+        .join()
+        .expect("open thread")
+        .expect("open app");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server_app = app.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr"))
+                .expect("send addr");
+            tessera::server::serve(server_app, listener, std::future::pending())
+                .await
+                .expect("serve");
         });
-        let addr = rx.recv().expect("server address");
-        Server {
+    });
+    let addr = rx.recv().expect("server address");
+    Started {
+        server: Server {
             base: format!("http://{addr}"),
             data_dir: dir,
             app,
-        }
-    })
+        },
+        printed_password: printed,
+    }
 }
 
 /// A project key no other test uses.

@@ -6,6 +6,7 @@ mod cli;
 mod comments;
 mod common;
 mod components_versions;
+mod dataset;
 mod filters;
 mod issues;
 mod links_watchers;

@@ -1,7 +1,7 @@
 //! Bulk loading for generated data sets (demo data, benchmarks): many rows per
 //! statement preparation, one transaction per batch, ids assigned by the caller.
 
-use rusqlite::params;
+use rusqlite::{ToSql, params, params_from_iter};
 
 use super::Db;
 use crate::store::StoreResult;
@@ -14,7 +14,20 @@ pub struct BulkUser {
     pub display_name: String,
 }
 
-pub fn users(db: &Db, users: &[BulkUser], group_id: i64, created: i64) -> StoreResult<()> {
+/// What issues refer to: the users (all in one group) and the projects.
+pub struct BulkSetup {
+    pub users: Vec<BulkUser>,
+    pub group_id: i64,
+    pub projects: Vec<BulkProject>,
+    pub created: i64,
+}
+
+pub fn setup(db: &Db, setup: &BulkSetup) -> StoreResult<()> {
+    users(db, &setup.users, setup.group_id, setup.created)?;
+    projects(db, &setup.projects, setup.created)
+}
+
+fn users(db: &Db, users: &[BulkUser], group_id: i64, created: i64) -> StoreResult<()> {
     let mut insert = db.prepare_cached(
         "INSERT INTO users (id, account_id, username, email, display_name, password_hash, created) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
     )?;
@@ -43,7 +56,7 @@ pub struct BulkProject {
     pub versions: Vec<(i64, String, bool)>,
 }
 
-pub fn projects(db: &Db, projects: &[BulkProject], created: i64) -> StoreResult<()> {
+fn projects(db: &Db, projects: &[BulkProject], created: i64) -> StoreResult<()> {
     let mut insert = db.prepare_cached(
         "INSERT INTO projects (id, key, name, lead_id, permission_scheme_id, workflow_id, created) VALUES (?1, ?2, ?3, ?4, 0, 1, ?5)",
     )?;
@@ -94,82 +107,171 @@ pub struct BulkIssue {
     pub transitions: Vec<(i64, i64, i64, i64, i64)>,
 }
 
+/// Rows per multi-row INSERT: one statement step then inserts many rows, so the per
+/// statement work (binding the cursor, opening and closing the B-tree) is paid once per
+/// chunk; 100 rows of 15 columns stay far below SQLite's limit of bound parameters.
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// Inserts `rows` with multi-row statements `{head} VALUES {row}, {row}, ...`, where
+/// `head` is `INSERT OR ROLLBACK INTO ...`: a failing row then ends the whole transaction,
+/// so SQLite keeps no statement journal to undo just the statement's earlier rows (a
+/// tenth of the insert time), and a bulk job is all or nothing anyway. Also,
+/// `row` is a parenthesised list with one `?` per value of a row (unnumbered: a
+/// numbered `?1` would name the first row's value in every row).
+fn insert_rows<const N: usize>(
+    db: &Db,
+    head: &str,
+    row: &str,
+    rows: &[[&dyn ToSql; N]],
+) -> StoreResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!("{head} VALUES {}", vec![row; chunk.len()].join(","));
+        db.prepare_cached(&sql)?
+            .execute(params_from_iter(chunk.iter().flatten()))?;
+    }
+    Ok(())
+}
+
 /// Inserts issues with their parts, comments and changelog (ids assigned by the caller).
+/// Table by table, so each insert works on the same few hot B-tree pages.
 pub fn issues(
     db: &Db,
     issues: &[BulkIssue],
     status_names: &dyn Fn(i64) -> String,
 ) -> StoreResult<()> {
-    let mut insert = db.prepare_cached(
-        "INSERT INTO issues (id, project_id, num, key, issue_type_id, status_id, priority_id, resolution_id, summary,
-            description, assignee_id, reporter_id, creator_id, created, updated, resolution_date, status_changed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14, ?15, ?14)",
+    let rows: Vec<[&dyn ToSql; 17]> = issues
+        .iter()
+        .map(|i| {
+            [
+                &i.id as &dyn ToSql,
+                &i.project_id,
+                &i.num,
+                &i.key,
+                &i.issue_type_id,
+                &i.status_id,
+                &i.priority_id,
+                &i.resolution_id,
+                &i.summary,
+                &i.description,
+                &i.assignee_id,
+                &i.reporter_id,
+                &i.created,
+                &i.updated,
+                &i.resolved,
+                // The creator is the reporter; the status last changed at the last update.
+                &i.reporter_id,
+                &i.updated,
+            ]
+        })
+        .collect();
+    insert_rows(
+        db,
+        "INSERT OR ROLLBACK INTO issues (id, project_id, num, key, issue_type_id, status_id, priority_id, resolution_id, summary,
+            description, assignee_id, reporter_id, created, updated, resolution_date, creator_id, status_changed)",
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        &rows,
     )?;
-    let mut label =
-        db.prepare_cached("INSERT INTO issue_labels (issue_id, label) VALUES (?1, ?2)")?;
-    let mut component =
-        db.prepare_cached("INSERT INTO issue_components (issue_id, component_id) VALUES (?1, ?2)")?;
-    let mut version = db.prepare_cached(
-        "INSERT INTO issue_versions (issue_id, version_id, kind) VALUES (?1, ?2, 'fix')",
-    )?;
-    let mut comment = db.prepare_cached(
-        "INSERT INTO comments (id, issue_id, author_id, update_author_id, body, created, updated) VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?5)",
-    )?;
-    let mut group = db.prepare_cached(
-        "INSERT INTO changelog_groups (id, issue_id, author_id, created) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    let mut item = db.prepare_cached(
-        "INSERT INTO changelog_items (group_id, seq, field, field_type, field_id, from_value, from_string, to_value, to_string)
-         VALUES (?1, 0, 'status', 'jira', 'status', ?2, ?3, ?4, ?5)",
-    )?;
-    for i in issues {
-        insert.execute(params![
-            i.id,
-            i.project_id,
-            i.num,
-            i.key,
-            i.issue_type_id,
-            i.status_id,
-            i.priority_id,
-            i.resolution_id,
-            i.summary,
-            i.description,
-            i.assignee_id,
-            i.reporter_id,
-            i.created,
-            i.updated,
-            i.resolved
-        ])?;
-        for l in &i.labels {
-            label.execute(params![i.id, l])?;
-        }
-        if let Some(c) = i.component_id {
-            component.execute(params![i.id, c])?;
-        }
-        if let Some(v) = i.fix_version_id {
-            version.execute(params![i.id, v])?;
-        }
-        for (id, author, at, body) in &i.comments {
-            comment.execute(params![id, i.id, author, body, at])?;
-        }
-        for (id, author, at, from, to) in &i.transitions {
-            group.execute(params![id, i.id, author, at])?;
-            item.execute(params![
-                id,
-                from.to_string(),
-                status_names(*from),
-                to.to_string(),
-                status_names(*to)
-            ])?;
-        }
-    }
-    Ok(())
-}
 
-/// Bumps each project's key counter to its highest issue number.
-pub fn finish_counters(db: &Db) -> StoreResult<()> {
-    db.execute_batch(
-        "UPDATE projects SET issue_counter = coalesce((SELECT max(num) FROM issues WHERE issues.project_id = projects.id), 0);",
+    let labels: Vec<[&dyn ToSql; 2]> = issues
+        .iter()
+        .flat_map(|i| i.labels.iter().map(move |l| [&i.id as &dyn ToSql, l]))
+        .collect();
+    insert_rows(
+        db,
+        "INSERT OR ROLLBACK INTO issue_labels (issue_id, label)",
+        "(?,?)",
+        &labels,
     )?;
+
+    let components: Vec<[&dyn ToSql; 2]> = issues
+        .iter()
+        .filter_map(|i| Some([&i.id as &dyn ToSql, i.component_id.as_ref()?]))
+        .collect();
+    insert_rows(
+        db,
+        "INSERT OR ROLLBACK INTO issue_components (issue_id, component_id)",
+        "(?,?)",
+        &components,
+    )?;
+
+    let versions: Vec<[&dyn ToSql; 2]> = issues
+        .iter()
+        .filter_map(|i| Some([&i.id as &dyn ToSql, i.fix_version_id.as_ref()?]))
+        .collect();
+    insert_rows(
+        db,
+        "INSERT OR ROLLBACK INTO issue_versions (issue_id, version_id, kind)",
+        "(?,?,'fix')",
+        &versions,
+    )?;
+
+    let comments: Vec<[&dyn ToSql; 7]> = issues
+        .iter()
+        .flat_map(|i| {
+            i.comments.iter().map(move |(id, author, at, body)| {
+                [id as &dyn ToSql, &i.id, author, body, at, author, at]
+            })
+        })
+        .collect();
+    insert_rows(
+        db,
+        "INSERT OR ROLLBACK INTO comments (id, issue_id, author_id, body, created, update_author_id, updated)",
+        "(?,?,?,?,?,?,?)",
+        &comments,
+    )?;
+
+    let groups: Vec<[&dyn ToSql; 4]> = issues
+        .iter()
+        .flat_map(|i| {
+            i.transitions
+                .iter()
+                .map(move |(id, author, at, _, _)| [id as &dyn ToSql, &i.id, author, at])
+        })
+        .collect();
+    insert_rows(
+        db,
+        "INSERT OR ROLLBACK INTO changelog_groups (id, issue_id, author_id, created)",
+        "(?,?,?,?)",
+        &groups,
+    )?;
+
+    let texts: Vec<(&i64, [String; 4])> = issues
+        .iter()
+        .flat_map(|i| {
+            i.transitions.iter().map(|(id, _, _, from, to)| {
+                let texts = [
+                    from.to_string(),
+                    status_names(*from),
+                    to.to_string(),
+                    status_names(*to),
+                ];
+                (id, texts)
+            })
+        })
+        .collect();
+    let items: Vec<[&dyn ToSql; 5]> = texts
+        .iter()
+        .map(|(id, [f, fs, t, ts])| [*id as &dyn ToSql, f, fs, t, ts])
+        .collect();
+    insert_rows(
+        db,
+        "INSERT OR ROLLBACK INTO changelog_items (group_id, seq, field, field_type, field_id, from_value, from_string, to_value, to_string)",
+        "(?,0,'status','jira','status',?,?,?,?)",
+        &items,
+    )?;
+
+    // Each project's key counter reaches its highest issue number in this batch, so a
+    // key given out later never collides with a loaded one.
+    let mut highest = std::collections::BTreeMap::new();
+    for i in issues {
+        let num = highest.entry(i.project_id).or_insert(i.num);
+        *num = (*num).max(i.num);
+    }
+    let mut counter = db.prepare_cached(
+        "UPDATE projects SET issue_counter = max(issue_counter, ?2) WHERE id = ?1",
+    )?;
+    for (project, num) in highest {
+        counter.execute(params![project, num])?;
+    }
     Ok(())
 }
