@@ -7,6 +7,10 @@
 //! while a failing job rolls back only its own savepoint. No caller is answered before
 //! the commit that made its write durable.
 //!
+//! Bulk jobs (generated data sets) are the one exception to grouping: each runs alone,
+//! without foreign-key checks, and while they run a second connection on its own thread
+//! copies the log into the database (checkpoints), which never writes rows itself.
+//!
 //! Reads run on a small pool of read-only connections through `spawn_blocking`, so the
 //! async executor never blocks on SQLite. WAL mode lets readers run beside the writer.
 
