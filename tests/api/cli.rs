@@ -31,8 +31,17 @@ fn run(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
 
 /// Starts `serve`, returns the child and the lines it printed until it listens.
 fn serve(dir: &std::path::Path, port: u16) -> (std::process::Child, Vec<String>) {
+    serve_with(dir, port, &[])
+}
+
+fn serve_with(
+    dir: &std::path::Path,
+    port: u16,
+    extra: &[&str],
+) -> (std::process::Child, Vec<String>) {
     let mut child = Command::new(BIN)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
         .env("TESSERA_DATA_DIR", dir)
         .env_remove("TESSERA_ADMIN_PASSWORD")
         .stdout(Stdio::piped())
@@ -163,6 +172,63 @@ async fn first_start_prints_the_admin_once_and_sigterm_keeps_acknowledged_writes
         "{r}"
     );
     assert!(terminate(&mut child).success());
+}
+
+#[tokio::test]
+async fn serve_demo_fills_a_new_data_directory_once_and_indexes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (mut child, lines) = serve_with(dir.path(), port, &["--demo"]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "Demo data: generated 150 issues."),
+        "{lines:?}"
+    );
+    let password = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("password: ").map(String::from))
+        .unwrap_or_else(|| panic!("no generated password in {lines:?}"));
+    wait_ready(port);
+    // The index is rebuilt in the background after the load.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while search_total(port, &password, "project = DEM0").await < 50 {
+        assert!(
+            Instant::now() < deadline,
+            "the demo issues were never indexed"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        search_total(port, &password, "project in (DEM0, APP1, OPS2)").await,
+        150
+    );
+    assert!(terminate(&mut child).success());
+
+    // A data directory with projects is never filled again.
+    let port = free_port();
+    let (mut child, lines) = serve_with(dir.path(), port, &["--demo"]);
+    assert!(!lines.iter().any(|l| l.contains("Demo data")), "{lines:?}");
+    wait_ready(port);
+    assert_eq!(
+        search_total(port, &password, "project in (DEM0, APP1, OPS2)").await,
+        150
+    );
+    assert!(terminate(&mut child).success());
+}
+
+async fn search_total(port: u16, password: &str, jql: &str) -> u64 {
+    let r: serde_json::Value = reqwest::Client::new()
+        .post(format!("http://127.0.0.1:{port}/rest/api/2/search"))
+        .basic_auth("admin", Some(password))
+        .json(&serde_json::json!({"jql": jql, "maxResults": 0}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["total"].as_u64().unwrap_or(0)
 }
 
 async fn futures_join<T>(tasks: Vec<tokio::task::JoinHandle<T>>) -> Vec<T> {
