@@ -181,6 +181,9 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a commit acknowledged to a client survives power loss, not only a crash.
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // The log grows past its usual few MiB while a bulk load outruns the checkpoints
+        // (to the size of the data loaded); when it next starts over, it shrinks to this.
+        conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
         configure(&conn)?;
         migrations::apply(&mut conn)?;
 
