@@ -1,3 +1,5 @@
+-- Fewer B-trees to update per written row.
+--
 -- A change group's items are read together, by group, in `seq` order: keyed by their
 -- primary key alone (WITHOUT ROWID) they are one B-tree instead of a table and its key
 -- index, and every write touches one tree less.
@@ -23,3 +25,7 @@ ALTER TABLE changelog_items_new RENAME TO changelog_items;
 -- issues cost it nothing. `parent_id = ?` (and the cascade on delete) still use it.
 DROP INDEX issues_parent;
 CREATE INDEX issues_parent ON issues(parent_id) WHERE parent_id IS NOT NULL;
+
+-- Nothing reads issues in `updated` order from SQLite (search does that from the index);
+-- the issue picker finds a project's issues through the (project_id, num) key as well.
+DROP INDEX issues_project_updated;
