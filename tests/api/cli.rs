@@ -157,20 +157,8 @@ async fn first_start_prints_the_admin_once_and_sigterm_keeps_acknowledged_writes
             .unwrap();
         assert_eq!(r.status(), 200, "{key} was acknowledged but is gone");
     }
-    let r: serde_json::Value = http
-        .post(format!("{base}/rest/api/2/search"))
-        .basic_auth("admin", Some(&password))
-        .json(&serde_json::json!({"jql": "project = CLI", "maxResults": 0}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        r["total"].as_u64().unwrap() >= acknowledged.len() as u64,
-        "{r}"
-    );
+    let found = search_total(port, &password, "project = CLI").await;
+    assert!(found >= acknowledged.len() as u64, "{found} found");
     assert!(terminate(&mut child).success());
 }
 
