@@ -112,12 +112,13 @@ pub struct BulkIssue {
 /// chunk; 100 rows of 15 columns stay far below SQLite's limit of bound parameters.
 const ROWS_PER_STATEMENT: usize = 100;
 
-/// Inserts `rows` with multi-row statements `{head} VALUES {row}, {row}, ...`, where
-/// `head` is `INSERT OR ROLLBACK INTO ...`: a failing row then ends the whole transaction,
-/// so SQLite keeps no statement journal to undo just the statement's earlier rows (a
-/// tenth of the insert time), and a bulk job is all or nothing anyway. Also,
-/// `row` is a parenthesised list with one `?` per value of a row (unnumbered: a
-/// numbered `?1` would name the first row's value in every row).
+/// Inserts `rows` with multi-row statements `{head} VALUES {row}, {row}, ...`.
+///
+/// `row` is a parenthesised list with one unnumbered `?` per value: a numbered `?1`
+/// would name the first row's value in every row. `head` is `INSERT OR ROLLBACK INTO
+/// ...`: a failing row then ends the whole transaction, so SQLite keeps no statement
+/// journal to undo just the statement's earlier rows (a tenth of the insert time), and
+/// a bulk job is all or nothing anyway.
 fn insert_rows<const N: usize>(
     db: &Db,
     head: &str,
