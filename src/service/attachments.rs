@@ -542,7 +542,11 @@ impl App {
         caller: &Caller,
         r: &IssueRef,
     ) -> Result<(Issue, Vec<AttachmentView>)> {
-        let view = self.view_issue(Some(caller), r).await?;
+        let needs = super::issues::ViewNeeds {
+            attachments: true,
+            ..super::issues::ViewNeeds::NONE
+        };
+        let view = self.view_issue_with(Some(caller), r, needs).await?;
         let authors = view
             .attachments
             .iter()

@@ -54,6 +54,16 @@ pub type BulkResult = std::result::Result<Issue, Error>;
 impl App {
     /// Loads an issue the caller may browse, or Jira's 404.
     pub async fn view_issue(&self, caller: Option<&Caller>, r: &IssueRef) -> Result<IssueView> {
+        self.view_issue_with(caller, r, ViewNeeds::ALL).await
+    }
+
+    /// `view_issue` loading only the parts asked for (the rest stay empty).
+    pub async fn view_issue_with(
+        &self,
+        caller: Option<&Caller>,
+        r: &IssueRef,
+        needs: ViewNeeds,
+    ) -> Result<IssueView> {
         let catalog = self.catalog();
         let caller = caller.cloned();
         let r = r.clone();
@@ -63,7 +73,14 @@ impl App {
                 let Some(issue) = q::by_ref(db, &r)? else {
                     return Ok(None);
                 };
-                load_view(db, &catalog, caller.as_ref(), issue)
+                load_view_with(
+                    db,
+                    &catalog,
+                    caller.as_ref(),
+                    issue,
+                    &mut ProjectCache::default(),
+                    needs,
+                )
             })
             .await?;
         view.ok_or_else(Error::issue_not_found)
@@ -446,6 +463,14 @@ pub struct ViewNeeds {
 }
 
 impl ViewNeeds {
+    /// The issue's own fields and no more.
+    pub const NONE: ViewNeeds = ViewNeeds {
+        comments: false,
+        subtasks: false,
+        links: false,
+        social: false,
+        attachments: false,
+    };
     pub const ALL: ViewNeeds = ViewNeeds {
         comments: true,
         subtasks: true,
@@ -505,22 +530,6 @@ impl ProjectCache {
         }
         Ok(self.entries.get(&id).and_then(|e| e.as_ref()))
     }
-}
-
-fn load_view(
-    db: &Db,
-    catalog: &Catalog,
-    caller: Option<&Caller>,
-    issue: Issue,
-) -> StoreResult<Option<IssueView>> {
-    load_view_with(
-        db,
-        catalog,
-        caller,
-        issue,
-        &mut ProjectCache::default(),
-        ViewNeeds::ALL,
-    )
 }
 
 fn load_view_with(
