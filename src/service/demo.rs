@@ -235,7 +235,7 @@ impl App {
         let mut next_group = 30_000_000i64;
         let mut generated = 0usize;
         let mut written = 0usize;
-        let mut in_flight: Option<tokio::task::JoinHandle<Result<usize>>> = None;
+        let mut queued: std::collections::VecDeque<QueuedBatch> = Default::default();
         let batch_size = set.batch_issues.max(1);
         let mut batch = Vec::with_capacity(batch_size);
         for (pid, key, components, versions) in &project_meta {
@@ -315,49 +315,53 @@ impl App {
                 });
                 next_issue += 1;
                 if batch.len() == batch_size && generated < set.issues {
-                    // Generate the next batch while the writer stores this one; at most
-                    // one batch waits, so memory stays bounded.
-                    if let Some(previous) = in_flight.take() {
-                        written += join_batch(previous).await?;
-                    }
+                    // The writer always has the next batch waiting when it finishes one,
+                    // and stays in bulk mode; the next is generated meanwhile. At most
+                    // two batches wait, so memory stays bounded.
                     let issues = std::mem::take(&mut batch);
-                    in_flight = Some(self.spawn_batch(setup.take(), issues, false, &names));
+                    let first = setup.is_some();
+                    queued.push_back(self.queue_batch(setup.take(), issues, false, &names));
+                    // Later batches refer to the first one's users and projects (with
+                    // foreign-key checks off): none is queued unless it committed.
+                    if (first || queued.len() > 2)
+                        && let Some(oldest) = queued.pop_front()
+                    {
+                        written += oldest.await?;
+                    }
                 }
             }
-        }
-        if let Some(previous) = in_flight.take() {
-            written += join_batch(previous).await?;
         }
         // Never empty: a full batch is held back when it holds the set's last issue (and
         // with no issues, the users and projects are still to be written). Every batch
         // so far committed without waiting for the disk; this one does.
-        written += join_batch(self.spawn_batch(setup.take(), batch, true, &names)).await?;
+        queued.push_back(self.queue_batch(setup.take(), batch, true, &names));
+        for batch in queued {
+            written += batch.await?;
+        }
         Ok(written)
     }
 
-    /// Writes one batch of issues (after the users and projects, for the first batch)
+    /// Queues one batch of issues (after the users and projects, for the first batch)
     /// as one bulk job: each committed batch is whole, with its projects' key counters.
     /// The `last` batch's commit waits for the disk, and so makes all of them durable.
-    fn spawn_batch(
+    fn queue_batch(
         &self,
         setup: Option<bulk::BulkSetup>,
         batch: Vec<bulk::BulkIssue>,
         last: bool,
         names: &std::collections::HashMap<i64, String>,
-    ) -> tokio::task::JoinHandle<Result<usize>> {
+    ) -> QueuedBatch {
         let names = names.clone();
-        let store = self.store.clone();
-        tokio::spawn(async move {
-            let n = batch.len();
-            store
-                .write_bulk(last, move |db| {
-                    if let Some(setup) = &setup {
-                        bulk::setup(db, setup)?;
-                    }
-                    let lookup = |id: i64| names.get(&id).cloned().unwrap_or_default();
-                    bulk::issues(db, &batch, &lookup)
-                })
-                .await?;
+        let n = batch.len();
+        let written = self.store.write_bulk(last, move |db| {
+            if let Some(setup) = &setup {
+                bulk::setup(db, setup)?;
+            }
+            let lookup = |id: i64| names.get(&id).cloned().unwrap_or_default();
+            bulk::issues(db, &batch, &lookup)
+        });
+        Box::pin(async move {
+            written.await?;
             Ok(n)
         })
     }
@@ -371,6 +375,5 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-async fn join_batch(handle: tokio::task::JoinHandle<Result<usize>>) -> Result<usize> {
-    handle.await.map_err(|_| crate::error::Error::internal())?
-}
+/// A batch queued at the writer; resolves to its number of issues once committed.
+type QueuedBatch = std::pin::Pin<Box<dyn std::future::Future<Output = Result<usize>> + Send>>;

@@ -221,13 +221,20 @@ impl Store {
     /// Unless `durable`, the commit does not wait for the disk: a crash or power loss may
     /// drop it, never half of it. A load passes `durable` for its last job, whose sync of
     /// the log makes every bulk commit before it durable as well.
-    pub async fn write_bulk<T, F>(&self, durable: bool, work: F) -> StoreResult<T>
+    ///
+    /// The job is queued when this is called, not when the answer is awaited, so jobs
+    /// run in the order of the calls and a caller can queue the next before the answer.
+    pub fn write_bulk<T, F>(
+        &self,
+        durable: bool,
+        work: F,
+    ) -> impl std::future::Future<Output = StoreResult<T>> + Send + 'static
     where
         F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
-        let answer = self.submit(work, Mode::Bulk { durable })?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        let answer = self.submit(work, Mode::Bulk { durable });
+        async move { answer?.await.map_err(|_| StoreError::Closed)? }
     }
 
     fn submit<T, F>(&self, work: F, mode: Mode) -> StoreResult<oneshot::Receiver<StoreResult<T>>>
@@ -351,12 +358,14 @@ fn writer_loop(
                 Err(_) => return,
             },
         };
-        if let Mode::Bulk { durable } = first.mode() {
-            if !run_bulk(&conn, first, durable, &checkpoints) {
+        if first.mode() != Mode::Grouped {
+            let (ok, next) = run_bulk(&conn, first, &jobs, &checkpoints);
+            if !ok {
                 // Writing on without foreign-key checks could corrupt references; the
                 // store closes instead and every later write is refused.
                 return;
             }
+            held = next;
             continue;
         }
         let mut batch = vec![first];
@@ -431,31 +440,49 @@ fn run_alone(conn: &Connection, mut job: Box<dyn WriteJob>) {
     }
 }
 
-/// Runs one bulk job with foreign-key checks off, a commit that waits for the disk only
-/// when `durable`, and checkpoints left to the checkpointer thread, so copying the log
-/// into the database runs on another core while the writer goes on (on the writer they
-/// took a quarter of a bulk load). SQLite ignores these pragmas inside a transaction, so
-/// they are switched between transactions, and back whatever happens. Returns false
-/// when they could not be switched back.
+/// Runs a bulk job, and those queued right behind it, with foreign-key checks off,
+/// commits that wait for the disk only when `durable`, and checkpoints left to the
+/// checkpointer thread, so copying the log into the database runs on another core
+/// while the writer goes on (on the writer they took a quarter of a bulk load). SQLite
+/// ignores these pragmas inside a transaction, so they are switched between
+/// transactions, and back whatever happens. Returns false when they could not be
+/// switched back, and the ordinary job met after the bulk ones, to run next.
 fn run_bulk(
     conn: &Connection,
-    job: Box<dyn WriteJob>,
-    durable: bool,
+    first: Box<dyn WriteJob>,
+    jobs: &std::sync::mpsc::Receiver<Box<dyn WriteJob>>,
     checkpoints: &std::sync::mpsc::Sender<()>,
-) -> bool {
-    let bulk_mode = conn.execute_batch(if durable {
-        "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0;"
-    } else {
-        "PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0; PRAGMA synchronous = NORMAL;"
-    });
-    match bulk_mode {
-        Ok(()) => {
-            run_alone(conn, job);
-            // The checkpointer may be gone only when the store is closing.
-            let _ = checkpoints.send(());
-        }
-        Err(e) => job.finish(Err(&e)),
+) -> (bool, Option<Box<dyn WriteJob>>) {
+    // A flag pragma such as `foreign_keys` expires every prepared statement, so the
+    // mode stays on while bulk jobs follow each other; `synchronous` expires nothing.
+    if let Err(e) = conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0;")
+    {
+        first.finish(Err(&e));
+        return (leave_bulk_mode(conn), None);
     }
+    let mut job = first;
+    let next = loop {
+        let durable = job.mode() == Mode::Bulk { durable: true };
+        match conn.pragma_update(None, "synchronous", if durable { "FULL" } else { "NORMAL" }) {
+            Ok(()) => {
+                run_alone(conn, job);
+                // The checkpointer may be gone only when the store is closing.
+                let _ = checkpoints.send(());
+            }
+            Err(e) => job.finish(Err(&e)),
+        }
+        match jobs.try_recv() {
+            Ok(following) if following.mode() != Mode::Grouped => job = following,
+            Ok(ordinary) => break Some(ordinary),
+            Err(_) => break None,
+        }
+    };
+    (leave_bulk_mode(conn), next)
+}
+
+/// Turns foreign-key checks, auto-checkpoints and full syncs back on; false if it
+/// could not.
+fn leave_bulk_mode(conn: &Connection) -> bool {
     match conn.execute_batch(
         "PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 1000; PRAGMA synchronous = FULL;",
     ) {

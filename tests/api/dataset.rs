@@ -176,3 +176,47 @@ async fn a_failing_bulk_job_leaves_nothing_and_the_store_goes_on() {
         .expect("ordinary write after the failures");
     assert_eq!(present("bulk-test-c").await, 0);
 }
+
+#[tokio::test]
+async fn an_ordinary_write_queued_behind_bulk_jobs_has_its_references_checked() {
+    let store = &crate::common::server().app.store;
+    let insert = |name: &'static str| {
+        move |db: &tessera::store::queries::Db| {
+            db.execute(
+                "INSERT OR REPLACE INTO id_sequences (name, next) VALUES (?1, 1)",
+                [name],
+            )?;
+            Ok(())
+        }
+    };
+    // Both bulk jobs are queued before anything is awaited; the ordinary write queues
+    // behind them when first polled, so the writer leaves bulk mode for it.
+    let first = store.write_bulk(false, insert("queued-bulk-1"));
+    let second = store.write_bulk(true, insert("queued-bulk-2"));
+    let dangling = store.write(|db| {
+        db.execute(
+            "INSERT INTO issue_labels (issue_id, label) VALUES (-7, 'orphan')",
+            [],
+        )?;
+        Ok(())
+    });
+    let (first, second, dangling) = tokio::join!(first, second, dangling);
+    first.expect("first bulk job");
+    second.expect("second bulk job");
+    assert!(
+        dangling.is_err(),
+        "references are checked again after bulk jobs"
+    );
+    let names: Vec<String> = store
+        .read(|db| {
+            Ok(db
+                .prepare(
+                    "SELECT name FROM id_sequences WHERE name LIKE 'queued-bulk-%' ORDER BY name",
+                )?
+                .query_map([], |r| r.get(0))?
+                .collect::<Result<_, _>>()?)
+        })
+        .await
+        .expect("read");
+    assert_eq!(names, ["queued-bulk-1", "queued-bulk-2"]);
+}

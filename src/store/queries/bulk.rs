@@ -125,10 +125,19 @@ fn insert_rows<const N: usize>(
     row: &str,
     rows: &[[&dyn ToSql; N]],
 ) -> StoreResult<()> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!("{head} VALUES {}", vec![row; chunk.len()].join(","));
-        db.prepare_cached(&sql)?
-            .execute(params_from_iter(chunk.iter().flatten()))?;
+    let sql = |rows: usize| format!("{head} VALUES {}", vec![row; rows].join(","));
+    let mut full = rows.chunks_exact(ROWS_PER_STATEMENT);
+    if full.len() > 0 {
+        let mut insert = db.prepare_cached(&sql(ROWS_PER_STATEMENT))?;
+        for chunk in &mut full {
+            insert.execute(params_from_iter(chunk.iter().flatten()))?;
+        }
+    }
+    let rest = full.remainder();
+    if !rest.is_empty() {
+        // Not cached: the rest differs in size from one call to the next.
+        db.prepare(&sql(rest.len()))?
+            .execute(params_from_iter(rest.iter().flatten()))?;
     }
     Ok(())
 }
