@@ -2,33 +2,43 @@
 //! security headers, and graceful shutdown.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 
 use crate::api;
+use crate::request_layers;
 use crate::service::App;
 
 /// The whole HTTP surface of Tessera.
 pub fn router(app: Arc<App>) -> Router {
-    let limit = app.config.max_body_bytes;
-    Router::new()
+    let routes = Router::new()
         .merge(api::jira::routes())
         .merge(api::v1::routes())
         .merge(api::yandex::routes())
-        .merge(api::web::routes())
+        .merge(api::web::routes());
+    with_layers(app, routes)
+}
+
+/// Wraps `routes` in the layers every surface shares, innermost first: authentication,
+/// surface-shaped framework errors, the panic guard, the request id and access log, the
+/// security headers, the body limit. Public so a test can put a route of its own (one
+/// that panics, say) behind exactly the layers the server uses.
+pub fn with_layers(app: Arc<App>, routes: Router<api::AppState>) -> Router {
+    let limit = app.config.max_body_bytes;
+    routes
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             app.clone(),
             api::auth::authenticate,
         ))
         .layer(middleware::from_fn(jira_shaped_errors))
-        .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(request_layers::catch_panic))
+        .layer(middleware::from_fn(request_layers::log_request))
         .layer(middleware::from_fn(security_headers))
         .layer(DefaultBodyLimit::max(limit))
         .with_state(app)
@@ -75,28 +85,6 @@ async fn jira_shaped_errors(req: Request<Body>, next: Next) -> Response {
         shaped.headers_mut().insert(header::ALLOW, allow.clone());
     }
     shaped
-}
-
-/// One line per request: method, route template, status, latency. Never headers, bodies
-/// or query strings, so no credential can reach the log.
-async fn log_request(req: Request<Body>, next: Next) -> Response {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_else(|| req.uri().path().to_string());
-    let response = next.run(req).await;
-    tracing::info!(
-        target: "tessera::http",
-        method = %method,
-        route = %route,
-        status = response.status().as_u16(),
-        latency_us = started.elapsed().as_micros() as u64,
-        "request"
-    );
-    response
 }
 
 async fn security_headers(req: Request<Body>, next: Next) -> Response {

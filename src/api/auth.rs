@@ -85,9 +85,15 @@ pub async fn authenticate(
         return r;
     }
     let username = caller.as_ref().map(|c| c.user.username.clone());
+    let user_id = caller.as_ref().map(|c| c.user.id);
     req.extensions_mut().insert(Authenticated(caller));
     req.extensions_mut().insert(ViaCookie(via_cookie));
     let mut response = next.run(req).await;
+    if let Some(id) = user_id {
+        response
+            .extensions_mut()
+            .insert(crate::request_layers::LoggedUser(id));
+    }
     let name = username.unwrap_or_else(|| "anonymous".into());
     if let Ok(v) = HeaderValue::from_str(&name) {
         response.headers_mut().insert("x-ausername", v);

@@ -74,7 +74,8 @@ pub fn base_url(parts: &Parts, app: &App) -> String {
 }
 
 /// An error in the shape of the surface that `path` belongs to: the v1 error object
-/// under `/v1`, Yandex Tracker's under `/v2`, Jira's ErrorCollection everywhere else.
+/// under `/v1`, Yandex Tracker's under `/v2`, the service desk's `ErrorResponse` under
+/// `/rest/servicedeskapi`, Jira's ErrorCollection everywhere else.
 /// Used by the layers that answer before a surface's handler runs (authentication,
 /// unknown routes, framework rejections).
 pub fn error_response(path: &str, status: StatusCode, message: &str) -> Response {
@@ -82,9 +83,28 @@ pub fn error_response(path: &str, status: StatusCode, message: &str) -> Response
         v1::error_response(status, message)
     } else if path.starts_with("/v2/") {
         yandex::error_response(status, message)
+    } else if path == "/rest/servicedeskapi" || path.starts_with("/rest/servicedeskapi/") {
+        service_desk_error(status, message)
     } else {
         jira::error_response(path, status, message)
     }
+}
+
+/// Jira Service Management's `ErrorResponse` (`errorMessage`), for the routes of that
+/// API, none of which is built yet: they answer 404 in this shape.
+fn service_desk_error(status: StatusCode, message: &str) -> Response {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ErrorResponse<'a> {
+        error_message: &'a str,
+    }
+    (
+        status,
+        axum::Json(ErrorResponse {
+            error_message: message,
+        }),
+    )
+        .into_response()
 }
 
 /// Percent-encodes one path segment or an RFC 5987 value (unreserved bytes kept).

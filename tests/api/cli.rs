@@ -319,3 +319,70 @@ fn admin_commands_create_users_tokens_and_migrate() {
     assert!(ok, "{err}");
     assert!(out.contains("Reindexed 0 issues"), "{out}");
 }
+
+/// Runs `serve` with the given log format, makes one authenticated request, stops the
+/// server and returns what it wrote to standard error (a pipe, not a terminal).
+async fn server_log(format: Option<&str>) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut command = Command::new(BIN);
+    command
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("TESSERA_DATA_DIR", dir.path())
+        .env("TESSERA_ADMIN_PASSWORD", "log-test-secret-pw")
+        .env_remove("TESSERA_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    match format {
+        Some(f) => command.env("TESSERA_LOG_FORMAT", f),
+        None => command.env_remove("TESSERA_LOG_FORMAT"),
+    };
+    let mut child = command.spawn().expect("spawn");
+    let stderr = child.stderr.take().unwrap();
+    let collected = std::thread::spawn(move || {
+        let mut all = String::new();
+        let _ = std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut all);
+        all
+    });
+    wait_ready(port);
+    let r = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{port}/rest/api/2/myself"))
+        .basic_auth("admin", Some("log-test-secret-pw"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(terminate(&mut child).success());
+    collected.join().expect("stderr reader")
+}
+
+#[tokio::test]
+async fn logs_have_no_colour_off_a_terminal_and_json_on_request() {
+    let plain = server_log(None).await;
+    assert!(plain.contains("/rest/api/2/myself"), "{plain}");
+    assert!(
+        !plain.contains('\u{1b}'),
+        "escape codes in a piped log: {plain:?}"
+    );
+
+    let json = server_log(Some("json")).await;
+    assert!(
+        !json.contains("log-test-secret-pw"),
+        "a credential was logged"
+    );
+    let lines: Vec<serde_json::Value> = json
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: not JSON: {l}")))
+        .collect();
+    let request = lines
+        .iter()
+        .find(|l| l["route"] == "/rest/api/2/myself")
+        .unwrap_or_else(|| panic!("no request line in {json}"));
+    assert_eq!(request["level"], "INFO", "{request}");
+    assert_eq!(request["method"], "GET", "{request}");
+    assert_eq!(request["status"], 200, "{request}");
+    assert!(request["timestamp"].is_string(), "{request}");
+    assert!(request["latency_us"].is_u64(), "{request}");
+    assert!(request["request_id"].is_string(), "{request}");
+    assert!(request["user_id"].is_i64(), "{request}");
+}

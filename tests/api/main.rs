@@ -8,6 +8,7 @@ mod common;
 mod components_versions;
 mod dataset;
 mod filters;
+mod hardening;
 mod issues;
 mod links_watchers;
 mod pat;

@@ -1,0 +1,132 @@
+//! What a hostile or unlucky client hits: text that once panicked the renderer, a
+//! panicking handler, and error bodies of surfaces that have no handlers yet.
+
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use crate::common::{Client, issue, project, server};
+
+/// Lines that start with `h` and a multi-byte character once panicked the renderer
+/// (a byte slice inside a character), so the issue could not be opened at all.
+const TRICKY: &str = "he’s right\nh€llo\nhi😀\nh1. ok";
+
+#[tokio::test]
+async fn multibyte_text_after_h_renders_everywhere() {
+    let admin = Client::admin();
+    let key = project("RND").await;
+    let id = issue(&key, "Rendering").await;
+    admin
+        .put(
+            &format!("/rest/api/2/issue/{id}"),
+            json!({"fields": {"description": TRICKY, "environment": TRICKY}}),
+        )
+        .await
+        .expect(204);
+    admin
+        .post(
+            &format!("/rest/api/2/issue/{id}/comment"),
+            json!({"body": TRICKY}),
+        )
+        .await
+        .expect(201);
+
+    let view = admin
+        .get(&format!("/rest/api/2/issue/{id}?expand=renderedFields"))
+        .await
+        .expect(200)
+        .body;
+    let rendered = view["renderedFields"]["description"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(rendered.contains("he’s right"), "{rendered}");
+    assert!(rendered.contains("<h1>ok</h1>"), "{rendered}");
+    let environment = view["renderedFields"]["environment"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(environment.contains("hi😀"), "{environment}");
+
+    let comments = admin
+        .get(&format!(
+            "/rest/api/2/issue/{id}/comment?expand=renderedBody"
+        ))
+        .await
+        .expect(200)
+        .body;
+    let body = comments["comments"][0]["renderedBody"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(body.contains("h€llo"), "{body}");
+
+    let found = admin
+        .get(&format!(
+            "/rest/api/2/search?jql=project%3D{key}&expand=renderedFields&fields=description,comment"
+        ))
+        .await
+        .expect(200)
+        .body;
+    assert_eq!(found["issues"].as_array().map(Vec::len), Some(1), "{found}");
+}
+
+async fn boom() -> &'static str {
+    panic!("deliberate test panic")
+}
+
+/// A route that panics, behind exactly the server's layers, on each surface's path.
+#[tokio::test]
+async fn a_panicking_handler_answers_500_in_its_surface_shape() {
+    let routes = axum::Router::new()
+        .route("/rest/api/2/test-panic", get(boom))
+        .route("/v1/test-panic", get(boom))
+        .route("/v2/test-panic", get(boom))
+        .route("/rest/servicedeskapi/test-panic", get(boom));
+    let router = tessera::server::with_layers(server().app.clone(), routes);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let http = reqwest::Client::new();
+    for (path, shape) in [
+        ("/rest/api/2/test-panic", "errorMessages"),
+        ("/v1/test-panic", "error"),
+        ("/v2/test-panic", "errorMessages"),
+        ("/rest/servicedeskapi/test-panic", "errorMessage"),
+    ] {
+        // Twice on one client: the connection survives the panic.
+        for _ in 0..2 {
+            let resp = http
+                .get(format!("{base}{path}"))
+                .send()
+                .await
+                .expect("an answer");
+            assert_eq!(resp.status().as_u16(), 500, "{path}");
+            let request_id = resp
+                .headers()
+                .get("x-arequestid")
+                .and_then(|v| v.to_str().ok())
+                .map(String::from)
+                .expect("a request id");
+            let body: Value = resp.json().await.expect("a JSON body");
+            assert!(body.get(shape).is_some(), "{path}: {body}");
+            let text = body.to_string();
+            assert!(text.contains(&request_id), "{path}: {text}");
+            assert!(!text.contains("deliberate"), "internals echoed: {text}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn service_desk_paths_answer_404_in_their_own_shape() {
+    let reply = Client::admin()
+        .get("/rest/servicedeskapi/servicedesk")
+        .await;
+    assert_eq!(reply.status.as_u16(), 404);
+    assert!(
+        reply.body["errorMessage"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{}",
+        reply.text
+    );
+}
