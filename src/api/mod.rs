@@ -139,17 +139,25 @@ fn content_disposition(kind: &str, filename: &str) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
-/// An attachment's content as every surface serves it: the stored MIME type, a download
-/// (`Content-Disposition: attachment`) except for the raster image types shown inline,
-/// never sniffed, never cached by shared caches.
+/// An attachment's content as every surface serves it. Only the raster image types are
+/// shown inline, with their type; everything else is `application/octet-stream` to save
+/// (`Content-Disposition: attachment`), whatever type it was stored with, so no upload
+/// can run as a script (`text/javascript` from our own origin would satisfy
+/// `script-src 'self'`) or open as a page. Never sniffed, sandboxed, not cached by
+/// shared caches.
 pub fn download(a: &Attachment, bytes: Vec<u8>) -> Response {
-    let kind = if is_inline_safe(&a.mime_type) {
-        "inline"
+    let (kind, content_type) = if is_inline_safe(&a.mime_type) {
+        (
+            "inline",
+            HeaderValue::from_str(&a.mime_type)
+                .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream")),
+        )
     } else {
-        "attachment"
+        (
+            "attachment",
+            HeaderValue::from_static("application/octet-stream"),
+        )
     };
-    let content_type = HeaderValue::from_str(&a.mime_type)
-        .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"));
     let mut r = (StatusCode::OK, bytes).into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, content_type);
@@ -162,11 +170,19 @@ pub fn download(a: &Attachment, bytes: Vec<u8>) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(UPLOAD_CSP),
+    );
+    h.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-cache"),
     );
     r
 }
+
+/// The policy for served uploads (and their thumbnails): a sandboxed document that may
+/// load nothing, should a browser ever render one.
+const UPLOAD_CSP: &str = "sandbox; default-src 'none'; img-src 'self' data:";
 
 /// A PNG thumbnail or preview of an image attachment.
 pub fn thumbnail(png: Vec<u8>) -> Response {
@@ -176,6 +192,10 @@ pub fn thumbnail(png: Vec<u8>) -> Response {
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(UPLOAD_CSP),
     );
     h.insert(
         header::CACHE_CONTROL,

@@ -14,6 +14,9 @@ use crate::domain::*;
 use crate::store::StoreResult;
 use crate::store::queries::{Db, issues as iq, projects as pq, users as uq};
 
+/// The answer for a parent that does not exist or is in another project.
+const PARENT_NOT_FOUND: &str = "Could not find an issue by that id or key in this project.";
+
 /// A system field: id, display name, schema type, item type, and what clients may do.
 pub struct SystemField {
     pub id: &'static str,
@@ -1163,10 +1166,13 @@ fn set_field(
                                 issue.parent_id = Some(p.id);
                             }
                         }
-                        Some(_) => fail(
-                            "The parent issue must be another issue in the same project.".into(),
-                        ),
-                        None => fail("Could not find issue by id or key.".into()),
+                        Some(p) if p.id == issue.id => {
+                            fail("An issue cannot be its own parent.".into())
+                        }
+                        // An issue of another project is answered as a missing one, so
+                        // the error never tells that an issue the caller may not see
+                        // exists.
+                        Some(_) | None => fail(PARENT_NOT_FOUND.into()),
                     },
                 }
             }

@@ -265,7 +265,7 @@ async fn upload_several_files_then_read_download_and_search() {
     let (status, h, bytes) = fetch(&admin(), text["content"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     assert_eq!(bytes, b"hello attachments");
-    assert_eq!(h["content-type"], "text/plain");
+    assert_eq!(h["content-type"], "application/octet-stream");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(
         h["content-disposition"],

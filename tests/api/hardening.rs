@@ -130,3 +130,96 @@ async fn service_desk_paths_answer_404_in_their_own_shape() {
         reply.text
     );
 }
+
+/// Uploads are never served as something a browser runs: a script, a page or an SVG
+/// comes back as opaque bytes to save, sandboxed; only raster images show inline.
+#[tokio::test]
+async fn no_upload_is_served_as_a_script_or_a_page() {
+    let key = project("ATJS").await;
+    let id = issue(&key, "Scripts").await;
+    let admin = Client::admin();
+    let added = crate::attachments::attach(
+        &admin,
+        &id,
+        &[
+            (
+                "file",
+                "evil.js",
+                "text/javascript",
+                b"alert(document.cookie)",
+            ),
+            (
+                "file",
+                "page.html",
+                "text/html",
+                b"<script>alert(1)</script>",
+            ),
+            (
+                "file",
+                "logo.svg",
+                "image/svg+xml",
+                b"<svg onload=\"alert(1)\"/>",
+            ),
+            ("file", "notes.txt", "text/plain", b"plain words"),
+        ],
+    )
+    .await;
+    assert_eq!(added.len(), 4);
+    for a in &added {
+        let url = a["content"].as_str().expect("content url");
+        let resp = admin
+            .http
+            .get(url)
+            .basic_auth("admin", Some(crate::common::ADMIN_PASSWORD))
+            .send()
+            .await
+            .expect("download");
+        assert_eq!(resp.status().as_u16(), 200);
+        let h = resp.headers();
+        let name = &a["filename"];
+        assert_eq!(h["content-type"], "application/octet-stream", "{name}");
+        let disposition = h["content-disposition"].to_str().unwrap_or_default();
+        assert!(
+            disposition.starts_with("attachment;"),
+            "{name}: {disposition}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{name}");
+        let csp = h["content-security-policy"].to_str().unwrap_or_default();
+        assert!(
+            csp.split(';').any(|d| d.trim() == "sandbox"),
+            "{name}: {csp}"
+        );
+    }
+}
+
+/// A parent in another project (which the caller may not be allowed to see) and a
+/// parent that does not exist get the same answer, so the error tells nothing.
+#[tokio::test]
+async fn a_parent_elsewhere_is_answered_as_a_missing_one() {
+    let admin = Client::admin();
+    let here = project("PRH").await;
+    let elsewhere = project("PRE").await;
+    let foreign = issue(&elsewhere, "Private parent").await;
+    let mut answers = Vec::new();
+    for parent in [foreign.as_str(), &format!("{here}-999999")] {
+        let reply = admin
+            .post(
+                "/rest/api/2/issue",
+                json!({"fields": {
+                    "project": {"key": here},
+                    "summary": "child",
+                    "issuetype": {"name": "Sub-task"},
+                    "parent": {"key": parent},
+                }}),
+            )
+            .await
+            .expect(400);
+        answers.push(reply.body);
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert!(
+        !answers[0].to_string().contains(&elsewhere),
+        "{}",
+        answers[0]
+    );
+}
