@@ -5,7 +5,7 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /`, `/projects`, `/issues`, `/browse/{key}`, `/board/{key}`, `/login` | `index.html` (client-side routes) |
+//! | `GET /`, `/projects`, `/issues`, `/browse/{key}`, `/board/{key}`, `/account`, `/login` | `index.html` (every client-side route of `web/app.js`, so a reload or a bookmark opens the app) |
 //! | `GET /static/{*path}` | the file `web/{path}`, with its content type and an `ETag` |
 //!
 //! Assets are not fingerprinted, so every response says `Cache-Control: no-cache` with a
@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/issues", get(index))
         .route("/browse/{key}", get(index))
         .route("/board/{key}", get(index))
+        .route("/account", get(index))
         .route("/static/{*path}", get(asset))
 }
 

@@ -169,6 +169,14 @@ impl Client {
         }
     }
 
+    /// The same credentials against another server (one a test started for itself).
+    pub fn on(self, server: &Server) -> Client {
+        Client {
+            base: server.base.clone(),
+            ..self
+        }
+    }
+
     pub fn anonymous() -> Client {
         Client {
             http: reqwest::Client::new(),
@@ -245,8 +253,13 @@ impl Client {
 
 /// Creates a project (as admin) and returns its key.
 pub async fn project(prefix: &str) -> String {
+    project_with(&Client::admin(), prefix).await
+}
+
+/// Creates a project through `admin` (which may point at a server of its own).
+pub async fn project_with(admin: &Client, prefix: &str) -> String {
     let key = unique_key(prefix);
-    Client::admin()
+    admin
         .post(
             "/rest/api/2/project",
             json!({"key": key, "name": format!("Project {key}"), "projectTypeKey": "software"}),
@@ -258,7 +271,12 @@ pub async fn project(prefix: &str) -> String {
 
 /// Creates an issue and returns its key.
 pub async fn issue(project: &str, summary: &str) -> String {
-    let r = Client::admin()
+    issue_with(&Client::admin(), project, summary).await
+}
+
+/// Creates an issue through `admin` (which may point at a server of its own).
+pub async fn issue_with(admin: &Client, project: &str, summary: &str) -> String {
+    let r = admin
         .post("/rest/api/2/issue", json!({"fields": {"project": {"key": project}, "summary": summary, "issuetype": {"name": "Task"}}}))
         .await
         .expect(201);
@@ -267,9 +285,14 @@ pub async fn issue(project: &str, summary: &str) -> String {
 
 /// Creates a user with a password (as admin) and returns its username.
 pub async fn user(prefix: &str) -> (String, String) {
+    user_with(&Client::admin(), prefix).await
+}
+
+/// Creates a user through `admin` (which may point at a server of its own).
+pub async fn user_with(admin: &Client, prefix: &str) -> (String, String) {
     let name = unique_key(prefix).to_lowercase();
     let password = format!("pw-{name}-secret");
-    Client::admin()
+    admin
         .post(
             "/rest/api/2/user",
             json!({"name": name, "emailAddress": format!("{name}@example.com"), "displayName": format!("User {name}"), "password": password}),

@@ -5,7 +5,9 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Client, issue, project, user};
+use crate::common::{
+    Client, issue, issue_with, project, project_with, start_server, user, user_with,
+};
 
 fn admin() -> Client {
     Client::admin()
@@ -517,40 +519,43 @@ async fn worklog_properties() {
         .expect(404);
 }
 
+/// The time-tracking options are global (they change what `1d` means everywhere), so
+/// this test changes them on a server of its own.
 #[tokio::test]
 async fn time_tracking_options() {
-    let got = admin()
+    let own = start_server().server;
+    let admin = Client::admin().on(&own);
+    let got = admin
         .get("/rest/api/2/configuration/timetracking/options")
         .await
         .expect(200)
         .body;
-    assert!(got["workingHoursPerDay"].is_number(), "{got}");
+    assert_eq!(got["workingHoursPerDay"], 8.0, "{got}");
     assert!(got["timeFormat"].is_string());
-    let provider = admin()
+    let provider = admin
         .get("/rest/api/2/configuration/timetracking")
         .await
         .expect(200)
         .body;
     assert_eq!(provider["key"], "JIRA");
 
-    let (u, pw) = user("wlt").await;
+    let (u, pw) = user_with(&admin, "wlt").await;
     Client::basic(&u, &pw)
+        .on(&own)
         .put(
             "/rest/api/2/configuration/timetracking/options",
             json!({"workingHoursPerDay": 6, "workingDaysPerWeek": 4, "timeFormat": "pretty", "defaultUnit": "minute"}),
         )
         .await
         .expect(403);
-    admin()
+    admin
         .put(
             "/rest/api/2/configuration/timetracking/options",
             json!({"workingHoursPerDay": 0, "workingDaysPerWeek": 9, "timeFormat": "odd", "defaultUnit": "minute"}),
         )
         .await
         .expect(400);
-    // The options are global: other tests' durations stay in minutes and hours, so
-    // changing the day length here only affects `d`/`w` values, which this test owns.
-    let set = admin()
+    let set = admin
         .put(
             "/rest/api/2/configuration/timetracking/options",
             json!({"workingHoursPerDay": 6, "workingDaysPerWeek": 4, "timeFormat": "pretty", "defaultUnit": "minute"}),
@@ -559,20 +564,23 @@ async fn time_tracking_options() {
         .expect(200)
         .body;
     assert_eq!(set["workingHoursPerDay"], 6.0);
-    let p = project("WLT").await;
-    let key = issue(&p, "Days").await;
-    let w = admin()
+    let p = project_with(&admin, "WLT").await;
+    let key = issue_with(&admin, &p, "Days").await;
+    let w = admin
         .post(&wl(&key), json!({"timeSpent": "1d"}))
         .await
         .expect(201)
         .body;
     assert_eq!(w["timeSpentSeconds"], 6 * 3600);
     assert_eq!(w["timeSpent"], "1d");
-    admin()
-        .put(
-            "/rest/api/2/configuration/timetracking/options",
-            json!({"workingHoursPerDay": 8, "workingDaysPerWeek": 5, "timeFormat": "pretty", "defaultUnit": "minute"}),
-        )
+    let w = admin
+        .post(&wl(&key), json!({"timeSpent": "1w"}))
         .await
-        .expect(200);
+        .expect(201)
+        .body;
+    assert_eq!(
+        w["timeSpentSeconds"],
+        4 * 6 * 3600,
+        "a week is 4 days of 6 hours"
+    );
 }

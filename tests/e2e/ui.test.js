@@ -99,7 +99,7 @@ after(async () => {
 });
 
 test('the binary serves the page, its modules and client-side routes', async () => {
-  for (const path of ['/', '/issues', '/projects', '/browse/ABC-1', '/board/ABC']) {
+  for (const path of ['/', '/issues', '/projects', '/browse/ABC-1', '/board/ABC', '/account', '/login']) {
     const r = await fetch(base + path);
     assert.equal(r.status, 200, path);
     assert.match(r.headers.get('content-type'), /^text\/html/);
@@ -595,6 +595,22 @@ test('a person works through the tracker in the browser', async (t) => {
     await page.waitForSelector('.comment');
     await shot('14-issue-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  await t.test('every client-side route opens the app on a reload', async () => {
+    for (const [path, ready] of [
+      ['/issues', 'table.issues'],
+      ['/projects', '.view h1:has-text("Projects")'],
+      ['/browse/WEB-1', '#summary'],
+      ['/board/WEB', '.board'],
+      ['/account', '.token-form'],
+    ]) {
+      await page.goto(`${base}${path}`);
+      await page.reload();
+      await page.waitForSelector(ready);
+      assert.equal(new URL(page.url()).pathname, path);
+      assert.equal(await page.locator('.view h1:has-text("Not found")').count(), 0, path);
+    }
   });
 
   await t.test('sign out', async () => {

@@ -113,8 +113,13 @@ export async function navigatorView(el, _params, { navigate }) {
       mount(filterList, errorBox(err));
     }
   }
+  // The name shows at once, from the filter clicked: waiting for the list to reload
+  // left the heading blank while the results were already there.
   function openFilter(f) {
     filterId = f.id;
+    filterJql = f.jql;
+    filterName.textContent = f.name;
+    el.querySelectorAll('.filters li').forEach((li) => li.classList.toggle('active', li.dataset.id === f.id));
     editor.value = f.jql;
     startAt = 0;
     if (basic) fillBasic(f.jql);
