@@ -614,7 +614,7 @@ impl App {
         }
         let path = blob_path(&self.attachments_root(), &a.sha256);
         let all = tokio::task::spawn_blocking(move || {
-            std::fs::read(path).ok().and_then(|d| zip::entries(&d))
+            std::fs::File::open(path).ok().and_then(zip::entries)
         })
         .await
         .map_err(|_| Error::internal())?
