@@ -190,19 +190,6 @@ struct DefaultShareScope {
     scope: Option<String>,
 }
 
-/// Percent-encodes a query-string value (RFC 3986 unreserved characters kept).
-fn encode(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for b in raw.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn project_bean(base: &str, p: &Project) -> ShareProjectBean {
     ShareProjectBean {
         self_: format!("{base}/rest/api/2/project/{}", p.id),
@@ -231,7 +218,7 @@ fn share_bean(base: &str, s: &Share) -> SharePermissionBean {
             bean.kind = "group";
             bean.group = Some(GroupName {
                 name: g.clone(),
-                self_: format!("{base}/rest/api/2/group?groupname={}", encode(g)),
+                self_: format!("{base}/rest/api/2/group?groupname={}", crate::api::pct(g)),
             });
         }
         ShareTarget::Project(p) => {
@@ -268,7 +255,7 @@ fn filter_bean(base: &str, v: &FilterView) -> FilterBean {
         owner: user(base, &v.owner),
         jql: f.jql.clone(),
         view_url: format!("{base}/issues/?filter={}", f.id),
-        search_url: format!("{base}/rest/api/2/search?jql={}", encode(&f.jql)),
+        search_url: format!("{base}/rest/api/2/search?jql={}", crate::api::pct(&f.jql)),
         favourite: v.favourite,
         favourited_count: v.favourited_count,
         share_permissions: v.shares.iter().map(|s| share_bean(base, s)).collect(),
@@ -709,7 +696,7 @@ async fn get_filters_paginated(
                 ctx.base,
                 start + max,
                 max,
-                encode(&order_raw)
+                crate::api::pct(&order_raw)
             )
         }),
         max_results: page.max_results,

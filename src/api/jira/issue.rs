@@ -526,7 +526,7 @@ async fn get_issue_picker_resource(
     let found: Vec<Value> = issues
         .iter()
         .map(|i| {
-            let escaped = html_escape(&i.summary);
+            let escaped = crate::markup::escape(&i.summary);
             json!({
                 "key": i.key, "keyHtml": i.key, "img": "", "summary": escaped, "summaryText": i.summary,
                 "id": i.id.0,
@@ -537,13 +537,6 @@ async fn get_issue_picker_resource(
         "label": "History Search", "sub": format!("Showing {} of {} matching issues", found.len(), found.len()),
         "id": "hs", "issues": found,
     }]})))
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/properties` (getIssuePropertyKeys)

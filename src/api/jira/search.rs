@@ -485,12 +485,7 @@ struct SuggestionQuery {
 }
 
 fn highlight(display: &str, typed: &str) -> String {
-    let escaped = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
+    let escaped = crate::markup::escape;
     if typed.is_empty() {
         return escaped(display);
     }

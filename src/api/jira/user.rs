@@ -175,7 +175,7 @@ async fn find_users_for_picker(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraRe
         .map(|u| {
             json!({
                 "accountId": u.account_id, "name": u.username, "key": u.username.to_lowercase(),
-                "html": format!("{} - {} ({})", html_escape(&u.display_name), html_escape(&u.email), html_escape(&u.username)),
+                "html": format!("{} - {} ({})", crate::markup::escape(&u.display_name), crate::markup::escape(&u.email), crate::markup::escape(&u.username)),
                 "displayName": u.display_name,
                 "avatarUrl": format!("{}/secure/useravatar?size=small&ownerId={}", ctx.base, u.username),
             })
@@ -184,13 +184,6 @@ async fn find_users_for_picker(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraRe
     Ok(Json(
         json!({"users": items, "total": items.len(), "header": format!("Showing {} of {} matching users", items.len(), items.len())}),
     ))
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// # `GET /rest/api/2/user/assignable/search` (findAssignableUsers)
