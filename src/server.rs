@@ -17,12 +17,12 @@ use crate::service::App;
 /// The whole HTTP surface of Tessera.
 pub fn router(app: Arc<App>) -> Router {
     let limit = app.config.max_body_bytes;
+    let (routes, scopes) = api::routes().into_parts();
     Router::new()
-        .merge(api::jira::routes())
-        .merge(api::v1::routes())
-        .merge(api::yandex::routes())
-        .merge(api::web::routes())
+        .merge(routes)
         .fallback(not_found)
+        // Inside authentication: it needs the caller the authentication layer resolved.
+        .layer(middleware::from_fn_with_state(scopes, api::routes::enforce))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             api::auth::authenticate,

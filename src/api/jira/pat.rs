@@ -7,28 +7,25 @@
 //! | GET, POST | `/rest/pat/latest/tokens` | getTokens, createToken |
 //! | DELETE | `/rest/pat/latest/tokens/{id}` | revokeToken |
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
 use serde::{Deserialize, Serialize};
 
 use super::{JiraError, JiraResult, Json, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{FULL_ACCESS, Routes};
 use crate::domain::*;
 use crate::error::Error;
 
 /// The longest lifetime a token may be given, in days (Jira's limit is a year).
 const MAX_DAYS: i64 = 365;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/rest/pat/latest/tokens",
-            get(get_tokens).post(create_token),
-        )
-        .route("/rest/pat/latest/tokens/{id}", delete(revoke_token))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/rest/pat/latest/tokens", FULL_ACCESS, get_tokens)
+        .post("/rest/pat/latest/tokens", FULL_ACCESS, create_token)
+        .delete("/rest/pat/latest/tokens/{id}", FULL_ACCESS, revoke_token)
 }
 
 #[derive(Serialize)]
@@ -60,7 +57,7 @@ fn bean(t: &ApiToken, raw: Option<String>) -> TokenBean {
 /// a session or an unrestricted token may.
 fn owner(ctx: &Ctx) -> JiraResult<&crate::service::Caller> {
     let c = ctx.user()?;
-    if c.scopes.as_ref().is_some_and(|s| !s.is_empty()) {
+    if !c.grants.is_full() {
         return Err(JiraError(Error::forbidden(
             "A token with scopes cannot manage personal access tokens.",
         )));
