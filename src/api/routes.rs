@@ -201,3 +201,48 @@ pub async fn enforce(State(table): State<Arc<ScopeTable>>, req: Request, next: N
         .insert(SCOPE_HEADER, HeaderValue::from_static(needed));
     r
 }
+
+#[cfg(test)]
+mod tests {
+    /// The invariant above, checked on the source: outside this file no surface builds
+    /// an axum router of its own, so no route can escape the table.
+    #[test]
+    fn every_route_is_declared_through_the_table() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("api/routes.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    for needle in [
+                        ".route(",
+                        "Router::new()",
+                        ".route_service(",
+                        ".nest_service(",
+                    ] {
+                        if text.contains(needle) {
+                            found.push(format!("{} uses {needle}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut found = Vec::new();
+        walk(&root.join("src/api"), &mut found);
+        // The server merges the table's router and adds layers; it routes nothing itself.
+        let server = std::fs::read_to_string(root.join("src/server.rs")).unwrap_or_default();
+        for needle in [".route(", ".nest(", ".route_service(", ".nest_service("] {
+            if server.contains(needle) {
+                found.push(format!("src/server.rs uses {needle}"));
+            }
+        }
+        assert!(found.is_empty(), "routes outside the table: {found:?}");
+    }
+}

@@ -149,6 +149,9 @@ pub fn help_text() -> String {
     for scope in Scope::ALL {
         s.push_str(&format!("  {:<26} {}\n", scope.name(), scope.description()));
     }
+    s.push_str(
+        "A write scope does not grant reads; managing tokens, sessions and the password needs full access.",
+    );
     s
 }
 

@@ -204,5 +204,168 @@ async fn v1_and_jira_scopes_are_one_model() {
         .get("/rest/api/2/myself")
         .await
         .expect(200);
-    let _ = Method::GET;
+}
+
+/// A path template with its parameters filled in with something plausible that does
+/// not exist (the handler may answer 400 or 404; the scope check comes first).
+fn fill(template: &str) -> String {
+    template
+        .split('/')
+        .map(|seg| match seg {
+            "{key}" | "{issue_key}" | "{issue}" => "NOPE-1",
+            "{*path}" => "app.js",
+            s if s.starts_with('{') => "999999",
+            s => s,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Asserts the error body has the shape of the surface `path` belongs to.
+fn surface_shape(path: &str, r: &Reply) {
+    if path.starts_with("/v1/") {
+        assert_eq!(r.body["error"]["code"], "forbidden", "v1 shape: {}", r.text);
+    } else if path.starts_with("/v2/") {
+        assert_eq!(r.body["statusCode"], 403, "Yandex shape: {}", r.text);
+    } else {
+        r.jira_error();
+    }
+}
+
+/// Every declared route × a token of each known scope, plus a token without scopes,
+/// on a server of its own (the allowed requests reach real handlers).
+#[tokio::test]
+async fn every_route_answers_each_scope_as_its_table_says() {
+    use tessera::service::scopes::{Grants, Scope};
+    let started = start_server();
+    let base = started.server.base.clone();
+    let on = |c: Client| Client {
+        base: base.clone(),
+        ..c
+    };
+    let name = unique_key("scpm").to_lowercase();
+    let password = format!("pw-{name}-secret");
+    on(Client::admin())
+        .post(
+            "/rest/api/2/user",
+            json!({"name": name, "emailAddress": format!("{name}@example.com"), "displayName": "Matrix", "password": password}),
+        )
+        .await
+        .expect(201);
+    let mint = |scopes: Vec<&'static str>| {
+        let c = on(Client::basic(&name, &password));
+        async move {
+            let r = c
+                .post(
+                    "/rest/pat/latest/tokens",
+                    json!({"name": format!("m {}", scopes.join(" ")), "scopes": scopes}),
+                )
+                .await
+                .expect(201);
+            r.body["rawToken"].as_str().expect("rawToken").to_string()
+        }
+    };
+    let mut callers: Vec<(String, Grants, Client)> = Vec::new();
+    for scope in Scope::ALL {
+        let token = mint(vec![scope.name()]).await;
+        callers.push((
+            scope.name().to_string(),
+            Grants::Only(vec![scope]),
+            on(Client::bearer(&token)),
+        ));
+    }
+    let full = mint(vec![]).await;
+    callers.push(("(none)".into(), Grants::Full, on(Client::bearer(&full))));
+
+    let routes = tessera::api::routes();
+    let table = routes.table();
+    assert!(table.len() > 200, "the whole table: {}", table.len());
+    let mut checked = 0;
+    for route in table {
+        let path = fill(&route.path);
+        let method = Method::from_bytes(route.method.as_str().as_bytes()).expect("method");
+        let body = (method == Method::POST || method == Method::PUT).then(|| json!({}));
+        for (label, grants, c) in &callers {
+            let r = c.send(method.clone(), &path, body.clone()).await;
+            let refused = r.headers.get("x-tessera-scope-required");
+            let what = format!(
+                "{} {} with {label}: {} {}",
+                route.method, route.path, r.status, r.text
+            );
+            if grants.check(route.access).is_err() {
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}");
+                assert!(refused.is_some(), "a scope refusal: {what}");
+                surface_shape(&path, &r);
+            } else {
+                assert!(refused.is_none(), "allowed, yet refused: {what}");
+                // The route exists for that method: not the router's 405 or fallback 404.
+                assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{what}");
+                assert!(!r.text.contains("No Tessera resource answers"), "{what}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, table.len() * callers.len());
+    eprintln!(
+        "scope matrix: {} routes x {} credentials = {checked} requests",
+        table.len(),
+        callers.len()
+    );
+}
+
+/// The router holds no method the table does not declare: on every declared path, a
+/// method the table lacks is the router's 405 (with full access, so nothing else could
+/// refuse it). Together with the matrix above, the table and the router are the same set.
+#[tokio::test]
+async fn the_router_has_no_route_without_a_scope() {
+    let (name, password) = user("scpc").await;
+    let full = Client::bearer(&token(&name, &password, &[]).await);
+    let reader = Client::bearer(&token(&name, &password, &["issues:read"]).await);
+    let routes = tessera::api::routes();
+    let table = routes.table();
+    let declared: std::collections::HashSet<(String, String)> = table
+        .iter()
+        .map(|r| (r.method.to_string(), r.path.clone()))
+        .collect();
+    let paths: std::collections::BTreeSet<&str> = table.iter().map(|r| r.path.as_str()).collect();
+    for path in paths {
+        for method in [
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::PATCH,
+        ] {
+            if declared.contains(&(method.to_string(), path.to_string())) {
+                continue;
+            }
+            let r = full.send(method.clone(), &fill(path), None).await;
+            assert_eq!(
+                r.status,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is routed but declares no scope: {}",
+                r.text
+            );
+        }
+    }
+    // The list the web UI offers is the model's, descriptions included.
+    let listed = reader.get("/rest/pat/latest/scopes").await.expect(200);
+    let names: Vec<&str> = listed
+        .body
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), tessera::service::scopes::Scope::ALL.len());
+    assert!(
+        names.contains(&"manage:jira-configuration"),
+        "{}",
+        listed.text
+    );
+    assert!(listed.body[0]["description"].is_string(), "{}", listed.text);
+    // Paths no route matches are the fallback's 404 for scoped tokens too.
+    for path in ["/rest/api/2/no-such-thing", "/v1/nothing", "/nowhere"] {
+        reader.get(path).await.expect(404);
+    }
 }

@@ -6,6 +6,10 @@
 //! |---|---|---|
 //! | GET, POST | `/rest/pat/latest/tokens` | getTokens, createToken |
 //! | DELETE | `/rest/pat/latest/tokens/{id}` | revokeToken |
+//! | GET | `/rest/pat/latest/scopes` | (Tessera) the scopes a token may carry |
+//!
+//! Credentials are managed with full access only: a token with scopes is refused here
+//! (see [`crate::service::scopes`]).
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -14,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{JiraError, JiraResult, Json, no_content, path_id};
 use crate::api::Ctx;
-use crate::api::routes::{FULL_ACCESS, Routes};
+use crate::api::routes::{ANY, FULL_ACCESS, Routes};
 use crate::domain::*;
 use crate::error::Error;
 
@@ -26,6 +30,7 @@ pub fn routes() -> Routes {
         .get("/rest/pat/latest/tokens", FULL_ACCESS, get_tokens)
         .post("/rest/pat/latest/tokens", FULL_ACCESS, create_token)
         .delete("/rest/pat/latest/tokens/{id}", FULL_ACCESS, revoke_token)
+        .get("/rest/pat/latest/scopes", ANY, get_scopes)
 }
 
 #[derive(Serialize)]
@@ -119,4 +124,26 @@ async fn revoke_token(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> 
     let id = path_id(&id, "token")?;
     ctx.app.revoke_token(c.user.id, id).await?;
     Ok(no_content())
+}
+
+#[derive(Serialize)]
+struct ScopeBean {
+    name: &'static str,
+    description: &'static str,
+}
+
+/// # `GET /rest/pat/latest/scopes` (Tessera)
+///
+/// Every scope a token may be created with and what it allows, so that clients (the web
+/// UI's account page) offer exactly the server's list.
+async fn get_scopes() -> Json<Vec<ScopeBean>> {
+    Json(
+        crate::service::scopes::Scope::ALL
+            .iter()
+            .map(|s| ScopeBean {
+                name: s.name(),
+                description: s.description(),
+            })
+            .collect(),
+    )
 }

@@ -6,9 +6,10 @@
 //! It is a dialect over the same services as the Jira surface: v1 links are remote
 //! links, sub-issues are sub-tasks, attachments are the same records.
 //!
-//! Access: any authenticated caller; an API token with scopes needs `issues:read` for
-//! reads and `issues:write` for writes (a token without scopes, a password or a session
-//! has both).
+//! Access: any authenticated caller; an API token with scopes needs `issues:read` (or its
+//! Jira name `read:jira-work`) for reads and `issues:write` (`write:jira-work`) for
+//! writes (a token without scopes, a password or a session has both); see
+//! [`crate::service::scopes`].
 //!
 //! | method | path | handler |
 //! |---|---|---|

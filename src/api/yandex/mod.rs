@@ -4,8 +4,9 @@
 //!
 //! Credentials: `Authorization: OAuth <token>` (a Tessera API token) or Bearer, as the
 //! authentication layer accepts them; the organisation headers (`X-Org-ID`,
-//! `X-Cloud-Org-ID`) are accepted and ignored — one Tessera is one organisation. Errors
-//! have Yandex's shape: `{"errors": {}, "errorMessages": ["…"], "statusCode": 404}`.
+//! `X-Cloud-Org-ID`) are accepted and ignored — one Tessera is one organisation. A token
+//! with scopes needs `read:jira-work` (or `issues:read`). Errors have Yandex's shape:
+//! `{"errors": {}, "errorMessages": ["…"], "statusCode": 404}`.
 //!
 //! | method | path | handler |
 //! |---|---|---|
