@@ -98,8 +98,9 @@ pub enum TokenCommand {
         user: String,
         #[arg(long)]
         label: String,
-        /// Scopes (e.g. issues:read issues:write); none gives the user's full access.
-        #[arg(long, num_args = 0..)]
+        /// Scopes that limit the token on every API surface (e.g. issues:read
+        /// read:jira-user); none gives the user's full access. `--help` lists them all.
+        #[arg(long, num_args = 0.., long_help = crate::service::scopes::help_text())]
         scopes: Vec<String>,
     },
 }

@@ -5,6 +5,9 @@
 //! - `api/<surface>/`: wire types, extractors and error bodies of one API surface (Jira
 //!   v2 under `/rest/api/2`, the session resource under `/rest/auth/1`). Handlers are
 //!   thin: extract, call one service method, map to a wire type.
+//! - `api/routes.rs`: the route table. **Architecture invariant:** every route is
+//!   declared there with the token scope it needs ([`service::scopes`]), checked before
+//!   the handler runs; a route without one refuses scoped tokens.
 //! - `service/`: the application ([`service::App`]): permission checks, validation,
 //!   workflows, changelog. **Architecture invariant:** every read and write of tracker
 //!   data passes a permission check here, never in a handler.

@@ -16,22 +16,22 @@ use crate::service::App;
 
 /// The whole HTTP surface of Tessera.
 pub fn router(app: Arc<App>) -> Router {
-    let routes = Router::new()
-        .merge(api::jira::routes())
-        .merge(api::v1::routes())
-        .merge(api::yandex::routes())
-        .merge(api::web::routes());
-    with_layers(app, routes)
+    with_layers(app, api::routes())
 }
 
-/// Wraps `routes` in the layers every surface shares, innermost first: authentication,
-/// surface-shaped framework errors, the panic guard, the request id and access log, the
-/// security headers, the body limit. Public so a test can put a route of its own (one
-/// that panics, say) behind exactly the layers the server uses.
-pub fn with_layers(app: Arc<App>, routes: Router<api::AppState>) -> Router {
+/// Wraps `routes` in the layers every surface shares, innermost first: the scope check
+/// from the route table, authentication, surface-shaped framework errors, the panic
+/// guard, the request id and access log, the security headers, the body limit. Public
+/// so a test can put a route of its own (one that panics, say) behind exactly the
+/// layers the server uses.
+pub fn with_layers(app: Arc<App>, routes: api::routes::Routes) -> Router {
     let limit = app.config.max_body_bytes;
-    routes
+    let (routes, scopes) = routes.into_parts();
+    Router::new()
+        .merge(routes)
         .fallback(not_found)
+        // Inside authentication: it needs the caller the authentication layer resolved.
+        .layer(middleware::from_fn_with_state(scopes, api::routes::enforce))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             api::auth::authenticate,

@@ -86,6 +86,7 @@ export const api = {
   login: (username, password) => request('POST', '/rest/auth/1/session', { username, password }),
   logout: () => request('DELETE', '/rest/auth/1/session'),
   tokens: () => request('GET', '/rest/pat/latest/tokens'),
+  scopes: () => request('GET', '/rest/pat/latest/scopes'),
   createToken: (b) => request('POST', '/rest/pat/latest/tokens', b),
   revokeToken: (id) => request('DELETE', `/rest/pat/latest/tokens/${encodeURIComponent(id)}`),
 };

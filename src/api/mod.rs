@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod jira;
+pub mod routes;
 pub mod v1;
 pub mod web;
 pub mod yandex;
@@ -19,6 +20,15 @@ use crate::service::attachments::is_inline_safe;
 use crate::service::{App, Caller};
 
 pub type AppState = Arc<App>;
+
+/// Every route of every surface, each with the access it needs.
+pub fn routes() -> routes::Routes {
+    routes::Routes::new()
+        .merge(jira::routes())
+        .merge(v1::routes())
+        .merge(yandex::routes())
+        .merge(web::routes())
+}
 
 /// The caller resolved by the authentication layer (`None`: anonymous).
 #[derive(Clone, Default)]

@@ -12,29 +12,27 @@
 //! strong `ETag` (the SHA-256 of the file): browsers revalidate and get `304` when
 //! nothing changed, and never run a stale module after an upgrade.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use rust_embed::RustEmbed;
 
-use super::AppState;
+use crate::api::routes::{ANY, Routes};
 
 #[derive(RustEmbed)]
 #[folder = "web/"]
 struct Assets;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(index))
-        .route("/login", get(index))
-        .route("/projects", get(index))
-        .route("/issues", get(index))
-        .route("/browse/{key}", get(index))
-        .route("/board/{key}", get(index))
-        .route("/account", get(index))
-        .route("/static/{*path}", get(asset))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/", ANY, index)
+        .get("/login", ANY, index)
+        .get("/projects", ANY, index)
+        .get("/issues", ANY, index)
+        .get("/browse/{key}", ANY, index)
+        .get("/board/{key}", ANY, index)
+        .get("/account", ANY, index)
+        .get("/static/{*path}", ANY, asset)
 }
 
 /// # `GET /` (and every client-side route): the single page.

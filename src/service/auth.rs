@@ -14,6 +14,7 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use super::scopes::Grants;
 use super::{App, Caller};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
@@ -144,7 +145,7 @@ impl App {
             return Err(Error::unauthenticated());
         }
         let caller = self
-            .caller_for(found.user_id, Some(found.scopes.clone()))
+            .caller_for(found.user_id, Some(Grants::of_token(&found.scopes)))
             .await?;
         // With Basic, the login must name the token's owner.
         if let Some(login) = login {
@@ -267,8 +268,10 @@ impl App {
         entry.0 += 1;
     }
 
-    /// Builds the caller for a user id (groups loaded once per request).
-    pub async fn caller_for(&self, id: UserId, scopes: Option<Vec<String>>) -> Result<Caller> {
+    /// Builds the caller for a user id (groups loaded once per request). `grants` are a
+    /// token's; `None` (a password, a session) is full access.
+    pub async fn caller_for(&self, id: UserId, grants: Option<Grants>) -> Result<Caller> {
+        let grants = grants.unwrap_or(Grants::Full);
         let found = self
             .store
             .read(move |db| {
@@ -283,7 +286,7 @@ impl App {
             Some((user, groups)) if user.active => Ok(Caller {
                 user,
                 groups,
-                scopes,
+                grants,
             }),
             _ => Err(Error::unauthenticated()),
         }
@@ -337,17 +340,10 @@ impl App {
                 "A token needs a label of 1 to 255 characters.",
             ));
         }
-        for s in &scopes {
-            if !KNOWN_SCOPES.contains(&s.as_str()) {
-                return Err(Error::field(
-                    "scopes",
-                    format!(
-                        "Unknown scope '{s}'. Known scopes: {}.",
-                        KNOWN_SCOPES.join(", ")
-                    ),
-                ));
-            }
-        }
+        let scopes: Vec<String> = super::scopes::parse_scopes(&scopes)?
+            .iter()
+            .map(|s| s.name().to_string())
+            .collect();
         let secret = format!("{TOKEN_PREFIX}{}", random_secret(32));
         let digest = digest(&secret);
         let now = Millis::now();
@@ -422,15 +418,6 @@ impl App {
         Ok(generated.then_some(password))
     }
 }
-
-/// Scopes a token may carry; none means full access of its user.
-pub const KNOWN_SCOPES: &[&str] = &[
-    "issues:read",
-    "issues:write",
-    "read:jira-work",
-    "write:jira-work",
-    "read:jira-user",
-];
 
 /// A Jira Cloud style account id: 24 hex digits.
 pub fn new_account_id() -> String {

@@ -321,7 +321,7 @@ fn shared_users(
         let as_caller = Caller {
             groups: uq::groups_of(db, id)?,
             user,
-            scopes: None,
+            grants: crate::service::scopes::Grants::Full,
         };
         let mut reached = false;
         for s in shares {

@@ -21,6 +21,7 @@ pub mod permissions;
 pub mod projects;
 pub mod properties;
 pub mod remote_links;
+pub mod scopes;
 pub mod search;
 pub mod subtasks;
 pub mod users;
@@ -44,20 +45,18 @@ pub use permissions::{Permission, PermissionSet};
 pub struct Caller {
     pub user: User,
     pub groups: Vec<String>,
-    /// Scopes of the API token used, or `None` for full access (password, session).
-    pub scopes: Option<Vec<String>>,
+    /// What the credentials used may do: everything for a password, a session or a
+    /// token without scopes; only its scopes for a scoped token.
+    pub grants: scopes::Grants,
 }
 
 impl Caller {
     pub fn in_group(&self, name: &str) -> bool {
         self.groups.iter().any(|g| g.eq_ignore_ascii_case(name))
     }
-    /// Whether the credentials used carry `scope` (always true without scoped tokens).
-    pub fn has_scope(&self, scope: &str) -> bool {
-        match &self.scopes {
-            None => true,
-            Some(s) => s.is_empty() || s.iter().any(|x| x == scope),
-        }
+    /// Whether the credentials used grant `scope` (always true without scoped tokens).
+    pub fn allows(&self, scope: scopes::Scope) -> bool {
+        self.grants.allows(scope)
     }
 }
 

@@ -289,7 +289,7 @@ pub fn user_permissions(
     let as_caller = Caller {
         user: user.clone(),
         groups,
-        scopes: None,
+        grants: crate::service::scopes::Grants::Full,
     };
     let roles: HashSet<i64> = q::role_actors(db, project.id)?
         .into_iter()

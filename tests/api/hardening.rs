@@ -1,7 +1,6 @@
 //! What a hostile or unlucky client hits: text that once panicked the renderer, a
 //! panicking handler, and error bodies of surfaces that have no handlers yet.
 
-use axum::routing::get;
 use serde_json::{Value, json};
 
 use crate::common::{Client, issue, project, server};
@@ -74,11 +73,12 @@ async fn boom() -> &'static str {
 /// A route that panics, behind exactly the server's layers, on each surface's path.
 #[tokio::test]
 async fn a_panicking_handler_answers_500_in_its_surface_shape() {
-    let routes = axum::Router::new()
-        .route("/rest/api/2/test-panic", get(boom))
-        .route("/v1/test-panic", get(boom))
-        .route("/v2/test-panic", get(boom))
-        .route("/rest/servicedeskapi/test-panic", get(boom));
+    use tessera::api::routes::{ANY, Routes};
+    let routes = Routes::new()
+        .get("/rest/api/2/test-panic", ANY, boom)
+        .get("/v1/test-panic", ANY, boom)
+        .get("/v2/test-panic", ANY, boom)
+        .get("/rest/servicedeskapi/test-panic", ANY, boom);
     let router = tessera::server::with_layers(server().app.clone(), routes);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

@@ -16,6 +16,7 @@ mod platform;
 mod projects;
 mod properties;
 mod remote_links;
+mod scopes;
 mod search;
 mod users_auth;
 mod v1;

@@ -499,9 +499,10 @@ test('a person works through the tracker in the browser', async (t) => {
     await page.waitForSelector('.token-list .empty');
     assert.equal(await page.locator('#token-secret').count(), 0, 'the secret is gone after revoking');
     assert.equal((await me(`Bearer ${raw}`)).status, 401);
-    // A token limited to reads of the v1 API: listed with its scope, refused for writes.
+    // A token limited to reads: listed with its scope, refused for writes on every API.
     await page.fill('#token-name', 'e2e reader');
     await page.check('#scope-issues-read');
+    assert.match(await text('.token-form .scope-list'), /read:jira-user.*users/s, 'each scope says what it allows');
     await page.click('.token-form button[type=submit]');
     await page.waitForSelector('table.tokens tbody tr:has-text("e2e reader")');
     assert.match(await text('table.tokens tbody tr:has-text("e2e reader")'), /issues:read/);
@@ -515,6 +516,12 @@ test('a person works through the tracker in the browser', async (t) => {
     const refused = await v1('POST', { url: 'https://example.com', title: 'x' });
     assert.equal(refused.status, 403);
     assert.equal((await refused.json()).error.code, 'forbidden');
+    const jiraWrite = await fetch(`${base}/rest/api/2/issue/WEB-1/comment`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${reader}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ body: 'not allowed' }),
+    });
+    assert.equal(jiraWrite.status, 403, 'the read scope holds on the Jira API too');
     await shot('22-account-scoped-token');
     page.once('dialog', (d) => d.accept());
     await page.click('table.tokens tbody tr:has-text("e2e reader") button.revoke');

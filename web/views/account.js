@@ -58,12 +58,21 @@ export async function accountView(el, _params, { state }) {
   const days = h('select#token-expiry', { 'aria-label': 'Expires' },
     h('option', { value: '30' }, 'in 30 days'), h('option', { value: '90', selected: true }, 'in 90 days'),
     h('option', { value: '365' }, 'in a year'), h('option', { value: '' }, 'never'));
-  // Scopes limit a token to the v1 API's reads or writes; none ticked: full access.
-  const scopeBoxes = ['issues:read', 'issues:write'].map((scope) =>
-    h('input', { type: 'checkbox', value: scope, id: `scope-${scope.replace(':', '-')}` }));
+  // Scopes limit a token on every API surface (Jira, v1, Yandex); none ticked: the
+  // user's full access. The list and its descriptions come from the server.
+  const scopeBoxes = [];
+  const scopeList = h('div.scope-list', spinner('Loading scopes…'));
   const scopes = h('fieldset.scopes',
-    h('legend', 'Limit to scopes (none: full access)'),
-    scopeBoxes.map((box) => h('label.check', box, ' ', h('code', box.value))));
+    h('legend', 'Limit to scopes (none ticked: full access on every API)'),
+    scopeList,
+    h('p.muted.scope-note', 'A write scope does not grant reads; a token with scopes cannot manage tokens or the password.'));
+  api.scopes().then((known) => {
+    mount(scopeList, known.map((scope) => {
+      const box = h('input', { type: 'checkbox', value: scope.name, id: `scope-${scope.name.replace(/:/g, '-')}` });
+      scopeBoxes.push(box);
+      return h('label.check', box, ' ', h('code', scope.name), h('span.muted', ` ${scope.description}`));
+    }));
+  }).catch((err) => mount(scopeList, errorBox(err)));
   const tokStatus = h('div.status');
 
   async function load() {

@@ -11,17 +11,17 @@
 //! | GET | `/secure/attachment/{id}/{filename}` | (content download, outside the REST API) |
 //! | GET | `/secure/thumbnail/{id}/{name}` | (thumbnail, outside the REST API) |
 
-use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Method};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::post;
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::dto::{UserBean, user};
 use super::{JiraError, JiraResult, Json, no_content, path_id};
-use crate::api::{AppState, Ctx, pct};
+use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
+use crate::api::{Ctx, pct};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::attachments::{
@@ -31,39 +31,43 @@ use crate::service::attachments::{
 /// Bytes of a non-file form field accepted (and ignored).
 const MAX_OTHER_FIELD_BYTES: usize = 64 * 1024;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .on(
             "/issue/{key}/attachments",
+            Method::POST,
+            WRITE_WORK,
             // Each file is size-limited while it streams to disk (413), and the number
             // of files is capped, so the request-wide body limit does not apply here.
             post(add_attachment).layer(DefaultBodyLimit::disable()),
         )
-        .route("/attachment/meta", get(get_attachment_meta))
-        .route(
-            "/attachment/{id}",
-            get(get_attachment).delete(remove_attachment),
-        )
-        .route(
+        .get("/attachment/meta", READ_WORK, get_attachment_meta)
+        .get("/attachment/{id}", READ_WORK, get_attachment)
+        .delete("/attachment/{id}", WRITE_WORK, remove_attachment)
+        .get(
             "/attachment/{id}/expand/human",
-            get(expand_attachment_for_humans),
+            READ_WORK,
+            expand_attachment_for_humans,
         )
-        .route(
+        .get(
             "/attachment/{id}/expand/raw",
-            get(expand_attachment_for_machines),
+            READ_WORK,
+            expand_attachment_for_machines,
         )
 }
 
 /// Content and thumbnails, at the URLs Jira serves them (outside `/rest`).
-pub fn secure_routes() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn secure_routes() -> Routes {
+    Routes::new()
+        .get(
             "/secure/attachment/{id}/{filename}",
-            get(get_attachment_content),
+            READ_WORK,
+            get_attachment_content,
         )
-        .route(
+        .get(
             "/secure/thumbnail/{id}/{name}",
-            get(get_attachment_thumbnail),
+            READ_WORK,
+            get_attachment_thumbnail,
         )
 }
 

@@ -1,35 +1,47 @@
 //! Comments on an issue, and comment properties.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::{CommentBean, EntityProperty, PropertyKey, PropertyKeys, comment};
 use super::issue::property_set_response;
 use super::{JiraError, JiraResult, Json, Query, csv, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::comments::{CommentInput, CommentOrder};
 use crate::service::properties::PropertyOwner;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/issue/{key}/comment", get(get_comments).post(add_comment))
-        .route(
-            "/issue/{key}/comment/{id}",
-            get(get_comment).put(update_comment).delete(delete_comment),
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/issue/{key}/comment", READ_WORK, get_comments)
+        .post("/issue/{key}/comment", WRITE_WORK, add_comment)
+        .get("/issue/{key}/comment/{id}", READ_WORK, get_comment)
+        .put("/issue/{key}/comment/{id}", WRITE_WORK, update_comment)
+        .delete("/issue/{key}/comment/{id}", WRITE_WORK, delete_comment)
+        .get(
+            "/comment/{id}/properties",
+            READ_WORK,
+            get_comment_property_keys,
         )
-        .route("/comment/{id}/properties", get(get_comment_property_keys))
-        .route(
+        .get(
             "/comment/{id}/properties/{property}",
-            get(get_comment_property)
-                .put(set_comment_property)
-                .delete(delete_comment_property),
+            READ_WORK,
+            get_comment_property,
+        )
+        .put(
+            "/comment/{id}/properties/{property}",
+            WRITE_WORK,
+            set_comment_property,
+        )
+        .delete(
+            "/comment/{id}/properties/{property}",
+            WRITE_WORK,
+            delete_comment_property,
         )
 }
 

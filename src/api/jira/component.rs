@@ -10,34 +10,31 @@
 
 use std::collections::HashMap;
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::{component, user};
 use super::{JiraResult, Json, Query, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::components::ComponentInput;
 use crate::service::users::UserRef;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/component", post(create_component))
-        .route(
-            "/component/{id}",
-            get(get_component)
-                .put(update_component)
-                .delete(delete_component),
-        )
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/component", MANAGE_PROJECT, create_component)
+        .get("/component/{id}", READ_WORK, get_component)
+        .put("/component/{id}", MANAGE_PROJECT, update_component)
+        .delete("/component/{id}", MANAGE_PROJECT, delete_component)
+        .get(
             "/component/{id}/relatedIssueCounts",
-            get(get_component_related_issues),
+            READ_WORK,
+            get_component_related_issues,
         )
 }
 

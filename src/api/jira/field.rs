@@ -1,31 +1,44 @@
 //! Fields: the list of system and custom fields, custom field creation, select options.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::render::{custom_field_bean, field_list};
 use super::{JiraResult, Json, Query, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes};
 use crate::domain::CustomFieldOption;
 use crate::error::Error;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/field", get(get_fields).post(create_custom_field))
-        .route(
-            "/field/{field_key}/option",
-            get(get_all_options).post(create_option),
-        )
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/field", READ_WORK, get_fields)
+        .post("/field", MANAGE_CONFIG, create_custom_field)
+        .get("/field/{field_key}/option", READ_WORK, get_all_options)
+        .post("/field/{field_key}/option", MANAGE_CONFIG, create_option)
+        .get(
             "/field/{field_key}/option/{option_id}",
-            get(get_option).put(put_option).delete(delete_option),
+            READ_WORK,
+            get_option,
         )
-        .route("/customFieldOption/{id}", get(get_custom_field_option))
+        .put(
+            "/field/{field_key}/option/{option_id}",
+            MANAGE_CONFIG,
+            put_option,
+        )
+        .delete(
+            "/field/{field_key}/option/{option_id}",
+            MANAGE_CONFIG,
+            delete_option,
+        )
+        .get(
+            "/customFieldOption/{id}",
+            READ_WORK,
+            get_custom_field_option,
+        )
 }
 
 /// # `GET /rest/api/2/field` (getFields)

@@ -17,17 +17,16 @@
 //! | GET, PUT, DELETE | `/settings/columns` | getIssueNavigatorDefaultColumns, setIssueNavigatorDefaultColumns, (reset) |
 //! | GET, PUT, DELETE | `/user/columns` | getUserDefaultColumns, setUserColumns, resetUserColumns |
 
-use axum::Router;
 use axum::extract::{FromRequest, Path, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::dto::{GroupName, PageBean, UserBean, avatar_urls, user};
 use super::{JiraError, JiraResult, Json, Query, csv, lenient_bool, no_content};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::Page;
@@ -37,48 +36,69 @@ use crate::service::filters::{
 };
 use crate::service::users::UserRef;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/filter", get(get_filters).post(create_filter))
-        .route("/filter/favourite", get(get_favourite_filters))
-        .route("/filter/my", get(get_my_filters))
-        .route("/filter/search", get(get_filters_paginated))
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/filter", READ_WORK, get_filters)
+        .post("/filter", WRITE_WORK, create_filter)
+        .get("/filter/favourite", READ_WORK, get_favourite_filters)
+        .get("/filter/my", READ_WORK, get_my_filters)
+        .get("/filter/search", READ_WORK, get_filters_paginated)
+        .get(
             "/filter/defaultShareScope",
-            get(get_default_share_scope).put(set_default_share_scope),
+            READ_WORK,
+            get_default_share_scope,
         )
-        .route(
-            "/filter/{id}",
-            get(get_filter).put(update_filter).delete(delete_filter),
+        .put(
+            "/filter/defaultShareScope",
+            WRITE_WORK,
+            set_default_share_scope,
         )
-        .route(
+        .get("/filter/{id}", READ_WORK, get_filter)
+        .put("/filter/{id}", WRITE_WORK, update_filter)
+        .delete("/filter/{id}", WRITE_WORK, delete_filter)
+        .put(
             "/filter/{id}/favourite",
-            axum::routing::put(set_favourite_for_filter).delete(delete_favourite_for_filter),
+            WRITE_WORK,
+            set_favourite_for_filter,
         )
-        .route(
-            "/filter/{id}/columns",
-            get(get_columns).put(set_columns).delete(reset_columns),
+        .delete(
+            "/filter/{id}/favourite",
+            WRITE_WORK,
+            delete_favourite_for_filter,
         )
-        .route(
-            "/filter/{id}/permission",
-            get(get_share_permissions).post(add_share_permission),
-        )
-        .route(
+        .get("/filter/{id}/columns", READ_WORK, get_columns)
+        .put("/filter/{id}/columns", WRITE_WORK, set_columns)
+        .delete("/filter/{id}/columns", WRITE_WORK, reset_columns)
+        .get("/filter/{id}/permission", READ_WORK, get_share_permissions)
+        .post("/filter/{id}/permission", WRITE_WORK, add_share_permission)
+        .get(
             "/filter/{id}/permission/{permission_id}",
-            get(get_share_permission).delete(delete_share_permission),
+            READ_WORK,
+            get_share_permission,
         )
-        .route(
+        .delete(
+            "/filter/{id}/permission/{permission_id}",
+            WRITE_WORK,
+            delete_share_permission,
+        )
+        .get(
             "/settings/columns",
-            get(get_issue_navigator_default_columns)
-                .put(set_issue_navigator_default_columns)
-                .delete(reset_issue_navigator_default_columns),
+            READ_WORK,
+            get_issue_navigator_default_columns,
         )
-        .route(
-            "/user/columns",
-            get(get_user_default_columns)
-                .put(set_user_columns)
-                .delete(reset_user_columns),
+        .put(
+            "/settings/columns",
+            MANAGE_CONFIG,
+            set_issue_navigator_default_columns,
         )
+        .delete(
+            "/settings/columns",
+            MANAGE_CONFIG,
+            reset_issue_navigator_default_columns,
+        )
+        .get("/user/columns", READ_WORK, get_user_default_columns)
+        .put("/user/columns", WRITE_WORK, set_user_columns)
+        .delete("/user/columns", WRITE_WORK, reset_user_columns)
 }
 
 // Wire types.

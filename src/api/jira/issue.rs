@@ -1,46 +1,55 @@
 //! Issues: create (one or many), get, edit, delete, assign, transitions, changelog,
 //! create/edit metadata, the picker, and issue properties.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::dto::{CreatedIssue, EntityProperty, PropertyKey, PropertyKeys};
 use super::render::{self, Expand, FieldSelection, IssueOptions};
 use super::{JiraError, JiraResult, Json, Query, csv, no_content};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::issues::IssueInput;
 use crate::service::properties::{PropertyOwner, SetOutcome};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/issue", post(create_issue))
-        .route("/issue/bulk", post(create_issues))
-        .route("/issue/createmeta", get(get_create_issue_meta))
-        .route("/issue/picker", get(get_issue_picker_resource))
-        .route(
-            "/issue/{key}",
-            get(get_issue).put(edit_issue).delete(delete_issue),
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/issue", WRITE_WORK, create_issue)
+        .post("/issue/bulk", WRITE_WORK, create_issues)
+        .get("/issue/createmeta", READ_WORK, get_create_issue_meta)
+        .get("/issue/picker", READ_WORK, get_issue_picker_resource)
+        .get("/issue/{key}", READ_WORK, get_issue)
+        .put("/issue/{key}", WRITE_WORK, edit_issue)
+        .delete("/issue/{key}", WRITE_WORK, delete_issue)
+        .put("/issue/{key}/assignee", WRITE_WORK, assign_issue)
+        .get("/issue/{key}/editmeta", READ_WORK, get_edit_issue_meta)
+        .get("/issue/{key}/transitions", READ_WORK, get_transitions)
+        .post("/issue/{key}/transitions", WRITE_WORK, do_transition)
+        .get("/issue/{key}/changelog", READ_WORK, get_change_logs)
+        .get(
+            "/issue/{key}/properties",
+            READ_WORK,
+            get_issue_property_keys,
         )
-        .route("/issue/{key}/assignee", put(assign_issue))
-        .route("/issue/{key}/editmeta", get(get_edit_issue_meta))
-        .route(
-            "/issue/{key}/transitions",
-            get(get_transitions).post(do_transition),
-        )
-        .route("/issue/{key}/changelog", get(get_change_logs))
-        .route("/issue/{key}/properties", get(get_issue_property_keys))
-        .route(
+        .get(
             "/issue/{key}/properties/{property}",
-            get(get_issue_property)
-                .put(set_issue_property)
-                .delete(delete_issue_property),
+            READ_WORK,
+            get_issue_property,
+        )
+        .put(
+            "/issue/{key}/properties/{property}",
+            WRITE_WORK,
+            set_issue_property,
+        )
+        .delete(
+            "/issue/{key}/properties/{property}",
+            WRITE_WORK,
+            delete_issue_property,
         )
 }
 

@@ -6,28 +6,27 @@
 //! | GET | `/issueLink/{linkId}` | getIssueLink |
 //! | DELETE | `/issueLink/{linkId}` | deleteIssueLink |
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::meta::link_type_bean;
 use super::render::issue_link;
 use super::{JiraResult, Json, no_content};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::comments::CommentInput;
 use crate::service::links::{LinkInput, LinkTypeRef};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/issueLink", post(link_issues)).route(
-        "/issueLink/{id}",
-        get(get_issue_link).delete(delete_issue_link),
-    )
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/issueLink", WRITE_WORK, link_issues)
+        .get("/issueLink/{id}", READ_WORK, get_issue_link)
+        .delete("/issueLink/{id}", WRITE_WORK, delete_issue_link)
 }
 
 /// `{"id": "..."}`, `{"key": "..."}` or `{"name": "..."}`; ids may be numbers.

@@ -1,53 +1,47 @@
 //! The catalog resources: issue types, priorities, resolutions, statuses, status
 //! categories and issue link types.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::*;
 use super::{JiraResult, Json, Query, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes};
 use crate::error::Error;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/issuetype",
-            get(get_issue_all_types).post(create_issue_type),
-        )
-        .route(
-            "/issuetype/{id}",
-            get(get_issue_type)
-                .put(update_issue_type)
-                .delete(delete_issue_type),
-        )
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/issuetype", READ_WORK, get_issue_all_types)
+        .post("/issuetype", MANAGE_CONFIG, create_issue_type)
+        .get("/issuetype/{id}", READ_WORK, get_issue_type)
+        .put("/issuetype/{id}", MANAGE_CONFIG, update_issue_type)
+        .delete("/issuetype/{id}", MANAGE_CONFIG, delete_issue_type)
+        .get(
             "/issuetype/{id}/alternatives",
-            get(get_alternative_issue_types),
+            READ_WORK,
+            get_alternative_issue_types,
         )
-        .route("/priority", get(get_priorities))
-        .route("/priority/{id}", get(get_priority))
-        .route("/resolution", get(get_resolutions))
-        .route("/resolution/{id}", get(get_resolution))
-        .route("/status", get(get_statuses))
-        .route("/status/{id_or_name}", get(get_status))
-        .route("/statuscategory", get(get_status_categories))
-        .route("/statuscategory/{id_or_key}", get(get_status_category))
-        .route(
-            "/issueLinkType",
-            get(get_issue_link_types).post(create_issue_link_type),
+        .get("/priority", READ_WORK, get_priorities)
+        .get("/priority/{id}", READ_WORK, get_priority)
+        .get("/resolution", READ_WORK, get_resolutions)
+        .get("/resolution/{id}", READ_WORK, get_resolution)
+        .get("/status", READ_WORK, get_statuses)
+        .get("/status/{id_or_name}", READ_WORK, get_status)
+        .get("/statuscategory", READ_WORK, get_status_categories)
+        .get(
+            "/statuscategory/{id_or_key}",
+            READ_WORK,
+            get_status_category,
         )
-        .route(
-            "/issueLinkType/{id}",
-            get(get_issue_link_type)
-                .put(update_issue_link_type)
-                .delete(delete_issue_link_type),
-        )
+        .get("/issueLinkType", READ_WORK, get_issue_link_types)
+        .post("/issueLinkType", MANAGE_CONFIG, create_issue_link_type)
+        .get("/issueLinkType/{id}", READ_WORK, get_issue_link_type)
+        .put("/issueLinkType/{id}", MANAGE_CONFIG, update_issue_link_type)
+        .delete("/issueLinkType/{id}", MANAGE_CONFIG, delete_issue_link_type)
 }
 
 /// # `GET /rest/api/2/issuetype` (getIssueAllTypes)

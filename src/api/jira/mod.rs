@@ -29,19 +29,19 @@ mod version_link;
 mod watchers;
 mod worklog;
 
-use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{StatusCode, request::Parts};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-use super::{AppState, Ctx};
+use super::Ctx;
+use super::routes::Routes;
 use crate::error::Error;
 use crate::service::Caller;
 
 /// The v2 routes, mounted under each Jira API prefix.
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
+pub fn api_routes() -> Routes {
+    Routes::new()
         .merge(server_info::routes())
         .merge(user::routes())
         .merge(field::routes())
@@ -66,13 +66,13 @@ pub fn api_routes() -> Router<AppState> {
 
 /// The v3 operations clients use today: the enhanced search, the approximate count and
 /// JQL parsing. (Issue bodies in v3 use ADF, which is not served yet.)
-fn v3_routes() -> Router<AppState> {
+fn v3_routes() -> Routes {
     search::v3_routes().fallback(unknown_route)
 }
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> Routes {
     let api = api_routes();
-    Router::new()
+    Routes::new()
         .nest("/rest/api/2", api.clone())
         .nest("/rest/api/latest", api)
         .nest("/rest/api/3", v3_routes())

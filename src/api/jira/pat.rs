@@ -6,29 +6,31 @@
 //! |---|---|---|
 //! | GET, POST | `/rest/pat/latest/tokens` | getTokens, createToken |
 //! | DELETE | `/rest/pat/latest/tokens/{id}` | revokeToken |
+//! | GET | `/rest/pat/latest/scopes` | (Tessera) the scopes a token may carry |
+//!
+//! Credentials are managed with full access only: a token with scopes is refused here
+//! (see [`crate::service::scopes`]).
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
 use serde::{Deserialize, Serialize};
 
 use super::{JiraError, JiraResult, Json, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{ANY, FULL_ACCESS, Routes};
 use crate::domain::*;
 use crate::error::Error;
 
 /// The longest lifetime a token may be given, in days (Jira's limit is a year).
 const MAX_DAYS: i64 = 365;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/rest/pat/latest/tokens",
-            get(get_tokens).post(create_token),
-        )
-        .route("/rest/pat/latest/tokens/{id}", delete(revoke_token))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/rest/pat/latest/tokens", FULL_ACCESS, get_tokens)
+        .post("/rest/pat/latest/tokens", FULL_ACCESS, create_token)
+        .delete("/rest/pat/latest/tokens/{id}", FULL_ACCESS, revoke_token)
+        .get("/rest/pat/latest/scopes", ANY, get_scopes)
 }
 
 #[derive(Serialize)]
@@ -60,7 +62,7 @@ fn bean(t: &ApiToken, raw: Option<String>) -> TokenBean {
 /// a session or an unrestricted token may.
 fn owner(ctx: &Ctx) -> JiraResult<&crate::service::Caller> {
     let c = ctx.user()?;
-    if c.scopes.as_ref().is_some_and(|s| !s.is_empty()) {
+    if !c.grants.is_full() {
         return Err(JiraError(Error::forbidden(
             "A token with scopes cannot manage personal access tokens.",
         )));
@@ -122,4 +124,26 @@ async fn revoke_token(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> 
     let id = path_id(&id, "token")?;
     ctx.app.revoke_token(c.user.id, id).await?;
     Ok(no_content())
+}
+
+#[derive(Serialize)]
+struct ScopeBean {
+    name: &'static str,
+    description: &'static str,
+}
+
+/// # `GET /rest/pat/latest/scopes` (Tessera)
+///
+/// Every scope a token may be created with and what it allows, so that clients (the web
+/// UI's account page) offer exactly the server's list.
+async fn get_scopes() -> Json<Vec<ScopeBean>> {
+    Json(
+        crate::service::scopes::Scope::ALL
+            .iter()
+            .map(|s| ScopeBean {
+                name: s.name(),
+                description: s.description(),
+            })
+            .collect(),
+    )
 }

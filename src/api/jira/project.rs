@@ -1,72 +1,86 @@
 //! Projects and the lists hanging off them, plus the scheme lists a project create reads.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::*;
 use super::render::{Expand, project_full};
 use super::{JiraError, JiraResult, Json, Query, csv, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::projects::{PROJECT_TYPES, ProjectInput};
 use crate::service::users::UserRef;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/project", get(get_all_projects).post(create_project))
-        .route("/project/search", get(search_projects))
-        .route("/project/type", get(get_all_project_types))
-        .route("/project/type/{key}", get(get_project_type_by_key))
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/project", READ_WORK, get_all_projects)
+        .post("/project", MANAGE_PROJECT, create_project)
+        .get("/project/search", READ_WORK, search_projects)
+        .get("/project/type", READ_WORK, get_all_project_types)
+        .get("/project/type/{key}", READ_WORK, get_project_type_by_key)
+        .get(
             "/project/type/{key}/accessible",
-            get(get_accessible_project_type_by_key),
+            READ_WORK,
+            get_accessible_project_type_by_key,
         )
-        .route(
-            "/project/{key}",
-            get(get_project).put(update_project).delete(delete_project),
+        .get("/project/{key}", READ_WORK, get_project)
+        .put("/project/{key}", MANAGE_PROJECT, update_project)
+        .delete("/project/{key}", MANAGE_PROJECT, delete_project)
+        .get("/project/{key}/statuses", READ_WORK, get_all_statuses)
+        .get(
+            "/project/{key}/components",
+            READ_WORK,
+            get_project_components,
         )
-        .route("/project/{key}/statuses", get(get_all_statuses))
-        .route("/project/{key}/components", get(get_project_components))
-        .route(
+        .get(
             "/project/{key}/component",
-            get(get_project_components_paginated),
+            READ_WORK,
+            get_project_components_paginated,
         )
-        .route("/project/{key}/versions", get(get_project_versions))
-        .route(
+        .get("/project/{key}/versions", READ_WORK, get_project_versions)
+        .get(
             "/project/{key}/version",
-            get(get_project_versions_paginated),
+            READ_WORK,
+            get_project_versions_paginated,
         )
-        .route("/project/{key}/role", get(get_project_roles))
-        .route(
-            "/project/{key}/role/{id}",
-            get(get_project_role)
-                .post(add_actor_users)
-                .delete(delete_actor),
-        )
-        .route(
+        .get("/project/{key}/role", READ_WORK, get_project_roles)
+        .get("/project/{key}/role/{id}", READ_WORK, get_project_role)
+        .post("/project/{key}/role/{id}", MANAGE_PROJECT, add_actor_users)
+        .delete("/project/{key}/role/{id}", MANAGE_PROJECT, delete_actor)
+        .get(
             "/project/{key}/permissionscheme",
-            get(get_assigned_permission_scheme),
+            READ_WORK,
+            get_assigned_permission_scheme,
         )
-        .route("/projectvalidate/key", get(validate_project_key))
-        .route(
+        .get("/projectvalidate/key", READ_WORK, validate_project_key)
+        .get(
             "/projectvalidate/validProjectKey",
-            get(get_valid_project_key),
+            READ_WORK,
+            get_valid_project_key,
         )
-        .route(
+        .get(
             "/projectvalidate/validProjectName",
-            get(get_valid_project_name),
+            READ_WORK,
+            get_valid_project_name,
         )
-        .route("/permissionscheme", get(get_all_permission_schemes))
-        .route("/permissionscheme/{id}", get(get_permission_scheme))
-        .route("/issuesecurityschemes", get(get_issue_security_schemes))
-        .route("/projectCategory", get(get_all_project_categories))
-        .route("/projectCategory/{id}", get(get_project_category_by_id))
+        .get("/permissionscheme", READ_WORK, get_all_permission_schemes)
+        .get("/permissionscheme/{id}", READ_WORK, get_permission_scheme)
+        .get(
+            "/issuesecurityschemes",
+            READ_WORK,
+            get_issue_security_schemes,
+        )
+        .get("/projectCategory", READ_WORK, get_all_project_categories)
+        .get(
+            "/projectCategory/{id}",
+            READ_WORK,
+            get_project_category_by_id,
+        )
 }
 
 #[derive(Deserialize, Default)]

@@ -9,57 +9,90 @@
 //! | GET | `/project/{key}/properties`, `/issuetype/{id}/properties`, `/user/properties`, `/dashboard/{d}/items/{i}/properties` |
 //! | GET, PUT, DELETE | the same, `/{propertyKey}` |
 
-use axum::Router;
 use axum::extract::Path;
 use axum::response::Response;
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::dto::{EntityProperty, PropertyKey, PropertyKeys};
 use super::issue::property_set_response;
 use super::{JiraError, JiraResult, Json, Query, no_content};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_CONFIG, READ_USER, READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::properties::PropertyOwner;
 use crate::service::users::UserRef;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/project/{key}/properties", get(get_project_property_keys))
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get(
+            "/project/{key}/properties",
+            READ_WORK,
+            get_project_property_keys,
+        )
+        .get(
             "/project/{key}/properties/{property}",
-            get(get_project_property)
-                .put(set_project_property)
-                .delete(delete_project_property),
+            READ_WORK,
+            get_project_property,
         )
-        .route(
+        .put(
+            "/project/{key}/properties/{property}",
+            WRITE_WORK,
+            set_project_property,
+        )
+        .delete(
+            "/project/{key}/properties/{property}",
+            WRITE_WORK,
+            delete_project_property,
+        )
+        .get(
             "/issuetype/{id}/properties",
-            get(get_issue_type_property_keys),
+            READ_WORK,
+            get_issue_type_property_keys,
         )
-        .route(
+        .get(
             "/issuetype/{id}/properties/{property}",
-            get(get_issue_type_property)
-                .put(set_issue_type_property)
-                .delete(delete_issue_type_property),
+            READ_WORK,
+            get_issue_type_property,
         )
-        .route("/user/properties", get(get_user_property_keys))
-        .route(
+        .put(
+            "/issuetype/{id}/properties/{property}",
+            MANAGE_CONFIG,
+            set_issue_type_property,
+        )
+        .delete(
+            "/issuetype/{id}/properties/{property}",
+            MANAGE_CONFIG,
+            delete_issue_type_property,
+        )
+        .get("/user/properties", READ_USER, get_user_property_keys)
+        .get("/user/properties/{property}", READ_USER, get_user_property)
+        .put("/user/properties/{property}", WRITE_WORK, set_user_property)
+        .delete(
             "/user/properties/{property}",
-            get(get_user_property)
-                .put(set_user_property)
-                .delete(delete_user_property),
+            WRITE_WORK,
+            delete_user_property,
         )
-        .route(
+        .get(
             "/dashboard/{dashboard}/items/{item}/properties",
-            get(get_dashboard_item_property_keys),
+            READ_WORK,
+            get_dashboard_item_property_keys,
         )
-        .route(
+        .get(
             "/dashboard/{dashboard}/items/{item}/properties/{property}",
-            get(get_dashboard_item_property)
-                .put(set_dashboard_item_property)
-                .delete(delete_dashboard_item_property),
+            READ_WORK,
+            get_dashboard_item_property,
+        )
+        .put(
+            "/dashboard/{dashboard}/items/{item}/properties/{property}",
+            WRITE_WORK,
+            set_dashboard_item_property,
+        )
+        .delete(
+            "/dashboard/{dashboard}/items/{item}/properties/{property}",
+            WRITE_WORK,
+            delete_dashboard_item_property,
         )
 }
 

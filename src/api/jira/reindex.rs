@@ -1,27 +1,27 @@
 //! Index maintenance: full rebuilds with progress, and per-issue reindex requests.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{JiraError, JiraResult, Json, Query, csv, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_CONFIG, Routes};
 use crate::domain::Millis;
 use crate::error::Error;
 use crate::search::RebuildState;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/reindex", get(get_reindex_info).post(reindex))
-        .route("/reindex/progress", get(get_reindex_progress))
-        .route("/reindex/issue", post(reindex_issues))
-        .route("/reindex/request", post(process_requests))
-        .route("/reindex/request/bulk", get(get_progress_bulk))
-        .route("/reindex/request/{request_id}", get(get_progress))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/reindex", MANAGE_CONFIG, get_reindex_info)
+        .post("/reindex", MANAGE_CONFIG, reindex)
+        .get("/reindex/progress", MANAGE_CONFIG, get_reindex_progress)
+        .post("/reindex/issue", MANAGE_CONFIG, reindex_issues)
+        .post("/reindex/request", MANAGE_CONFIG, process_requests)
+        .get("/reindex/request/bulk", MANAGE_CONFIG, get_progress_bulk)
+        .get("/reindex/request/{request_id}", MANAGE_CONFIG, get_progress)
 }
 
 fn info(base: &str, st: &RebuildState) -> Value {

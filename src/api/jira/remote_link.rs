@@ -5,34 +5,47 @@
 //! | GET, POST, DELETE (`?globalId=`) | `/issue/{key}/remotelink` |
 //! | GET, PUT, DELETE | `/issue/{key}/remotelink/{linkId}` |
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::remote_link;
 use super::{JiraError, JiraResult, Json, Query, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::remote_links::Upserted;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/issue/{key}/remotelink", READ_WORK, get_remote_issue_links)
+        .post(
             "/issue/{key}/remotelink",
-            get(get_remote_issue_links)
-                .post(create_or_update_remote_issue_link)
-                .delete(delete_remote_issue_link_by_global_id),
+            WRITE_WORK,
+            create_or_update_remote_issue_link,
         )
-        .route(
+        .delete(
+            "/issue/{key}/remotelink",
+            WRITE_WORK,
+            delete_remote_issue_link_by_global_id,
+        )
+        .get(
             "/issue/{key}/remotelink/{id}",
-            get(get_remote_issue_link_by_id)
-                .put(update_remote_issue_link)
-                .delete(delete_remote_issue_link_by_id),
+            READ_WORK,
+            get_remote_issue_link_by_id,
+        )
+        .put(
+            "/issue/{key}/remotelink/{id}",
+            WRITE_WORK,
+            update_remote_issue_link,
+        )
+        .delete(
+            "/issue/{key}/remotelink/{id}",
+            WRITE_WORK,
+            delete_remote_issue_link_by_id,
         )
 }
 

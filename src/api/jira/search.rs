@@ -1,40 +1,36 @@
 //! JQL search: `/search` (offset pages), `/search/jql` (token pages), the approximate
 //! count, and `jql/parse`.
 
-use axum::Router;
-use axum::routing::{get, post};
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::render::{self, Expand, FieldSelection, IssueOptions};
 use super::{JiraError, JiraResult, Json, Query, csv};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{READ_WORK, Routes};
 use crate::error::Error;
 use crate::service::jql::Validation;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/search",
-            get(search_for_issues_using_jql).post(search_for_issues_using_jql_post),
-        )
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/search", READ_WORK, search_for_issues_using_jql)
+        .post("/search", READ_WORK, search_for_issues_using_jql_post)
         .merge(v3_routes())
 }
 
 /// The operations shared with `/rest/api/3`.
-pub fn v3_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/search/jql",
-            get(enhanced_search).post(enhanced_search_post),
-        )
-        .route("/search/approximate-count", post(count_issues))
-        .route("/jql/parse", post(parse_jql_queries))
-        .route("/jql/autocompletedata", get(get_auto_complete))
-        .route(
+pub fn v3_routes() -> Routes {
+    Routes::new()
+        .get("/search/jql", READ_WORK, enhanced_search)
+        .post("/search/jql", READ_WORK, enhanced_search_post)
+        .post("/search/approximate-count", READ_WORK, count_issues)
+        .post("/jql/parse", READ_WORK, parse_jql_queries)
+        .get("/jql/autocompletedata", READ_WORK, get_auto_complete)
+        .get(
             "/jql/autocompletedata/suggestions",
-            get(get_field_auto_complete_for_query_string),
+            READ_WORK,
+            get_field_auto_complete_for_query_string,
         )
 }
 

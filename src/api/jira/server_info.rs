@@ -1,22 +1,21 @@
 //! Server information, the current user and their permissions.
 
-use axum::Router;
-use axum::routing::get;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::dto::{UserDetails, user_details};
 use super::{JiraResult, Json, Query, csv};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{ANY, FULL_ACCESS, READ_USER, READ_WORK, Routes};
 use crate::domain::*;
 use crate::service::Permission;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/serverInfo", get(get_server_info))
-        .route("/myself", get(get_current_user))
-        .route("/myself/password", axum::routing::put(change_my_password))
-        .route("/mypermissions", get(get_my_permissions))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/serverInfo", ANY, get_server_info)
+        .get("/myself", READ_USER, get_current_user)
+        .put("/myself/password", FULL_ACCESS, change_my_password)
+        .get("/mypermissions", READ_WORK, get_my_permissions)
 }
 
 #[derive(Serialize)]

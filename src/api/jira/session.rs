@@ -1,22 +1,21 @@
 //! The cookie session resource, `/rest/auth/1/session`: login, current user, logout.
 
-use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{JiraError, JiraResult, Json, no_content};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{FULL_ACCESS, Routes};
 use crate::error::Error;
 use crate::service::auth::SESSION_COOKIE;
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route(
-        "/rest/auth/1/session",
-        get(current_user).post(login).delete(logout),
-    )
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/rest/auth/1/session", FULL_ACCESS, current_user)
+        .post("/rest/auth/1/session", FULL_ACCESS, login)
+        .delete("/rest/auth/1/session", FULL_ACCESS, logout)
 }
 
 #[derive(Deserialize)]

@@ -1,40 +1,41 @@
 //! Users and groups: lookup, search, pickers, and the administrator's create/delete.
 
-use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::{UserBean, user, user_details};
 use super::{JiraError, JiraResult, Json, Query, csv, no_content};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_CONFIG, READ_USER, Routes};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::Permission;
 use crate::service::users::{NewUserInput, UserRef};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/user", get(get_user).post(create_user).delete(remove_user))
-        .route("/user/search", get(find_users))
-        .route("/user/picker", get(find_users_for_picker))
-        .route("/user/assignable/search", get(find_assignable_users))
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/user", READ_USER, get_user)
+        .post("/user", MANAGE_CONFIG, create_user)
+        .delete("/user", MANAGE_CONFIG, remove_user)
+        .get("/user/search", READ_USER, find_users)
+        .get("/user/picker", READ_USER, find_users_for_picker)
+        .get("/user/assignable/search", READ_USER, find_assignable_users)
+        .get(
             "/user/assignable/multiProjectSearch",
-            get(find_bulk_assignable_users),
+            READ_USER,
+            find_bulk_assignable_users,
         )
-        .route(
+        .get(
             "/user/viewissue/search",
-            get(find_users_with_browse_permission),
+            READ_USER,
+            find_users_with_browse_permission,
         )
-        .route("/user/groups", get(get_user_groups))
-        .route("/group", post(create_group))
-        .route(
-            "/group/user",
-            post(add_user_to_group).delete(remove_user_from_group),
-        )
+        .get("/user/groups", READ_USER, get_user_groups)
+        .post("/group", MANAGE_CONFIG, create_group)
+        .post("/group/user", MANAGE_CONFIG, add_user_to_group)
+        .delete("/group/user", MANAGE_CONFIG, remove_user_from_group)
 }
 
 #[derive(Deserialize, Default)]

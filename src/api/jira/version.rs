@@ -13,41 +13,46 @@
 //! | GET | `/version/{id}/relatedIssueCounts` | getVersionRelatedIssues |
 //! | GET | `/version/{id}/unresolvedIssueCount` | getVersionUnresolvedIssues |
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::version;
 use super::{JiraResult, Json, Query, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::components::{VersionInput, VersionPosition};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/version", post(create_version))
-        .route(
-            "/version/{id}",
-            get(get_version).put(update_version).delete(delete_version),
+pub fn routes() -> Routes {
+    Routes::new()
+        .post("/version", MANAGE_PROJECT, create_version)
+        .get("/version/{id}", READ_WORK, get_version)
+        .put("/version/{id}", MANAGE_PROJECT, update_version)
+        .delete("/version/{id}", MANAGE_PROJECT, delete_version)
+        .post("/version/{id}/move", MANAGE_PROJECT, move_version)
+        .put(
+            "/version/{id}/mergeto/{target}",
+            MANAGE_PROJECT,
+            merge_versions,
         )
-        .route("/version/{id}/move", post(move_version))
-        .route("/version/{id}/mergeto/{target}", put(merge_versions))
-        .route(
+        .post(
             "/version/{id}/removeAndSwap",
-            post(delete_and_replace_version),
+            MANAGE_PROJECT,
+            delete_and_replace_version,
         )
-        .route(
+        .get(
             "/version/{id}/relatedIssueCounts",
-            get(get_version_related_issues),
+            READ_WORK,
+            get_version_related_issues,
         )
-        .route(
+        .get(
             "/version/{id}/unresolvedIssueCount",
-            get(get_version_unresolved_issues),
+            READ_WORK,
+            get_version_unresolved_issues,
         )
 }
 

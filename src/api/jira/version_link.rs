@@ -10,33 +10,50 @@
 //! | POST | `/version/{versionId}/remotelink/{globalId}` | createOrUpdateRemoteVersionLink |
 //! | DELETE | `/version/{versionId}/remotelink/{globalId}` | deleteRemoteVersionLink |
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::{JiraError, JiraResult, Json, Query, no_content, path_id};
-use crate::api::{AppState, Ctx, pct};
+use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
+use crate::api::{Ctx, pct};
 use crate::domain::Version;
 use crate::error::Error;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/version/remotelink", get(get_remote_version_links))
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/version/remotelink", READ_WORK, get_remote_version_links)
+        .get(
             "/version/{id}/remotelink",
-            get(get_remote_version_links_by_version_id)
-                .post(create_or_update_remote_version_link)
-                .delete(delete_remote_version_links_by_version_id),
+            READ_WORK,
+            get_remote_version_links_by_version_id,
         )
-        .route(
+        .post(
+            "/version/{id}/remotelink",
+            WRITE_WORK,
+            create_or_update_remote_version_link,
+        )
+        .delete(
+            "/version/{id}/remotelink",
+            WRITE_WORK,
+            delete_remote_version_links_by_version_id,
+        )
+        .get(
             "/version/{id}/remotelink/{global_id}",
-            get(get_remote_version_link)
-                .post(create_or_update_remote_version_link_with_global_id)
-                .delete(delete_remote_version_link),
+            READ_WORK,
+            get_remote_version_link,
+        )
+        .post(
+            "/version/{id}/remotelink/{global_id}",
+            WRITE_WORK,
+            create_or_update_remote_version_link_with_global_id,
+        )
+        .delete(
+            "/version/{id}/remotelink/{global_id}",
+            WRITE_WORK,
+            delete_remote_version_link,
         )
 }
 

@@ -9,33 +9,28 @@
 //! | POST | `/issue/{issueIdOrKey}/votes` | addVote |
 //! | DELETE | `/issue/{issueIdOrKey}/votes` | removeVote |
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::Path;
 use axum::response::Response;
-use axum::routing::get;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::user;
 use super::{JiraResult, Json, Query, no_content};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::users::UserRef;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/issue/{key}/watchers",
-            get(get_issue_watchers)
-                .post(add_watcher)
-                .delete(remove_watcher),
-        )
-        .route(
-            "/issue/{key}/votes",
-            get(get_votes).post(add_vote).delete(remove_vote),
-        )
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/issue/{key}/watchers", READ_WORK, get_issue_watchers)
+        .post("/issue/{key}/watchers", WRITE_WORK, add_watcher)
+        .delete("/issue/{key}/watchers", WRITE_WORK, remove_watcher)
+        .get("/issue/{key}/votes", READ_WORK, get_votes)
+        .post("/issue/{key}/votes", WRITE_WORK, add_vote)
+        .delete("/issue/{key}/votes", WRITE_WORK, remove_vote)
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/watchers` (getIssueWatchers)

@@ -12,57 +12,79 @@
 //! | GET | `/configuration/timetracking`, `/configuration/timetracking/list` |
 //! | GET, PUT | `/configuration/timetracking/options` |
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::{EntityProperty, PropertyKey, PropertyKeys, WorklogBean, worklog};
 use super::issue::property_set_response;
 use super::{JiraError, JiraResult, Json, Query, csv, no_content, path_id};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::properties::PropertyOwner;
 use crate::service::worklogs::{Adjust, WorklogInput};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/issue/{key}/worklog",
-            get(get_issue_worklog).post(add_worklog),
-        )
-        .route(
-            "/issue/{key}/worklog/{id}",
-            get(get_worklog).put(update_worklog).delete(delete_worklog),
-        )
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/issue/{key}/worklog", READ_WORK, get_issue_worklog)
+        .post("/issue/{key}/worklog", WRITE_WORK, add_worklog)
+        .get("/issue/{key}/worklog/{id}", READ_WORK, get_worklog)
+        .put("/issue/{key}/worklog/{id}", WRITE_WORK, update_worklog)
+        .delete("/issue/{key}/worklog/{id}", WRITE_WORK, delete_worklog)
+        .get(
             "/issue/{key}/worklog/{id}/properties",
-            get(get_worklog_property_keys),
+            READ_WORK,
+            get_worklog_property_keys,
         )
-        .route(
+        .get(
             "/issue/{key}/worklog/{id}/properties/{property}",
-            get(get_worklog_property)
-                .put(set_worklog_property)
-                .delete(delete_worklog_property),
+            READ_WORK,
+            get_worklog_property,
         )
-        .route("/worklog/updated", get(get_ids_of_worklogs_modified_since))
-        .route("/worklog/deleted", get(get_ids_of_worklogs_deleted_since))
-        .route("/worklog/list", post(get_worklogs_for_ids))
-        .route(
+        .put(
+            "/issue/{key}/worklog/{id}/properties/{property}",
+            WRITE_WORK,
+            set_worklog_property,
+        )
+        .delete(
+            "/issue/{key}/worklog/{id}/properties/{property}",
+            WRITE_WORK,
+            delete_worklog_property,
+        )
+        .get(
+            "/worklog/updated",
+            READ_WORK,
+            get_ids_of_worklogs_modified_since,
+        )
+        .get(
+            "/worklog/deleted",
+            READ_WORK,
+            get_ids_of_worklogs_deleted_since,
+        )
+        .post("/worklog/list", READ_WORK, get_worklogs_for_ids)
+        .get(
             "/configuration/timetracking",
-            get(get_selected_time_tracking_implementation),
+            READ_WORK,
+            get_selected_time_tracking_implementation,
         )
-        .route(
+        .get(
             "/configuration/timetracking/list",
-            get(get_available_time_tracking_implementations),
+            READ_WORK,
+            get_available_time_tracking_implementations,
         )
-        .route(
+        .get(
             "/configuration/timetracking/options",
-            get(get_shared_time_tracking_configuration).put(set_shared_time_tracking_configuration),
+            READ_WORK,
+            get_shared_time_tracking_configuration,
+        )
+        .put(
+            "/configuration/timetracking/options",
+            MANAGE_CONFIG,
+            set_shared_time_tracking_configuration,
         )
 }
 

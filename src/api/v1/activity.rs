@@ -1,17 +1,16 @@
 //! `GET /v1/issues/{issueKey}/activity`: the issue's history, newest first.
 
-use axum::Router;
 use axum::extract::Path;
-use axum::routing::get;
 use serde::Serialize;
 
 use super::{Json, Paged, Params, V1Result, account_of, issue_ref, paginate, prefixed, utc};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{ISSUES_READ, Routes};
 use crate::domain::ChangeItem;
 use crate::service::activity::{ActivityEvent, ActivityFilter, ActivityKind, parse_event_type};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/activity", get(list_activity))
+pub fn routes() -> Routes {
+    Routes::new().get("/activity", ISSUES_READ, list_activity)
 }
 
 #[derive(Serialize)]

@@ -1,37 +1,38 @@
 //! An issue's attachments on the v1 surface, and the signed links that serve their
 //! content and previews.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Serialize;
 
 use super::{
     Json, Paged, Params, V1Error, V1Result, account_of, issue_ref, paginate, parse_prefixed,
     prefixed, utc,
 };
-use crate::api::{AppState, Ctx, pct};
+use crate::api::routes::{ANY, ISSUES_READ, Routes};
+use crate::api::{Ctx, pct};
 use crate::error::Error;
 use crate::service::attachments::{AttachmentView, Signature, SignedPart, thumbnailable};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/attachments", get(list_attachments))
-        .route("/attachments/{attachment_id}", get(get_attachment))
-        .route(
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/attachments", ISSUES_READ, list_attachments)
+        .get("/attachments/{attachment_id}", ISSUES_READ, get_attachment)
+        .get(
             "/attachments/{attachment_id}/content",
-            get(get_attachment_content),
+            ISSUES_READ,
+            get_attachment_content,
         )
-        .route(
+        .get(
             "/attachments/{attachment_id}/preview",
-            get(get_attachment_preview),
+            ISSUES_READ,
+            get_attachment_preview,
         )
 }
 
-pub fn signed_routes() -> Router<AppState> {
-    Router::new().route("/v1/files/{attachment_id}/{part}", get(open_signed_link))
+pub fn signed_routes() -> Routes {
+    Routes::new().get("/v1/files/{attachment_id}/{part}", ANY, open_signed_link)
 }
 
 #[derive(Serialize)]

@@ -1,21 +1,21 @@
 //! An issue's web links on the v1 surface: the issue's remote links (url and title),
 //! the same records `GET /rest/api/2/issue/{key}/remotelink` lists.
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get};
 use serde::{Deserialize, Serialize};
 
 use super::{Json, Paged, Params, V1Result, issue_ref, paginate, parse_prefixed, prefixed, utc};
-use crate::api::{AppState, Ctx};
+use crate::api::Ctx;
+use crate::api::routes::{ISSUES_READ, ISSUES_WRITE, Routes};
 use crate::domain::RemoteLink;
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/links", get(list_links).post(create_link))
-        .route("/links/{link_id}", delete(delete_link))
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/links", ISSUES_READ, list_links)
+        .post("/links", ISSUES_WRITE, create_link)
+        .delete("/links/{link_id}", ISSUES_WRITE, delete_link)
 }
 
 #[derive(Serialize)]

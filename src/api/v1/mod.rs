@@ -6,9 +6,10 @@
 //! It is a dialect over the same services as the Jira surface: v1 links are remote
 //! links, sub-issues are sub-tasks, attachments are the same records.
 //!
-//! Access: any authenticated caller; an API token with scopes needs `issues:read` for
-//! reads and `issues:write` for writes (a token without scopes, a password or a session
-//! has both).
+//! Access: any authenticated caller; an API token with scopes needs `issues:read` (or its
+//! Jira name `read:jira-work`) for reads and `issues:write` (`write:jira-work`) for
+//! writes (a token without scopes, a password or a session has both); see
+//! [`crate::service::scopes`].
 //!
 //! | method | path | handler |
 //! |---|---|---|
@@ -28,7 +29,6 @@ mod attachments;
 mod links;
 mod subissues;
 
-use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -37,26 +37,28 @@ use base64::Engine;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{AppState, Ctx};
+use super::Ctx;
+use crate::api::routes::Routes;
 use crate::domain::Millis;
 use crate::error::{Error, Kind};
 use crate::service::Caller;
+use crate::service::scopes::{Access, Scope};
 
-pub fn routes() -> Router<AppState> {
-    let issues = Router::new()
+pub fn routes() -> Routes {
+    let issues = Routes::new()
         .merge(activity::routes())
         .merge(attachments::routes())
         .merge(links::routes())
         .merge(subissues::routes());
-    Router::new()
+    Routes::new()
         .nest("/v1/issues/{issue_key}", issues)
         .merge(attachments::signed_routes())
 }
 
 /// The scope a token needs for reads.
-pub const READ_SCOPE: &str = "issues:read";
+pub const READ_SCOPE: Scope = Scope::IssuesRead;
 /// The scope a token needs for writes.
-pub const WRITE_SCOPE: &str = "issues:write";
+pub const WRITE_SCOPE: Scope = Scope::IssuesWrite;
 
 /// A service error on the v1 surface.
 #[derive(Debug)]
@@ -130,19 +132,17 @@ pub fn error_response(status: StatusCode, message: &str) -> Response {
 }
 
 impl Ctx {
-    /// The caller, when authenticated and holding `scope` (401 / 403 otherwise).
-    fn v1_caller(&self, scope: &str) -> V1Result<&Caller> {
+    /// The caller, when authenticated and holding `scope` (401 / 403 otherwise). The
+    /// route table enforces the same scope before the handler runs; this keeps the
+    /// handlers safe if one is ever mounted elsewhere.
+    fn v1_caller(&self, scope: Scope) -> V1Result<&Caller> {
         let caller = self.caller.as_ref().ok_or_else(|| {
             V1Error(Error::new(
                 Kind::Unauthenticated,
                 "Authentication is required: send Authorization: Bearer <token>.",
             ))
         })?;
-        if !caller.has_scope(scope) {
-            return Err(V1Error(Error::forbidden(format!(
-                "The token does not carry the '{scope}' scope this operation requires."
-            ))));
-        }
+        caller.grants.check(Access::Scope(scope))?;
         Ok(caller)
     }
 

@@ -1,17 +1,16 @@
 //! `GET /v1/issues/{issueKey}/subissues`: the issue's sub-tasks.
 
-use axum::Router;
 use axum::extract::Path;
-use axum::routing::get;
 use serde::Serialize;
 
 use super::{Json, Paged, Params, V1Error, V1Result, account_of, issue_ref, paginate, prefixed};
-use crate::api::{AppState, Ctx, pct};
+use crate::api::routes::{ISSUES_READ, Routes};
+use crate::api::{Ctx, pct};
 use crate::error::Error;
 use crate::service::subtasks::{Subtask, SubtaskFilter};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/subissues", get(list_subissues))
+pub fn routes() -> Routes {
+    Routes::new().get("/subissues", ISSUES_READ, list_subissues)
 }
 
 #[derive(Serialize)]

@@ -4,8 +4,9 @@
 //!
 //! Credentials: `Authorization: OAuth <token>` (a Tessera API token) or Bearer, as the
 //! authentication layer accepts them; the organisation headers (`X-Org-ID`,
-//! `X-Cloud-Org-ID`) are accepted and ignored — one Tessera is one organisation. Errors
-//! have Yandex's shape: `{"errors": {}, "errorMessages": ["…"], "statusCode": 404}`.
+//! `X-Cloud-Org-ID`) are accepted and ignored — one Tessera is one organisation. A token
+//! with scopes needs `read:jira-work` (or `issues:read`). Errors have Yandex's shape:
+//! `{"errors": {}, "errorMessages": ["…"], "statusCode": 404}`.
 //!
 //! | method | path | handler |
 //! |---|---|---|
@@ -14,28 +15,40 @@
 //! | GET | `/v2/issues/{issue}/attachments/{id}/{name}` | [`download_attachment`] |
 //! | GET | `/v2/issues/{issue}/thumbnails/{id}` | [`get_thumbnail`] |
 
-use axum::Router;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 use serde::Serialize;
 
-use super::{AppState, Ctx, pct};
+use super::{Ctx, pct};
+use crate::api::routes::{READ_WORK, Routes};
 use crate::domain::IssueRef;
 use crate::error::{Error, Kind};
 use crate::service::Caller;
 use crate::service::attachments::{AttachmentView, thumbnailable};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v2/issues/{issue}/attachments", get(list_attachments))
-        .route("/v2/issues/{issue}/attachments/{id}", get(get_attachment))
-        .route(
-            "/v2/issues/{issue}/attachments/{id}/{name}",
-            get(download_attachment),
+pub fn routes() -> Routes {
+    Routes::new()
+        .get(
+            "/v2/issues/{issue}/attachments",
+            READ_WORK,
+            list_attachments,
         )
-        .route("/v2/issues/{issue}/thumbnails/{id}", get(get_thumbnail))
+        .get(
+            "/v2/issues/{issue}/attachments/{id}",
+            READ_WORK,
+            get_attachment,
+        )
+        .get(
+            "/v2/issues/{issue}/attachments/{id}/{name}",
+            READ_WORK,
+            download_attachment,
+        )
+        .get(
+            "/v2/issues/{issue}/thumbnails/{id}",
+            READ_WORK,
+            get_thumbnail,
+        )
 }
 
 /// A service error in Yandex Tracker's shape.
