@@ -26,6 +26,7 @@ pub mod domain;
 pub mod error;
 pub mod jql;
 pub mod markup;
+pub mod net;
 pub mod search;
 pub mod server;
 pub mod service;
