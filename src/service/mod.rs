@@ -79,6 +79,10 @@ pub struct App {
     login_failures: Mutex<LoginFailures>,
     /// Password verifications run (argon2id), including the dummy ones for unknown users.
     password_checks: std::sync::atomic::AtomicU64,
+    /// Password verifications allowed at once. Each argon2id run takes 19 MiB, and the
+    /// allocator keeps that per thread that ran one: unbounded, a login flood spreads
+    /// over the blocking pool's hundreds of threads and holds gigabytes.
+    password_slots: tokio::sync::Semaphore,
     /// Browsable projects per caller, valid while the ACL counter is unchanged.
     browse_cache: Mutex<BrowseCache>,
 }
@@ -141,6 +145,9 @@ impl App {
                 clients: login_throttle::Table::new(config_cap),
             }),
             password_checks: std::sync::atomic::AtomicU64::new(0),
+            password_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
+            ),
             browse_cache: Mutex::new(HashMap::new()),
         });
         let printed = app.bootstrap_admin()?;
