@@ -156,7 +156,7 @@ pub(crate) fn too_many(path: &str, e: &AuthError) -> Response {
     let mut r = super::error_response(
         path,
         StatusCode::TOO_MANY_REQUESTS,
-        "Too many failed login attempts for this account from this client. Try again later.",
+        "Too many failed login attempts from this client. Try again later.",
     );
     if let Some(secs) = e.retry_after_secs() {
         r.headers_mut()
