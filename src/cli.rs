@@ -62,6 +62,72 @@ pub struct ServeArgs {
     /// Fill a new, empty data directory with generated demo projects and issues.
     #[arg(long)]
     pub demo: bool,
+    #[command(flatten)]
+    pub limits: ServerLimits,
+}
+
+/// Connection limits, timeouts and login throttling (see README's configuration table).
+#[derive(Args, Clone)]
+pub struct ServerLimits {
+    /// Reverse proxy address or CIDR range whose X-Forwarded-For is believed (repeatable;
+    /// comma-separated in the environment).
+    #[arg(
+        long = "trusted-proxy",
+        env = "TESSERA_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<crate::net::IpNet>,
+    /// Failed logins for one account from one client before that client is throttled.
+    #[arg(long, env = "TESSERA_LOGIN_ATTEMPTS", default_value_t = 5)]
+    pub login_attempts: u32,
+    /// Failed logins from one client across all accounts before it is throttled.
+    #[arg(long, env = "TESSERA_LOGIN_CLIENT_ATTEMPTS", default_value_t = 20)]
+    pub login_client_attempts: u32,
+    /// Seconds failed logins are remembered; also the first throttling delay.
+    #[arg(long, env = "TESSERA_LOGIN_WINDOW_SECS", default_value_t = 60)]
+    pub login_window_secs: u64,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, env = "TESSERA_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a request body may send nothing before it is cut (408).
+    #[arg(long, env = "TESSERA_BODY_READ_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_read_timeout_secs: u64,
+    /// Seconds an idle kept-alive connection stays open.
+    #[arg(long, env = "TESSERA_KEEP_ALIVE_IDLE_SECS", default_value_t = 60)]
+    pub keep_alive_idle_secs: u64,
+    /// Connections served at once; more are answered 503 and closed.
+    #[arg(long, env = "TESSERA_MAX_CONNECTIONS", default_value_t = 512)]
+    pub max_connections: usize,
+    /// Seconds in-flight requests may still run after SIGTERM/SIGINT.
+    #[arg(long, env = "TESSERA_SHUTDOWN_DEADLINE_SECS", default_value_t = 10)]
+    pub shutdown_deadline_secs: u64,
+}
+
+impl ServerLimits {
+    /// Flags absent (no `serve` subcommand): environment variables and defaults.
+    fn from_env() -> Result<ServerLimits, String> {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            limits: ServerLimits,
+        }
+        Only::try_parse_from(["tessera"])
+            .map(|o| o.limits)
+            .map_err(|e| e.to_string())
+    }
+
+    fn apply(&self, config: &mut Config) {
+        use std::time::Duration;
+        config.trusted_proxies = self.trusted_proxy.clone();
+        config.login_attempts = self.login_attempts;
+        config.login_client_attempts = self.login_client_attempts;
+        config.login_window_secs = self.login_window_secs;
+        config.header_read_timeout = Duration::from_secs(self.header_read_timeout_secs);
+        config.body_read_timeout = Duration::from_secs(self.body_read_timeout_secs);
+        config.keep_alive_idle = Duration::from_secs(self.keep_alive_idle_secs);
+        config.max_connections = self.max_connections;
+        config.shutdown_deadline = Duration::from_secs(self.shutdown_deadline_secs);
+    }
 }
 
 #[derive(Subcommand)]
@@ -133,19 +199,33 @@ pub fn run(cli: Cli) -> i32 {
     {
         config.max_attachment_bytes = limit;
     }
-    let command = cli.command.unwrap_or(Command::Serve(ServeArgs {
-        listen: std::env::var("TESSERA_LISTEN")
-            .ok()
-            .and_then(|l| l.parse().ok())
-            .unwrap_or(config.listen),
-        base_url: std::env::var("TESSERA_BASE_URL").ok(),
-        demo: false,
-    }));
+    let command = match cli.command {
+        Some(c) => c,
+        None => {
+            let limits = match ServerLimits::from_env() {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return 2;
+                }
+            };
+            Command::Serve(ServeArgs {
+                listen: std::env::var("TESSERA_LISTEN")
+                    .ok()
+                    .and_then(|l| l.parse().ok())
+                    .unwrap_or(config.listen),
+                base_url: std::env::var("TESSERA_BASE_URL").ok(),
+                demo: false,
+                limits,
+            })
+        }
+    };
     // Only the server (and `reindex`, with the server stopped) writes the search index.
     config.index_writer = matches!(command, Command::Serve(_) | Command::Reindex);
     if let Command::Serve(args) = &command {
         config.listen = args.listen;
         config.base_url = args.base_url.clone().filter(|b| !b.is_empty());
+        args.limits.apply(&mut config);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -3,6 +3,9 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::net::IpNet;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -14,9 +17,31 @@ pub struct Config {
     pub admin_password: Option<String>,
     /// How long a successful password check is remembered (keyed digest, in memory).
     pub password_cache_secs: u64,
-    /// Failed logins per account allowed within `login_window_secs` before refusing.
+    /// Failed logins for one account from one client address before that pair is
+    /// throttled (429 + `Retry-After`, the delay doubling on each further failure). Other
+    /// clients are never affected, so nobody can lock a user out.
     pub login_attempts: u32,
+    /// Failed logins from one client address across all accounts (password spraying)
+    /// before that address is throttled.
+    pub login_client_attempts: u32,
+    /// Failures older than this (counted from the end of any delay) are forgotten; also
+    /// the first delay.
     pub login_window_secs: u64,
+    /// Most entries kept in each login-failure table (per account+client, per client).
+    pub login_table_cap: usize,
+    /// Peers whose `X-Forwarded-For` is believed (reverse proxies); empty: none.
+    pub trusted_proxies: Vec<IpNet>,
+    /// A request's header must arrive within this after the first byte (after the
+    /// connection opens, for the first request).
+    pub header_read_timeout: Duration,
+    /// A request body that sends nothing for this long is cut with 408.
+    pub body_read_timeout: Duration,
+    /// A kept-alive connection with no new request for this long is closed.
+    pub keep_alive_idle: Duration,
+    /// Open connections served at once; more are answered 503 and closed.
+    pub max_connections: usize,
+    /// After a shutdown signal, how long in-flight requests may still run.
+    pub shutdown_deadline: Duration,
     /// Cookie session lifetime.
     pub session_hours: u64,
     /// Largest accepted request body, bytes.
@@ -38,7 +63,15 @@ impl Config {
             admin_password: None,
             password_cache_secs: 300,
             login_attempts: 5,
+            login_client_attempts: 20,
             login_window_secs: 60,
+            login_table_cap: 50_000,
+            trusted_proxies: Vec::new(),
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(30),
+            keep_alive_idle: Duration::from_secs(60),
+            max_connections: 512,
+            shutdown_deadline: Duration::from_secs(10),
             session_hours: 24 * 14,
             max_body_bytes: 10 * 1024 * 1024,
             max_attachment_bytes: 10 * 1024 * 1024,

@@ -30,6 +30,7 @@ pub mod error;
 pub mod jql;
 pub mod logging;
 pub mod markup;
+pub mod net;
 pub mod request_layers;
 pub mod search;
 pub mod server;

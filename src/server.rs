@@ -102,17 +102,19 @@ async fn security_headers(req: Request<Body>, next: Next) -> Response {
     response
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish and closes the
-/// store (the writer thread commits what it was given before it ends).
+/// Serves until `shutdown` resolves, then lets in-flight requests finish until the
+/// configured shutdown deadline, cuts the rest, and waits for the store's writer to
+/// commit everything it was handed (see [`crate::net::serve`] for the connection limits).
 pub async fn serve(
     app: Arc<App>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let router = router(app.clone());
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    crate::net::serve(router, app.config.clone(), listener, shutdown).await?;
+    // The writer runs jobs in order: once this empty one is done, every write a cut
+    // request had already queued is committed too (acknowledged ones always were).
+    let _ = app.store.write(|_| Ok(())).await;
     Ok(())
 }
 

@@ -11,8 +11,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 
 use super::{AppState, Authenticated};
-use crate::error::Kind;
-use crate::service::auth::{Credentials, SESSION_COOKIE};
+use crate::service::auth::{AuthError, Credentials, SESSION_COOKIE};
 
 pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
     headers
@@ -64,11 +63,14 @@ pub async fn authenticate(
     let (caller, via_cookie) = match credentials(&req) {
         Err(()) => return unauthorized(&req, "The Authorization header is malformed."),
         Ok(None) => (None, false),
-        Ok(Some((creds, via_cookie))) => match app.authenticate(creds).await {
+        Ok(Some((creds, via_cookie))) => match app
+            .authenticate_from(creds, crate::net::client_addr::client_of(req.extensions()))
+            .await
+        {
             Ok(c) => (Some(c), via_cookie),
             // A stale session cookie is not an error: the request is simply anonymous.
             Err(_) if via_cookie => (None, false),
-            Err(e) if e.kind == Kind::TooManyRequests => return too_many(&req),
+            Err(e @ AuthError::Throttled { .. }) => return too_many(req.uri().path(), &e),
             Err(_) => {
                 return unauthorized(
                     &req,
@@ -154,12 +156,18 @@ fn unauthorized(req: &Request<Body>, message: &str) -> Response {
     r
 }
 
-fn too_many(req: &Request<Body>) -> Response {
+/// 429 with `Retry-After`, as the issue asks; the Seraph headers stay so Jira clients
+/// still recognise a refused login.
+pub(crate) fn too_many(path: &str, e: &AuthError) -> Response {
     let mut r = super::error_response(
-        req.uri().path(),
-        StatusCode::FORBIDDEN,
-        "Too many failed login attempts for this account. Try again later.",
+        path,
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many failed login attempts from this client. Try again later.",
     );
+    if let Some(secs) = e.retry_after_secs() {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
     r.headers_mut().insert(
         "x-seraph-loginreason",
         HeaderValue::from_static("AUTHENTICATION_DENIED"),

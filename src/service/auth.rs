@@ -1,23 +1,26 @@
 //! Credentials: argon2id passwords, digest-only API tokens, cookie sessions, the first
-//! administrator, and the per-account limit on failed logins.
+//! administrator, and the throttling of failed logins (see `login_throttle`).
 //!
 //! Why a password cache: one argon2id check costs ~20 ms on this class of machine, and
 //! Jira clients send Basic credentials on every request. A successful check is remembered
 //! for a few minutes under an HMAC of (stored hash, password) — never the password — so a
 //! changed password (a new stored hash) misses the cache at once.
 
+use std::sync::OnceLock;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::scopes::Grants;
-use super::{App, Caller};
+use super::{App, Caller, LoginFailures};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
+use crate::net::ClientIp;
 use crate::store::{
     Store,
     queries::{auth as q, catalog, users},
@@ -41,12 +44,60 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|_| Error::internal())
 }
 
+/// Longest login name looked up; longer ones are refused before any work (names are at
+/// most 255 characters, emails shorter).
+const MAX_LOGIN_BYTES: usize = 255;
+
+/// The hash an unknown user's password is checked against, so that "no such user" costs
+/// the same argon2id run as "wrong password" and timing does not reveal which names
+/// exist. Computed once, with the same parameters as real hashes.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("tessera-no-such-user").unwrap_or_default())
+}
+
 fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        argon2()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
+    verify_in_pooled_memory(hash, password).unwrap_or(false)
+}
+
+/// argon2id working memory (19 MiB each) kept for reuse. Letting the crate allocate and
+/// free it per check makes glibc keep tens of MiB in every arena a check ran on: 1,000
+/// failed logins grew the server by 1 GB. At most one buffer per verification slot.
+static MEMORY: std::sync::Mutex<Vec<Vec<argon2::Block>>> = std::sync::Mutex::new(Vec::new());
+
+/// What `PasswordVerifier::verify_password` does, with the memory from [`MEMORY`].
+fn verify_in_pooled_memory(hash: &str, password: &str) -> Option<bool> {
+    let parsed = PasswordHash::new(hash).ok()?;
+    let expected = parsed.hash?;
+    let params = argon2::Params::try_from(&parsed).ok()?;
+    let algorithm = argon2::Algorithm::try_from(parsed.algorithm).ok()?;
+    let version = match parsed.version {
+        Some(v) => argon2::Version::try_from(v).ok()?,
+        None => argon2::Version::default(),
+    };
+    let mut salt_buf = [0u8; 64];
+    let salt = parsed.salt?.decode_b64(&mut salt_buf).ok()?;
+    let needed = params.block_count();
+    let mut memory = {
+        let mut pool = MEMORY.lock().unwrap_or_else(|p| p.into_inner());
+        match pool.iter().position(|m| m.len() >= needed) {
+            Some(i) => pool.swap_remove(i),
+            None => vec![argon2::Block::default(); needed],
+        }
+    };
+    let mut out = vec![0u8; expected.len()];
+    let hashed = argon2::Argon2::new(algorithm, version, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..needed])
+        .is_ok();
+    {
+        let mut pool = MEMORY.lock().unwrap_or_else(|p| p.into_inner());
+        if pool.len() < 8 {
+            pool.push(memory);
+        }
+    }
+    let computed = argon2::password_hash::Output::new(&out).ok()?;
+    // `Output`'s equality is constant-time.
+    Some(hashed && computed == expected)
 }
 
 pub fn random_secret(bytes: usize) -> String {
@@ -86,6 +137,59 @@ pub(super) fn load_or_create_secret(store: &Store) -> Result<[u8; 32]> {
     Ok(key)
 }
 
+/// Why credentials were not accepted.
+#[derive(Debug)]
+pub enum AuthError {
+    /// Wrong or unknown credentials (401), or the store failed.
+    Denied(Error),
+    /// Too many failed logins from this client (429 with `Retry-After`).
+    Throttled { retry_after: Duration },
+}
+
+impl AuthError {
+    /// Whole seconds for `Retry-After`, at least one.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AuthError::Throttled { retry_after } => {
+                Some(retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0))
+            }
+            AuthError::Denied(_) => None,
+        }
+    }
+}
+
+impl From<Error> for AuthError {
+    fn from(e: Error) -> AuthError {
+        AuthError::Denied(e)
+    }
+}
+
+impl From<crate::store::StoreError> for AuthError {
+    fn from(e: crate::store::StoreError) -> AuthError {
+        AuthError::Denied(e.into())
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(e: AuthError) -> Error {
+        match e {
+            AuthError::Denied(e) => e,
+            AuthError::Throttled { .. } => Error::new(
+                Kind::TooManyRequests,
+                "Too many failed login attempts from this client. Try again later.",
+            ),
+        }
+    }
+}
+
+/// The IPv6 /64 a client holds counts as one address (one host gets a whole /64).
+fn client_bytes(client: ClientIp) -> Vec<u8> {
+    match client.0 {
+        std::net::IpAddr::V4(v4) => v4.octets().to_vec(),
+        std::net::IpAddr::V6(v6) => v6.octets()[..8].to_vec(),
+    }
+}
+
 /// How a request proved who it is.
 pub enum Credentials {
     /// HTTP Basic: username or email, and password or API token.
@@ -107,10 +211,22 @@ impl App {
         mac.finalize().into_bytes().into()
     }
 
-    /// Resolves credentials to a caller; `Err` with 401 (or 403 when rate-limited).
+    /// Resolves credentials to a caller, as one unknown client (in-process callers).
     pub async fn authenticate(&self, credentials: Credentials) -> Result<Caller> {
+        self.authenticate_from(credentials, ClientIp::UNKNOWN)
+            .await
+            .map_err(Error::from)
+    }
+
+    /// Resolves credentials from `client` to a caller; failed passwords are throttled per
+    /// (account, client) and per client.
+    pub async fn authenticate_from(
+        &self,
+        credentials: Credentials,
+        client: ClientIp,
+    ) -> Result<Caller, AuthError> {
         match credentials {
-            Credentials::Token(token) => self.authenticate_token(&token, None).await,
+            Credentials::Token(token) => Ok(self.authenticate_token(&token, None).await?),
             Credentials::Session(value) => {
                 let digest = digest(&value);
                 let now = Millis::now();
@@ -119,15 +235,15 @@ impl App {
                     .read(move |db| q::session_user(db, &digest, now))
                     .await?;
                 match user {
-                    Some(id) => self.caller_for(id, None).await,
-                    None => Err(Error::unauthenticated()),
+                    Some(id) => Ok(self.caller_for(id, None).await?),
+                    None => Err(Error::unauthenticated().into()),
                 }
             }
             Credentials::Basic { login, secret } => {
                 if secret.starts_with(TOKEN_PREFIX) {
-                    return self.authenticate_token(&secret, Some(&login)).await;
+                    return Ok(self.authenticate_token(&secret, Some(&login)).await?);
                 }
-                self.authenticate_password(&login, &secret).await
+                self.authenticate_password(&login, &secret, client).await
             }
         }
     }
@@ -173,7 +289,22 @@ impl App {
         Ok(caller)
     }
 
-    async fn authenticate_password(&self, login: &str, password: &str) -> Result<Caller> {
+    async fn authenticate_password(
+        &self,
+        login: &str,
+        password: &str,
+        client: ClientIp,
+    ) -> Result<Caller, AuthError> {
+        let now = Instant::now();
+        let client_key = self.keyed(&[b"login-client", &client_bytes(client)]);
+        if login.len() > MAX_LOGIN_BYTES {
+            // No such account can exist: refused before any lookup or hashing.
+            self.login_failed(None, client_key, now);
+            return Err(Error::unauthenticated().into());
+        }
+        if let Some(retry_after) = self.failures().clients.wait(&client_key, now) {
+            return Err(AuthError::Throttled { retry_after });
+        }
         let login_owned = login.to_string();
         let found = self
             .store
@@ -191,16 +322,17 @@ impl App {
             Some((user, _)) => format!("user:{}", user.id),
             None => format!("login:{}", login.to_lowercase()),
         };
-        self.check_login_allowed(&account)?;
-        let Some((user, Some(hash))) = found else {
-            self.record_login_failure(&account);
-            return Err(Error::unauthenticated());
-        };
-        if !user.active {
-            return Err(Error::unauthenticated());
+        let pair_key = self.keyed(&[b"login-pair", account.as_bytes(), &client_bytes(client)]);
+        if let Some(retry_after) = self.failures().pairs.wait(&pair_key, now) {
+            return Err(AuthError::Throttled { retry_after });
         }
+        let (user, hash) = match found {
+            Some((user, Some(hash))) => (Some(user), hash),
+            // Unknown, or without a password: the same verification, bound to fail.
+            _ => (None, dummy_hash().to_string()),
+        };
         let cache_key = self.keyed(&[hash.as_bytes(), password.as_bytes()]);
-        let cached = {
+        let cached = user.is_some() && {
             let cache = self
                 .password_cache
                 .lock()
@@ -210,13 +342,19 @@ impl App {
                 .is_some_and(|until| *until > Instant::now())
         };
         if !cached {
+            self.password_checks.fetch_add(1, Ordering::Relaxed);
             let password = password.to_string();
+            let _slot = self
+                .password_slots
+                .acquire()
+                .await
+                .map_err(|_| Error::internal())?;
             let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
                 .await
                 .map_err(|_| Error::internal())?;
-            if !ok {
-                self.record_login_failure(&account);
-                return Err(Error::unauthenticated());
+            if !ok || user.is_none() {
+                self.login_failed(Some(pair_key), client_key, now);
+                return Err(Error::unauthenticated().into());
             }
             let mut cache = self
                 .password_cache
@@ -229,43 +367,45 @@ impl App {
                 now + Duration::from_secs(self.config.password_cache_secs),
             );
         }
+        let Some(user) = user else {
+            return Err(Error::unauthenticated().into());
+        };
+        if !user.active {
+            return Err(Error::unauthenticated().into());
+        }
+        self.failures().pairs.clear(&pair_key);
+        Ok(self.caller_for(user.id, None).await?)
+    }
+
+    fn failures(&self) -> std::sync::MutexGuard<'_, LoginFailures> {
         self.login_failures
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(&account);
-        self.caller_for(user.id, None).await
     }
 
-    fn check_login_allowed(&self, account: &str) -> Result<()> {
-        let failures = self
-            .login_failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        if let Some((count, since)) = failures.get(account)
-            && *count >= self.config.login_attempts
-            && since.elapsed() < Duration::from_secs(self.config.login_window_secs)
-        {
-            return Err(Error::new(
-                Kind::TooManyRequests,
-                "Too many failed login attempts for this account. Try again later.",
-            ));
-        }
-        Ok(())
-    }
-
-    fn record_login_failure(&self, account: &str) {
-        let mut failures = self
-            .login_failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
+    fn login_failed(&self, pair: Option<[u8; 32]>, client: [u8; 32], now: Instant) {
         let window = Duration::from_secs(self.config.login_window_secs);
-        let entry = failures
-            .entry(account.to_string())
-            .or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= window {
-            *entry = (0, Instant::now());
+        let mut failures = self.failures();
+        if let Some(pair) = pair {
+            failures
+                .pairs
+                .fail(pair, self.config.login_attempts, window, now);
         }
-        entry.0 += 1;
+        failures
+            .clients
+            .fail(client, self.config.login_client_attempts, window, now);
+    }
+
+    /// Password verifications run so far (argon2id), counting the dummy ones for unknown
+    /// users; lets tests see that both paths do the same work.
+    pub fn password_checks(&self) -> u64 {
+        self.password_checks.load(Ordering::Relaxed)
+    }
+
+    /// Entries in the failed-login tables (per account+client, per client).
+    pub fn login_failure_entries(&self) -> (usize, usize) {
+        let failures = self.failures();
+        (failures.pairs.len(), failures.clients.len())
     }
 
     /// Builds the caller for a user id (groups loaded once per request). `grants` are a
@@ -292,10 +432,24 @@ impl App {
         }
     }
 
+    /// `login_from` as one unknown client (in-process callers).
+    pub async fn login(&self, username: &str, password: &str) -> Result<(String, Caller)> {
+        self.login_from(username, password, ClientIp::UNKNOWN)
+            .await
+            .map_err(Error::from)
+    }
+
     /// `POST /rest/auth/1/session`: checks the password and opens a session; returns the
     /// cookie value (shown to the client once) and the caller.
-    pub async fn login(&self, username: &str, password: &str) -> Result<(String, Caller)> {
-        let caller = self.authenticate_password(username, password).await?;
+    pub async fn login_from(
+        &self,
+        username: &str,
+        password: &str,
+        client: ClientIp,
+    ) -> Result<(String, Caller), AuthError> {
+        let caller = self
+            .authenticate_password(username, password, client)
+            .await?;
         let value = random_secret(32);
         let digest = digest(&value);
         let now = Millis::now();
@@ -424,4 +578,21 @@ pub fn new_account_id() -> String {
     let mut buf = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut buf);
     buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pooled_verification_agrees_with_the_crate() {
+        use argon2::password_hash::PasswordVerifier;
+        let hash = hash_password("correct horse").expect("hash");
+        let parsed = PasswordHash::new(&hash).expect("parse");
+        assert!(argon2().verify_password(b"correct horse", &parsed).is_ok());
+        assert!(verify_password(&hash, "correct horse"));
+        assert!(verify_password(&hash, "correct horse"), "reused memory");
+        assert!(!verify_password(&hash, "correct horsE"));
+        assert!(!verify_password("not a hash", "x"));
+    }
 }

@@ -16,6 +16,7 @@ pub mod filters;
 pub mod issues;
 pub mod jql;
 pub mod links;
+mod login_throttle;
 pub mod meta;
 pub mod permissions;
 pub mod projects;
@@ -73,9 +74,21 @@ pub struct App {
     /// Secret for keyed digests (password cache, signed URLs); kept in the database.
     secret: [u8; 32],
     password_cache: Mutex<HashMap<[u8; 32], std::time::Instant>>,
-    login_failures: Mutex<HashMap<String, (u32, std::time::Instant)>>,
+    /// Failed logins per (account, client) and per client; see `login_throttle`.
+    login_failures: Mutex<LoginFailures>,
+    /// Password verifications run (argon2id), including the dummy ones for unknown users.
+    password_checks: std::sync::atomic::AtomicU64,
+    /// Password verifications allowed at once. Each argon2id run takes 19 MiB, and the
+    /// allocator keeps that per thread that ran one: unbounded, a login flood spreads
+    /// over the blocking pool's hundreds of threads and holds gigabytes.
+    password_slots: tokio::sync::Semaphore,
     /// Browsable projects per caller, valid while the ACL counter is unchanged.
     browse_cache: Mutex<BrowseCache>,
+}
+
+pub(crate) struct LoginFailures {
+    pairs: login_throttle::Table,
+    clients: login_throttle::Table,
 }
 
 /// (ACL version, the caller's groups, projects they may browse) per user (or anonymous).
@@ -116,6 +129,7 @@ impl App {
         } else {
             None
         };
+        let config_cap = config.login_table_cap;
         let app = Arc::new(App {
             config: Arc::new(config),
             store,
@@ -125,7 +139,14 @@ impl App {
             indexer: Mutex::new(indexer),
             secret,
             password_cache: Mutex::new(HashMap::new()),
-            login_failures: Mutex::new(HashMap::new()),
+            login_failures: Mutex::new(LoginFailures {
+                pairs: login_throttle::Table::new(config_cap),
+                clients: login_throttle::Table::new(config_cap),
+            }),
+            password_checks: std::sync::atomic::AtomicU64::new(0),
+            password_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
+            ),
             browse_cache: Mutex::new(HashMap::new()),
         });
         let printed = app.bootstrap_admin()?;

@@ -37,11 +37,19 @@ pub struct Started {
 /// Starts a server of its own on a new temporary data directory, for tests that need
 /// one to themselves (a data set loaded into it, say).
 pub fn start_server() -> Started {
+    start_server_with(|_| {})
+}
+
+/// `start_server` with settings of its own (login limits, timeouts), applied after the
+/// test defaults.
+pub fn start_server_with(customize: impl FnOnce(&mut tessera::config::Config)) -> Started {
     let dir = tempfile::tempdir().expect("temp dir").keep();
     let mut config = tessera::config::Config::new(dir.clone());
     config.admin_password = Some(ADMIN_PASSWORD.to_string());
-    // Tests deliberately fail logins; a high limit keeps them independent.
+    // Tests deliberately fail logins; high limits keep them independent.
     config.login_attempts = 1000;
+    config.login_client_attempts = 100_000;
+    customize(&mut config);
     // `App::open` blocks on the store's writer; tests call this from inside a tokio
     // runtime, where blocking is refused, so open it on a plain thread.
     let (app, printed) = std::thread::spawn(move || tessera::service::App::open(config))
@@ -151,6 +159,22 @@ impl Client {
         Client::basic("admin", ADMIN_PASSWORD)
     }
 
+    /// This client, against another server.
+    pub fn on(mut self, server: &Server) -> Client {
+        self.base = server.base.clone();
+        self
+    }
+
+    /// This client, connecting from another loopback address (127.0.0.0/8 is all local).
+    pub fn bound_to(mut self, local: &str) -> Client {
+        let ip: std::net::IpAddr = local.parse().expect("local address");
+        self.http = reqwest::Client::builder()
+            .local_address(ip)
+            .build()
+            .expect("client");
+        self
+    }
+
     pub fn basic(user: &str, password: &str) -> Client {
         Client {
             http: reqwest::Client::new(),
@@ -166,14 +190,6 @@ impl Client {
             base: server().base.clone(),
             auth: None,
             bearer: Some(token.into()),
-        }
-    }
-
-    /// The same credentials against another server (one a test started for itself).
-    pub fn on(self, server: &Server) -> Client {
-        Client {
-            base: server.base.clone(),
-            ..self
         }
     }
 

@@ -498,7 +498,9 @@ async fn session_login_errors() {
 }
 
 #[tokio::test]
-async fn failed_logins_are_limited_per_account() {
+async fn failed_logins_are_throttled_per_account_for_one_client() {
+    // In-process calls all come from one (unknown) client; HTTP clients at other
+    // addresses are never affected (see login_throttle.rs).
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = tessera::config::Config::new(dir.path().to_path_buf());
     config.admin_password = Some("limiter-admin-password".into());
@@ -528,7 +530,7 @@ async fn failed_logins_are_limited_per_account() {
     let e = app
         .authenticate(creds("limiter-admin-password"))
         .await
-        .expect_err("locked out");
+        .expect_err("throttled");
     assert_eq!(e.kind, Kind::TooManyRequests);
     assert!(
         e.messages
@@ -589,7 +591,7 @@ async fn failed_logins_are_limited_per_account() {
     assert_eq!(
         app.authenticate(other("other-password"))
             .await
-            .expect_err("locked")
+            .expect_err("throttled")
             .kind,
         Kind::TooManyRequests
     );

@@ -9,7 +9,7 @@ use super::{JiraError, JiraResult, Json, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{FULL_ACCESS, Routes};
 use crate::error::Error;
-use crate::service::auth::SESSION_COOKIE;
+use crate::service::auth::{AuthError, SESSION_COOKIE};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -37,19 +37,28 @@ fn cookie(ctx: &Ctx, value: &str, max_age: i64) -> HeaderValue {
 }
 
 /// # `POST /rest/auth/1/session` (login)
-async fn login(ctx: Ctx, Json(body): Json<Credentials>) -> JiraResult<Response> {
+async fn login(
+    ctx: Ctx,
+    client: crate::net::ClientIp,
+    Json(body): Json<Credentials>,
+) -> JiraResult<Response> {
     let (Some(username), Some(password)) = (body.username, body.password) else {
         return Err(JiraError(Error::bad_request(
             "Both username and password are required.",
         )));
     };
-    let (value, caller) = ctx.app.login(&username, &password).await.map_err(|e| {
-        if e.kind == crate::error::Kind::TooManyRequests {
-            Error::forbidden(e.messages.join(" "))
-        } else {
-            Error::new(crate::error::Kind::Unauthenticated, "Login failed")
+    let (value, caller) = match ctx.app.login_from(&username, &password, client).await {
+        Ok(x) => x,
+        Err(e @ AuthError::Throttled { .. }) => {
+            return Ok(crate::api::auth::too_many("/rest/auth/1/session", &e));
         }
-    })?;
+        Err(AuthError::Denied(_)) => {
+            return Err(JiraError(Error::new(
+                crate::error::Kind::Unauthenticated,
+                "Login failed",
+            )));
+        }
+    };
     let now = crate::domain::Millis::now().to_jira();
     let body = json!({
         "session": {"name": SESSION_COOKIE, "value": value},
