@@ -138,20 +138,7 @@ async fn post_multipart(c: &Client, key: &str, body: Vec<u8>, xsrf: bool) -> Rep
     if xsrf {
         req = req.header("X-Atlassian-Token", "no-check");
     }
-    if let Some((u, p)) = &c.auth {
-        req = req.basic_auth(u, Some(p));
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply {
-        status,
-        headers,
-        body,
-        text,
-    }
+    Reply::read(c.authorize(req).send().await.expect("request")).await
 }
 
 pub async fn attach(c: &Client, key: &str, parts: &[(&str, &str, &str, &[u8])]) -> Vec<Value> {

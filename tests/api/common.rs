@@ -115,6 +115,20 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// Reads a response whole: status, headers, text and (when it parses) JSON.
+    pub async fn read(resp: reqwest::Response) -> Reply {
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body");
+        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
     /// Asserts the status, printing the body when it differs.
     pub fn expect(self, status: u16) -> Reply {
         assert_eq!(
@@ -202,6 +216,17 @@ impl Client {
         }
     }
 
+    /// Adds this client's credentials (Basic or Bearer) to a request.
+    pub fn authorize(&self, mut req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some((u, p)) = &self.auth {
+            req = req.basic_auth(u, Some(p));
+        }
+        if let Some(t) = &self.bearer {
+            req = req.bearer_auth(t);
+        }
+        req
+    }
+
     pub async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
         let url = if path.starts_with("http") {
             path.to_string()
@@ -209,26 +234,11 @@ impl Client {
             format!("{}{path}", self.base)
         };
         let mut req = self.http.request(method, url);
-        if let Some((u, p)) = &self.auth {
-            req = req.basic_auth(u, Some(p));
-        }
-        if let Some(t) = &self.bearer {
-            req = req.bearer_auth(t);
-        }
+        req = self.authorize(req);
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-        }
+        Reply::read(req.send().await.expect("request")).await
     }
 
     pub async fn raw(&self, method: Method, path: &str, content_type: &str, body: &str) -> Reply {
@@ -237,20 +247,8 @@ impl Client {
             .request(method, format!("{}{path}", self.base))
             .header("content-type", content_type)
             .body(body.to_string());
-        if let Some((u, p)) = &self.auth {
-            req = req.basic_auth(u, Some(p));
-        }
-        let resp = req.send().await.expect("request");
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let text = resp.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Reply {
-            status,
-            headers,
-            body,
-            text,
-        }
+        req = self.authorize(req);
+        Reply::read(req.send().await.expect("request")).await
     }
 
     pub async fn get(&self, path: &str) -> Reply {

@@ -3,7 +3,7 @@
 //! table the router is built from — every route × a token of each scope.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::common::*;
 
@@ -46,7 +46,7 @@ async fn upload(c: &Client, key: &str) -> Reply {
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
     );
-    let mut req = c
+    let req = c
         .http
         .post(format!("{}/rest/api/2/issue/{key}/attachments", c.base))
         .header(
@@ -55,23 +55,7 @@ async fn upload(c: &Client, key: &str) -> Reply {
         )
         .header("X-Atlassian-Token", "no-check")
         .body(body);
-    if let Some((u, p)) = &c.auth {
-        req = req.basic_auth(u, Some(p));
-    }
-    if let Some(t) = &c.bearer {
-        req = req.bearer_auth(t);
-    }
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply {
-        status,
-        headers,
-        body,
-        text,
-    }
+    Reply::read(c.authorize(req).send().await.expect("request")).await
 }
 
 /// A scope refusal: 403 whose message names the scope the operation needs.

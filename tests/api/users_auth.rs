@@ -25,17 +25,7 @@ async fn with_headers(
     if let Some(b) = body {
         req = req.json(&b);
     }
-    let resp = req.send().await.expect("request");
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.expect("body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    Reply {
-        status,
-        headers,
-        body,
-        text,
-    }
+    Reply::read(req.send().await.expect("request")).await
 }
 
 async fn user_id(name: &str) -> UserId {
