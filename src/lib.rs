@@ -2,25 +2,52 @@
 //!
 //! # Codemap
 //!
-//! - `api/<surface>/`: wire types, extractors and error bodies of one API surface (Jira
-//!   v2 under `/rest/api/2`, the session resource under `/rest/auth/1`). Handlers are
-//!   thin: extract, call one service method, map to a wire type.
+//! Each item names a path under `src/` (checked by the tidy test in `tests/api/tidy.rs`,
+//! which also checks the layering the invariants below state).
+//!
+//! - `api/`: the surfaces. Handlers are thin: extract, call one service method, map to
+//!   the surface's wire type; errors go out in the surface's own shape
+//!   ([`api::error_response`]). **Architecture invariant:** no surface names the store
+//!   or the index; it only calls services.
+//! - `api/jira/`: the Jira platform REST API under `/rest/api/2`, `/rest/api/3` and
+//!   `/rest/api/latest`, personal access tokens under `/rest/pat/latest`, the cookie
+//!   session under `/rest/auth/1/session`; one file per resource, wire types in
+//!   `api/jira/dto.rs` and `api/jira/render.rs`.
+//! - `api/v1/`: the native v1 API (`/v1`, cursor pagination, `{"error": …}` bodies).
+//! - `api/yandex/`: Yandex Tracker's attachment list (`/v2/issues/{key}/attachments`).
 //! - `api/routes.rs`: the route table. **Architecture invariant:** every route is
 //!   declared there with the token scope it needs ([`service::scopes`]), checked before
 //!   the handler runs; a route without one refuses scoped tokens.
-//! - `service/`: the application ([`service::App`]): permission checks, validation,
-//!   workflows, changelog. **Architecture invariant:** every read and write of tracker
-//!   data passes a permission check here, never in a handler.
-//! - `store/`: SQLite (WAL, one writer thread with group commit, a read pool), the only
-//!   module that imports rusqlite; schema in `migrations/`.
-//! - `domain/`: plain types (no `Serialize`): what Tessera knows.
-//! - `markup`: wiki markup to sanitised HTML for `renderedFields`.
-//! - `api/web.rs` + `web/`: the browser UI, embedded with rust-embed; it calls only the
-//!   public REST API (no private endpoints).
-//! - `server`: the router, request logging, graceful shutdown. `cli`: the commands.
-//!
-//! **Architecture invariant:** every write to an issue appends to the `outbox` table in
-//! the same transaction; the search indexer (tantivy) is fed only from there.
+//! - `api/auth.rs`: credentials from headers and cookies to the request's caller, and
+//!   the cross-site rule for cookie writes.
+//! - `api/web.rs`: the browser UI (`web/`, embedded with rust-embed); it calls only the
+//!   public REST API.
+//! - `service/`: the application ([`service::App`]): permission and scope checks,
+//!   validation, workflows, changelog, login throttling. **Architecture invariant:**
+//!   every read and write of tracker data passes a permission check here, never in a
+//!   handler.
+//! - `store/`: SQLite (WAL, one writer thread with group commit, a read pool); schema
+//!   in `migrations/`. **Architecture invariant:** the only module that names rusqlite.
+//! - `search/`: the tantivy index, written only by the indexer thread from the outbox.
+//!   **Architecture invariant:** the only module that names tantivy; every write to an
+//!   issue appends to the `outbox` table in the same transaction, and an issue has
+//!   exactly one index document whatever the crash point.
+//! - `jql/`: the JQL language: lexer, parser, printer, validation. **Architecture
+//!   invariant:** no I/O.
+//! - `domain/`: plain types and rules. **Architecture invariant:** no I/O and no
+//!   `Serialize`: each surface has its own wire types.
+//! - `markup/`: wiki markup to sanitised HTML. **Architecture invariant:** only the
+//!   renderer's own tags come out (its property test and fuzz target hold it to that).
+//! - `net/`: the accept loop: client addresses, header, body and idle timeouts, the
+//!   connection cap, the shutdown deadline.
+//! - `server.rs`: the router and the layers every surface shares.
+//! - `request_layers.rs`: request ids, the access log line, the panic guard.
+//! - `logging.rs`: the log's format (text on a terminal, or JSON lines).
+//! - `config.rs`: one struct from flags and `TESSERA_*` variables; every path derives
+//!   from the data directory.
+//! - `cli.rs`: the commands (`serve`, `migrate`, `user`, `token`, `reindex`).
+//! - `error.rs`: the error kinds every layer shares, mapped to a status once per
+//!   surface.
 
 pub mod api;
 pub mod cli;

@@ -1302,36 +1302,3 @@ fn absolute_dates() {
         Some(DateValue::Absolute { .. })
     ));
 }
-
-// ---------------------------------------------------------------- tidy
-
-#[test]
-fn jql_does_no_io() {
-    let sources = [
-        ("mod.rs", include_str!("mod.rs")),
-        ("ast.rs", include_str!("ast.rs")),
-        ("lexer.rs", include_str!("lexer.rs")),
-        ("parser.rs", include_str!("parser.rs")),
-        ("printer.rs", include_str!("printer.rs")),
-        ("fields.rs", include_str!("fields.rs")),
-        ("functions.rs", include_str!("functions.rs")),
-        ("validate.rs", include_str!("validate.rs")),
-        ("dates.rs", include_str!("dates.rs")),
-        ("error.rs", include_str!("error.rs")),
-    ];
-    for (file, text) in sources {
-        for banned in [
-            "rusqlite",
-            "tantivy",
-            "tokio",
-            "std::fs",
-            "std::net",
-            "std::io",
-            "std::process",
-            "crate::store",
-            "crate::service",
-        ] {
-            assert!(!text.contains(banned), "src/jql/{file} mentions {banned}");
-        }
-    }
-}

@@ -20,6 +20,7 @@ mod remote_links;
 mod scopes;
 mod search;
 mod slow_clients;
+mod tidy;
 mod users_auth;
 mod v1;
 mod worklogs;
