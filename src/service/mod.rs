@@ -177,7 +177,8 @@ impl App {
 }
 
 /// Opens the search index; an index that has never been committed while SQLite holds
-/// issues (new data directory copy, schema change, deleted index folder) is rebuilt.
+/// issues (new data directory copy, schema change, deleted index folder) is rebuilt, and
+/// any other is checked for issues without exactly one document.
 fn open_index(
     config: &Config,
     store: &Store,
@@ -196,6 +197,10 @@ fn open_index(
         );
         let catalog = catalog.read().unwrap_or_else(|p| p.into_inner()).clone();
         search::full_rebuild(store, catalog, &index)?;
+    } else if config.index_writer {
+        // Derived data that a crash, a bug or a copied folder may have put out of step:
+        // checked on every start, before any request.
+        search::repair_index(store, &index)?;
     }
     Ok(index)
 }
