@@ -94,6 +94,11 @@ impl App {
         let store = Store::open(&config.database_path())?;
         let secret = auth::load_or_create_secret(&store)?;
         let catalog = Arc::new(RwLock::new(Arc::new(store.read_blocking(Catalog::load)?)));
+        if config.index_writer {
+            // Only the serving process owns the data directory's leftovers; admin
+            // commands may run beside a server with uploads in flight.
+            attachments::recover_storage(&store, &config.attachments_dir())?;
+        }
         let search = open_index(&config, &store, &catalog)?;
         let source_catalog = catalog.clone();
         let current: Arc<dyn Fn() -> Arc<Catalog> + Send + Sync> = Arc::new(move || {

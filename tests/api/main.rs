@@ -2,6 +2,7 @@
 //! with a temporary data directory. Each test uses its own project key.
 
 mod attachments;
+mod attachments_storage;
 mod cli;
 mod comments;
 mod common;
