@@ -695,6 +695,29 @@ impl SearchIndex {
         Ok((hits[offset..end].iter().map(|h| h.id).collect(), total))
     }
 
+    /// The issue id of every live document, sorted; an id twice means two documents.
+    /// Read from the id column, without loading stored documents.
+    pub fn document_ids(&self) -> SearchResult<Vec<i64>> {
+        let searcher = self.reader.searcher();
+        let mut ids = Vec::with_capacity(searcher.num_docs() as usize);
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().i64(NumField::Id.name())?;
+            for doc in segment.doc_ids_alive() {
+                if let Some(id) = column.first(doc) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
+
+    /// Issues whose documents disagree with the store's sorted issue ids `stored`: ids
+    /// with two or more documents, without one, or with one but gone from the store.
+    pub fn inconsistent_ids(&self, stored: &[i64]) -> SearchResult<Vec<i64>> {
+        Ok(inconsistent_ids(&self.document_ids()?, stored))
+    }
+
     /// Every stored id (for consistency checks).
     pub fn all_ids(&self) -> SearchResult<Vec<i64>> {
         let searcher = self.reader.searcher();
@@ -709,6 +732,34 @@ impl SearchIndex {
         ids.sort_unstable();
         Ok(ids)
     }
+}
+
+/// Compares two sorted id lists: ids that are not exactly once in `indexed` and once in
+/// `stored` (which holds each id once).
+fn inconsistent_ids(indexed: &[i64], stored: &[i64]) -> Vec<i64> {
+    let mut wrong = Vec::new();
+    let (mut i, mut s) = (0, 0);
+    while i < indexed.len() || s < stored.len() {
+        let id = match (indexed.get(i), stored.get(s)) {
+            (Some(a), Some(b)) => *a.min(b),
+            (Some(a), None) => *a,
+            (None, Some(b)) => *b,
+            (None, None) => break,
+        };
+        let mut docs = 0;
+        while indexed.get(i) == Some(&id) {
+            docs += 1;
+            i += 1;
+        }
+        let exists = stored.get(s) == Some(&id);
+        if exists {
+            s += 1;
+        }
+        if docs != usize::from(exists) {
+            wrong.push(id);
+        }
+    }
+    wrong
 }
 
 fn not(q: Box<dyn Query>) -> Box<dyn Query> {
@@ -756,7 +807,15 @@ fn rebuild_with(
     head: i64,
     total: u64,
 ) -> SearchResult<u64> {
-    writer.delete_all_documents()?;
+    // A delete-everything operation in the queue, not `delete_all_documents`: that one
+    // resets the writer's operation stamps to the stamp the writer was opened at (tantivy
+    // 0.22 never moves that mark on commit), so on the indexer's long-lived writer stamps
+    // ran backwards: a delete still queued from before the rebuild then looked newer
+    // than the rebuilt documents, the rebuilt segments' delete cursors stopped at it, and
+    // every issue edited after a live rebuild kept its rebuilt document beside the new
+    // one. A query delete takes the next stamp like any other operation and removes
+    // exactly the documents added before it.
+    writer.delete_query(Box::new(AllQuery))?;
     let mut done = 0u64;
     // Reading from SQLite and building documents overlap: a reader thread fetches the
     // next batch while this one hands the previous batch to the indexing threads.
@@ -964,3 +1023,6 @@ fn terms(terms: impl Iterator<Item = Term>) -> Box<dyn Query> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

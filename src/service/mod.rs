@@ -125,6 +125,10 @@ impl App {
                 tracing::error!(error = %e, "cannot start the indexer");
                 Error::internal()
             })?;
+            // Only the process that owns the data directory cleans its leftovers: it
+            // holds the index writer's lock from here on, so no other server (with
+            // uploads in flight) can be running on this directory.
+            attachments::recover_storage(&store, &config.attachments_dir())?;
             Some(indexer)
         } else {
             None
@@ -197,7 +201,8 @@ impl App {
 }
 
 /// Opens the search index; an index that has never been committed while SQLite holds
-/// issues (new data directory copy, schema change, deleted index folder) is rebuilt.
+/// issues (new data directory copy, schema change, deleted index folder) is rebuilt, and
+/// any other is checked for issues without exactly one document.
 fn open_index(
     config: &Config,
     store: &Store,
@@ -216,6 +221,10 @@ fn open_index(
         );
         let catalog = catalog.read().unwrap_or_else(|p| p.into_inner()).clone();
         search::full_rebuild(store, catalog, &index)?;
+    } else if config.index_writer {
+        // Derived data that a crash, a bug or a copied folder may have put out of step:
+        // checked on every start, before any request.
+        search::repair_index(store, &index)?;
     }
     Ok(index)
 }

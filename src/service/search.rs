@@ -169,6 +169,42 @@ pub fn full_rebuild(store: &Store, catalog: Arc<Catalog>, index: &SearchIndex) -
         .map_err(search_error)
 }
 
+/// Start-up check of the index against SQLite: every issue must have exactly one
+/// document. Issues with two, none, or one left over after the issue went are queued
+/// for the indexer again (a replay deletes by id and adds in one commit, so it repairs
+/// them); issues already waiting in the outbox past the index's position are left to
+/// that replay. Returns how many were queued. Runs before the server accepts writes.
+pub fn repair_index(store: &Store, index: &SearchIndex) -> Result<usize> {
+    let position = index.position();
+    let (stored, pending) = store.read_blocking(|db| {
+        let stored = q::ids_after(db, 0, i64::MAX)?;
+        let pending: std::collections::HashSet<i64> = q::outbox_after(db, position, i64::MAX)?
+            .into_iter()
+            .map(|(_, issue)| issue)
+            .collect();
+        Ok((stored, pending))
+    })?;
+    let mut wrong = index.inconsistent_ids(&stored).map_err(search_error)?;
+    wrong.retain(|id| !pending.contains(id));
+    if wrong.is_empty() {
+        return Ok(0);
+    }
+    tracing::warn!(
+        issues = wrong.len(),
+        sample = ?&wrong[..wrong.len().min(10)],
+        "search index disagrees with the database: reindexing those issues"
+    );
+    let queued = wrong.len();
+    store.write_blocking(move |db| {
+        let now = Millis::now();
+        for id in wrong {
+            q::enqueue_index(db, IssueId(id), now)?;
+        }
+        Ok(())
+    })?;
+    Ok(queued)
+}
+
 /// Confines a filter to the projects in scope (`None`: every project).
 fn scoped(scope: Option<Vec<i64>>, filter: Filter) -> Filter {
     match scope {

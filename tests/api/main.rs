@@ -2,13 +2,16 @@
 //! with a temporary data directory. Each test uses its own project key.
 
 mod attachments;
+mod attachments_storage;
 mod cli;
 mod comments;
 mod common;
 mod components_versions;
+mod crash;
 mod dataset;
 mod filters;
 mod hardening;
+mod index_repair;
 mod issues;
 mod links_watchers;
 mod login_throttle;

@@ -87,6 +87,15 @@ pub fn blob_referenced(db: &Db, sha256: &str) -> StoreResult<bool> {
         .is_some_and(|n| n > 0))
 }
 
+/// Hashes of the blobs at least one attachment uses.
+pub fn referenced_hashes(db: &Db) -> StoreResult<Vec<String>> {
+    let rows = db
+        .prepare_cached("SELECT sha256 FROM attachment_blobs WHERE refs > 0")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
 /// Removes the rows of blobs no attachment uses any more and returns their hashes, so
 /// the caller can remove the files.
 pub fn take_unreferenced(db: &Db) -> StoreResult<Vec<String>> {
