@@ -98,10 +98,8 @@ fn main() {
         return;
     }
 
-    app.stop_indexer();
     let started = Instant::now();
-    let indexed = tessera::service::search::full_rebuild(&app.store, app.catalog(), &app.search)
-        .expect("rebuild");
+    let indexed = app.rebuild_index_offline(|_| {}).expect("rebuild");
     let rebuild = started.elapsed();
     println!(
         "full reindex   {indexed} issues in {:.1}s = {:.0} issues/s",

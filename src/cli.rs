@@ -269,22 +269,14 @@ pub fn run(cli: Cli) -> i32 {
                 Ok(())
             }
             Command::Reindex => {
-                app.stop_indexer();
                 let started = std::time::Instant::now();
-                let search = app.search.clone();
-                let progress = std::thread::spawn(move || loop {
-                    std::thread::sleep(std::time::Duration::from_millis(500));
-                    let st = search.rebuild.lock().unwrap_or_else(|p| p.into_inner()).clone();
-                    let pct = (st.done * 100).checked_div(st.total).unwrap_or(100).min(100);
-                    let filled = (pct / 5) as usize;
-                    eprint!("\r[{}{}] {pct:>3}%  {}/{} issues", "#".repeat(filled), " ".repeat(20 - filled), st.done, st.total);
-                    if st.done >= st.total && st.total > 0 || st.finished.is_some() {
-                        break;
-                    }
-                });
-                let count = crate::service::search::full_rebuild(&app.store, app.catalog(), &app.search).map_err(|e| describe(&e))?;
-                app.search.rebuild.lock().unwrap_or_else(|p| p.into_inner()).finished = Some(0);
-                let _ = progress.join();
+                let count = app
+                    .rebuild_index_offline(|st| {
+                        let pct = (st.done * 100).checked_div(st.total).unwrap_or(100).min(100);
+                        let filled = (pct / 5) as usize;
+                        eprint!("\r[{}{}] {pct:>3}%  {}/{} issues", "#".repeat(filled), " ".repeat(20 - filled), st.done, st.total);
+                    })
+                    .map_err(|e| describe(&e))?;
                 eprintln!();
                 println!("Reindexed {count} issues in {:.1}s.", started.elapsed().as_secs_f64());
                 Ok(())

@@ -160,7 +160,11 @@ pub fn head_source(store: Store) -> crate::search::HeadSource {
 }
 
 /// Rebuilds every document from SQLite while no indexer runs. Returns the count.
-pub fn full_rebuild(store: &Store, catalog: Arc<Catalog>, index: &SearchIndex) -> Result<u64> {
+pub(super) fn full_rebuild(
+    store: &Store,
+    catalog: Arc<Catalog>,
+    index: &SearchIndex,
+) -> Result<u64> {
     let (head, total) =
         head_source(store.clone())().map_err(|e| search_error(crate::search::SearchError(e)))?;
     let full = full_source(store.clone(), Arc::new(move || catalog.clone()));
@@ -293,15 +297,66 @@ impl App {
     }
 
     /// The state of the last rebuild.
-    pub fn reindex_state(&self, caller: &Caller) -> Result<crate::search::RebuildState> {
+    pub fn reindex_state(&self, caller: &Caller) -> Result<ReindexProgress> {
         self.require_admin(caller)?;
-        Ok(self
+        Ok(self.rebuild_progress())
+    }
+
+    fn rebuild_progress(&self) -> ReindexProgress {
+        let st = self
             .search
             .rebuild
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .clone())
+            .clone();
+        ReindexProgress {
+            id: st.id,
+            running: st.running,
+            done: st.done,
+            total: st.total,
+            submitted: st.submitted,
+            started: st.started,
+            finished: st.finished,
+            success: st.success,
+        }
     }
+
+    /// Rebuilds the whole index from the database in this process, for `tessera
+    /// reindex` (the server is stopped; the indexer of this process is stopped first).
+    /// `progress` is called about twice a second while it runs. Returns the number of
+    /// issues indexed.
+    pub fn rebuild_index_offline(&self, progress: impl Fn(&ReindexProgress)) -> Result<u64> {
+        self.stop_indexer();
+        let count = std::thread::scope(|scope| {
+            let worker = scope.spawn(|| full_rebuild(&self.store, self.catalog(), &self.search));
+            while !worker.is_finished() {
+                progress(&self.rebuild_progress());
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            worker.join().unwrap_or_else(|_| Err(Error::internal()))
+        })?;
+        self.search
+            .rebuild
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .finished = Some(Millis::now().0);
+        progress(&self.rebuild_progress());
+        Ok(count)
+    }
+}
+
+/// Where a rebuild of the whole index stands (times in epoch milliseconds).
+#[derive(Debug, Clone, Default)]
+pub struct ReindexProgress {
+    /// The rebuild's task id; 0 when none has run since the start.
+    pub id: u64,
+    pub running: bool,
+    pub done: u64,
+    pub total: u64,
+    pub submitted: i64,
+    pub started: Option<i64>,
+    pub finished: Option<i64>,
+    pub success: Option<bool>,
 }
 
 impl App {

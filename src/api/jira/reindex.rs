@@ -11,7 +11,7 @@ use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, Routes};
 use crate::domain::Millis;
 use crate::error::Error;
-use crate::search::RebuildState;
+use crate::service::search::ReindexProgress;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -24,7 +24,7 @@ pub fn routes() -> Routes {
         .get("/reindex/request/{request_id}", MANAGE_CONFIG, get_progress)
 }
 
-fn info(base: &str, st: &RebuildState) -> Value {
+fn info(base: &str, st: &ReindexProgress) -> Value {
     let time = |t: Option<i64>| t.filter(|t| *t > 0).map(|t| Millis(t).to_jira());
     let progress = if st.finished.is_some() {
         100
@@ -72,7 +72,7 @@ async fn reindex(ctx: Ctx, Query(q): Query<ReindexQuery>) -> JiraResult<Response
     Ok((StatusCode::ACCEPTED, axum::Json(info(&ctx.base, &st))).into_response())
 }
 
-async fn state_for(ctx: &Ctx, task: Option<u64>) -> JiraResult<RebuildState> {
+async fn state_for(ctx: &Ctx, task: Option<u64>) -> JiraResult<ReindexProgress> {
     let caller = ctx.user()?;
     let st = ctx.app.reindex_state(caller)?;
     match task {
