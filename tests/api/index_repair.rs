@@ -7,13 +7,6 @@ use serde_json::json;
 
 use crate::common::{Client, start_server, unique_key};
 
-fn client_for(base: &str) -> Client {
-    Client {
-        base: base.to_string(),
-        ..Client::admin()
-    }
-}
-
 async fn total(c: &Client, jql: &str) -> u64 {
     let r = c
         .post(
@@ -36,7 +29,7 @@ async fn total(c: &Client, jql: &str) -> u64 {
 #[tokio::test]
 async fn edits_after_a_live_reindex_leave_one_document_per_issue() {
     let started = start_server();
-    let c = client_for(&started.server.base);
+    let c = Client::admin().on(&started.server);
     let key = unique_key("LRX");
     c.post(
         "/rest/api/2/project",
