@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::attachments::attach;
-use crate::common::{ADMIN_PASSWORD, Client, start_server, unique_key};
+use crate::common::{ADMIN_PASSWORD, Client, issue_with, start_server, unique_key};
 
 /// Blob files under `attachments/<two hex>/`.
 fn blobs(root: &Path) -> Vec<PathBuf> {
@@ -29,10 +29,7 @@ fn blobs(root: &Path) -> Vec<PathBuf> {
 #[tokio::test]
 async fn a_start_removes_upload_leftovers_and_orphan_blobs_and_keeps_referenced_ones() {
     let started = start_server();
-    let c = Client {
-        base: started.server.base.clone(),
-        ..Client::admin()
-    };
+    let c = Client::admin().on(&started.server);
     let key = unique_key("ATS");
     c.post(
         "/rest/api/2/project",
@@ -40,17 +37,7 @@ async fn a_start_removes_upload_leftovers_and_orphan_blobs_and_keeps_referenced_
     )
     .await
     .expect(201);
-    let issue = c
-        .post(
-            "/rest/api/2/issue",
-            json!({"fields": {"project": {"key": key}, "summary": "with a file", "issuetype": {"name": "Task"}}}),
-        )
-        .await
-        .expect(201)
-        .body["key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let issue = issue_with(&c, &key, "with a file").await;
     let content: &[u8] = b"kept across restarts";
     attach(&c, &issue, &[("file", "kept.txt", "text/plain", content)]).await;
 

@@ -13,27 +13,14 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use crate::common::Rng;
+
 const BIN: &str = env!("CARGO_BIN_EXE_tessera");
 const PASSWORD: &str = "crash-test-password";
 const PROJECT: &str = "CRSH";
 const WRITERS: usize = 16;
 /// Requests one writer sends in one round at most (the kill normally comes first).
 const OPS_PER_ROUND: usize = 400;
-
-/// A tiny deterministic generator: the test needs varied timing, not good randomness.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 /// What an issue's summary must be: the last acknowledged value, or the value of the
 /// one edit that was in flight when the server died (it may or may not have landed).

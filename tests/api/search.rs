@@ -4,7 +4,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{Client, project, server, user};
+use crate::common::{Client, Rng, project, server, user};
 
 async fn search(c: &Client, jql: &str) -> Value {
     let r = c
@@ -74,22 +74,6 @@ struct Row {
     assigned: bool,
     status: &'static str,
     words: Vec<&'static str>,
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
 }
 
 const TYPES: [&str; 3] = ["Task", "Bug", "Story"];
