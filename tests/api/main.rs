@@ -10,6 +10,7 @@ mod components_versions;
 mod crash;
 mod dataset;
 mod filters;
+mod handlers;
 mod hardening;
 mod index_repair;
 mod issues;

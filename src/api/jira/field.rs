@@ -17,22 +17,30 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/field", READ_WORK, get_fields)
         .post("/field", MANAGE_CONFIG, create_custom_field)
-        .get("/field/{field_key}/option", READ_WORK, get_all_options)
-        .post("/field/{field_key}/option", MANAGE_CONFIG, create_option)
+        .get(
+            "/field/{field_key}/option",
+            READ_WORK,
+            get_all_issue_field_options,
+        )
+        .post(
+            "/field/{field_key}/option",
+            MANAGE_CONFIG,
+            create_issue_field_option,
+        )
         .get(
             "/field/{field_key}/option/{option_id}",
             READ_WORK,
-            get_option,
+            get_issue_field_option,
         )
         .put(
             "/field/{field_key}/option/{option_id}",
             MANAGE_CONFIG,
-            put_option,
+            update_issue_field_option,
         )
         .delete(
             "/field/{field_key}/option/{option_id}",
             MANAGE_CONFIG,
-            delete_option,
+            delete_issue_field_option,
         )
         .get(
             "/customFieldOption/{id}",
@@ -83,7 +91,7 @@ struct Paging {
 }
 
 /// # `GET /rest/api/2/field/{fieldKey}/option` (getAllIssueFieldOptions)
-async fn get_all_options(
+async fn get_all_issue_field_options(
     ctx: Ctx,
     Path(field_key): Path<String>,
     Query(p): Query<Paging>,
@@ -106,7 +114,7 @@ struct OptionBody {
 }
 
 /// # `POST /rest/api/2/field/{fieldKey}/option` (createIssueFieldOption)
-async fn create_option(
+async fn create_issue_field_option(
     ctx: Ctx,
     Path(field_key): Path<String>,
     Json(body): Json<OptionBody>,
@@ -120,7 +128,7 @@ async fn create_option(
 }
 
 /// # `GET /rest/api/2/field/{fieldKey}/option/{optionId}` (getIssueFieldOption)
-async fn get_option(
+async fn get_issue_field_option(
     ctx: Ctx,
     Path((field_key, option_id)): Path<(String, String)>,
 ) -> JiraResult<Json<Value>> {
@@ -136,7 +144,7 @@ async fn get_option(
 }
 
 /// # `PUT /rest/api/2/field/{fieldKey}/option/{optionId}` (updateIssueFieldOption)
-async fn put_option(
+async fn update_issue_field_option(
     ctx: Ctx,
     Path((field_key, option_id)): Path<(String, String)>,
     Json(body): Json<OptionBody>,
@@ -163,7 +171,7 @@ async fn put_option(
 }
 
 /// # `DELETE /rest/api/2/field/{fieldKey}/option/{optionId}` (deleteIssueFieldOption)
-async fn delete_option(
+async fn delete_issue_field_option(
     ctx: Ctx,
     Path((field_key, option_id)): Path<(String, String)>,
 ) -> JiraResult<Response> {

@@ -30,7 +30,7 @@ pub fn routes() -> Routes {
         .get("/rest/pat/latest/tokens", FULL_ACCESS, get_tokens)
         .post("/rest/pat/latest/tokens", FULL_ACCESS, create_token)
         .delete("/rest/pat/latest/tokens/{id}", FULL_ACCESS, revoke_token)
-        .get("/rest/pat/latest/scopes", ANY, get_scopes)
+        .get("/rest/pat/latest/scopes", ANY, get_token_scopes)
 }
 
 #[derive(Serialize)]
@@ -132,11 +132,11 @@ struct ScopeBean {
     description: &'static str,
 }
 
-/// # `GET /rest/pat/latest/scopes` (Tessera)
+/// # `GET /rest/pat/latest/scopes` (getTokenScopes)
 ///
 /// Every scope a token may be created with and what it allows, so that clients (the web
 /// UI's account page) offer exactly the server's list.
-async fn get_scopes() -> Json<Vec<ScopeBean>> {
+async fn get_token_scopes() -> Json<Vec<ScopeBean>> {
     Json(
         crate::service::scopes::Scope::ALL
             .iter()

@@ -22,8 +22,16 @@ pub fn routes() -> Routes {
 /// The operations shared with `/rest/api/3`.
 pub fn v3_routes() -> Routes {
     Routes::new()
-        .get("/search/jql", READ_WORK, enhanced_search)
-        .post("/search/jql", READ_WORK, enhanced_search_post)
+        .get(
+            "/search/jql",
+            READ_WORK,
+            search_and_reconsile_issues_using_jql,
+        )
+        .post(
+            "/search/jql",
+            READ_WORK,
+            search_and_reconsile_issues_using_jql_post,
+        )
         .post("/search/approximate-count", READ_WORK, count_issues)
         .post("/jql/parse", READ_WORK, parse_jql_queries)
         .get("/jql/autocompletedata", READ_WORK, get_auto_complete)
@@ -248,12 +256,18 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
 }
 
 /// # `GET /rest/api/3/search/jql` (searchAndReconsileIssuesUsingJql)
-async fn enhanced_search(ctx: Ctx, Query(p): Query<SearchParams>) -> JiraResult<Json<Value>> {
+async fn search_and_reconsile_issues_using_jql(
+    ctx: Ctx,
+    Query(p): Query<SearchParams>,
+) -> JiraResult<Json<Value>> {
     run_enhanced(ctx, p).await
 }
 
 /// # `POST /rest/api/3/search/jql` (searchAndReconsileIssuesUsingJqlPost)
-async fn enhanced_search_post(ctx: Ctx, Json(p): Json<SearchParams>) -> JiraResult<Json<Value>> {
+async fn search_and_reconsile_issues_using_jql_post(
+    ctx: Ctx,
+    Json(p): Json<SearchParams>,
+) -> JiraResult<Json<Value>> {
     run_enhanced(ctx, p).await
 }
 
