@@ -4,6 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tantivy::Term;
+
+use super::index::inconsistent_ids;
 use super::*;
 
 /// A fake store: issues by id (summary only) and an outbox of (seq, issue id).
