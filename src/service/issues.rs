@@ -2,11 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde_json::{Map, Value};
-
 use super::fields::{self, Ctx, PendingComment};
 use super::permissions::{caller_permissions, can_see_visibility};
 use super::{App, Caller, Catalog, Page, Permission, PermissionSet};
+use crate::domain::change::{Op, UserSel, Value as Set};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
@@ -41,12 +40,9 @@ pub struct IssueView {
     pub attachments: Vec<Attachment>,
 }
 
-/// What a create or edit request asks for.
-#[derive(Debug, Default, Clone)]
-pub struct IssueInput {
-    pub fields: Map<String, Value>,
-    pub update: Map<String, Value>,
-}
+mod create;
+
+pub use crate::domain::change::IssueChange;
 
 /// The result of one element of a bulk create.
 pub type BulkResult = std::result::Result<Issue, Error>;
@@ -142,15 +138,20 @@ impl App {
             .await?)
     }
 
-    pub async fn create_issue(&self, caller: &Caller, mut input: IssueInput) -> Result<Issue> {
+    pub async fn create_issue(&self, caller: &Caller, change: IssueChange) -> Result<Issue> {
         let catalog = self.catalog();
-        let logs = super::worklogs::take_update(&catalog, &mut input.update)?;
         let caller = caller.clone();
         Ok(self
             .store
             .write(move |db| {
-                let issue = create_in_tx(db, &catalog, &caller, &input)?;
-                super::worklogs::log_from_update(db, &catalog, &caller, issue.id, &logs)?;
+                let issue = create::create_in_tx(db, &catalog, &caller, &change)?;
+                super::worklogs::log_from_update(
+                    db,
+                    &catalog,
+                    &caller,
+                    issue.id,
+                    &change.worklogs,
+                )?;
                 Ok(issue)
             })
             .await?)
@@ -160,7 +161,7 @@ impl App {
     pub async fn create_issues(
         &self,
         caller: &Caller,
-        inputs: Vec<IssueInput>,
+        inputs: Vec<IssueChange>,
     ) -> Result<Vec<BulkResult>> {
         let mut out = Vec::with_capacity(inputs.len());
         // Each element is its own write job (its own savepoint), so one bad element
@@ -179,10 +180,9 @@ impl App {
         &self,
         caller: &Caller,
         r: &IssueRef,
-        mut input: IssueInput,
+        change: IssueChange,
     ) -> Result<()> {
         let catalog = self.catalog();
-        let logs = super::worklogs::take_update(&catalog, &mut input.update)?;
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -203,29 +203,23 @@ impl App {
                     creating: false,
                     transition: false,
                 };
-                let mut errors = BTreeMap::new();
-                let comments = fields::apply(
-                    db,
-                    &ctx,
-                    &mut issue,
-                    &input.fields,
-                    &input.update,
-                    &mut errors,
-                )?;
-                if let Some(e) = Error::from_fields(errors) {
-                    return Err(e.into());
-                }
+                let comments = apply_all(db, &ctx, &mut issue, &change)?;
                 save_change(db, &catalog, &caller, &before, &mut issue, comments)?;
-                super::worklogs::log_from_update(db, &catalog, &caller, issue.id, &logs)
+                super::worklogs::log_from_update(db, &catalog, &caller, issue.id, &change.worklogs)
             })
             .await?;
         Ok(())
     }
 
     /// `PUT issue/{key}/assignee`.
-    pub async fn assign_issue(&self, caller: &Caller, r: &IssueRef, assignee: Value) -> Result<()> {
-        let mut fields = Map::new();
-        fields.insert("assignee".into(), assignee);
+    pub async fn assign_issue(
+        &self,
+        caller: &Caller,
+        r: &IssueRef,
+        assignee: UserSel,
+    ) -> Result<()> {
+        let mut change = IssueChange::default();
+        change.push("assignee", Op::Set(Set::Assignee(assignee)));
         let catalog = self.catalog();
         let caller = caller.clone();
         let r = r.clone();
@@ -246,11 +240,7 @@ impl App {
                     creating: false,
                     transition: false,
                 };
-                let mut errors = BTreeMap::new();
-                fields::apply(db, &ctx, &mut issue, &fields, &Map::new(), &mut errors)?;
-                if let Some(e) = Error::from_fields(errors) {
-                    return Err(e.into());
-                }
+                apply_all(db, &ctx, &mut issue, &change)?;
                 save_change(db, &catalog, &caller, &before, &mut issue, Vec::new())
             })
             .await?;
@@ -312,7 +302,7 @@ impl App {
         caller: &Caller,
         r: &IssueRef,
         transition: &str,
-        input: IssueInput,
+        change: IssueChange,
     ) -> Result<()> {
         let catalog = self.catalog();
         let caller = caller.clone();
@@ -349,18 +339,7 @@ impl App {
                     creating: false,
                     transition: true,
                 };
-                let mut errors = BTreeMap::new();
-                let comments = fields::apply(
-                    db,
-                    &ctx,
-                    &mut issue,
-                    &input.fields,
-                    &input.update,
-                    &mut errors,
-                )?;
-                if let Some(e) = Error::from_fields(errors) {
-                    return Err(e.into());
-                }
+                let comments = apply_all(db, &ctx, &mut issue, &change)?;
                 let to_done = catalog.is_done(issue.status_id);
                 // Entering a done status resolves the issue; leaving one clears the resolution.
                 if to_done && issue.resolution_id.is_none() {
@@ -683,6 +662,21 @@ pub(super) fn load_for_write(
     Ok((issue, project, perms))
 }
 
+/// Applies a change to a loaded issue, failing with every field error at once.
+fn apply_all(
+    db: &Db,
+    ctx: &Ctx<'_>,
+    issue: &mut Issue,
+    change: &IssueChange,
+) -> StoreResult<Vec<PendingComment>> {
+    let mut errors = BTreeMap::new();
+    let comments = fields::apply(db, ctx, issue, change, &mut errors)?;
+    match Error::from_fields(errors) {
+        Some(e) => Err(e.into()),
+        None => Ok(comments),
+    }
+}
+
 /// Stores an edited issue with its changelog and outbox entry; no-op edits change nothing.
 fn save_change(
     db: &Db,
@@ -726,163 +720,4 @@ pub(crate) fn insert_comment(
             visibility: None,
         },
     )
-}
-
-fn create_in_tx(
-    db: &Db,
-    catalog: &Catalog,
-    caller: &Caller,
-    input: &IssueInput,
-) -> StoreResult<Issue> {
-    let mut errors = BTreeMap::new();
-    // The project and issue type decide everything else, so resolve them first.
-    let project = match input.fields.get("project") {
-        None => {
-            errors.insert(
-                "project".to_string(),
-                "Specify a valid project ID or key".to_string(),
-            );
-            None
-        }
-        Some(v) => {
-            let r = v
-                .get("id")
-                .and_then(|x| {
-                    x.as_str()
-                        .map(String::from)
-                        .or(x.as_i64().map(|i| i.to_string()))
-                })
-                .map(|s| ProjectRef::parse(&s))
-                .or_else(|| v.get("key").and_then(|k| k.as_str()).map(ProjectRef::parse))
-                .or_else(|| v.as_str().map(ProjectRef::parse));
-            let found = match &r {
-                Some(r) => pq::by_ref(db, r)?,
-                None => None,
-            };
-            let visible = match &found {
-                Some(p) => caller_permissions(db, catalog, Some(caller), p, None)?
-                    .has(Permission::BrowseProjects),
-                None => false,
-            };
-            if !visible {
-                errors.insert(
-                    "project".to_string(),
-                    "Specify a valid project ID or key".to_string(),
-                );
-                None
-            } else {
-                found
-            }
-        }
-    };
-    let has_type = input.fields.contains_key("issuetype");
-    if !has_type {
-        errors.insert("issuetype".to_string(), "Specify an issue type".to_string());
-    }
-    if !input.fields.contains_key("summary") && !input.update.contains_key("summary") {
-        errors.insert(
-            "summary".to_string(),
-            "You must specify a summary of the issue.".to_string(),
-        );
-    }
-    let Some(project) = project else {
-        return Err(Error::from_fields(errors)
-            .unwrap_or_else(Error::internal)
-            .into());
-    };
-    let perms = caller_permissions(db, catalog, Some(caller), &project, None)?;
-    if !perms.has(Permission::CreateIssues) {
-        return Err(Error::forbidden(
-            "You do not have permission to create issues in this project.",
-        )
-        .into());
-    }
-    let now = Millis::now();
-    let status = catalog.initial_status().ok_or_else(Error::internal)?;
-    let mut issue = Issue {
-        id: IssueId(0),
-        key: String::new(),
-        project_id: project.id,
-        issue_type_id: catalog
-            .issue_types
-            .iter()
-            .find(|t| !t.subtask)
-            .map(|t| t.id)
-            .unwrap_or_default(),
-        status_id: status.id,
-        priority_id: catalog.default_priority().map(|p| p.id),
-        resolution_id: None,
-        summary: String::new(),
-        description: None,
-        environment: None,
-        assignee_id: fields::default_assignee(&project),
-        reporter_id: Some(caller.user.id),
-        creator_id: Some(caller.user.id),
-        parent_id: None,
-        due_date: None,
-        original_estimate: None,
-        remaining_estimate: None,
-        time_spent: None,
-        created: now,
-        updated: now,
-        resolution_date: None,
-        status_changed: now,
-        labels: Vec::new(),
-        component_ids: Vec::new(),
-        fix_version_ids: Vec::new(),
-        affected_version_ids: Vec::new(),
-        custom: Vec::new(),
-    };
-    let ctx = Ctx {
-        catalog,
-        project: &project,
-        caller,
-        perms,
-        creating: true,
-        transition: false,
-    };
-    let comments = fields::apply(
-        db,
-        &ctx,
-        &mut issue,
-        &input.fields,
-        &input.update,
-        &mut errors,
-    )?;
-    let subtask = catalog
-        .issue_type(issue.issue_type_id)
-        .is_some_and(|t| t.subtask);
-    if has_type
-        && !errors.contains_key("issuetype")
-        && subtask
-        && issue.parent_id.is_none()
-        && !errors.contains_key("parent")
-    {
-        errors.insert(
-            "parent".into(),
-            "Sub-tasks must have a parent issue.".into(),
-        );
-    }
-    if issue.assignee_id.is_some()
-        && !perms.has(Permission::AssignIssues)
-        && issue.assignee_id != fields::default_assignee(&project)
-    {
-        errors.insert(
-            "assignee".into(),
-            "You do not have permission to assign issues.".into(),
-        );
-    }
-    if let Some(e) = Error::from_fields(errors) {
-        return Err(e.into());
-    }
-    let num = q::next_number(db, project.id)?;
-    issue.key = format!("{}-{num}", project.key);
-    let id = q::insert(db, &issue, num)?;
-    issue.id = id;
-    super::watchers::auto_watch(db, &issue)?;
-    for c in comments {
-        insert_comment(db, id, caller, c.body, now)?;
-    }
-    q::enqueue_index(db, id, now)?;
-    Ok(issue)
 }

@@ -618,51 +618,6 @@ pub(super) fn after_change(
     iq::enqueue_index(db, issue.id, now)
 }
 
-/// Worklogs asked for by `update: {"worklog": [{"add": {...}}]}` on create or edit.
-#[derive(Debug, Clone, Default)]
-pub(super) struct UpdateWorklogs(Vec<(i64, Millis, String)>);
-
-/// Takes `worklog` out of an issue request's `update`, validated.
-pub(super) fn take_update(
-    cat: &Catalog,
-    update: &mut serde_json::Map<String, serde_json::Value>,
-) -> Result<UpdateWorklogs> {
-    let Some(ops) = update.remove("worklog") else {
-        return Ok(UpdateWorklogs::default());
-    };
-    let bad = |m: &str| Error::field("worklog", m);
-    let ops = ops.as_array().ok_or_else(|| {
-        bad("Expected a list of operations, e.g. [{\"add\": {\"timeSpent\": \"1h\"}}].")
-    })?;
-    let mut out = Vec::new();
-    for op in ops {
-        let Some(add) = op.get("add").and_then(|a| a.as_object()) else {
-            return Err(bad("Only the 'add' operation is supported for worklog."));
-        };
-        let spent = match (add.get("timeSpent"), add.get("timeSpentSeconds")) {
-            (Some(serde_json::Value::String(s)), _) => duration(cat, "worklog", s)?,
-            (None, Some(n)) if n.as_i64().is_some() => n.as_i64().unwrap_or_default(),
-            _ => return Err(bad("You must indicate the time spent working.")),
-        };
-        if spent <= 0 {
-            return Err(bad("Time spent must be greater than zero."));
-        }
-        let started = match add.get("started").and_then(|s| s.as_str()) {
-            Some(raw) => {
-                Millis::parse(raw).ok_or_else(|| bad(&format!("Invalid start date '{raw}'.")))?
-            }
-            None => Millis::now(),
-        };
-        let comment = add
-            .get("comment")
-            .and_then(|c| c.as_str())
-            .unwrap_or_default()
-            .to_string();
-        out.push((spent, started, comment));
-    }
-    Ok(UpdateWorklogs(out))
-}
-
 /// Logs the worklogs of an `update` on a stored issue, in the caller's transaction,
 /// reducing the remaining estimate as `adjustEstimate=auto` does.
 pub(super) fn log_from_update(
@@ -670,9 +625,9 @@ pub(super) fn log_from_update(
     cat: &Catalog,
     caller: &Caller,
     issue: IssueId,
-    logs: &UpdateWorklogs,
+    logs: &[crate::domain::change::WorklogAdd],
 ) -> StoreResult<()> {
-    if logs.0.is_empty() {
+    if logs.is_empty() {
         return Ok(());
     }
     let issue = iq::by_id(db, issue)?.ok_or_else(Error::issue_not_found)?;
@@ -688,7 +643,12 @@ pub(super) fn log_from_update(
     let now = Millis::now();
     let mut remaining = issue.remaining_estimate;
     let mut items = Vec::new();
-    for (spent, started, comment) in &logs.0 {
+    for crate::domain::change::WorklogAdd {
+        spent,
+        started,
+        comment,
+    } in logs
+    {
         let id = q::insert(
             db,
             &Worklog {

@@ -611,18 +611,19 @@ fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
     ))
     .expect("project");
     for i in 0..5 {
-        let mut fields = serde_json::Map::new();
-        fields.insert("project".into(), json!({"key": "REP"}));
-        fields.insert("summary".into(), json!(format!("repair {i}")));
-        fields.insert("issuetype".into(), json!({"name": "Task"}));
-        rt.block_on(app.create_issue(
-            &admin,
-            tessera::service::issues::IssueInput {
-                fields,
-                update: Default::default(),
-            },
-        ))
-        .expect("issue");
+        use tessera::domain::change::{By, IssueChange, NamedRef, Op, Value};
+        let mut change = IssueChange {
+            project: Some(tessera::domain::ProjectRef::parse("REP")),
+            ..Default::default()
+        };
+        change.push("summary", Op::Set(Value::Summary(format!("repair {i}"))));
+        let task = NamedRef {
+            by: By::Name("Task".into()),
+            text: "Task".into(),
+        };
+        change.push("issuetype", Op::Set(Value::IssueType(task)));
+        rt.block_on(app.create_issue(&admin, change))
+            .expect("issue");
     }
     assert_eq!(
         app.search.all_ids().expect("ids").len(),

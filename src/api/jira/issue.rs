@@ -8,13 +8,14 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::dto::{CreatedIssue, EntityProperty, PropertyKey, PropertyKeys};
+use super::issue_input::{self, Request};
 use super::render::{self, Expand, FieldSelection, IssueOptions};
 use super::{JiraError, JiraResult, Json, Query, csv, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
+use crate::domain::change::IssueChange;
 use crate::domain::*;
 use crate::error::Error;
-use crate::service::issues::IssueInput;
 use crate::service::properties::{PropertyOwner, SetOutcome};
 
 pub fn routes() -> Routes {
@@ -65,11 +66,15 @@ struct IssueBody {
 }
 
 impl IssueBody {
-    fn input(self) -> IssueInput {
-        IssueInput {
-            fields: self.fields.unwrap_or_default(),
-            update: self.update.unwrap_or_default(),
-        }
+    /// The typed change the body asks for.
+    fn change(&self, ctx: &Ctx, request: Request) -> Result<IssueChange, Error> {
+        let empty = Map::new();
+        issue_input::parse(
+            &ctx.app.catalog(),
+            self.fields.as_ref().unwrap_or(&empty),
+            self.update.as_ref().unwrap_or(&empty),
+            request,
+        )
     }
 }
 
@@ -89,7 +94,8 @@ async fn create_issue(ctx: Ctx, Json(body): Json<IssueBody>) -> JiraResult<Respo
             "The request must have 'fields' or 'update'.",
         )));
     }
-    let issue = ctx.app.create_issue(caller, body.input()).await?;
+    let change = body.change(&ctx, Request::Create)?;
+    let issue = ctx.app.create_issue(caller, change).await?;
     Ok((StatusCode::CREATED, axum::Json(created(&ctx.base, &issue))).into_response())
 }
 
@@ -114,7 +120,10 @@ async fn create_issues(ctx: Ctx, Json(body): Json<BulkBody>) -> JiraResult<Respo
     let mut bad_shape = Vec::new();
     for (n, item) in items.into_iter().enumerate() {
         match serde_json::from_value::<IssueBody>(item) {
-            Ok(b) => inputs.push((n, b.input())),
+            Ok(b) => match b.change(&ctx, Request::Create) {
+                Ok(change) => inputs.push((n, change)),
+                Err(e) => bad_shape.push((n, e)),
+            },
             Err(e) => bad_shape.push((
                 n,
                 Error::bad_request(format!("Can not deserialize the issue: {e}")),
@@ -258,7 +267,8 @@ async fn edit_issue(
         q.override_editable_flag,
     );
     let r = IssueRef::parse(&key);
-    ctx.app.edit_issue(caller, &r, body.input()).await?;
+    let change = body.change(&ctx, Request::Edit)?;
+    ctx.app.edit_issue(caller, &r, change).await?;
     if q.return_issue.unwrap_or(false) {
         let view = ctx.app.view_issue(Some(caller), &r).await?;
         let fields = FieldSelection::parse(&[], "*all");
@@ -313,8 +323,9 @@ async fn assign_issue(
             "The body must be a user object such as {\"name\": \"fred\"} or {\"accountId\": \"...\"}.",
         )));
     }
+    let assignee = issue_input::user_sel(&body, true);
     ctx.app
-        .assign_issue(caller, &IssueRef::parse(&key), body)
+        .assign_issue(caller, &IssueRef::parse(&key), assignee)
         .await?;
     Ok(no_content())
 }
@@ -374,8 +385,9 @@ async fn do_transition(
             )));
         }
     };
+    let change = body.change(&ctx, Request::Transition)?;
     ctx.app
-        .do_transition(caller, &IssueRef::parse(&key), &id, body.input())
+        .do_transition(caller, &IssueRef::parse(&key), &id, change)
         .await?;
     Ok(no_content())
 }

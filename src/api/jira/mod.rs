@@ -12,6 +12,7 @@ pub mod dto;
 mod field;
 mod filter;
 mod issue;
+pub mod issue_input;
 mod issue_link;
 mod meta;
 mod pat;
