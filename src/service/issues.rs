@@ -577,32 +577,12 @@ fn load_view_core(
         }
         worklogs = super::worklogs::visible(db, caller, &project, issue.id)?;
     }
-    let mut user_ids: Vec<UserId> = [issue.assignee_id, issue.reporter_id, issue.creator_id]
-        .into_iter()
-        .flatten()
-        .collect();
-    user_ids.push(project.lead_id);
-    for c in &comments {
-        user_ids.extend(c.author_id);
-        user_ids.extend(c.update_author_id);
-    }
-    for w in &worklogs {
-        user_ids.extend(w.author_id);
-        user_ids.extend(w.update_author_id);
-    }
     let attachments = if needs.attachments {
         crate::store::queries::attachments::of_issue(db, issue.id)?
     } else {
         Vec::new()
     };
-    user_ids.extend(attachments.iter().filter_map(|a| a.author_id));
-    for (_, v) in &issue.custom {
-        if let FieldValue::User(u) = v {
-            user_ids.push(*u);
-        }
-    }
-    user_ids.sort();
-    user_ids.dedup();
+    let user_ids = mentioned_users(&issue, &project, &comments, &worklogs, &attachments);
     let transitions = if perms.has(Permission::TransitionIssues) {
         catalog
             .transitions_from(project.workflow_id, issue.status_id)
@@ -645,6 +625,38 @@ fn load_view_core(
         },
         user_ids,
     )))
+}
+
+/// Every user an issue view shows, without repeats.
+fn mentioned_users(
+    issue: &Issue,
+    project: &Project,
+    comments: &[Comment],
+    worklogs: &[Worklog],
+    attachments: &[Attachment],
+) -> Vec<UserId> {
+    let mut user_ids: Vec<UserId> = [issue.assignee_id, issue.reporter_id, issue.creator_id]
+        .into_iter()
+        .flatten()
+        .collect();
+    user_ids.push(project.lead_id);
+    for c in comments {
+        user_ids.extend(c.author_id);
+        user_ids.extend(c.update_author_id);
+    }
+    for w in worklogs {
+        user_ids.extend(w.author_id);
+        user_ids.extend(w.update_author_id);
+    }
+    user_ids.extend(attachments.iter().filter_map(|a| a.author_id));
+    for (_, v) in &issue.custom {
+        if let FieldValue::User(u) = v {
+            user_ids.push(*u);
+        }
+    }
+    user_ids.sort();
+    user_ids.dedup();
+    user_ids
 }
 
 pub(super) fn load_for_write(

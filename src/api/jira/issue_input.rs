@@ -501,3 +501,95 @@ fn parse_datetime_input(raw: &str) -> Option<Millis> {
         (date.with_time(t).assume_utc().unix_timestamp()) * 1000,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    fn ops(c: &IssueChange) -> Vec<(&str, &Op)> {
+        c.edits.iter().map(|e| (e.key.as_str(), &e.op)).collect()
+    }
+
+    #[test]
+    fn fields_and_update_are_read_in_order_with_refs_unresolved() {
+        let cat = Catalog::default();
+        let fields = obj(json!({
+            "project": {"key": "abc"}, "summary": " Hi ", "priority": {"name": "High"},
+            "assignee": {"name": "-1"}, "reporter": "-1", "duedate": "31/Jan/26",
+        }));
+        let update = obj(json!({"labels": [{"add": "x"}, {"remove": "y"}]}));
+        let c = parse(&cat, &fields, &update, Request::Edit).expect("parsed");
+        assert!(matches!(c.project, Some(ProjectRef::Key(ref k)) if k == "ABC"));
+        let ops = ops(&c);
+        assert!(matches!(
+            ops[0],
+            ("assignee", Op::Set(Set::Assignee(UserSel::Automatic)))
+        ));
+        assert!(matches!(ops[1], ("duedate", Op::Set(Set::DueDate(Some(d)))) if d == "2026-01-31"));
+        assert!(
+            matches!(ops[2], ("priority", Op::Set(Set::Priority(Some(NamedRef { by: By::Name(n), .. })))) if n == "High")
+        );
+        // Only the assignee has an automatic user; the reporter `-1` is a user name.
+        assert!(
+            matches!(ops[4], ("reporter", Op::Set(Set::Reporter(UserSel::Key(k)))) if k == "-1")
+        );
+        assert!(matches!(ops[5], ("summary", Op::Set(Set::Summary(s))) if s == " Hi "));
+        assert!(matches!(ops[6], ("labels", Op::Add(Item::Label(l))) if l == "x"));
+        assert!(matches!(ops[7], ("labels", Op::Remove(Item::Label(l))) if l == "y"));
+    }
+
+    #[test]
+    fn unreadable_parts_are_rejected_in_line_with_jira_messages() {
+        let cat = Catalog::default();
+        let fields = obj(json!({"summary": 5, "labels": ["a b"], "status": {"id": 1}}));
+        let update = obj(json!({"labels": "x", "comment": [{"add": {"body": " "}}]}));
+        let c = parse(&cat, &fields, &update, Request::Edit).expect("parsed");
+        let rejected: Vec<(&str, &str)> = c
+            .edits
+            .iter()
+            .filter_map(|e| match &e.op {
+                Op::Rejected(m) => Some((e.key.as_str(), m.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            rejected,
+            vec![
+                (
+                    "labels",
+                    "Field 'labels' cannot be given in both 'fields' and 'update'."
+                ),
+                (
+                    "status",
+                    "Field 'status' cannot be set. It is not on the appropriate screen, or unknown."
+                ),
+                ("summary", "You must specify a summary of the issue."),
+                ("comment", "Comment body can not be empty!"),
+                ("labels", "The update operations must be a list."),
+            ]
+        );
+    }
+
+    #[test]
+    fn worklogs_are_taken_on_create_and_edit_but_not_on_transitions() {
+        let cat = Catalog::default();
+        let update = obj(json!({"worklog": [{"add": {"timeSpentSeconds": 60}}]}));
+        let edit = parse(&cat, &Map::new(), &update, Request::Edit).expect("edit");
+        assert_eq!(edit.worklogs.len(), 1);
+        assert!(edit.edits.is_empty());
+        let moved = parse(&cat, &Map::new(), &update, Request::Transition).expect("move");
+        assert!(moved.worklogs.is_empty());
+        assert!(matches!(ops(&moved)[..], [("worklog", Op::Rejected(_))]));
+        let bad = obj(json!({"worklog": [{"remove": {}}]}));
+        let err = parse(&cat, &Map::new(), &bad, Request::Create).expect_err("refused");
+        assert_eq!(
+            err.fields.get("worklog").map(String::as_str),
+            Some("Only the 'add' operation is supported for worklog.")
+        );
+    }
+}
