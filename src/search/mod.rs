@@ -6,18 +6,21 @@
 //! a crash between an SQLite commit and an index commit, the next start resumes from that
 //! payload, so the index always catches up with what SQLite says.
 //!
-//! Queries come in as [`Filter`] trees (already resolved from JQL by the service layer:
-//! names turned into ids, functions evaluated, permissions added) and are translated
-//! once into tantivy queries here.
+//! Queries come in as JQL plans (`jql::Plan`, resolved purely in `jql/`: names turned
+//! into ids, functions evaluated), which [`from_plan`] turns into [`Filter`] trees over
+//! the index's fields; the service adds the permission scope, and each filter is
+//! translated once into a tantivy query here.
 
 mod collect;
 mod index;
+mod plan;
 mod query;
 mod schema;
 mod stem;
 
 pub use collect::SortKey;
 pub use index::{Change, ChangeSource, FullSource, HeadSource, Indexer, RebuildState, SearchIndex};
+pub use plan::{filter as filter_of, from_plan};
 pub use query::{Filter, TextMatch};
 pub use schema::{IndexDoc, NumField, TextField};
 
