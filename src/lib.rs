@@ -32,8 +32,9 @@
 //!   **Architecture invariant:** the only module that names tantivy; every write to an
 //!   issue appends to the `outbox` table in the same transaction, and an issue has
 //!   exactly one index document whatever the crash point.
-//! - `jql/`: the JQL language: lexer, parser, printer, validation. **Architecture
-//!   invariant:** no I/O.
+//! - `jql/`: the JQL language: lexer, parser, printer, validation, and resolution into
+//!   a `jql::Plan` through the `jql::Lookup` trait the service implements; `search/`
+//!   translates plans into index queries. **Architecture invariant:** no I/O.
 //! - `domain/`: plain types and rules. **Architecture invariant:** no I/O and no
 //!   `Serialize`: each surface has its own wire types.
 //! - `markup/`: wiki markup to sanitised HTML. **Architecture invariant:** only the

@@ -155,6 +155,7 @@ fn handle(id: i64, project: i64, key: &str) -> IssueHandle {
 impl Fake {
     /// Two browsable projects (ABC, XYZ), Alice and Bob, a small catalogue; issue
     /// ZZZ-9 exists in a project the caller cannot browse. Alice is the caller.
+    // One literal holding the whole fixture: long, but read top to bottom.
     pub fn new() -> Fake {
         Fake {
             caller: Some(ALICE),

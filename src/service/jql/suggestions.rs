@@ -67,23 +67,7 @@ impl App {
                 }
                 r
             }
-            Some(Kind::User(_)) => match caller {
-                Some(c) if self.global_permissions(Some(c)).has(Permission::UserPicker) => {
-                    let q = prefix.to_string();
-                    self.store
-                        .read(move |db| uq::search(db, &q, false, 15, 0))
-                        .await?
-                        .into_iter()
-                        .map(|u| {
-                            (
-                                u.username.clone(),
-                                format!("{} ({})", u.display_name, u.username),
-                            )
-                        })
-                        .collect()
-                }
-                _ => Vec::new(),
-            },
+            Some(Kind::User(_)) => user_suggestions(self, caller, prefix).await?,
             Some(Kind::Labels) => {
                 let ids: Vec<i64> = projects.iter().map(|p| p.id.0).collect();
                 let q = prefix.to_string();
@@ -96,24 +80,7 @@ impl App {
             }
             Some(Kind::Component) | Some(Kind::Version(_)) => {
                 let components = matches!(kind, Some(Kind::Component));
-                let ps = projects.clone();
-                let names: Vec<String> = self
-                    .store
-                    .read(move |db| {
-                        let mut names = Vec::new();
-                        for p in &ps {
-                            if components {
-                                names.extend(pq::components(db, p.id)?.into_iter().map(|c| c.name));
-                            } else {
-                                names.extend(pq::versions(db, p.id)?.into_iter().map(|v| v.name));
-                            }
-                        }
-                        names.sort();
-                        names.dedup();
-                        Ok(names)
-                    })
-                    .await?;
-                named(names)
+                named(component_or_version_names(self, projects, components).await?)
             }
             Some(Kind::Custom(id)) => catalog
                 .custom_field(id)
@@ -137,4 +104,54 @@ impl App {
     pub fn jql_custom_fields(&self) -> Vec<CustomField> {
         self.catalog().custom_fields.clone()
     }
+}
+
+/// Users matching `prefix`, for callers who may pick users.
+async fn user_suggestions(
+    app: &App,
+    caller: Option<&Caller>,
+    prefix: &str,
+) -> crate::error::Result<Vec<(String, String)>> {
+    Ok(match caller {
+        Some(c) if app.global_permissions(Some(c)).has(Permission::UserPicker) => {
+            let q = prefix.to_string();
+            app.store
+                .read(move |db| uq::search(db, &q, false, 15, 0))
+                .await?
+                .into_iter()
+                .map(|u| {
+                    (
+                        u.username.clone(),
+                        format!("{} ({})", u.display_name, u.username),
+                    )
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    })
+}
+
+/// The names of the components (or versions) of `projects`, sorted, once each.
+async fn component_or_version_names(
+    app: &App,
+    projects: Vec<Project>,
+    components: bool,
+) -> crate::error::Result<Vec<String>> {
+    let names: Vec<String> = app
+        .store
+        .read(move |db| {
+            let mut names = Vec::new();
+            for p in &projects {
+                if components {
+                    names.extend(pq::components(db, p.id)?.into_iter().map(|c| c.name));
+                } else {
+                    names.extend(pq::versions(db, p.id)?.into_iter().map(|v| v.name));
+                }
+            }
+            names.sort();
+            names.dedup();
+            Ok(names)
+        })
+        .await?;
+    Ok(names)
 }
