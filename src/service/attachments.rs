@@ -21,7 +21,7 @@ use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, attachments as q, changelog, issues as iq, projects as pq, users as uq,
+    Db, Tx, attachments as q, changelog, issues as iq, projects as pq, users as uq,
 };
 
 pub use recovery::recover_storage;
@@ -276,7 +276,7 @@ fn sync_new_entry(root: &Path, blob: &Path) -> std::io::Result<()> {
 
 /// Removes unreferenced blob rows and their files (and cached thumbnails). Runs inside
 /// a writer job.
-fn sweep(db: &Db, root: &Path) -> StoreResult<()> {
+fn sweep(db: &Tx, root: &Path) -> StoreResult<()> {
     for hash in q::take_unreferenced(db)? {
         for path in [blob_path(root, &hash), thumbnail_path(root, &hash)] {
             if let Err(e) = std::fs::remove_file(&path)

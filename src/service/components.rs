@@ -9,7 +9,7 @@ use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, changelog as cq, components as q, issues as iq, projects as pq, users as uq,
+    Tx, changelog as cq, components as q, issues as iq, projects as pq, users as uq,
 };
 
 pub const ASSIGNEE_TYPES: &[&str] = &[
@@ -71,7 +71,7 @@ fn version_missing(id: i64) -> Error {
 
 /// Applies `edit` to each issue, storing the change with its changelog and outbox entry.
 fn reassign(
-    db: &Db,
+    db: &Tx,
     catalog: &Catalog,
     caller: &Caller,
     issues: &[IssueId],

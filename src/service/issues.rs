@@ -11,7 +11,7 @@ use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, changelog as cq, comments as comq, issues as q, projects as pq, users as uq,
+    Db, Tx, changelog as cq, comments as comq, issues as q, projects as pq, users as uq,
     watchers::UserSet,
 };
 
@@ -685,7 +685,7 @@ pub(super) fn load_for_write(
 
 /// Stores an edited issue with its changelog and outbox entry; no-op edits change nothing.
 fn save_change(
-    db: &Db,
+    db: &Tx,
     catalog: &Catalog,
     caller: &Caller,
     before: &Issue,
@@ -707,7 +707,7 @@ fn save_change(
 }
 
 pub(crate) fn insert_comment(
-    db: &Db,
+    db: &Tx,
     issue: IssueId,
     caller: &Caller,
     body: String,
@@ -729,7 +729,7 @@ pub(crate) fn insert_comment(
 }
 
 fn create_in_tx(
-    db: &Db,
+    db: &Tx,
     catalog: &Catalog,
     caller: &Caller,
     input: &IssueInput,

@@ -7,7 +7,7 @@ use super::{App, Caller, Permission};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
-use crate::store::queries::{Db, changelog as clq, issues as iq, remote_links as q};
+use crate::store::queries::{Db, Tx, changelog as clq, issues as iq, remote_links as q};
 
 /// The result of `POST issue/{key}/remotelink`.
 pub enum Upserted {
@@ -59,7 +59,7 @@ fn change(id: i64, title: &str, created: bool) -> ChangeItem {
     }
 }
 
-fn record(db: &Db, caller: &Caller, issue: IssueId, items: &[ChangeItem]) -> StoreResult<()> {
+fn record(db: &Tx, caller: &Caller, issue: IssueId, items: &[ChangeItem]) -> StoreResult<()> {
     let now = Millis::now();
     clq::record(db, issue, Some(caller.user.id), now, items)?;
     iq::touch(db, issue, now)?;

@@ -8,7 +8,7 @@ use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, issues as iq, projects as pq, users as uq, watchers as q, watchers::UserSet,
+    Db, Tx, issues as iq, projects as pq, users as uq, watchers as q, watchers::UserSet,
 };
 
 /// Watchers or voters of an issue as the caller may see them.
@@ -23,7 +23,7 @@ pub struct UserSetView {
 }
 
 /// Reporter and creator watch a new issue, as Jira's auto-watch does.
-pub(crate) fn auto_watch(db: &Db, issue: &Issue) -> StoreResult<()> {
+pub(crate) fn auto_watch(db: &Tx, issue: &Issue) -> StoreResult<()> {
     for user in [issue.reporter_id, issue.creator_id].into_iter().flatten() {
         q::add(db, UserSet::Watchers, issue.id, user)?;
     }

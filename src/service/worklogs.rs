@@ -13,7 +13,7 @@ use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, catalog as catq, changelog as clq, issues as iq, projects as pq, worklogs as q,
+    Db, Tx, catalog as catq, changelog as clq, issues as iq, projects as pq, worklogs as q,
 };
 
 const OPTIONS_KEY: &str = "timetracking.options";
@@ -579,7 +579,7 @@ pub(super) fn load_worklog(
 /// After a worklog change: recompute time spent, set the remaining estimate, record the
 /// changelog, bump `updated` and queue the issue for indexing.
 pub(super) fn after_change(
-    db: &Db,
+    db: &Tx,
     caller: &Caller,
     issue: &Issue,
     remaining: Option<i64>,
@@ -666,7 +666,7 @@ pub(super) fn take_update(
 /// Logs the worklogs of an `update` on a stored issue, in the caller's transaction,
 /// reducing the remaining estimate as `adjustEstimate=auto` does.
 pub(super) fn log_from_update(
-    db: &Db,
+    db: &Tx,
     cat: &Catalog,
     caller: &Caller,
     issue: IssueId,

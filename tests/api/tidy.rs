@@ -5,6 +5,7 @@
 //! | rule | where |
 //! |---|---|
 //! | rusqlite is named only in `src/store/` | every source file |
+//! | the store re-exports no rusqlite item, and nothing outside it names a connection, transaction, row or statement | `src/store/`; every other source file |
 //! | tantivy is named only in `src/search/` | every source file |
 //! | `crate::store` / `crate::search` are not named in `src/api/` | `src/api/` |
 //! | `crate::api` is not named below the surfaces | service, store, search, jql, domain, markup, auth |
@@ -138,6 +139,33 @@ fn layers_stay_sealed() {
     problems.extend(check(
         "only store/ touches SQLite",
         naming(&everywhere_but("store"), &["rusqlite"]),
+    ));
+    problems.extend(check(
+        "the store hands out its own handles (Db, Tx), never rusqlite's",
+        naming(
+            &["store"],
+            &["pub use rusqlite", "pub type Db", "Connection as"],
+        ),
+    ));
+    problems.extend(check(
+        "nothing outside store/ holds a connection or its rows",
+        naming(
+            &everywhere_but("store"),
+            &[
+                "Connection",
+                "Transaction",
+                "Savepoint",
+                "Statement",
+                "CachedStatement",
+                "OptionalExtension",
+                "ToSql",
+                "FromSql",
+                "params!",
+                "store::Row",
+                "store::Value",
+                "store::params",
+            ],
+        ),
     ));
     problems.extend(check(
         "only search/ touches tantivy",

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::service::permissions::caller_permissions;
 use crate::service::{App, Caller, Catalog, Permission};
 use crate::store::StoreResult;
-use crate::store::queries::{Db, catalog as cq, filters as q, projects as pq, users as uq};
+use crate::store::queries::{Db, Tx, catalog as cq, filters as q, projects as pq, users as uq};
 
 const SHARE_SCOPE_KEY: &str = "filter.default_share_scope";
 
@@ -303,7 +303,7 @@ fn is_everyone(kind: &str) -> bool {
 /// Adds one share under Jira's rules: a global or logged-in share replaces every other
 /// one; narrower shares cannot be added beside it; an identical share is not repeated.
 /// Returns the id of the share (new or existing).
-pub(super) fn add_share(db: &Db, filter: i64, new: &q::NewShare) -> StoreResult<i64> {
+pub(super) fn add_share(db: &Tx, filter: i64, new: &q::NewShare) -> StoreResult<i64> {
     let existing = q::shares(db, filter)?;
     if let Some(same) = existing.iter().find(|s| same_share(s, new)) {
         return Ok(same.id);

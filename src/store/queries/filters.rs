@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::{Millis, ProjectId, UserId};
 use crate::store::StoreResult;
 
@@ -97,7 +97,7 @@ pub struct NewFilter<'a> {
     pub now: Millis,
 }
 
-pub fn insert(db: &Db, f: &NewFilter<'_>) -> StoreResult<i64> {
+pub fn insert(db: &Tx, f: &NewFilter<'_>) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "filters")?;
     db.execute(
         "INSERT INTO filters (id, owner_id, name, description, jql, created, updated)
@@ -107,7 +107,7 @@ pub fn insert(db: &Db, f: &NewFilter<'_>) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn update(db: &Db, f: &FilterRow) -> StoreResult<()> {
+pub fn update(db: &Tx, f: &FilterRow) -> StoreResult<()> {
     db.execute(
         "UPDATE filters SET name = ?2, description = ?3, jql = ?4, updated = ?5 WHERE id = ?1",
         params![f.id, f.name, f.description, f.jql, f.updated.0],
@@ -115,7 +115,7 @@ pub fn update(db: &Db, f: &FilterRow) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete(db: &Db, id: i64) -> StoreResult<bool> {
+pub fn delete(db: &Tx, id: i64) -> StoreResult<bool> {
     Ok(db.execute("DELETE FROM filters WHERE id = ?1", [id])? > 0)
 }
 
@@ -137,7 +137,7 @@ pub fn favourite_count(db: &Db, filter: i64) -> StoreResult<i64> {
     )?)
 }
 
-pub fn set_favourite(db: &Db, filter: i64, user: UserId, on: bool) -> StoreResult<()> {
+pub fn set_favourite(db: &Tx, filter: i64, user: UserId, on: bool) -> StoreResult<()> {
     if on {
         db.execute(
             "INSERT OR IGNORE INTO filter_favourites (filter_id, user_id) VALUES (?1, ?2)",
@@ -190,7 +190,7 @@ pub struct NewShare {
     pub user_id: Option<UserId>,
 }
 
-pub fn insert_share(db: &Db, filter: i64, s: &NewShare) -> StoreResult<i64> {
+pub fn insert_share(db: &Tx, filter: i64, s: &NewShare) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "filter_shares")?;
     db.execute(
         "INSERT INTO filter_shares (id, filter_id, share_type, group_id, project_id, role_id, user_id)
@@ -208,14 +208,14 @@ pub fn insert_share(db: &Db, filter: i64, s: &NewShare) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn delete_share(db: &Db, filter: i64, share: i64) -> StoreResult<bool> {
+pub fn delete_share(db: &Tx, filter: i64, share: i64) -> StoreResult<bool> {
     Ok(db.execute(
         "DELETE FROM filter_shares WHERE filter_id = ?1 AND id = ?2",
         params![filter, share],
     )? > 0)
 }
 
-pub fn clear_shares(db: &Db, filter: i64) -> StoreResult<()> {
+pub fn clear_shares(db: &Tx, filter: i64) -> StoreResult<()> {
     db.execute("DELETE FROM filter_shares WHERE filter_id = ?1", [filter])?;
     Ok(())
 }
@@ -230,7 +230,7 @@ fn read_columns(db: &Db, sql: &str, owner: i64) -> StoreResult<Vec<String>> {
     Ok(cols)
 }
 
-fn write_columns(db: &Db, table: &str, key: &str, owner: i64, cols: &[String]) -> StoreResult<()> {
+fn write_columns(db: &Tx, table: &str, key: &str, owner: i64, cols: &[String]) -> StoreResult<()> {
     db.execute(&format!("DELETE FROM {table} WHERE {key} = ?1"), [owner])?;
     let mut stmt = db.prepare_cached(&format!(
         "INSERT INTO {table} ({key}, position, field_id) VALUES (?1, ?2, ?3)"
@@ -250,7 +250,7 @@ pub fn filter_columns(db: &Db, filter: i64) -> StoreResult<Vec<String>> {
 }
 
 /// Replaces the filter's columns; an empty list removes its own layout.
-pub fn set_filter_columns(db: &Db, filter: i64, cols: &[String]) -> StoreResult<()> {
+pub fn set_filter_columns(db: &Tx, filter: i64, cols: &[String]) -> StoreResult<()> {
     write_columns(db, "filter_columns", "filter_id", filter, cols)
 }
 
@@ -263,7 +263,7 @@ pub fn user_columns(db: &Db, user: UserId) -> StoreResult<Vec<String>> {
 }
 
 /// Replaces the user's columns; an empty list removes their own layout.
-pub fn set_user_columns(db: &Db, user: UserId, cols: &[String]) -> StoreResult<()> {
+pub fn set_user_columns(db: &Tx, user: UserId, cols: &[String]) -> StoreResult<()> {
     write_columns(db, "user_columns", "user_id", user.0, cols)
 }
 
@@ -271,7 +271,7 @@ pub fn set_user_columns(db: &Db, user: UserId, cols: &[String]) -> StoreResult<(
 
 /// Removes a setting (reads then fall back to the built-in default); reads and writes of
 /// settings are `catalog::setting` and `catalog::set_setting`.
-pub fn delete_setting(db: &Db, key: &str) -> StoreResult<()> {
+pub fn delete_setting(db: &Tx, key: &str) -> StoreResult<()> {
     db.execute("DELETE FROM settings WHERE key = ?1", [key])?;
     Ok(())
 }
@@ -283,7 +283,7 @@ pub fn user_share_scope(db: &Db, user: UserId) -> StoreResult<Option<String>> {
         .optional()?)
 }
 
-pub fn set_user_share_scope(db: &Db, user: UserId, scope: &str) -> StoreResult<()> {
+pub fn set_user_share_scope(db: &Tx, user: UserId, scope: &str) -> StoreResult<()> {
     db.execute(
         "INSERT INTO user_share_scopes (user_id, scope) VALUES (?1, ?2)
          ON CONFLICT(user_id) DO UPDATE SET scope = excluded.scope",
