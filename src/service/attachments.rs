@@ -6,7 +6,6 @@
 //! File moves and removals of blobs run inside writer jobs, so an upload that reuses a
 //! blob and a delete that drops its last reference are serialised by the store's writer.
 
-mod recovery;
 mod signed;
 mod zip;
 
@@ -24,7 +23,6 @@ use crate::store::queries::{
     Db, Tx, attachments as q, changelog, issues as iq, projects as pq, users as uq,
 };
 
-pub use recovery::recover_storage;
 pub use signed::{SIGNED_LINK_SECONDS, Signature, SignedPart};
 pub use zip::Entry as ArchiveEntry;
 
@@ -261,7 +259,7 @@ fn blob_path(root: &Path, sha256: &str) -> PathBuf {
     root.join(sha256.get(..2).unwrap_or("00")).join(sha256)
 }
 
-fn thumbnail_path(root: &Path, sha256: &str) -> PathBuf {
+pub(crate) fn thumbnail_path(root: &Path, sha256: &str) -> PathBuf {
     root.join("thumbs").join(format!("{sha256}.png"))
 }
 
@@ -276,7 +274,7 @@ fn sync_new_entry(root: &Path, blob: &Path) -> std::io::Result<()> {
 
 /// Removes unreferenced blob rows and their files (and cached thumbnails). Runs inside
 /// a writer job.
-fn sweep(db: &Tx, root: &Path) -> StoreResult<()> {
+pub(crate) fn sweep(db: &Tx, root: &Path) -> StoreResult<()> {
     for hash in q::take_unreferenced(db)? {
         for path in [blob_path(root, &hash), thumbnail_path(root, &hash)] {
             if let Err(e) = std::fs::remove_file(&path)

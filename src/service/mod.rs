@@ -70,7 +70,7 @@ pub struct App {
     /// older snapshot never replaces a newer one.
     catalog_reload: tokio::sync::Mutex<()>,
     pub search: Arc<crate::search::SearchIndex>,
-    pub(crate) indexer: Mutex<Option<crate::search::Indexer>>,
+    pub(crate) indexer: Mutex<Option<crate::jobs::Indexer>>,
     /// Secret for keyed digests (password cache, signed URLs); kept in the database.
     secret: [u8; 32],
     password_cache: Mutex<HashMap<[u8; 32], std::time::Instant>>,
@@ -115,7 +115,7 @@ impl App {
                 .clone()
         });
         let indexer = if config.index_writer {
-            let indexer = crate::search::Indexer::start(
+            let indexer = crate::jobs::Indexer::start(
                 search.clone(),
                 search::outbox_source(store.clone(), current.clone()),
                 search::full_source(store.clone(), current),
@@ -128,7 +128,7 @@ impl App {
             // Only the process that owns the data directory cleans its leftovers: it
             // holds the index writer's lock from here on, so no other server (with
             // uploads in flight) can be running on this directory.
-            attachments::recover_storage(&store, &config.attachments_dir())?;
+            crate::jobs::recover_attachment_storage(&store, &config.attachments_dir())?;
             Some(indexer)
         } else {
             None
