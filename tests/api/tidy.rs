@@ -9,6 +9,7 @@
 //! | tantivy is named only in `src/search/` | every source file |
 //! | the index writer is opened only by the indexer job | all but `src/search/`, `src/jobs/` |
 //! | `crate::store` / `crate::search` are not named in `src/api/` | `src/api/` |
+//! | services hand surfaces no store rows: no `pub use` of a store item | `src/service/` |
 //! | `crate::api` is not named below the surfaces | service, store, search, jobs, jql, domain, markup, auth |
 //! | no I/O (files, network, processes, tokio, rusqlite, tantivy) | `src/jql/`, `src/domain/`, `src/markup/` |
 //! | no `Serialize` derived on a domain type | `src/domain/` |
@@ -179,6 +180,13 @@ fn layers_stay_sealed() {
     problems.extend(check(
         "only the indexer job writes the index",
         naming(&outside_jobs, &["search::Writer", "Writer::open"]),
+    ));
+    problems.extend(check(
+        "services hand surfaces their own types, not store rows",
+        naming(
+            &["service", "auth"],
+            &["pub use crate::store", "pub use super::store"],
+        ),
     ));
     problems.extend(check(
         "surfaces go through services",

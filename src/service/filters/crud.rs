@@ -7,7 +7,7 @@ use super::sharing::{
     add_share, load_owned, load_visible, resolve_share, scope_shares, share_view, shared_users,
     site_share_scope, visible,
 };
-use super::{FilterInput, FilterOrder, FilterRow, FilterSearch, FilterView, not_available};
+use super::{FilterInput, FilterOrder, FilterSearch, FilterView, not_available};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::jql::Validation;
@@ -21,7 +21,7 @@ fn view(
     db: &Db,
     catalog: &Catalog,
     caller: Option<&Caller>,
-    f: FilterRow,
+    f: SavedFilter,
     shares: Vec<q::ShareRow>,
     with_users: bool,
 ) -> StoreResult<FilterView> {
@@ -55,7 +55,7 @@ fn visible_views(
     db: &Db,
     catalog: &Catalog,
     caller: Option<&Caller>,
-    filters: Vec<FilterRow>,
+    filters: Vec<SavedFilter>,
     with_users: bool,
 ) -> StoreResult<Vec<FilterView>> {
     let mut out = Vec::new();

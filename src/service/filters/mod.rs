@@ -13,8 +13,6 @@ use super::users::UserRef;
 use crate::domain::*;
 use crate::error::Error;
 
-pub use crate::store::queries::filters::FilterRow;
-
 mod columns;
 mod crud;
 mod sharing;
@@ -66,7 +64,7 @@ pub struct Share {
 /// A filter with everything needed to render it for one caller.
 #[derive(Debug, Clone)]
 pub struct FilterView {
-    pub filter: FilterRow,
+    pub filter: SavedFilter,
     pub owner: User,
     pub shares: Vec<Share>,
     pub favourite: bool,

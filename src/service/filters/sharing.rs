@@ -3,9 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{
-    FilterRow, MAX_SHARED_USERS, SHARE_SCOPES, Share, ShareInput, ShareTarget, not_available,
-};
+use super::{MAX_SHARED_USERS, SHARE_SCOPES, Share, ShareInput, ShareTarget, not_available};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::permissions::caller_permissions;
@@ -70,7 +68,7 @@ pub(super) fn visible(
     db: &Db,
     catalog: &Catalog,
     caller: Option<&Caller>,
-    f: &FilterRow,
+    f: &SavedFilter,
     shares: &[q::ShareRow],
 ) -> StoreResult<bool> {
     if caller.is_some_and(|c| c.user.id == f.owner_id) {
@@ -90,7 +88,7 @@ pub(super) fn load_visible(
     catalog: &Catalog,
     caller: Option<&Caller>,
     id: i64,
-) -> StoreResult<(FilterRow, Vec<q::ShareRow>)> {
+) -> StoreResult<(SavedFilter, Vec<q::ShareRow>)> {
     let f = q::by_id(db, id)?.ok_or_else(not_available)?;
     let shares = q::shares(db, id)?;
     if !visible(db, catalog, caller, &f, &shares)? {
@@ -105,7 +103,7 @@ pub(super) fn load_owned(
     catalog: &Catalog,
     caller: &Caller,
     id: i64,
-) -> StoreResult<(FilterRow, Vec<q::ShareRow>)> {
+) -> StoreResult<(SavedFilter, Vec<q::ShareRow>)> {
     let (f, shares) = load_visible(db, catalog, Some(caller), id)?;
     if f.owner_id != caller.user.id {
         return Err(Error::forbidden(
@@ -156,7 +154,7 @@ pub(super) fn share_view(
 pub(super) fn shared_users(
     db: &Db,
     catalog: &Catalog,
-    f: &FilterRow,
+    f: &SavedFilter,
     shares: &[q::ShareRow],
 ) -> StoreResult<Vec<User>> {
     if shares.is_empty() {
@@ -383,7 +381,7 @@ impl App {
                 }
                 let new = resolve_share(db, &catalog, &who, &input)?;
                 add_share(db, id, &new)?;
-                q::update(db, &FilterRow { updated: Millis::now(), ..f })?;
+                q::update(db, &SavedFilter { updated: Millis::now(), ..f })?;
                 Ok(())
             })
             .await?;

@@ -4,20 +4,8 @@
 use rusqlite::{OptionalExtension, params};
 
 use super::{Db, Tx};
-use crate::domain::{Millis, ProjectId, UserId};
+use crate::domain::{Millis, ProjectId, SavedFilter, UserId};
 use crate::store::StoreResult;
-
-/// A saved filter as stored.
-#[derive(Debug, Clone)]
-pub struct FilterRow {
-    pub id: i64,
-    pub owner_id: UserId,
-    pub name: String,
-    pub description: String,
-    pub jql: String,
-    pub created: Millis,
-    pub updated: Millis,
-}
 
 /// One share of a filter; the parameters set depend on `kind`.
 #[derive(Debug, Clone)]
@@ -35,8 +23,8 @@ pub struct ShareRow {
 
 const COLUMNS: &str = "id, owner_id, name, description, jql, created, updated";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FilterRow> {
-    Ok(FilterRow {
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedFilter> {
+    Ok(SavedFilter {
         id: r.get(0)?,
         owner_id: UserId(r.get(1)?),
         name: r.get(2)?,
@@ -47,7 +35,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FilterRow> {
     })
 }
 
-pub fn by_id(db: &Db, id: i64) -> StoreResult<Option<FilterRow>> {
+pub fn by_id(db: &Db, id: i64) -> StoreResult<Option<SavedFilter>> {
     Ok(db
         .prepare_cached(&format!("SELECT {COLUMNS} FROM filters WHERE id = ?1"))?
         .query_row([id], row)
@@ -55,7 +43,7 @@ pub fn by_id(db: &Db, id: i64) -> StoreResult<Option<FilterRow>> {
 }
 
 /// Every filter, by name: callers filter by visibility.
-pub fn all(db: &Db) -> StoreResult<Vec<FilterRow>> {
+pub fn all(db: &Db) -> StoreResult<Vec<SavedFilter>> {
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM filters ORDER BY name COLLATE NOCASE, id"
     ))?;
@@ -63,7 +51,7 @@ pub fn all(db: &Db) -> StoreResult<Vec<FilterRow>> {
     Ok(rows)
 }
 
-pub fn owned_by(db: &Db, owner: UserId) -> StoreResult<Vec<FilterRow>> {
+pub fn owned_by(db: &Db, owner: UserId) -> StoreResult<Vec<SavedFilter>> {
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM filters WHERE owner_id = ?1 ORDER BY name COLLATE NOCASE, id"
     ))?;
@@ -71,7 +59,7 @@ pub fn owned_by(db: &Db, owner: UserId) -> StoreResult<Vec<FilterRow>> {
     Ok(rows)
 }
 
-pub fn favourites_of(db: &Db, user: UserId) -> StoreResult<Vec<FilterRow>> {
+pub fn favourites_of(db: &Db, user: UserId) -> StoreResult<Vec<SavedFilter>> {
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM filters WHERE id IN (SELECT filter_id FROM filter_favourites WHERE user_id = ?1)
          ORDER BY name COLLATE NOCASE, id"
@@ -107,7 +95,7 @@ pub fn insert(db: &Tx, f: &NewFilter<'_>) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn update(db: &Tx, f: &FilterRow) -> StoreResult<()> {
+pub fn update(db: &Tx, f: &SavedFilter) -> StoreResult<()> {
     db.execute(
         "UPDATE filters SET name = ?2, description = ?3, jql = ?4, updated = ?5 WHERE id = ?1",
         params![f.id, f.name, f.description, f.jql, f.updated.0],
