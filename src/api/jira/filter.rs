@@ -1,6 +1,6 @@
 //! Saved filters (`/filter`), their favourites, share permissions and columns, the
 //! default share scope, and the issue navigator columns (`/settings/columns`,
-//! `/user/columns`).
+//! `/user/columns`). The column handlers are in `filter/columns.rs`.
 //!
 //! | method | path | operation |
 //! |---|---|---|
@@ -17,8 +17,8 @@
 //! | GET, PUT, DELETE | `/settings/columns` | getIssueNavigatorDefaultColumns, setIssueNavigatorDefaultColumns, (reset) |
 //! | GET, PUT, DELETE | `/user/columns` | getUserDefaultColumns, setUserColumns, resetUserColumns |
 
-use axum::extract::{FromRequest, Path, Request};
-use axum::http::{StatusCode, header};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -31,10 +31,14 @@ use crate::domain::*;
 use crate::error::Error;
 use crate::service::Page;
 use crate::service::filters::{
-    Column, FilterInput, FilterOrder, FilterSearch, FilterView, NOT_AVAILABLE, Share, ShareInput,
+    FilterInput, FilterOrder, FilterSearch, FilterView, NOT_AVAILABLE, Share, ShareInput,
     ShareTarget,
 };
 use crate::service::users::UserRef;
+
+mod columns;
+
+use columns::*;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -198,13 +202,6 @@ struct FilterBean {
     subscriptions: ListWrapper<Value>,
 }
 
-/// `ColumnItem`.
-#[derive(Serialize)]
-struct ColumnItem {
-    label: String,
-    value: String,
-}
-
 #[derive(Serialize, Deserialize)]
 struct DefaultShareScope {
     scope: Option<String>,
@@ -290,15 +287,6 @@ fn filter_bean(base: &str, v: &FilterView) -> FilterBean {
         },
         subscriptions: ListWrapper::empty(),
     }
-}
-
-fn column_items(cols: Vec<Column>) -> Vec<ColumnItem> {
-    cols.into_iter()
-        .map(|c| ColumnItem {
-            label: c.label,
-            value: c.id,
-        })
-        .collect()
 }
 
 /// A filter id from the path; anything but a number is a missing filter.
@@ -403,76 +391,6 @@ impl FilterBody {
             shares: self
                 .share_permissions
                 .map(|s| s.into_iter().map(ShareBody::input).collect()),
-        }
-    }
-}
-
-/// A column list: a JSON array of field ids, `{"columns": [...]}`, or form data
-/// `columns=a&columns=b` as Jira's own UI sends.
-struct Columns(Vec<String>);
-
-impl<S: Send + Sync> FromRequest<S> for Columns {
-    type Rejection = JiraError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let form = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if form {
-            let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
-                .await
-                .map_err(|e| {
-                    JiraError(Error::bad_request(format!(
-                        "The form data could not be read: {}",
-                        e.body_text()
-                    )))
-                })?;
-            return Ok(Columns(
-                pairs
-                    .into_iter()
-                    .filter(|(k, _)| k == "columns" || k == "columns[]")
-                    .map(|(_, v)| v)
-                    .collect(),
-            ));
-        }
-        let Json(body) = Json::<Value>::from_request(req, state).await?;
-        let list = match body {
-            Value::Array(items) => items,
-            Value::Object(mut o) => match o.remove("columns") {
-                Some(Value::Array(items)) => items,
-                Some(Value::String(s)) => vec![Value::String(s)],
-                _ => Vec::new(),
-            },
-            Value::String(s) => vec![Value::String(s)],
-            _ => Vec::new(),
-        };
-        list.into_iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s),
-                _ => Err(JiraError(Error::bad_request(
-                    "Columns must be given as field id strings.",
-                ))),
-            })
-            .collect::<JiraResult<Vec<_>>>()
-            .map(Columns)
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct UserQuery {
-    account_id: Option<String>,
-    username: Option<String>,
-}
-
-impl UserQuery {
-    fn target(self) -> Option<UserRef> {
-        match (self.account_id, self.username) {
-            (Some(a), _) if !a.is_empty() => Some(UserRef::AccountId(a)),
-            (_, Some(u)) if !u.is_empty() => Some(UserRef::Username(u)),
-            _ => None,
         }
     }
 }
@@ -727,35 +645,6 @@ async fn get_filters_paginated(
     }))
 }
 
-/// # `GET /rest/api/2/filter/{id}/columns` (getColumns)
-async fn get_columns(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Vec<ColumnItem>>> {
-    let caller = ctx.user()?;
-    let cols = ctx.app.filter_columns(caller, filter_id(&id)?).await?;
-    Ok(Json(column_items(cols)))
-}
-
-/// # `PUT /rest/api/2/filter/{id}/columns` (setColumns)
-async fn set_columns(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Columns(cols): Columns,
-) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app
-        .set_filter_columns(caller, filter_id(&id)?, Some(cols))
-        .await?;
-    Ok(StatusCode::OK.into_response())
-}
-
-/// # `DELETE /rest/api/2/filter/{id}/columns` (resetColumns)
-async fn reset_columns(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app
-        .set_filter_columns(caller, filter_id(&id)?, None)
-        .await?;
-    Ok(no_content())
-}
-
 /// # `GET /rest/api/2/filter/{id}/permission` (getSharePermissions)
 async fn get_share_permissions(
     ctx: Ctx,
@@ -827,59 +716,4 @@ async fn set_default_share_scope(
     })?;
     let scope = ctx.app.set_default_share_scope(caller, &raw).await?;
     Ok(Json(DefaultShareScope { scope: Some(scope) }))
-}
-
-/// # `GET /rest/api/2/settings/columns` (getIssueNavigatorDefaultColumns)
-async fn get_issue_navigator_default_columns(ctx: Ctx) -> JiraResult<Json<Vec<ColumnItem>>> {
-    let caller = ctx.user()?;
-    Ok(Json(column_items(ctx.app.system_columns(caller).await?)))
-}
-
-/// # `PUT /rest/api/2/settings/columns` (setIssueNavigatorDefaultColumns)
-async fn set_issue_navigator_default_columns(
-    ctx: Ctx,
-    Columns(cols): Columns,
-) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app.set_system_columns(caller, Some(cols)).await?;
-    Ok(StatusCode::OK.into_response())
-}
-
-/// # `DELETE /rest/api/2/settings/columns` (resetIssueNavigatorDefaultColumns)
-///
-/// Not in Jira: restores the built-in default columns.
-async fn reset_issue_navigator_default_columns(ctx: Ctx) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app.set_system_columns(caller, None).await?;
-    Ok(no_content())
-}
-
-/// # `GET /rest/api/2/user/columns` (getUserDefaultColumns)
-async fn get_user_default_columns(
-    ctx: Ctx,
-    Query(q): Query<UserQuery>,
-) -> JiraResult<Json<Vec<ColumnItem>>> {
-    let caller = ctx.user()?;
-    let cols = ctx.app.user_columns(caller, q.target()).await?;
-    Ok(Json(column_items(cols)))
-}
-
-/// # `PUT /rest/api/2/user/columns` (setUserColumns)
-async fn set_user_columns(
-    ctx: Ctx,
-    Query(q): Query<UserQuery>,
-    Columns(cols): Columns,
-) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app
-        .set_user_columns(caller, q.target(), Some(cols))
-        .await?;
-    Ok(StatusCode::OK.into_response())
-}
-
-/// # `DELETE /rest/api/2/user/columns` (resetUserColumns)
-async fn reset_user_columns(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app.set_user_columns(caller, q.target(), None).await?;
-    Ok(no_content())
 }
