@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::dto::{component, user};
+use super::dto::{component, to_json, user};
 use super::{JiraResult, Json, Query, no_content, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
@@ -46,7 +46,7 @@ fn component_bean(
     c: &Component,
     project: &Project,
     users: &HashMap<UserId, User>,
-) -> Value {
+) -> JiraResult<Value> {
     let lead = c.lead_id.and_then(|l| users.get(&l));
     let project_lead = users.get(&project.lead_id);
     let project_default = if project.assignee_type == "PROJECT_LEAD" {
@@ -69,7 +69,7 @@ fn component_bean(
         "PROJECT_DEFAULT" => who(project_default),
         other => who(other),
     };
-    let mut v = serde_json::to_value(component(base, c, &project.key, lead)).unwrap_or_default();
+    let mut v = to_json(component(base, c, &project.key, lead))?;
     if let Some(l) = lead {
         v["leadUserName"] = json!(l.username);
         v["leadAccountId"] = json!(l.account_id);
@@ -82,12 +82,12 @@ fn component_bean(
         v["realAssignee"] = json!(user(base, a));
     }
     v["isAssigneeTypeValid"] = json!(valid);
-    v
+    Ok(v)
 }
 
 async fn render(ctx: &Ctx, c: &Component, project: &Project) -> JiraResult<Value> {
     let users = ctx.app.component_users(c, project).await?;
-    Ok(component_bean(&ctx.base, c, project, &users))
+    component_bean(&ctx.base, c, project, &users)
 }
 
 #[derive(Deserialize)]

@@ -23,7 +23,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::dto::{GroupName, PageBean, UserBean, avatar_urls, user};
+use super::dto::{GroupName, PageBean, UserBean, avatar_urls, to_json, user};
 use super::{JiraError, JiraResult, Json, Query, csv, lenient_bool, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes, WRITE_WORK};
@@ -606,7 +606,7 @@ async fn get_filters_paginated(
         .items
         .iter()
         .map(|v| {
-            let mut full = serde_json::to_value(filter_bean(&ctx.base, v)).unwrap_or(Value::Null);
+            let mut full = to_json(filter_bean(&ctx.base, v))?;
             if let Some(o) = full.as_object_mut() {
                 o.insert("isWritable".into(), Value::Bool(v.editable));
                 o.retain(|k, _| {
@@ -618,9 +618,9 @@ async fn get_filters_paginated(
                 });
                 o.insert("expand".into(), Value::String(EXPANDABLE.join(",")));
             }
-            full
+            Ok(full)
         })
-        .collect();
+        .collect::<JiraResult<Vec<Value>>>()?;
     let here = format!(
         "{}/rest/api/2/filter/search?{}",
         ctx.base,

@@ -391,7 +391,7 @@ async fn get_all_statuses(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<
         .filter(|s| used.contains(&s.id))
         .map(|s| status(&ctx.base, &cat, s))
         .collect();
-    let statuses = serde_json::to_value(statuses).unwrap_or_default();
+    let statuses = to_json(statuses)?;
     Ok(Json(
         cat.issue_types
             .iter()

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::dto::{UserBean, user, user_details};
+use super::dto::{UserBean, to_json, user, user_details};
 use super::{JiraError, JiraResult, Json, Query, csv, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_USER, Routes};
@@ -69,11 +69,9 @@ async fn get_user(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Json<Value
         .iter()
         .any(|e| e == "groups" || e == "applicationRoles")
     {
-        return Ok(Json(
-            serde_json::to_value(user_details(&ctx.base, &u, &groups)).unwrap_or_default(),
-        ));
+        return Ok(Json(to_json(user_details(&ctx.base, &u, &groups))?));
     }
-    let mut v = serde_json::to_value(user(&ctx.base, &u)).unwrap_or_default();
+    let mut v = to_json(user(&ctx.base, &u))?;
     v["expand"] = json!("groups,applicationRoles");
     Ok(Json(v))
 }

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::dto::version;
+use super::dto::{to_json, version};
 use super::{JiraResult, Json, Query, no_content, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
@@ -82,8 +82,8 @@ fn iso_date(user: &str) -> Option<String> {
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
-fn version_bean(base: &str, v: &Version, project_key: &str) -> Value {
-    let mut b = serde_json::to_value(version(base, v)).unwrap_or_default();
+fn version_bean(base: &str, v: &Version, project_key: &str) -> JiraResult<Value> {
+    let mut b = to_json(version(base, v))?;
     if let Some(d) = v.start_date.as_deref().and_then(user_date) {
         b["userStartDate"] = json!(d);
     }
@@ -91,7 +91,7 @@ fn version_bean(base: &str, v: &Version, project_key: &str) -> Value {
         b["userReleaseDate"] = json!(d);
     }
     b["project"] = json!(project_key);
-    b
+    Ok(b)
 }
 
 #[derive(Deserialize)]
@@ -171,7 +171,7 @@ async fn create_version(ctx: Ctx, Json(body): Json<VersionBody>) -> JiraResult<R
     let (_, project) = ctx.app.get_version(Some(caller), v.id).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(version_bean(&ctx.base, &v, &project.key)),
+        axum::Json(version_bean(&ctx.base, &v, &project.key)?),
     )
         .into_response())
 }
@@ -181,7 +181,7 @@ async fn get_version(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>
     ctx.user()?;
     let n = path_id(&id, "version")?;
     let (v, project) = ctx.app.get_version(ctx.caller.as_ref(), n).await?;
-    Ok(Json(version_bean(&ctx.base, &v, &project.key)))
+    Ok(Json(version_bean(&ctx.base, &v, &project.key)?))
 }
 
 /// # `PUT /rest/api/2/version/{id}` (updateVersion)
@@ -194,7 +194,7 @@ async fn update_version(
     let n = path_id(&id, "version")?;
     let v = ctx.app.update_version(caller, n, body.input()?).await?;
     let (_, project) = ctx.app.get_version(Some(caller), n).await?;
-    Ok(Json(version_bean(&ctx.base, &v, &project.key)))
+    Ok(Json(version_bean(&ctx.base, &v, &project.key)?))
 }
 
 /// A version id as a number, a string or a `self` URL.
@@ -321,7 +321,7 @@ async fn move_version(
     };
     let v = ctx.app.move_version(caller, n, position).await?;
     let (_, project) = ctx.app.get_version(Some(caller), n).await?;
-    Ok(Json(version_bean(&ctx.base, &v, &project.key)))
+    Ok(Json(version_bean(&ctx.base, &v, &project.key)?))
 }
 
 /// # `GET /rest/api/2/version/{id}/relatedIssueCounts` (getVersionRelatedIssues)
