@@ -24,7 +24,7 @@ async fn a_generated_data_set_loads_whole_and_consistent_in_many_batches() {
         seed: 11,
         batch_issues: 700,
     };
-    let written = own.app.load_data_set(&set).await.expect("load");
+    let written = own.app.demo.load_data_set(&set).await.expect("load");
     assert_eq!(written, 2100);
 
     // Read from the file beside the running server (WAL lets a reader in): only the

@@ -408,9 +408,13 @@ async fn create_filter(
     Json(body): Json<FilterBody>,
 ) -> JiraResult<Json<FilterBean>> {
     let caller = ctx.user()?;
-    let mut v = ctx.app.create_filter(caller, body.input()).await?;
+    let mut v = ctx.app.filters.create_filter(caller, body.input()).await?;
     if q.shared_users() {
-        v = ctx.app.filter(Some(caller), v.filter.id, true).await?;
+        v = ctx
+            .app
+            .filters
+            .filter(Some(caller), v.filter.id, true)
+            .await?;
     }
     Ok(Json(filter_bean(&ctx.base, &v)))
 }
@@ -420,7 +424,11 @@ async fn create_filter(
 /// Deprecated in Jira: every filter the caller can see.
 async fn get_filters(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Vec<FilterBean>>> {
     let caller = ctx.user()?;
-    let views = ctx.app.visible_filters(caller, q.shared_users()).await?;
+    let views = ctx
+        .app
+        .filters
+        .visible_filters(caller, q.shared_users())
+        .await?;
     Ok(filters_json(&ctx, &views))
 }
 
@@ -433,6 +441,7 @@ async fn get_filter(
     let id = filter_id(&id)?;
     let v = ctx
         .app
+        .filters
         .filter(ctx.caller.as_ref(), id, q.shared_users())
         .await?;
     Ok(Json(filter_bean(&ctx.base, &v)))
@@ -447,9 +456,13 @@ async fn update_filter(
 ) -> JiraResult<Json<FilterBean>> {
     let caller = ctx.user()?;
     let id = filter_id(&id)?;
-    let mut v = ctx.app.update_filter(caller, id, body.input()).await?;
+    let mut v = ctx
+        .app
+        .filters
+        .update_filter(caller, id, body.input())
+        .await?;
     if q.shared_users() {
-        v = ctx.app.filter(Some(caller), id, true).await?;
+        v = ctx.app.filters.filter(Some(caller), id, true).await?;
     }
     Ok(Json(filter_bean(&ctx.base, &v)))
 }
@@ -457,7 +470,10 @@ async fn update_filter(
 /// # `DELETE /rest/api/2/filter/{id}` (deleteFilter)
 async fn delete_filter(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.delete_filter(caller, filter_id(&id)?).await?;
+    ctx.app
+        .filters
+        .delete_filter(caller, filter_id(&id)?)
+        .await?;
     Ok(no_content())
 }
 
@@ -467,7 +483,11 @@ async fn get_favourite_filters(
     Query(q): Query<ExpandQuery>,
 ) -> JiraResult<Json<Vec<FilterBean>>> {
     let caller = ctx.user()?;
-    let views = ctx.app.favourite_filters(caller, q.shared_users()).await?;
+    let views = ctx
+        .app
+        .filters
+        .favourite_filters(caller, q.shared_users())
+        .await?;
     Ok(filters_json(&ctx, &views))
 }
 
@@ -479,6 +499,7 @@ async fn set_favourite_for_filter(
     let caller = ctx.user()?;
     let v = ctx
         .app
+        .filters
         .set_filter_favourite(caller, filter_id(&id)?, true)
         .await?;
     Ok(Json(filter_bean(&ctx.base, &v)))
@@ -492,6 +513,7 @@ async fn delete_favourite_for_filter(
     let caller = ctx.user()?;
     let v = ctx
         .app
+        .filters
         .set_filter_favourite(caller, filter_id(&id)?, false)
         .await?;
     Ok(Json(filter_bean(&ctx.base, &v)))
@@ -505,6 +527,7 @@ async fn get_my_filters(
     let caller = ctx.user()?;
     let views = ctx
         .app
+        .filters
         .my_filters(
             caller,
             q.include_favourites.unwrap_or(false),
@@ -585,6 +608,7 @@ async fn get_filters_paginated(
     };
     let page: Page<FilterView> = ctx
         .app
+        .filters
         .search_filters(
             caller,
             FilterSearch {
@@ -651,7 +675,11 @@ async fn get_share_permissions(
     Path(id): Path<String>,
 ) -> JiraResult<Json<Vec<SharePermissionBean>>> {
     let caller = ctx.user()?;
-    let shares = ctx.app.filter_shares(caller, filter_id(&id)?).await?;
+    let shares = ctx
+        .app
+        .filters
+        .filter_shares(caller, filter_id(&id)?)
+        .await?;
     Ok(Json(
         shares.iter().map(|s| share_bean(&ctx.base, s)).collect(),
     ))
@@ -666,6 +694,7 @@ async fn add_share_permission(
     let caller = ctx.user()?;
     let shares = ctx
         .app
+        .filters
         .add_filter_share(caller, filter_id(&id)?, body.input())
         .await?;
     let beans: Vec<SharePermissionBean> = shares.iter().map(|s| share_bean(&ctx.base, s)).collect();
@@ -680,7 +709,7 @@ async fn get_share_permission(
     let caller = ctx.user()?;
     let id = filter_id(&id)?;
     let permission = super::path_id(&permission, "share permission")?;
-    let share = ctx.app.filter_share(caller, id, permission).await?;
+    let share = ctx.app.filters.filter_share(caller, id, permission).await?;
     Ok(Json(share_bean(&ctx.base, &share)))
 }
 
@@ -692,14 +721,17 @@ async fn delete_share_permission(
     let caller = ctx.user()?;
     let id = filter_id(&id)?;
     let permission = super::path_id(&permission, "share permission")?;
-    ctx.app.delete_filter_share(caller, id, permission).await?;
+    ctx.app
+        .filters
+        .delete_filter_share(caller, id, permission)
+        .await?;
     Ok(no_content())
 }
 
 /// # `GET /rest/api/2/filter/defaultShareScope` (getDefaultShareScope)
 async fn get_default_share_scope(ctx: Ctx) -> JiraResult<Json<DefaultShareScope>> {
     let caller = ctx.user()?;
-    let scope = ctx.app.default_share_scope(caller).await?;
+    let scope = ctx.app.filters.default_share_scope(caller).await?;
     Ok(Json(DefaultShareScope { scope: Some(scope) }))
 }
 
@@ -714,6 +746,10 @@ async fn set_default_share_scope(
             "scope is required: GLOBAL, AUTHENTICATED or PRIVATE.",
         ))
     })?;
-    let scope = ctx.app.set_default_share_scope(caller, &raw).await?;
+    let scope = ctx
+        .app
+        .filters
+        .set_default_share_scope(caller, &raw)
+        .await?;
     Ok(Json(DefaultShareScope { scope: Some(scope) }))
 }

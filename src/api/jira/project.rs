@@ -101,7 +101,7 @@ struct ExpandQuery {
 /// # `GET /rest/api/2/project` (getAllProjects)
 async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Vec<Value>>> {
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
-    let projects = ctx.app.list_projects(ctx.caller.as_ref()).await?;
+    let projects = ctx.app.projects.list_projects(ctx.caller.as_ref()).await?;
     Ok(Json(project_list(&ctx, &projects, &expand).await?))
 }
 
@@ -110,12 +110,13 @@ async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<
 async fn project_list(ctx: &Ctx, projects: &[Project], expand: &Expand) -> JiraResult<Vec<Value>> {
     let leads = if expand.has("lead") {
         ctx.app
+            .users
             .users_map(projects.iter().map(|p| p.lead_id).collect())
             .await?
     } else {
         Default::default()
     };
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(projects
         .iter()
         .map(|p| {
@@ -175,6 +176,7 @@ async fn search_projects(
 
     let mut projects: Vec<Project> = ctx
         .app
+        .projects
         .list_projects(ctx.caller.as_ref())
         .await?
         .into_iter()
@@ -240,10 +242,18 @@ async fn get_project(
 ) -> JiraResult<Json<Value>> {
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
     let r = ProjectRef::parse(&key);
-    let (project, components) = ctx.app.project_components(ctx.caller.as_ref(), &r).await?;
-    let (_, versions) = ctx.app.project_versions(ctx.caller.as_ref(), &r).await?;
-    let leads = ctx.app.users_map(vec![project.lead_id]).await?;
-    let cat = ctx.app.catalog();
+    let (project, components) = ctx
+        .app
+        .projects
+        .project_components(ctx.caller.as_ref(), &r)
+        .await?;
+    let (_, versions) = ctx
+        .app
+        .projects
+        .project_versions(ctx.caller.as_ref(), &r)
+        .await?;
+    let leads = ctx.app.users.users_map(vec![project.lead_id]).await?;
+    let cat = ctx.app.catalog.current();
     Ok(Json(project_full(
         &ctx.base,
         &cat,
@@ -328,7 +338,11 @@ impl ProjectBody {
 /// # `POST /rest/api/2/project` (createProject)
 async fn create_project(ctx: Ctx, Json(body): Json<ProjectBody>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let project = ctx.app.create_project(caller, body.input()?).await?;
+    let project = ctx
+        .app
+        .projects
+        .create_project(caller, body.input()?)
+        .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({"self": format!("{}/rest/api/2/project/{}", ctx.base, project.id), "id": project.id.0, "key": project.key})),
@@ -345,10 +359,11 @@ async fn update_project(
     let caller = ctx.user()?;
     let project = ctx
         .app
+        .projects
         .update_project(caller, &ProjectRef::parse(&key), body.input()?)
         .await?;
-    let leads = ctx.app.users_map(vec![project.lead_id]).await?;
-    let cat = ctx.app.catalog();
+    let leads = ctx.app.users.users_map(vec![project.lead_id]).await?;
+    let cat = ctx.app.catalog.current();
     Ok(Json(project_full(
         &ctx.base,
         &cat,
@@ -365,6 +380,7 @@ async fn update_project(
 async fn delete_project(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     ctx.app
+        .projects
         .delete_project(caller, &ProjectRef::parse(&key))
         .await?;
     Ok(no_content())
@@ -376,9 +392,10 @@ async fn delete_project(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Respons
 async fn get_all_statuses(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Vec<Value>>> {
     let (project, _) = ctx
         .app
+        .projects
         .browse_project(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let used: Vec<i64> = cat
         .transitions
         .iter()
@@ -407,10 +424,12 @@ async fn get_project_components(
 ) -> JiraResult<Json<Vec<ComponentBean>>> {
     let (project, components) = ctx
         .app
+        .projects
         .project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
     let leads = ctx
         .app
+        .users
         .users_map(components.iter().filter_map(|c| c.lead_id).collect())
         .await?;
     Ok(Json(
@@ -437,6 +456,7 @@ async fn get_project_components_paginated(
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
     let (project, mut components) = ctx
         .app
+        .projects
         .project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
     if let Some(text) = q.query.as_deref().map(str::to_lowercase) {
@@ -449,6 +469,7 @@ async fn get_project_components_paginated(
     }
     let leads = ctx
         .app
+        .users
         .users_map(components.iter().filter_map(|c| c.lead_id).collect())
         .await?;
     let page = crate::service::Page::of(components, start, max);
@@ -491,6 +512,7 @@ async fn get_project_versions(
 ) -> JiraResult<Json<Vec<VersionBean>>> {
     let (_, versions) = ctx
         .app
+        .projects
         .project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
     Ok(Json(
@@ -507,6 +529,7 @@ async fn get_project_versions_paginated(
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
     let (project, mut versions) = ctx
         .app
+        .projects
         .project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
     if let Some(text) = q.query.as_deref().map(str::to_lowercase) {
@@ -565,6 +588,7 @@ async fn get_project_roles(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json
     let caller = ctx.user()?;
     let (project, roles) = ctx
         .app
+        .projects
         .project_roles(caller, &ProjectRef::parse(&key))
         .await?;
     Ok(Json(Value::Object(
@@ -592,6 +616,7 @@ async fn get_project_role(
     let role_id = path_id(&id, "project role")?;
     let (project, roles) = ctx
         .app
+        .projects
         .project_roles(caller, &ProjectRef::parse(&key))
         .await?;
     let (role, actors) = roles
@@ -617,6 +642,7 @@ async fn add_actor_users(
     let role_id = path_id(&id, "project role")?;
     let r = ProjectRef::parse(&key);
     ctx.app
+        .projects
         .add_role_actors(
             caller,
             &r,
@@ -644,6 +670,7 @@ async fn delete_actor(
     let caller = ctx.user()?;
     let role_id = path_id(&id, "project role")?;
     ctx.app
+        .projects
         .remove_role_actor(caller, &ProjectRef::parse(&key), role_id, q.user, q.group)
         .await?;
     Ok(no_content())

@@ -7,7 +7,7 @@ use super::{MAX_SHARED_USERS, SHARE_SCOPES, Share, ShareInput, ShareTarget, not_
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::permissions::caller_permissions;
-use crate::service::{App, Caller, Catalog, Permission};
+use crate::service::{Caller, Catalog, Permission};
 use crate::store::StoreResult;
 use crate::store::queries::{Db, Tx, catalog as cq, filters as q, projects as pq, users as uq};
 
@@ -333,7 +333,7 @@ pub(super) fn site_share_scope(db: &Db) -> StoreResult<String> {
         .filter(|s| SHARE_SCOPES.contains(&s.as_str()))
         .unwrap_or_else(|| "PRIVATE".into()))
 }
-impl App {
+impl super::Service {
     /// `GET filter/{id}/permission`.
     pub async fn filter_shares(&self, caller: &Caller, id: i64) -> Result<Vec<Share>> {
         Ok(self.filter(Some(caller), id, false).await?.shares)
@@ -360,9 +360,10 @@ impl App {
         input: ShareInput,
     ) -> Result<Vec<Share>> {
         let may_share = self
+            .permissions
             .global_permissions(Some(caller))
             .has(Permission::CreateSharedObjects);
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         self.store
             .write(move |db| {
@@ -390,7 +391,7 @@ impl App {
 
     /// `DELETE filter/{id}/permission/{permissionId}`: the owner removes a share.
     pub async fn delete_filter_share(&self, caller: &Caller, id: i64, share: i64) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         Ok(self
             .store

@@ -106,7 +106,11 @@ pub(crate) async fn get_columns(
     Path(id): Path<String>,
 ) -> JiraResult<Json<Vec<ColumnItem>>> {
     let caller = ctx.user()?;
-    let cols = ctx.app.filter_columns(caller, filter_id(&id)?).await?;
+    let cols = ctx
+        .app
+        .filters
+        .filter_columns(caller, filter_id(&id)?)
+        .await?;
     Ok(Json(column_items(cols)))
 }
 
@@ -118,6 +122,7 @@ pub(crate) async fn set_columns(
 ) -> JiraResult<Response> {
     let caller = ctx.user()?;
     ctx.app
+        .filters
         .set_filter_columns(caller, filter_id(&id)?, Some(cols))
         .await?;
     Ok(StatusCode::OK.into_response())
@@ -127,6 +132,7 @@ pub(crate) async fn set_columns(
 pub(crate) async fn reset_columns(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     ctx.app
+        .filters
         .set_filter_columns(caller, filter_id(&id)?, None)
         .await?;
     Ok(no_content())
@@ -137,7 +143,9 @@ pub(crate) async fn get_issue_navigator_default_columns(
     ctx: Ctx,
 ) -> JiraResult<Json<Vec<ColumnItem>>> {
     let caller = ctx.user()?;
-    Ok(Json(column_items(ctx.app.system_columns(caller).await?)))
+    Ok(Json(column_items(
+        ctx.app.filters.system_columns(caller).await?,
+    )))
 }
 
 /// # `PUT /rest/api/2/settings/columns` (setIssueNavigatorDefaultColumns)
@@ -146,7 +154,10 @@ pub(crate) async fn set_issue_navigator_default_columns(
     Columns(cols): Columns,
 ) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.set_system_columns(caller, Some(cols)).await?;
+    ctx.app
+        .filters
+        .set_system_columns(caller, Some(cols))
+        .await?;
     Ok(StatusCode::OK.into_response())
 }
 
@@ -155,7 +166,7 @@ pub(crate) async fn set_issue_navigator_default_columns(
 /// Not in Jira: restores the built-in default columns.
 pub(crate) async fn reset_issue_navigator_default_columns(ctx: Ctx) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.set_system_columns(caller, None).await?;
+    ctx.app.filters.set_system_columns(caller, None).await?;
     Ok(no_content())
 }
 
@@ -165,7 +176,7 @@ pub(crate) async fn get_user_default_columns(
     Query(q): Query<UserQuery>,
 ) -> JiraResult<Json<Vec<ColumnItem>>> {
     let caller = ctx.user()?;
-    let cols = ctx.app.user_columns(caller, q.target()).await?;
+    let cols = ctx.app.filters.user_columns(caller, q.target()).await?;
     Ok(Json(column_items(cols)))
 }
 
@@ -177,6 +188,7 @@ pub(crate) async fn set_user_columns(
 ) -> JiraResult<Response> {
     let caller = ctx.user()?;
     ctx.app
+        .filters
         .set_user_columns(caller, q.target(), Some(cols))
         .await?;
     Ok(StatusCode::OK.into_response())
@@ -188,6 +200,9 @@ pub(crate) async fn reset_user_columns(
     Query(q): Query<UserQuery>,
 ) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.set_user_columns(caller, q.target(), None).await?;
+    ctx.app
+        .filters
+        .set_user_columns(caller, q.target(), None)
+        .await?;
     Ok(no_content())
 }

@@ -24,9 +24,10 @@ pub(crate) async fn get_assigned_permission_scheme(
     let caller = ctx.user()?;
     let project = ctx
         .app
+        .projects
         .admin_project(caller, &ProjectRef::parse(&key))
         .await?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let s = cat
         .permission_schemes
         .iter()
@@ -38,7 +39,7 @@ pub(crate) async fn get_assigned_permission_scheme(
 /// # `GET /rest/api/2/permissionscheme` (getAllPermissionSchemes)
 pub(crate) async fn get_all_permission_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
     ctx.user()?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(Json(
         json!({"permissionSchemes": cat.permission_schemes.iter().map(|s| scheme_bean(&ctx.base, s)).collect::<Vec<_>>()}),
     ))
@@ -51,7 +52,7 @@ pub(crate) async fn get_permission_scheme(
 ) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let n = path_id(&id, "permission scheme")?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let s = cat
         .permission_schemes
         .iter()
@@ -91,7 +92,8 @@ pub(crate) async fn get_all_project_categories(
     ctx.user()?;
     Ok(Json(
         ctx.app
-            .catalog()
+            .catalog
+            .current()
             .categories
             .iter()
             .map(|c| project_category(&ctx.base, c))
@@ -106,7 +108,7 @@ pub(crate) async fn get_project_category_by_id(
 ) -> JiraResult<Json<ProjectCategoryBean>> {
     ctx.user()?;
     let n = path_id(&id, "project category")?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let c = cat.categories.iter().find(|c| c.id == n).ok_or_else(|| {
         Error::not_found(format!(
             "The project category with id '{id}' does not exist."
@@ -173,7 +175,7 @@ pub(crate) async fn validate_project_key(
 ) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let key = q.key.unwrap_or_default();
-    let error = ctx.app.validate_project_key(&key).await?;
+    let error = ctx.app.projects.validate_project_key(&key).await?;
     let errors = error
         .map(|e| json!({"projectKey": e}))
         .unwrap_or_else(|| json!({}));
@@ -205,7 +207,13 @@ pub(crate) async fn get_valid_project_key(
     }
     let mut candidate = letters_first.clone();
     for n in 1..1000 {
-        if ctx.app.validate_project_key(&candidate).await?.is_none() {
+        if ctx
+            .app
+            .projects
+            .validate_project_key(&candidate)
+            .await?
+            .is_none()
+        {
             return Ok(Json(candidate));
         }
         let suffix = n.to_string();
@@ -231,7 +239,7 @@ pub(crate) async fn get_valid_project_name(
     }
     let mut candidate = base.clone();
     for n in 1..1000 {
-        if !ctx.app.project_name_taken(&candidate).await? {
+        if !ctx.app.projects.project_name_taken(&candidate).await? {
             return Ok(Json(candidate));
         }
         candidate = format!("{base} ({n})");

@@ -7,13 +7,13 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::sync::Arc;
 
-use super::{Caller, Catalog};
 use crate::domain::*;
 use crate::jql::dates::{DateValue, Period, parse_date_value, parse_function_offset};
 use crate::jql::{
     Clause, Direction, Field, HistoryPredicate, Operand, Operator, PredicateKind, Query,
 };
 use crate::search::{Filter, NumField, SortKey, TextField, TextMatch};
+use crate::service::{Caller, Catalog};
 use crate::store::StoreResult;
 use crate::store::queries::{
     Db, issues as iq, links as lq, projects as pq, users as uq, watchers as wq,
@@ -1181,7 +1181,7 @@ impl Resolver<'_> {
         let tt = &self.catalog.time_tracking;
         let secs = |v: &Operand| match v {
             Operand::Number(n) => Some(n * 60),
-            Operand::Value(s, _) => super::fields::parse_duration_with(s, tt),
+            Operand::Value(s, _) => crate::service::fields::parse_duration_with(s, tt),
             _ => None,
         };
         Ok(match op {
@@ -1593,12 +1593,12 @@ fn text_match(s: &str) -> TextMatch {
 
 /// A page of search results.
 pub struct SearchPage {
-    pub views: Vec<super::issues::IssueView>,
+    pub views: Vec<crate::service::issues::IssueView>,
     pub total: usize,
     pub warnings: Vec<String>,
 }
 
-impl super::App {
+impl super::Service {
     /// Parses and resolves `jql` for the caller; errors are Jira-worded 400s.
     pub async fn resolve_jql(
         &self,
@@ -1609,12 +1609,13 @@ impl super::App {
         let query =
             crate::jql::parse(jql).map_err(|e| crate::error::Error::bad_request(e.message))?;
         let projects: Vec<Project> = self
+            .permissions
             .browsable_projects(caller)
             .await?
             .into_iter()
             .map(|(p, _)| p)
             .collect();
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         let resolved = self
             .store
@@ -1646,13 +1647,14 @@ impl super::App {
         validation: Validation,
         start: usize,
         max: usize,
-        needs: super::issues::ViewNeeds,
+        needs: crate::service::issues::ViewNeeds,
     ) -> crate::error::Result<SearchPage> {
         let resolved = self.resolve_jql(caller, jql, validation).await?;
         let (ids, total) = self
             .search_scoped(resolved.scope, resolved.filter, resolved.sort, start, max)
             .await?;
         let views = self
+            .issues
             .view_issues_with(caller, ids.into_iter().map(IssueId).collect(), needs)
             .await?;
         Ok(SearchPage {
@@ -1673,7 +1675,7 @@ impl super::App {
     }
 }
 
-impl super::App {
+impl super::Service {
     /// Values for `jql/autocompletedata/suggestions`: (value, display) pairs drawn from
     /// data the caller may see, matching `prefix` (case-insensitive).
     pub async fn jql_suggestions(
@@ -1686,8 +1688,9 @@ impl super::App {
         let matches = |s: &str| {
             s.to_lowercase().starts_with(&lower) || s.to_lowercase().contains(&format!(" {lower}"))
         };
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let projects: Vec<Project> = self
+            .permissions
             .browsable_projects(caller)
             .await?
             .into_iter()
@@ -1737,8 +1740,9 @@ impl super::App {
             Some(Kind::User(_)) => match caller {
                 Some(c)
                     if self
+                        .permissions
                         .global_permissions(Some(c))
-                        .has(super::Permission::UserPicker) =>
+                        .has(crate::service::Permission::UserPicker) =>
                 {
                     let q = prefix.to_string();
                     self.store
@@ -1806,11 +1810,11 @@ impl super::App {
 
     /// Fields a caller can search and sort, for `jql/autocompletedata`.
     pub fn jql_custom_fields(&self) -> Vec<CustomField> {
-        self.catalog().custom_fields.clone()
+        self.catalog.current().custom_fields.clone()
     }
 }
 
-impl super::App {
+impl super::Service {
     /// `issue/picker` with `currentJQL`: matches of the query (key or summary words
     /// starting with it) among the JQL's results, in the JQL's order.
     pub async fn pick_issues_jql(
@@ -1840,6 +1844,7 @@ impl super::App {
             .search_scoped(resolved.scope, filter, resolved.sort, 0, limit)
             .await?;
         let views = self
+            .issues
             .view_issues(caller, ids.into_iter().map(IssueId).collect())
             .await?;
         Ok(views.into_iter().map(|v| v.issue).collect())
