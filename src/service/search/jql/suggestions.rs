@@ -3,10 +3,11 @@
 
 use crate::domain::*;
 use crate::jql::resolve::{FieldKind as Kind, system_kind};
-use crate::service::{App, Caller, Permission};
+use crate::service::search::Service;
+use crate::service::{Caller, Permission};
 use crate::store::queries::{issues as iq, projects as pq, users as uq};
 
-impl App {
+impl Service {
     /// Values for `jql/autocompletedata/suggestions`: (value, display) pairs drawn from
     /// data the caller may see, matching `prefix` (case-insensitive).
     pub async fn jql_suggestions(
@@ -19,8 +20,9 @@ impl App {
         let matches = |s: &str| {
             s.to_lowercase().starts_with(&lower) || s.to_lowercase().contains(&format!(" {lower}"))
         };
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let projects: Vec<Project> = self
+            .permissions
             .browsable_projects(caller)
             .await?
             .into_iter()
@@ -102,18 +104,23 @@ impl App {
 
     /// Fields a caller can search and sort, for `jql/autocompletedata`.
     pub fn jql_custom_fields(&self) -> Vec<CustomField> {
-        self.catalog().custom_fields.clone()
+        self.catalog.current().custom_fields.clone()
     }
 }
 
 /// Users matching `prefix`, for callers who may pick users.
 async fn user_suggestions(
-    app: &App,
+    app: &Service,
     caller: Option<&Caller>,
     prefix: &str,
 ) -> crate::error::Result<Vec<(String, String)>> {
     Ok(match caller {
-        Some(c) if app.global_permissions(Some(c)).has(Permission::UserPicker) => {
+        Some(c)
+            if app
+                .permissions
+                .global_permissions(Some(c))
+                .has(Permission::UserPicker) =>
+        {
             let q = prefix.to_string();
             app.store
                 .read(move |db| uq::search(db, &q, false, 15, 0))
@@ -133,7 +140,7 @@ async fn user_suggestions(
 
 /// The names of the components (or versions) of `projects`, sorted, once each.
 async fn component_or_version_names(
-    app: &App,
+    app: &Service,
     projects: Vec<Project>,
     components: bool,
 ) -> crate::error::Result<Vec<String>> {

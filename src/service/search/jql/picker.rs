@@ -3,9 +3,10 @@
 use super::Validation;
 use crate::domain::*;
 use crate::search::{Filter, TextField, TextMatch};
-use crate::service::{App, Caller};
+use crate::service::Caller;
+use crate::service::search::Service;
 
-impl App {
+impl Service {
     /// `issue/picker` with `currentJQL`: matches of the query (key or summary words
     /// starting with it) among the JQL's results, in the JQL's order.
     pub async fn pick_issues_jql(
@@ -35,6 +36,7 @@ impl App {
             .search_scoped(resolved.scope, filter, resolved.sort, 0, limit)
             .await?;
         let views = self
+            .issues
             .view_issues(caller, ids.into_iter().map(IssueId).collect())
             .await?;
         Ok(views.into_iter().map(|v| v.issue).collect())

@@ -1,17 +1,23 @@
 //! The issue lifecycle: create, read, edit, assign, transition, delete, changelog.
 
+use super::{attachments, catalog, permissions, users};
+use crate::store::Store;
+use std::sync::Arc;
+
+pub mod subtasks;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value};
 
 use super::fields::{self, Ctx, PendingComment};
 use super::permissions::{caller_permissions, can_see_visibility};
-use super::{App, Caller, Catalog, Page, Permission, PermissionSet};
+use super::{Caller, Catalog, Page, Permission, PermissionSet};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, changelog as cq, comments as comq, issues as q, projects as pq, users as uq,
+    Db, Tx, changelog as cq, comments as comq, issues as q, projects as pq, users as uq,
     watchers::UserSet,
 };
 
@@ -51,7 +57,34 @@ pub struct IssueInput {
 /// The result of one element of a bulk create.
 pub type BulkResult = std::result::Result<Issue, Error>;
 
-impl App {
+/// Issues: views, create, edit, assign, transitions, delete, sub-tasks.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    users: Arc<users::Service>,
+    blobs: attachments::Blobs,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        users: Arc<users::Service>,
+        blobs: attachments::Blobs,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+            users,
+            blobs,
+        }
+    }
+}
+
+impl Service {
     /// Loads an issue the caller may browse, or Jira's 404.
     pub async fn view_issue(&self, caller: Option<&Caller>, r: &IssueRef) -> Result<IssueView> {
         self.view_issue_with(caller, r, ViewNeeds::ALL).await
@@ -64,7 +97,7 @@ impl App {
         r: &IssueRef,
         needs: ViewNeeds,
     ) -> Result<IssueView> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         let r = r.clone();
         let view = self
@@ -103,7 +136,7 @@ impl App {
         ids: Vec<IssueId>,
         needs: ViewNeeds,
     ) -> Result<Vec<IssueView>> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         Ok(self
             .store
@@ -143,7 +176,7 @@ impl App {
     }
 
     pub async fn create_issue(&self, caller: &Caller, mut input: IssueInput) -> Result<Issue> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let logs = super::worklogs::take_update(&catalog, &mut input.update)?;
         let caller = caller.clone();
         Ok(self
@@ -181,7 +214,7 @@ impl App {
         r: &IssueRef,
         mut input: IssueInput,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let logs = super::worklogs::take_update(&catalog, &mut input.update)?;
         let caller = caller.clone();
         let r = r.clone();
@@ -226,7 +259,7 @@ impl App {
     pub async fn assign_issue(&self, caller: &Caller, r: &IssueRef, assignee: Value) -> Result<()> {
         let mut fields = Map::new();
         fields.insert("assignee".into(), assignee);
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -263,7 +296,7 @@ impl App {
         r: &IssueRef,
         delete_subtasks: bool,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -296,7 +329,7 @@ impl App {
             })
             .await?;
         // Its attachments went with it; drop content no other attachment uses.
-        self.sweep_attachment_blobs().await;
+        self.blobs.sweep().await;
         Ok(())
     }
 
@@ -314,7 +347,7 @@ impl App {
         transition: &str,
         input: IssueInput,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         let transition = transition.to_string();
@@ -426,6 +459,7 @@ impl App {
         limit: i64,
     ) -> Result<Vec<Issue>> {
         let projects: Vec<i64> = self
+            .permissions
             .browsable_projects(caller)
             .await?
             .into_iter()
@@ -441,6 +475,7 @@ impl App {
     /// Projects (browsable, where the caller may create) for createmeta.
     pub async fn creatable_projects(&self, caller: &Caller) -> Result<Vec<Project>> {
         Ok(self
+            .permissions
             .browsable_projects(Some(caller))
             .await?
             .into_iter()
@@ -685,7 +720,7 @@ pub(super) fn load_for_write(
 
 /// Stores an edited issue with its changelog and outbox entry; no-op edits change nothing.
 fn save_change(
-    db: &Db,
+    db: &Tx,
     catalog: &Catalog,
     caller: &Caller,
     before: &Issue,
@@ -707,7 +742,7 @@ fn save_change(
 }
 
 pub(crate) fn insert_comment(
-    db: &Db,
+    db: &Tx,
     issue: IssueId,
     caller: &Caller,
     body: String,
@@ -729,7 +764,7 @@ pub(crate) fn insert_comment(
 }
 
 fn create_in_tx(
-    db: &Db,
+    db: &Tx,
     catalog: &Catalog,
     caller: &Caller,
     input: &IssueInput,

@@ -7,9 +7,9 @@ mod lookup;
 mod picker;
 mod suggestions;
 
-use super::Caller;
 use crate::domain::*;
 use crate::search::{Filter, SortKey};
+use crate::service::Caller;
 use crate::store::queries::projects as pq;
 use lookup::StoreLookup;
 
@@ -27,12 +27,12 @@ pub struct Resolved {
 
 /// A page of search results.
 pub struct SearchPage {
-    pub views: Vec<super::issues::IssueView>,
+    pub views: Vec<crate::service::issues::IssueView>,
     pub total: usize,
     pub warnings: Vec<String>,
 }
 
-impl super::App {
+impl super::Service {
     /// Parses and resolves `jql` for the caller; errors are Jira-worded 400s.
     pub async fn resolve_jql(
         &self,
@@ -43,12 +43,13 @@ impl super::App {
         let query =
             crate::jql::parse(jql).map_err(|e| crate::error::Error::bad_request(e.message))?;
         let projects: Vec<Project> = self
+            .permissions
             .browsable_projects(caller)
             .await?
             .into_iter()
             .map(|(p, _)| p)
             .collect();
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         let resolved = self
             .store
@@ -89,13 +90,14 @@ impl super::App {
         validation: Validation,
         start: usize,
         max: usize,
-        needs: super::issues::ViewNeeds,
+        needs: crate::service::issues::ViewNeeds,
     ) -> crate::error::Result<SearchPage> {
         let resolved = self.resolve_jql(caller, jql, validation).await?;
         let (ids, total) = self
             .search_scoped(resolved.scope, resolved.filter, resolved.sort, start, max)
             .await?;
         let views = self
+            .issues
             .view_issues_with(caller, ids.into_iter().map(IssueId).collect(), needs)
             .await?;
         Ok(SearchPage {
