@@ -98,7 +98,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = tessera::config::Config::new(dir.path().to_path_buf());
     config.admin_password = Some("bench-admin-password".into());
-    let (app, _) = tessera::service::App::open(config).expect("open");
+    let (app, _) = tessera::service::Services::open(config).expect("open");
 
     // The server gets its own runtime (2 workers, like the machine); clients get another.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -128,11 +128,11 @@ fn main() {
 
     clients_rt.block_on(async move {
         let admin = app
-            .user_by_ref(&tessera::service::users::UserRef::Username("admin".into()))
+            .users.user_by_ref(&tessera::service::users::UserRef::Username("admin".into()))
             .await
             .expect("lookup")
             .expect("admin");
-        let (token, _) = app.create_token(admin.id, "bench", vec![]).await.expect("token");
+        let (token, _) = app.auth.create_token(admin.id, "bench", vec![]).await.expect("token");
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
         let auth = format!("Bearer {token}");
         http.post(format!("{base}/rest/api/2/project"))

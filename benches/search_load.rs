@@ -54,7 +54,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("dir");
     let mut config = tessera::config::Config::new(dir.path().to_path_buf());
     config.admin_password = Some("bench-admin-password".into());
-    let (app, _) = tessera::service::App::open(config).expect("open");
+    let (app, _) = tessera::service::Services::open(config).expect("open");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -63,7 +63,7 @@ fn main() {
 
     println!("Tessera search benchmark: {set:?}");
     let started = Instant::now();
-    let written = rt.block_on(app.load_data_set(&set)).expect("load");
+    let written = rt.block_on(app.demo.load_data_set(&set)).expect("load");
     let load = started.elapsed();
     println!(
         "bulk load      {written} issues in {:.1}s = {:.0} issues/s (with ~{} comments each, changelog)",
@@ -81,13 +81,16 @@ fn main() {
     // The log starts over (and shrinks) at the first ordinary write once the
     // checkpointer has copied all of it; a bulk load outruns it.
     std::thread::sleep(Duration::from_secs(2));
-    rt.block_on(app.store.write(|db| {
-        db.execute(
-            "INSERT OR REPLACE INTO id_sequences (name, next) VALUES ('bench', 1)",
-            [],
-        )?;
-        Ok(())
-    }))
+    // Any ordinary write will do: a token for the administrator is one small row.
+    rt.block_on(async {
+        let admin = app
+            .users
+            .user_by_ref(&tessera::service::users::UserRef::Username("admin".into()))
+            .await
+            .expect("admin")
+            .expect("admin");
+        app.auth.create_token(admin.id, "wal", vec![]).await
+    })
     .expect("write after the load");
     println!(
         "log (WAL)      {after_load:.0} MiB after the load, {:.0} MiB after the next write",
@@ -99,7 +102,7 @@ fn main() {
     }
 
     let started = Instant::now();
-    let indexed = app.rebuild_index_offline(|_| {}).expect("rebuild");
+    let indexed = app.search.rebuild_index_offline(|_| {}).expect("rebuild");
     let rebuild = started.elapsed();
     println!(
         "full reindex   {indexed} issues in {:.1}s = {:.0} issues/s",
@@ -115,7 +118,7 @@ fn main() {
     // Reopen as a server would start.
     let mut config = tessera::config::Config::new(dir.path().to_path_buf());
     config.admin_password = Some("bench-admin-password".into());
-    let (app, _) = tessera::service::App::open(config).expect("reopen");
+    let (app, _) = tessera::service::Services::open(config).expect("reopen");
     let (tx, rx) = std::sync::mpsc::channel();
     let server_app = app.clone();
     std::thread::spawn(move || {
@@ -137,11 +140,11 @@ fn main() {
     let base = format!("http://{}", rx.recv().expect("addr"));
     rt.block_on(async {
         let admin = app
-            .user_by_ref(&tessera::service::users::UserRef::Username("admin".into()))
+            .users.user_by_ref(&tessera::service::users::UserRef::Username("admin".into()))
             .await
             .expect("admin")
             .expect("admin");
-        let (token, _) = app.create_token(admin.id, "bench", vec![]).await.expect("token");
+        let (token, _) = app.auth.create_token(admin.id, "bench", vec![]).await.expect("token");
         let http = reqwest::Client::new();
         let auth = format!("Bearer {token}");
         let statuses = ["To Do", "In Progress", "In Review", "Done"];

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::Config;
-use crate::service::App;
+use crate::service::Services;
 use crate::service::users::{NewUserInput, UserRef};
 
 #[derive(Parser)]
@@ -237,7 +237,7 @@ pub fn run(cli: Cli) -> i32 {
             return 1;
         }
     };
-    let (app, generated_password) = match App::open(config) {
+    let (app, generated_password) = match Services::open(config) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("error: cannot open the data directory: {}", describe(&e));
@@ -248,7 +248,7 @@ pub fn run(cli: Cli) -> i32 {
         match command {
             Command::Serve(args) => {
                 if args.demo {
-                    let loaded = app.load_demo_if_empty().await.map_err(|e| describe(&e))?;
+                    let loaded = app.demo.load_demo_if_empty().await.map_err(|e| describe(&e))?;
                     if loaded > 0 {
                         println!("Demo data: generated {loaded} issues.");
                     }
@@ -271,7 +271,7 @@ pub fn run(cli: Cli) -> i32 {
             Command::Reindex => {
                 let started = std::time::Instant::now();
                 let count = app
-                    .rebuild_index_offline(|st| {
+                    .search.rebuild_index_offline(|st| {
                         let pct = (st.done * 100).checked_div(st.total).unwrap_or(100).min(100);
                         let filled = (pct / 5) as usize;
                         eprint!("\r[{}{}] {pct:>3}%  {}/{} issues", "#".repeat(filled), " ".repeat(20 - filled), st.done, st.total);
@@ -287,27 +287,27 @@ pub fn run(cli: Cli) -> i32 {
                     None => read_password()?,
                 };
                 let user = app
-                    .create_user(None, NewUserInput { username, email, display_name, password: Some(password), admin })
+                    .users.create_user(None, NewUserInput { username, email, display_name, password: Some(password), admin })
                     .await
                     .map_err(|e| describe(&e))?;
                 println!("Created user {} ({}), account id {}", user.username, user.email, user.account_id);
                 Ok(())
             }
             Command::User(UserCommand::SetPassword { username, password }) => {
-                let user = app.user_by_ref(&UserRef::Username(username.clone())).await.map_err(|e| describe(&e))?;
+                let user = app.users.user_by_ref(&UserRef::Username(username.clone())).await.map_err(|e| describe(&e))?;
                 let user = user.ok_or_else(|| format!("no user named '{username}'"))?;
                 let password = match password {
                     Some(p) => p,
                     None => read_password()?,
                 };
-                app.set_password(None, user.id, &password).await.map_err(|e| describe(&e))?;
+                app.users.set_password(None, user.id, &password).await.map_err(|e| describe(&e))?;
                 println!("Password changed for {}; their sessions were ended.", user.username);
                 Ok(())
             }
             Command::Token(TokenCommand::Create { user, label, scopes }) => {
-                let found = app.user_by_ref(&UserRef::Username(user.clone())).await.map_err(|e| describe(&e))?;
+                let found = app.users.user_by_ref(&UserRef::Username(user.clone())).await.map_err(|e| describe(&e))?;
                 let found = found.ok_or_else(|| format!("no user named '{user}'"))?;
-                let (secret, token) = app.create_token(found.id, &label, scopes).await.map_err(|e| describe(&e))?;
+                let (secret, token) = app.auth.create_token(found.id, &label, scopes).await.map_err(|e| describe(&e))?;
                 eprintln!("Created token {} '{}' for {}. It is shown only once:", token.id, token.label, found.username);
                 println!("{secret}");
                 Ok(())

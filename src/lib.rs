@@ -27,13 +27,21 @@
 //!   every read and write of tracker data passes a permission check here, never in a
 //!   handler.
 //! - `store/`: SQLite (WAL, one writer thread with group commit, a read pool); schema
-//!   in `migrations/`. **Architecture invariant:** the only module that names rusqlite.
-//! - `search/`: the tantivy index, written only by the indexer thread from the outbox.
-//!   **Architecture invariant:** the only module that names tantivy; every write to an
-//!   issue appends to the `outbox` table in the same transaction, and an issue has
-//!   exactly one index document whatever the crash point.
-//! - `jql/`: the JQL language: lexer, parser, printer, validation. **Architecture
-//!   invariant:** no I/O.
+//!   in `migrations/`. Services get handles of the store's own: a [`store::Db`] for
+//!   reads, a [`store::Tx`] in write jobs. **Architecture invariant:** the only module
+//!   that names rusqlite; no connection leaves it, and a function taking a `Db` cannot
+//!   write.
+//! - `search/`: the tantivy index, written only through its [`search::Writer`], which
+//!   the indexer job owns. **Architecture invariant:** the only module that names
+//!   tantivy; every write to an issue appends to the `outbox` table in the same
+//!   transaction, and an issue has exactly one index document whatever the crash point.
+//! - `jobs/`: work beside the requests: the indexer (drains the outbox into the index)
+//!   and housekeeping (the attachment folders' start-up recovery). **Architecture
+//!   invariant:** the indexer is the only index writer while the server runs; a job
+//!   never runs on behalf of a caller and names neither tantivy nor rusqlite.
+//! - `jql/`: the JQL language: lexer, parser, printer, validation, and resolution into
+//!   a `jql::Plan` through the `jql::Lookup` trait the service implements; `search/`
+//!   translates plans into index queries. **Architecture invariant:** no I/O.
 //! - `domain/`: plain types and rules. **Architecture invariant:** no I/O and no
 //!   `Serialize`: each surface has its own wire types.
 //! - `markup/`: wiki markup to sanitised HTML. **Architecture invariant:** only the
@@ -54,6 +62,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod jobs;
 pub mod jql;
 pub mod logging;
 pub mod markup;

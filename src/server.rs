@@ -12,10 +12,10 @@ use axum::response::Response;
 
 use crate::api;
 use crate::request_layers;
-use crate::service::App;
+use crate::service::Services;
 
 /// The whole HTTP surface of Tessera.
-pub fn router(app: Arc<App>) -> Router {
+pub fn router(app: Arc<Services>) -> Router {
     with_layers(app, api::routes())
 }
 
@@ -24,7 +24,7 @@ pub fn router(app: Arc<App>) -> Router {
 /// guard, the request id and access log, the security headers, the body limit. Public
 /// so a test can put a route of its own (one that panics, say) behind exactly the
 /// layers the server uses.
-pub fn with_layers(app: Arc<App>, routes: api::routes::Routes) -> Router {
+pub fn with_layers(app: Arc<Services>, routes: api::routes::Routes) -> Router {
     let limit = app.config.max_body_bytes;
     let (routes, scopes) = routes.into_parts();
     Router::new()
@@ -106,7 +106,7 @@ async fn security_headers(req: Request<Body>, next: Next) -> Response {
 /// configured shutdown deadline, cuts the rest, and waits for the store's writer to
 /// commit everything it was handed (see [`crate::net::serve`] for the connection limits).
 pub async fn serve(
-    app: Arc<App>,
+    app: Arc<Services>,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -114,7 +114,7 @@ pub async fn serve(
     crate::net::serve(router, app.config.clone(), listener, shutdown).await?;
     // The writer runs jobs in order: once this empty one is done, every write a cut
     // request had already queued is committed too (acknowledged ones always were).
-    let _ = app.store.write(|_| Ok(())).await;
+    let _ = app.flush().await;
     Ok(())
 }
 

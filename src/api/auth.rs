@@ -64,6 +64,7 @@ pub async fn authenticate(
         Err(()) => return unauthorized(&req, "The Authorization header is malformed."),
         Ok(None) => (None, false),
         Ok(Some((creds, via_cookie))) => match app
+            .auth
             .authenticate_from(creds, crate::net::client_addr::client_of(req.extensions()))
             .await
         {

@@ -1,4 +1,4 @@
-//! API surfaces. Each translates its wire format to calls on [`crate::service::App`].
+//! API surfaces. Each translates its wire format to calls on [`crate::service::Services`].
 
 pub mod auth;
 pub mod jira;
@@ -17,9 +17,9 @@ use axum::response::{IntoResponse, Response};
 use crate::domain::Attachment;
 use crate::error::{Error, Kind};
 use crate::service::attachments::is_inline_safe;
-use crate::service::{App, Caller};
+use crate::service::{Caller, Services};
 
-pub type AppState = Arc<App>;
+pub type AppState = Arc<Services>;
 
 /// Every route of every surface, each with the access it needs.
 pub fn routes() -> routes::Routes {
@@ -36,7 +36,7 @@ pub struct Authenticated(pub Option<Caller>);
 
 /// What every handler needs: the app, the base URL for `self` links, and the caller.
 pub struct Ctx {
-    pub app: Arc<App>,
+    pub app: Arc<Services>,
     pub base: String,
     pub caller: Option<Caller>,
 }
@@ -61,7 +61,7 @@ impl FromRequestParts<AppState> for Ctx {
 }
 
 /// `--base-url` when configured, otherwise the scheme and Host of the request.
-pub fn base_url(parts: &Parts, app: &App) -> String {
+pub fn base_url(parts: &Parts, app: &Services) -> String {
     if let Some(base) = &app.config.base_url {
         return base.trim_end_matches('/').to_string();
     }

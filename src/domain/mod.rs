@@ -103,6 +103,18 @@ pub struct PermissionScheme {
     pub description: String,
 }
 
+/// A saved filter: a JQL query under a name, owned by one user.
+#[derive(Debug, Clone)]
+pub struct SavedFilter {
+    pub id: i64,
+    pub owner_id: UserId,
+    pub name: String,
+    pub description: String,
+    pub jql: String,
+    pub created: Millis,
+    pub updated: Millis,
+}
+
 #[derive(Debug, Clone)]
 pub struct Project {
     pub id: ProjectId,

@@ -1,6 +1,7 @@
 //! JQL, the Jira Query Language: lexer, parser, syntax tree, canonical printer,
-//! field catalogue and validation. **No I/O**: no store, index, runtime or files;
-//! the service layer resolves names and runs queries.
+//! field catalogue, validation, and resolution into a [`Plan`]. **No I/O**: no store,
+//! index, runtime or files; [`resolve`] reads names, users and history through a
+//! [`Lookup`] the service implements, and `search/` runs the plan.
 //!
 //! # Grammar
 //!
@@ -44,8 +45,11 @@ mod error;
 pub mod fields;
 pub mod functions;
 pub mod lexer;
+pub mod lookup;
 mod parser;
+pub mod plan;
 pub mod printer;
+pub mod resolve;
 mod validate;
 
 #[cfg(test)]
@@ -56,8 +60,11 @@ pub use error::ParseError;
 pub use fields::{
     CustomField, CustomFieldResolver, FieldCatalogue, FieldRef, NoCustomFields, ValueKind,
 };
+pub use lookup::{Lookup, Validation};
 pub use parser::parse;
+pub use plan::{Plan, Predicate};
 pub use printer::quote_value;
+pub use resolve::resolve;
 pub use validate::{is_issue_key, validate};
 
 /// Longest query accepted, in bytes.

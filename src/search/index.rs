@@ -1,5 +1,5 @@
-//! The index itself: opening it, its reader and indexing progress, the indexer thread
-//! (the one writer), full rebuilds, and the consistency checks used to repair it.
+//! The index itself: opening it, its reader and indexing progress, full rebuilds, and
+//! the consistency checks used to repair it. The live writer is in `writer.rs`.
 
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use tantivy::query::AllQuery;
 use tantivy::schema::Value;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument};
 
 use super::schema::{Fields, SCHEMA_VERSION, TEXT_TOKENIZER, analyzer, build_schema};
 use super::{IndexDoc, NumField, SearchError, SearchResult};
@@ -91,7 +91,7 @@ impl SearchIndex {
         *guard >= seq
     }
 
-    fn publish(&self, seq: i64) {
+    pub(super) fn publish(&self, seq: i64) {
         let mut at = self.progress.lock().unwrap_or_else(|p| p.into_inner());
         if seq > *at {
             *at = seq;
@@ -107,7 +107,7 @@ impl SearchIndex {
     }
 
     /// A full rebuild outside the indexer (start-up, `tessera reindex`): only while no
-    /// [`Indexer`] runs, so there is still one writer.
+    /// [`super::Writer`] is open (the indexer job holds it), so there is still one writer.
     pub fn rebuild_offline(&self, full: &FullSource, head: i64, total: u64) -> SearchResult<u64> {
         // A bigger budget than the live writer's: fewer, larger segments to flush and
         // merge when every document is written at once. Freed when the rebuild ends.
@@ -117,8 +117,8 @@ impl SearchIndex {
         Ok(done)
     }
 
-    /// The one writer; only the indexer calls this.
-    pub(super) fn writer(&self) -> SearchResult<IndexWriter> {
+    /// The one live writer's tantivy side; only [`super::Writer::open`] calls this.
+    pub(super) fn tantivy_writer(&self) -> SearchResult<IndexWriter> {
         Ok(self.index.writer(64 * 1024 * 1024)?)
     }
 
@@ -220,7 +220,7 @@ pub struct RebuildState {
 
 /// Rebuilds the whole index with `writer`: delete everything, add every document,
 /// commit as of outbox position `head`.
-fn rebuild_with(
+pub(super) fn rebuild_with(
     index: &SearchIndex,
     writer: &mut IndexWriter,
     full: &FullSource,
@@ -278,154 +278,4 @@ fn rebuild_with(
     index.reader.reload()?;
     index.publish_reset(head);
     Ok(done)
-}
-
-/// The indexer thread: the only owner of the index writer.
-pub struct Indexer {
-    wake: Arc<(Mutex<bool>, Condvar)>,
-    rebuild_requested: Arc<std::sync::atomic::AtomicBool>,
-    handle: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Indexer {
-    /// Starts the thread; it drains the source from the index's position onwards.
-    pub fn start(
-        index: Arc<SearchIndex>,
-        source: ChangeSource,
-        full: FullSource,
-        head: HeadSource,
-    ) -> SearchResult<Indexer> {
-        let mut writer = index.writer()?;
-        let wake = Arc::new((Mutex::new(false), Condvar::new()));
-        let signal = wake.clone();
-        let rebuild_requested = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let rebuild_flag = rebuild_requested.clone();
-        let handle = std::thread::Builder::new()
-            .name("tessera-indexer".into())
-            .spawn(move || {
-                let mut position = index.position();
-                loop {
-                    if rebuild_flag.swap(false, std::sync::atomic::Ordering::SeqCst) {
-                        let outcome = head().map_err(SearchError).and_then(|(h, total)| {
-                            {
-                                let mut st =
-                                    index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
-                                st.started = Some(now_ms());
-                                st.total = total;
-                                st.done = 0;
-                            }
-                            rebuild_with(&index, &mut writer, &full, h, total).map(|_| h)
-                        });
-                        let mut st = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
-                        st.running = false;
-                        st.finished = Some(now_ms());
-                        st.success = Some(outcome.is_ok());
-                        match outcome {
-                            Ok(h) => position = h,
-                            Err(e) => tracing::error!(error = %e, "reindex failed"),
-                        }
-                    }
-                    match drain(&index, &mut writer, &source, position) {
-                        Ok(Some(p)) => {
-                            position = p;
-                            continue;
-                        }
-                        Ok(None) => {}
-                        Err(e) => tracing::error!(error = %e, "indexing failed; retrying"),
-                    }
-                    let (lock, cvar) = &*signal;
-                    let mut woken = lock.lock().unwrap_or_else(|p| p.into_inner());
-                    if !*woken {
-                        woken = cvar
-                            .wait_timeout(woken, Duration::from_millis(500))
-                            .unwrap_or_else(|p| p.into_inner())
-                            .0;
-                    }
-                    if Arc::strong_count(&signal) == 1 {
-                        return;
-                    }
-                    *woken = false;
-                }
-            })
-            .map_err(|e| SearchError(e.to_string()))?;
-        Ok(Indexer {
-            wake,
-            rebuild_requested,
-            handle: Some(handle),
-        })
-    }
-
-    /// Asks for a full rebuild; returns its id, or the running one's.
-    pub fn request_rebuild(&self, index: &SearchIndex) -> u64 {
-        let id = {
-            let mut st = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
-            if !st.running {
-                *st = RebuildState {
-                    id: st.id + 1,
-                    running: true,
-                    submitted: now_ms(),
-                    ..Default::default()
-                };
-            }
-            st.id
-        };
-        self.rebuild_requested
-            .store(true, std::sync::atomic::Ordering::SeqCst);
-        self.poke();
-        id
-    }
-
-    /// Tells the indexer there is something new in the outbox.
-    pub fn poke(&self) {
-        let (lock, cvar) = &*self.wake;
-        *lock.lock().unwrap_or_else(|p| p.into_inner()) = true;
-        cvar.notify_one();
-    }
-}
-
-impl Drop for Indexer {
-    fn drop(&mut self) {
-        let handle = self.handle.take();
-        let wake = std::mem::replace(&mut self.wake, Arc::new((Mutex::new(true), Condvar::new())));
-        wake.1.notify_one();
-        drop(wake);
-        if let Some(h) = handle {
-            let _ = h.join();
-        }
-    }
-}
-
-const BATCH: usize = 2000;
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// Applies one batch; `Some(new position)` when there was work.
-fn drain(
-    index: &SearchIndex,
-    writer: &mut IndexWriter,
-    source: &ChangeSource,
-    position: i64,
-) -> SearchResult<Option<i64>> {
-    let changes = source(position, BATCH).map_err(SearchError)?;
-    let Some(last) = changes.last().map(|c| c.seq) else {
-        return Ok(None);
-    };
-    let id_field = index.fields.id;
-    for change in &changes {
-        writer.delete_term(Term::from_field_i64(id_field, change.issue_id));
-        if let Some(doc) = &change.doc {
-            writer.add_document(index.to_document(doc))?;
-        }
-    }
-    let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&last.to_string());
-    prepared.commit()?;
-    index.reader.reload()?;
-    index.publish(last);
-    Ok(Some(last))
 }

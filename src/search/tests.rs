@@ -8,6 +8,7 @@ use tantivy::Term;
 
 use super::index::inconsistent_ids;
 use super::*;
+use crate::jobs::Indexer;
 
 /// A fake store: issues by id (summary only) and an outbox of (seq, issue id).
 #[derive(Default)]
@@ -176,7 +177,7 @@ fn document_ids_count_every_live_document_once() {
     {
         // Two documents for issue 2, as a broken index may hold; one for 1 and 3, and a
         // deleted document for 4, which must not count.
-        let mut writer = index.writer().unwrap();
+        let mut writer = index.tantivy_writer().unwrap();
         for id in [1, 2, 2, 3, 4] {
             writer.add_document(index.to_document(&doc(id))).unwrap();
         }

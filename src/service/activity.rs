@@ -5,9 +5,13 @@
 //! Nothing is recorded twice for it: events are derived from the issue row, the
 //! changelog, the comments and the comment events, read in one snapshot.
 
+use super::{issues, users};
+use crate::store::Store;
+use std::sync::Arc;
+
 use std::collections::{HashMap, HashSet};
 
-use super::{App, Caller};
+use super::Caller;
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::queries::{changelog, comment_events, comments, users as uq};
@@ -139,7 +143,28 @@ pub struct ActivityFilter {
     pub to: Option<Millis>,
 }
 
-impl App {
+/// The activity stream of an issue.
+pub struct Service {
+    store: Store,
+    issues: Arc<issues::Service>,
+    users: Arc<users::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        issues: Arc<issues::Service>,
+        users: Arc<users::Service>,
+    ) -> Service {
+        Service {
+            store,
+            issues,
+            users,
+        }
+    }
+}
+
+impl Service {
     /// The activity of an issue the caller may browse, newest first. Events of comments
     /// the caller may not see are left out.
     pub async fn issue_activity(
@@ -148,7 +173,7 @@ impl App {
         r: &IssueRef,
         filter: ActivityFilter,
     ) -> Result<(Issue, Vec<ActivityEvent>)> {
-        let view = self.view_issue(Some(caller), r).await?;
+        let view = self.issues.view_issue(Some(caller), r).await?;
         let issue = view.issue.clone();
         let visible: HashSet<i64> = view.comments.iter().map(|c| c.id).collect();
         let id = issue.id;
@@ -251,7 +276,7 @@ impl App {
             .collect::<HashSet<_>>()
             .into_iter()
             .collect();
-        let users: HashMap<UserId, User> = self.users_map(ids).await?;
+        let users: HashMap<UserId, User> = self.users.users_map(ids).await?;
         for e in events.iter_mut() {
             e.actor = e.actor_id.and_then(|a| users.get(&a).cloned());
         }

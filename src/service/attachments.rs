@@ -6,7 +6,11 @@
 //! File moves and removals of blobs run inside writer jobs, so an upload that reuses a
 //! blob and a delete that drops its last reference are serialised by the store's writer.
 
-mod recovery;
+use super::{auth, catalog, issues, users};
+use crate::config::Config;
+use crate::store::Store;
+use std::sync::Arc;
+
 mod signed;
 mod zip;
 
@@ -16,15 +20,14 @@ use sha2::{Digest, Sha256};
 use tokio::io::AsyncWriteExt;
 
 use super::permissions::caller_permissions;
-use super::{App, Caller, Catalog, Permission, PermissionSet};
+use super::{Caller, Catalog, Permission, PermissionSet};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, attachments as q, changelog, issues as iq, projects as pq, users as uq,
+    Db, Tx, attachments as q, changelog, issues as iq, projects as pq, users as uq,
 };
 
-pub use recovery::recover_storage;
 pub use signed::{SIGNED_LINK_SECONDS, Signature, SignedPart};
 pub use zip::Entry as ArchiveEntry;
 
@@ -261,7 +264,7 @@ fn blob_path(root: &Path, sha256: &str) -> PathBuf {
     root.join(sha256.get(..2).unwrap_or("00")).join(sha256)
 }
 
-fn thumbnail_path(root: &Path, sha256: &str) -> PathBuf {
+pub(crate) fn thumbnail_path(root: &Path, sha256: &str) -> PathBuf {
     root.join("thumbs").join(format!("{sha256}.png"))
 }
 
@@ -276,7 +279,7 @@ fn sync_new_entry(root: &Path, blob: &Path) -> std::io::Result<()> {
 
 /// Removes unreferenced blob rows and their files (and cached thumbnails). Runs inside
 /// a writer job.
-fn sweep(db: &Db, root: &Path) -> StoreResult<()> {
+pub(crate) fn sweep(db: &Tx, root: &Path) -> StoreResult<()> {
     for hash in q::take_unreferenced(db)? {
         for path in [blob_path(root, &hash), thumbnail_path(root, &hash)] {
             if let Err(e) = std::fs::remove_file(&path)
@@ -334,7 +337,37 @@ fn change_item(a: &Attachment, added: bool) -> ChangeItem {
     }
 }
 
-impl App {
+/// Attachments: uploads, content, thumbnails, signed links.
+pub struct Service {
+    store: Store,
+    config: Arc<Config>,
+    catalog: Arc<catalog::Service>,
+    auth: Arc<auth::Service>,
+    issues: Arc<issues::Service>,
+    users: Arc<users::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        config: Arc<Config>,
+        catalog: Arc<catalog::Service>,
+        auth: Arc<auth::Service>,
+        issues: Arc<issues::Service>,
+        users: Arc<users::Service>,
+    ) -> Service {
+        Service {
+            store,
+            config,
+            catalog,
+            auth,
+            issues,
+            users,
+        }
+    }
+}
+
+impl Service {
     fn attachments_root(&self) -> PathBuf {
         self.config.attachments_dir()
     }
@@ -347,7 +380,7 @@ impl App {
     /// Checks, before any byte is received, that the caller may attach files to the
     /// issue (the upload checks again when it records them).
     pub async fn check_can_attach(&self, caller: &Caller, r: &IssueRef) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -401,7 +434,7 @@ impl App {
                 "The request contains no file: send it as multipart/form-data field 'file'.",
             ));
         }
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         let root = self.attachments_root();
@@ -454,7 +487,7 @@ impl App {
 
     /// `GET attachment/{id}`
     pub async fn attachment(&self, caller: Option<&Caller>, id: i64) -> Result<AttachmentView> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         Ok(self
             .store
@@ -468,7 +501,7 @@ impl App {
     /// `DELETE attachment/{id}`: Delete All Attachments, or Delete Own Attachments for
     /// the author. The file goes with the last attachment that uses it.
     pub async fn delete_attachment(&self, caller: &Caller, id: i64) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let root = self.attachments_root();
         self.store
@@ -498,14 +531,6 @@ impl App {
             })
             .await?;
         Ok(())
-    }
-
-    /// Removes content no attachment uses any more (after an issue was deleted).
-    pub async fn sweep_attachment_blobs(&self) {
-        let root = self.attachments_root();
-        if let Err(e) = self.store.write(move |db| sweep(db, &root)).await {
-            tracing::warn!(error = %e, "attachment sweep failed");
-        }
     }
 
     /// The content of an attachment, for download.
@@ -561,13 +586,13 @@ impl App {
             attachments: true,
             ..super::issues::ViewNeeds::NONE
         };
-        let view = self.view_issue_with(Some(caller), r, needs).await?;
+        let view = self.issues.view_issue_with(Some(caller), r, needs).await?;
         let authors = view
             .attachments
             .iter()
             .filter_map(|a| a.author_id)
             .collect();
-        let users = self.users_map(authors).await?;
+        let users = self.users.users_map(authors).await?;
         let list = view
             .attachments
             .into_iter()
@@ -688,6 +713,27 @@ fn make_thumbnail(source: &Path, cached: &Path) -> Option<Vec<u8>> {
         }
     }
     Some(bytes)
+}
+
+/// The content store of attachments: files under the data directory named by content
+/// hash. Issues hold this (not the attachment service) to drop content after a delete.
+pub struct Blobs {
+    store: Store,
+    root: std::path::PathBuf,
+}
+
+impl Blobs {
+    pub(super) fn new(store: Store, root: std::path::PathBuf) -> Blobs {
+        Blobs { store, root }
+    }
+
+    /// Removes content that no attachment uses any more.
+    pub async fn sweep(&self) {
+        let root = self.root.clone();
+        if let Err(e) = self.store.write(move |db| sweep(db, &root)).await {
+            tracing::warn!(error = %e, "attachment sweep failed");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,11 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::scopes::Grants;
-use super::{App, Caller, LoginFailures};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::{Caller, login_throttle};
+use crate::config::Config;
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::net::ClientIp;
@@ -200,7 +204,53 @@ pub enum Credentials {
     Session(String),
 }
 
-impl App {
+/// Authentication: credentials to callers, sessions, API tokens, and the throttle on
+/// failed logins. Owns the server secret and the password cache.
+pub struct Service {
+    store: Store,
+    config: Arc<Config>,
+    /// Secret for keyed digests (password cache, signed URLs); kept in the database.
+    secret: [u8; 32],
+    password_cache: Mutex<HashMap<[u8; 32], Instant>>,
+    /// Failed logins per (account, client) and per client; see `login_throttle`.
+    login_failures: Mutex<LoginFailures>,
+    /// Password verifications run (argon2id), including the dummy ones for unknown users.
+    password_checks: std::sync::atomic::AtomicU64,
+    /// Password verifications allowed at once. Each argon2id run takes 19 MiB, and the
+    /// allocator keeps that per thread that ran one: unbounded, a login flood spreads
+    /// over the blocking pool's hundreds of threads and holds gigabytes.
+    password_slots: tokio::sync::Semaphore,
+}
+
+pub(crate) struct LoginFailures {
+    pairs: login_throttle::Table,
+    clients: login_throttle::Table,
+}
+
+impl Service {
+    pub(super) fn new(store: Store, config: Arc<Config>) -> Result<Service> {
+        let secret = load_or_create_secret(&store)?;
+        let cap = config.login_table_cap;
+        Ok(Service {
+            store,
+            config,
+            secret,
+            password_cache: Mutex::new(HashMap::new()),
+            login_failures: Mutex::new(LoginFailures {
+                pairs: login_throttle::Table::new(cap),
+                clients: login_throttle::Table::new(cap),
+            }),
+            password_checks: std::sync::atomic::AtomicU64::new(0),
+            password_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
+            ),
+        })
+    }
+
+    pub fn secret(&self) -> &[u8; 32] {
+        &self.secret
+    }
+
     pub(super) fn keyed(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.secret())
             .expect("HMAC takes any key length");

@@ -1,9 +1,12 @@
 //! An in-memory snapshot of the small tables every request reads: statuses, priorities,
 //! issue types, workflows, custom fields, permission schemes. Reloaded after each change.
 
+use std::sync::{Arc, RwLock};
+
 use crate::domain::*;
+use crate::error::Result;
 use crate::store::{
-    StoreResult,
+    Store, StoreResult,
     queries::{Db, catalog as q},
 };
 
@@ -134,5 +137,42 @@ impl Catalog {
     pub fn is_done(&self, status: i64) -> bool {
         self.category_of_status(status)
             .is_some_and(|c| c.key == "done")
+    }
+}
+
+/// The catalog's owner: the current snapshot, swapped whole after a change to one of its
+/// tables, so readers never see half of a reload.
+pub struct Service {
+    store: Store,
+    current: RwLock<Arc<Catalog>>,
+    /// Held from reading a fresh catalog to installing it, so a reload that read an
+    /// older snapshot never replaces a newer one.
+    reload: tokio::sync::Mutex<()>,
+}
+
+impl Service {
+    pub(super) fn load(store: Store) -> Result<Service> {
+        let current = RwLock::new(Arc::new(store.read_blocking(Catalog::load)?));
+        Ok(Service {
+            store,
+            current,
+            reload: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    /// The current snapshot (statuses, types, fields, schemes).
+    pub fn current(&self) -> Arc<Catalog> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Reloads the snapshot after a change to one of its tables.
+    pub(crate) async fn reload(&self) -> Result<()> {
+        let _one_at_a_time = self.reload.lock().await;
+        let fresh = self.store.read(Catalog::load).await?;
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
+        Ok(())
     }
 }

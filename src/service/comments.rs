@@ -1,15 +1,15 @@
 //! Comments on issues.
 
-use std::collections::HashMap;
+use super::{catalog, issues, permissions};
+use crate::store::Store;
+use std::sync::Arc;
 
 use super::issues::IssueView;
 use super::permissions::{caller_permissions, can_see_visibility};
-use super::{App, Caller, Page, Permission};
+use super::{Caller, Page, Permission};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::store::queries::{
-    comment_events, comments as q, issues as iq, projects as pq, users as uq,
-};
+use crate::store::queries::{comment_events, comments as q, issues as iq, projects as pq};
 
 #[derive(Debug, Clone)]
 pub struct CommentInput {
@@ -22,7 +22,31 @@ pub enum CommentOrder {
     CreatedDesc,
 }
 
-impl App {
+/// Comments on issues.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    issues: Arc<issues::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        issues: Arc<issues::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+            issues,
+        }
+    }
+}
+
+impl Service {
     fn check_body(body: &str) -> Result<()> {
         if body.trim().is_empty() {
             return Err(Error::field("comment", "Comment body can not be empty!"));
@@ -36,35 +60,6 @@ impl App {
         Ok(())
     }
 
-    pub(super) fn check_visibility(&self, caller: &Caller, v: &Option<Visibility>) -> Result<()> {
-        let Some(v) = v else { return Ok(()) };
-        match v.kind.as_str() {
-            "group" if caller.in_group(&v.value) || self.is_admin(caller) => Ok(()),
-            "group" => Err(Error::field(
-                "commentLevel",
-                format!("You are currently not a member of the group: {}.", v.value),
-            )),
-            "role" => {
-                let known =
-                    self.catalog().roles.iter().any(|r| {
-                        r.name.eq_ignore_ascii_case(&v.value) || r.id.to_string() == v.value
-                    });
-                if known {
-                    Ok(())
-                } else {
-                    Err(Error::field(
-                        "commentLevel",
-                        format!("The project role '{}' does not exist.", v.value),
-                    ))
-                }
-            }
-            other => Err(Error::field(
-                "commentLevel",
-                format!("Unknown visibility type '{other}'; use 'group' or 'role'."),
-            )),
-        }
-    }
-
     pub async fn list_comments(
         &self,
         caller: &Caller,
@@ -73,7 +68,7 @@ impl App {
         max_results: i64,
         order: CommentOrder,
     ) -> Result<(IssueView, Page<Comment>)> {
-        let view = self.view_issue(Some(caller), r).await?;
+        let view = self.issues.view_issue(Some(caller), r).await?;
         let mut all = view.comments.clone();
         if matches!(order, CommentOrder::CreatedDesc) {
             all.reverse();
@@ -88,7 +83,7 @@ impl App {
         r: &IssueRef,
         id: i64,
     ) -> Result<(IssueView, Comment)> {
-        let view = self.view_issue(Some(caller), r).await?;
+        let view = self.issues.view_issue(Some(caller), r).await?;
         let comment = view
             .comments
             .iter()
@@ -105,8 +100,9 @@ impl App {
         input: CommentInput,
     ) -> Result<(IssueView, Comment)> {
         Self::check_body(&input.body)?;
-        self.check_visibility(caller, &input.visibility)?;
-        let catalog = self.catalog();
+        self.permissions
+            .check_visibility(caller, &input.visibility)?;
+        let catalog = self.catalog.current();
         let c = caller.clone();
         let r2 = r.clone();
         let id = self
@@ -155,7 +151,8 @@ impl App {
         input: CommentInput,
     ) -> Result<(IssueView, Comment)> {
         Self::check_body(&input.body)?;
-        self.check_visibility(caller, &input.visibility)?;
+        self.permissions
+            .check_visibility(caller, &input.visibility)?;
         self.change_comment(caller, r, id, Some(input)).await?;
         self.get_comment(caller, r, id).await
     }
@@ -172,7 +169,7 @@ impl App {
         id: i64,
         edit: Option<CommentInput>,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let c = caller.clone();
         let r = r.clone();
         self.store
@@ -227,16 +224,6 @@ impl App {
             })
             .await?;
         Ok(())
-    }
-
-    pub async fn users_map(&self, ids: Vec<UserId>) -> Result<HashMap<UserId, User>> {
-        Ok(self
-            .store
-            .read(move |db| uq::by_ids(db, &ids))
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect())
     }
 }
 

@@ -3,13 +3,17 @@
 //! administration. Issues whose components or versions change get a changelog entry,
 //! a new `updated` and an outbox entry, like any edit.
 
+use super::{catalog, permissions, projects, users};
+use crate::store::Store;
+use std::sync::Arc;
+
 use super::users::UserRef;
-use super::{App, Caller, Catalog, Permission};
+use super::{Caller, Catalog, Permission};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, changelog as cq, components as q, issues as iq, projects as pq, users as uq,
+    Tx, changelog as cq, components as q, issues as iq, projects as pq, users as uq,
 };
 
 pub const ASSIGNEE_TYPES: &[&str] = &[
@@ -71,7 +75,7 @@ fn version_missing(id: i64) -> Error {
 
 /// Applies `edit` to each issue, storing the change with its changelog and outbox entry.
 fn reassign(
-    db: &Db,
+    db: &Tx,
     catalog: &Catalog,
     caller: &Caller,
     issues: &[IssueId],
@@ -122,7 +126,34 @@ fn check_date(field: &str, value: &Option<String>) -> Result<Option<String>> {
     }
 }
 
-impl App {
+/// Project components and versions.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    projects: Arc<projects::Service>,
+    users: Arc<users::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        projects: Arc<projects::Service>,
+        users: Arc<users::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+            projects,
+            users,
+        }
+    }
+}
+
+impl Service {
     fn check_component_name(name: &str) -> Result<String> {
         let name = name.trim().to_string();
         if name.is_empty() {
@@ -143,7 +174,7 @@ impl App {
     async fn resolve_lead(&self, lead: &Option<UserRef>) -> Result<Option<UserId>> {
         match lead {
             None => Ok(None),
-            Some(r) => match self.user_by_ref(r).await? {
+            Some(r) => match self.users.user_by_ref(r).await? {
                 Some(u) => Ok(Some(u.id)),
                 None => Err(Error::field(
                     "leadUserName",
@@ -167,6 +198,7 @@ impl App {
         let found = self.store.read(move |db| q::component(db, id)).await?;
         let c = found.ok_or_else(|| component_missing(id))?;
         let (project, _) = self
+            .projects
             .browse_project(caller, &ProjectRef::Id(c.project_id.0))
             .await
             .map_err(|_| component_missing(id))?;
@@ -177,6 +209,7 @@ impl App {
     async fn admin_component(&self, caller: &Caller, id: i64) -> Result<(Component, Project)> {
         let (c, project) = self.get_component(Some(caller), id).await?;
         let project = self
+            .projects
             .admin_project(caller, &ProjectRef::Id(project.id.0))
             .await?;
         Ok((c, project))
@@ -192,7 +225,7 @@ impl App {
             .project
             .clone()
             .ok_or_else(|| Error::field("project", "The project must be specified."))?;
-        let project = self.admin_project(caller, &project_ref).await?;
+        let project = self.projects.admin_project(caller, &project_ref).await?;
         let name = Self::check_component_name(input.name.as_deref().unwrap_or_default())?;
         let assignee_type = input
             .assignee_type
@@ -286,7 +319,7 @@ impl App {
         move_to: Option<i64>,
     ) -> Result<()> {
         let (c, _) = self.admin_component(caller, id).await?;
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         self.store
             .write(move |db| {
@@ -344,6 +377,7 @@ impl App {
         let found = self.store.read(move |db| q::version(db, id)).await?;
         let v = found.ok_or_else(|| version_missing(id))?;
         let (project, _) = self
+            .projects
             .browse_project(caller, &ProjectRef::Id(v.project_id.0))
             .await
             .map_err(|_| version_missing(id))?;
@@ -357,9 +391,10 @@ impl App {
     ) -> Result<(Version, Project)> {
         let (v, project) = self.get_version(Some(caller), id).await?;
         let (_, perms) = self
+            .projects
             .browse_project(Some(caller), &ProjectRef::Id(project.id.0))
             .await?;
-        if !perms.has(Permission::AdministerProjects) && !self.is_admin(caller) {
+        if !perms.has(Permission::AdministerProjects) && !self.permissions.is_admin(caller) {
             return Err(Error::forbidden(
                 "You must have global or project administrator permissions to edit versions.",
             ));
@@ -415,7 +450,7 @@ impl App {
         let project_ref = input.project.clone().ok_or_else(|| {
             Error::field("project", "Project must be specified to create a version.")
         })?;
-        let project = self.admin_project(caller, &project_ref).await?;
+        let project = self.projects.admin_project(caller, &project_ref).await?;
         if input.name.is_none() {
             return Err(Error::field(
                 "name",
@@ -494,7 +529,7 @@ impl App {
         move_affected_to: Option<i64>,
     ) -> Result<()> {
         let (v, _) = self.admin_version(caller, id).await?;
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         self.store
             .write(move |db| {

@@ -2,7 +2,10 @@
 //! Deterministic for a given seed; loaded in large batches straight into the store
 //! (one write job per batch), then indexed by the normal indexer or a rebuild.
 
-use super::App;
+use super::{catalog, search};
+use crate::store::Store;
+use std::sync::Arc;
+
 use crate::domain::Millis;
 use crate::error::Result;
 use crate::store::queries::bulk;
@@ -106,7 +109,28 @@ fn word(rng: &mut Rng) -> String {
         .collect()
 }
 
-impl App {
+/// Generated data sets: the demo, benchmarks.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    search: Arc<search::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        search: Arc<search::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            search,
+        }
+    }
+}
+
+impl Service {
     /// `serve --demo`: loads the demo set into a data directory without projects, then
     /// rebuilds the index in the background. Returns the number of issues generated.
     pub async fn load_demo_if_empty(&self) -> Result<usize> {
@@ -119,14 +143,7 @@ impl App {
             return Ok(0);
         }
         let n = self.load_data_set(&DataSet::demo()).await?;
-        if let Some(i) = self
-            .indexer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
-            i.request_rebuild(&self.search);
-        }
+        self.search.start_rebuild();
         Ok(n)
     }
 
@@ -206,7 +223,7 @@ impl App {
             projects,
             created: now,
         });
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let statuses: Vec<(i64, bool)> = catalog
             .statuses
             .iter()

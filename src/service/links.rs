@@ -4,9 +4,13 @@
 //! (`POST /issueLink`) Jira calls the source `inwardIssue` and the destination
 //! `outwardIssue`; the source shows the link as `outwardIssue` in its `issuelinks`.
 
+use super::{catalog, permissions};
+use crate::store::Store;
+use std::sync::Arc;
+
 use super::comments::CommentInput;
 use super::permissions::caller_permissions;
-use super::{App, Caller, Catalog, Permission};
+use super::{Caller, Catalog, Permission};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::store::StoreResult;
@@ -166,9 +170,31 @@ fn validate_type_text(name: &str, inward: &str, outward: &str) -> Result<()> {
     }
 }
 
-impl App {
+/// Issue link types and issue links.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+        }
+    }
+}
+
+impl Service {
     fn link_type_or_404(&self, id: i64) -> Result<LinkType> {
-        self.catalog()
+        self.catalog
+            .current()
             .link_type(id)
             .cloned()
             .ok_or_else(|| Error::not_found(format!("No issue link type with id '{id}' exists.")))
@@ -182,11 +208,12 @@ impl App {
         inward: &str,
         outward: &str,
     ) -> Result<LinkType> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         validate_type_text(name, inward, outward)?;
         let name = name.trim().to_string();
         if self
-            .catalog()
+            .catalog
+            .current()
             .link_types
             .iter()
             .any(|t| t.name.eq_ignore_ascii_case(&name))
@@ -201,7 +228,7 @@ impl App {
             .store
             .write(move |db| q::insert_type(db, &name, &inward, &outward))
             .await?;
-        self.reload_catalog().await?;
+        self.catalog.reload().await?;
         self.link_type_or_404(id)
     }
 
@@ -214,7 +241,7 @@ impl App {
         inward: Option<String>,
         outward: Option<String>,
     ) -> Result<LinkType> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let mut t = self.link_type_or_404(id)?;
         if let Some(n) = name {
             t.name = n.trim().to_string();
@@ -227,7 +254,8 @@ impl App {
         }
         validate_type_text(&t.name, &t.inward, &t.outward)?;
         if self
-            .catalog()
+            .catalog
+            .current()
             .link_types
             .iter()
             .any(|x| x.id != id && x.name.eq_ignore_ascii_case(&t.name))
@@ -252,13 +280,13 @@ impl App {
                 Ok(())
             })
             .await?;
-        self.reload_catalog().await?;
+        self.catalog.reload().await?;
         Ok(t)
     }
 
     /// `DELETE issueLinkType/{id}`: the type's links go with it.
     pub async fn delete_link_type(&self, caller: &Caller, id: i64) -> Result<()> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         self.link_type_or_404(id)?;
         self.store
             .write(move |db| {
@@ -269,14 +297,14 @@ impl App {
                 q::delete_type(db, id)
             })
             .await?;
-        self.reload_catalog().await?;
+        self.catalog.reload().await?;
         Ok(())
     }
 
     /// `POST issueLink`: links two issues, optionally commenting on the source; returns
     /// the link id. Needs Link Issues on the source and Browse on both.
     pub async fn link_issues(&self, caller: &Caller, input: LinkInput) -> Result<i64> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let link_type = match &input.link_type {
             None => {
                 return Err(Error::field(
@@ -362,7 +390,7 @@ impl App {
 
     /// `GET issueLink/{id}`: visible when the caller may browse both issues.
     pub async fn get_link(&self, caller: Option<&Caller>, id: i64) -> Result<LinkView> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         self.store
             .read(move |db| {
@@ -391,7 +419,7 @@ impl App {
 
     /// `DELETE issueLink/{id}`: needs Link Issues on either issue.
     pub async fn delete_link(&self, caller: &Caller, id: i64) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         self.store
             .write(move |db| {

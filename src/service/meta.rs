@@ -1,11 +1,36 @@
 //! Issue types and custom fields: the administrable parts of the catalog.
 
-use super::{App, Caller};
+use super::{catalog, permissions};
+use crate::store::Store;
+use std::sync::Arc;
+
+use super::Caller;
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::queries::catalog as q;
 
-impl App {
+/// Issue types, custom fields and their options.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+        }
+    }
+}
+
+impl Service {
     pub async fn create_issue_type(
         &self,
         caller: &Caller,
@@ -13,7 +38,7 @@ impl App {
         description: &str,
         subtask: bool,
     ) -> Result<IssueType> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let name = name.trim().to_string();
         if name.is_empty() || name.chars().count() > 60 {
             return Err(Error::field(
@@ -22,7 +47,8 @@ impl App {
             ));
         }
         if self
-            .catalog()
+            .catalog
+            .current()
             .issue_types
             .iter()
             .any(|t| t.name.eq_ignore_ascii_case(&name))
@@ -36,8 +62,9 @@ impl App {
             .store
             .write(move |db| q::insert_issue_type(db, &name, &description, subtask))
             .await?;
-        self.reload_catalog().await?;
-        self.catalog()
+        self.catalog.reload().await?;
+        self.catalog
+            .current()
             .issue_type(id)
             .cloned()
             .ok_or_else(Error::internal)
@@ -51,9 +78,10 @@ impl App {
         description: Option<String>,
         avatar_id: Option<i64>,
     ) -> Result<IssueType> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let mut t = self
-            .catalog()
+            .catalog
+            .current()
             .issue_type(id)
             .cloned()
             .ok_or_else(|| issue_type_missing(id))?;
@@ -66,7 +94,8 @@ impl App {
                 ));
             }
             if self
-                .catalog()
+                .catalog
+                .current()
                 .issue_types
                 .iter()
                 .any(|x| x.id != id && x.name.eq_ignore_ascii_case(&n))
@@ -87,7 +116,7 @@ impl App {
         self.store
             .write(move |db| q::update_issue_type(db, u.id, &u.name, &u.description, u.avatar_id))
             .await?;
-        self.reload_catalog().await?;
+        self.catalog.reload().await?;
         Ok(t)
     }
 
@@ -98,8 +127,8 @@ impl App {
         id: i64,
         alternative: Option<i64>,
     ) -> Result<()> {
-        self.require_admin(caller)?;
-        let catalog = self.catalog();
+        self.permissions.require_admin(caller)?;
+        let catalog = self.catalog.current();
         let t = catalog
             .issue_type(id)
             .cloned()
@@ -137,7 +166,7 @@ impl App {
                 q::delete_issue_type(db, id)
             })
             .await?;
-        self.reload_catalog().await
+        self.catalog.reload().await
     }
 
     pub async fn create_custom_field(
@@ -147,7 +176,7 @@ impl App {
         description: &str,
         type_key: &str,
     ) -> Result<CustomField> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let name = name.trim().to_string();
         let mut errors = std::collections::BTreeMap::new();
         if name.is_empty() || name.chars().count() > 255 {
@@ -176,8 +205,9 @@ impl App {
             .store
             .write(move |db| q::insert_custom_field(db, &name, &description, kind))
             .await?;
-        self.reload_catalog().await?;
-        self.catalog()
+        self.catalog.reload().await?;
+        self.catalog
+            .current()
             .custom_field(id)
             .cloned()
             .ok_or_else(Error::internal)
@@ -185,7 +215,8 @@ impl App {
 
     fn option_field(&self, field_key: &str) -> Result<CustomField> {
         let field = self
-            .catalog()
+            .catalog
+            .current()
             .custom_field_by_key(field_key)
             .cloned()
             .ok_or_else(|| Error::not_found(format!("The field '{field_key}' does not exist.")))?;
@@ -210,7 +241,7 @@ impl App {
         field_key: &str,
         value: &str,
     ) -> Result<CustomFieldOption> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let field = self.option_field(field_key)?;
         let value = value.trim().to_string();
         if value.is_empty() || value.chars().count() > 255 {
@@ -229,7 +260,7 @@ impl App {
             .store
             .write(move |db| q::insert_option(db, fid, &value))
             .await?;
-        self.reload_catalog().await?;
+        self.catalog.reload().await?;
         self.option(id).map(|(_, o)| o)
     }
 
@@ -241,7 +272,7 @@ impl App {
         value: &str,
         disabled: bool,
     ) -> Result<CustomFieldOption> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let field = self.option_field(field_key)?;
         if !field.options.iter().any(|o| o.id == id) {
             return Err(option_missing(id));
@@ -253,7 +284,7 @@ impl App {
         self.store
             .write(move |db| q::update_option(db, id, &value, disabled))
             .await?;
-        self.reload_catalog().await?;
+        self.catalog.reload().await?;
         self.option(id).map(|(_, o)| o)
     }
 
@@ -263,7 +294,7 @@ impl App {
         field_key: &str,
         id: i64,
     ) -> Result<()> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let field = self.option_field(field_key)?;
         if !field.options.iter().any(|o| o.id == id) {
             return Err(option_missing(id));
@@ -280,12 +311,13 @@ impl App {
                 q::delete_option(db, id)
             })
             .await?;
-        self.reload_catalog().await
+        self.catalog.reload().await
     }
 
     /// A custom field option by id, with its field.
     pub fn option(&self, id: i64) -> Result<(CustomField, CustomFieldOption)> {
-        self.catalog()
+        self.catalog
+            .current()
             .custom_fields
             .iter()
             .find_map(|f| {

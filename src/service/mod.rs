@@ -1,7 +1,7 @@
 //! Services: permission checks, validation, workflows, transactions, changelog.
 //!
 //! Architecture invariant: every read and write of issue data goes through a method on
-//! [`App`] that checks the caller's permission before touching data. Handlers never call
+//! [`Services`] that checks the caller's permission before touching data. Handlers never call
 //! the store directly.
 
 pub mod activity;
@@ -14,7 +14,6 @@ pub mod demo;
 pub mod fields;
 pub mod filters;
 pub mod issues;
-pub mod jql;
 pub mod links;
 mod login_throttle;
 pub mod meta;
@@ -24,14 +23,12 @@ pub mod properties;
 pub mod remote_links;
 pub mod scopes;
 pub mod search;
-pub mod subtasks;
 pub mod users;
 pub mod version_links;
 pub mod watchers;
 pub mod worklogs;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::domain::*;
@@ -61,172 +58,174 @@ impl Caller {
     }
 }
 
-/// The application: configuration, store, caches. Shared by every request as `Arc<App>`.
-pub struct App {
+/// The services root: one service per area, built once at start-up in dependency order
+/// and shared by every request as `Arc<Services>`. Handlers receive this and call one
+/// area's method (`app.comments.add_comment(..)`); the store and the index are private
+/// to the services that own them.
+pub struct Services {
     pub config: Arc<Config>,
-    pub store: Store,
-    catalog: Arc<RwLock<Arc<Catalog>>>,
-    /// Held from reading a fresh catalog to installing it, so a reload that read an
-    /// older snapshot never replaces a newer one.
-    catalog_reload: tokio::sync::Mutex<()>,
-    pub search: Arc<crate::search::SearchIndex>,
-    pub(crate) indexer: Mutex<Option<crate::search::Indexer>>,
-    /// Secret for keyed digests (password cache, signed URLs); kept in the database.
-    secret: [u8; 32],
-    password_cache: Mutex<HashMap<[u8; 32], std::time::Instant>>,
-    /// Failed logins per (account, client) and per client; see `login_throttle`.
-    login_failures: Mutex<LoginFailures>,
-    /// Password verifications run (argon2id), including the dummy ones for unknown users.
-    password_checks: std::sync::atomic::AtomicU64,
-    /// Password verifications allowed at once. Each argon2id run takes 19 MiB, and the
-    /// allocator keeps that per thread that ran one: unbounded, a login flood spreads
-    /// over the blocking pool's hundreds of threads and holds gigabytes.
-    password_slots: tokio::sync::Semaphore,
-    /// Browsable projects per caller, valid while the ACL counter is unchanged.
-    browse_cache: Mutex<BrowseCache>,
+    pub catalog: Arc<catalog::Service>,
+    pub auth: Arc<auth::Service>,
+    pub permissions: Arc<permissions::Service>,
+    pub users: Arc<users::Service>,
+    pub search: Arc<search::Service>,
+    pub issues: Arc<issues::Service>,
+    pub comments: Arc<comments::Service>,
+    pub worklogs: Arc<worklogs::Service>,
+    pub watchers: Arc<watchers::Service>,
+    pub attachments: Arc<attachments::Service>,
+    pub links: Arc<links::Service>,
+    pub remote_links: Arc<remote_links::Service>,
+    pub projects: Arc<projects::Service>,
+    pub components: Arc<components::Service>,
+    pub version_links: Arc<version_links::Service>,
+    pub meta: Arc<meta::Service>,
+    pub filters: Arc<filters::Service>,
+    pub properties: Arc<properties::Service>,
+    pub activity: Arc<activity::Service>,
+    pub demo: Arc<demo::Service>,
+    /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
+    store: Store,
 }
 
-pub(crate) struct LoginFailures {
-    pairs: login_throttle::Table,
-    clients: login_throttle::Table,
-}
-
-/// (ACL version, the caller's groups, projects they may browse) per user (or anonymous).
-type BrowseCache = HashMap<Option<UserId>, (i64, Vec<String>, Arc<Vec<(Project, PermissionSet)>>)>;
-
-impl App {
+impl Services {
     /// Opens the data directory, applies migrations, loads caches and makes sure an
-    /// administrator exists. Returns the app and, on first start, the generated admin
-    /// password to print once.
-    pub fn open(config: Config) -> Result<(Arc<App>, Option<String>)> {
+    /// administrator exists. Returns the services and, on first start, the generated
+    /// admin password to print once.
+    pub fn open(config: Config) -> Result<(Arc<Services>, Option<String>)> {
         config.prepare_dirs().map_err(|e| {
             tracing::error!(error = %e, dir = %config.data_dir.display(), "cannot create the data directory");
             Error::internal()
         })?;
+        let config = Arc::new(config);
         let store = Store::open(&config.database_path())?;
-        let secret = auth::load_or_create_secret(&store)?;
-        let catalog = Arc::new(RwLock::new(Arc::new(store.read_blocking(Catalog::load)?)));
-        let search = open_index(&config, &store, &catalog)?;
-        let source_catalog = catalog.clone();
-        let current: Arc<dyn Fn() -> Arc<Catalog> + Send + Sync> = Arc::new(move || {
-            source_catalog
-                .read()
-                .unwrap_or_else(|p| p.into_inner())
-                .clone()
-        });
-        let indexer = if config.index_writer {
-            let indexer = crate::search::Indexer::start(
-                search.clone(),
-                search::outbox_source(store.clone(), current.clone()),
-                search::full_source(store.clone(), current),
-                search::head_source(store.clone()),
-            )
-            .map_err(|e| {
-                tracing::error!(error = %e, "cannot start the indexer");
-                Error::internal()
-            })?;
+        let catalog = Arc::new(catalog::Service::load(store.clone())?);
+        let auth = Arc::new(auth::Service::new(store.clone(), config.clone())?);
+        let permissions = Arc::new(permissions::Service::new(store.clone(), catalog.clone()));
+        let blobs = attachments::Blobs::new(store.clone(), config.attachments_dir());
+        let users = Arc::new(users::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            auth.clone(),
+        ));
+        let issues = Arc::new(issues::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            users.clone(),
+            blobs,
+        ));
+        let search = Arc::new(search::Service::open(
+            store.clone(),
+            config.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            issues.clone(),
+        )?);
+        if config.index_writer {
             // Only the process that owns the data directory cleans its leftovers: it
-            // holds the index writer's lock from here on, so no other server (with
-            // uploads in flight) can be running on this directory.
-            attachments::recover_storage(&store, &config.attachments_dir())?;
-            Some(indexer)
-        } else {
-            None
-        };
-        let config_cap = config.login_table_cap;
-        let app = Arc::new(App {
-            config: Arc::new(config),
-            store,
+            // holds the index writer's lock from here on (taken when the indexer
+            // started), so no other server (with uploads in flight) can be running on
+            // this directory.
+            crate::jobs::recover_attachment_storage(&store, &config.attachments_dir())?;
+        }
+        let projects = Arc::new(projects::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            users.clone(),
+        ));
+        let components = Arc::new(components::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            projects.clone(),
+            users.clone(),
+        ));
+        let app = Arc::new(Services {
+            comments: Arc::new(comments::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+                issues.clone(),
+            )),
+            worklogs: Arc::new(worklogs::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+                issues.clone(),
+                users.clone(),
+            )),
+            watchers: Arc::new(watchers::Service::new(store.clone(), catalog.clone())),
+            attachments: Arc::new(attachments::Service::new(
+                store.clone(),
+                config.clone(),
+                catalog.clone(),
+                auth.clone(),
+                issues.clone(),
+                users.clone(),
+            )),
+            links: Arc::new(links::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+            )),
+            remote_links: Arc::new(remote_links::Service::new(
+                store.clone(),
+                catalog.clone(),
+                issues.clone(),
+            )),
+            version_links: Arc::new(version_links::Service::new(
+                store.clone(),
+                components.clone(),
+            )),
+            meta: Arc::new(meta::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+            )),
+            filters: Arc::new(filters::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+                users.clone(),
+                search.clone(),
+            )),
+            properties: Arc::new(properties::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+            )),
+            activity: Arc::new(activity::Service::new(
+                store.clone(),
+                issues.clone(),
+                users.clone(),
+            )),
+            demo: Arc::new(demo::Service::new(
+                store.clone(),
+                catalog.clone(),
+                search.clone(),
+            )),
+            config,
             catalog,
-            catalog_reload: tokio::sync::Mutex::new(()),
+            auth,
+            permissions,
+            users,
             search,
-            indexer: Mutex::new(indexer),
-            secret,
-            password_cache: Mutex::new(HashMap::new()),
-            login_failures: Mutex::new(LoginFailures {
-                pairs: login_throttle::Table::new(config_cap),
-                clients: login_throttle::Table::new(config_cap),
-            }),
-            password_checks: std::sync::atomic::AtomicU64::new(0),
-            password_slots: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
-            ),
-            browse_cache: Mutex::new(HashMap::new()),
+            issues,
+            projects,
+            components,
+            store,
         });
-        let printed = app.bootstrap_admin()?;
+        let printed = app.auth.bootstrap_admin()?;
         Ok((app, printed))
     }
 
-    /// The current catalog snapshot (statuses, types, fields, schemes).
-    pub fn catalog(&self) -> Arc<Catalog> {
-        self.catalog
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+    /// Waits until every write queued so far has committed (shutdown, benchmarks).
+    pub async fn flush(&self) -> Result<()> {
+        Ok(self.store.write(|_| Ok(())).await?)
     }
-
-    /// Reloads the catalog after a change to one of its tables.
-    pub(crate) async fn reload_catalog(&self) -> Result<()> {
-        let _one_at_a_time = self.catalog_reload.lock().await;
-        let fresh = self.store.read(Catalog::load).await?;
-        *self.catalog.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
-        Ok(())
-    }
-
-    pub fn secret(&self) -> &[u8; 32] {
-        &self.secret
-    }
-
-    /// Wakes the indexer: there are new outbox entries.
-    pub fn poke_indexer(&self) {
-        if let Some(i) = self
-            .indexer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_ref()
-        {
-            i.poke();
-        }
-    }
-
-    /// Stops the indexer thread after its current batch (shutdown).
-    pub fn stop_indexer(&self) {
-        let indexer = self
-            .indexer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        drop(indexer);
-    }
-}
-
-/// Opens the search index; an index that has never been committed while SQLite holds
-/// issues (new data directory copy, schema change, deleted index folder) is rebuilt, and
-/// any other is checked for issues without exactly one document.
-fn open_index(
-    config: &Config,
-    store: &Store,
-    catalog: &RwLock<Arc<Catalog>>,
-) -> Result<Arc<crate::search::SearchIndex>> {
-    let (index, _) = crate::search::SearchIndex::open(&config.index_dir(), config.index_writer)
-        .map_err(|e| {
-            tracing::error!(error = %e, "cannot open the search index");
-            Error::internal()
-        })?;
-    let issues = store.read_blocking(crate::store::queries::issues::count)?;
-    if config.index_writer && index.is_empty_generation() && issues > 0 {
-        tracing::info!(
-            issues,
-            "search index missing or outdated: rebuilding from the database"
-        );
-        let catalog = catalog.read().unwrap_or_else(|p| p.into_inner()).clone();
-        search::full_rebuild(store, catalog, &index)?;
-    } else if config.index_writer {
-        // Derived data that a crash, a bug or a copied folder may have put out of step:
-        // checked on every start, before any request.
-        search::repair_index(store, &index)?;
-    }
-    Ok(index)
 }
 
 /// A page of results with Jira's offset pagination.

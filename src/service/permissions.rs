@@ -4,10 +4,13 @@
 
 use std::collections::HashSet;
 
-use super::Catalog;
-use super::{App, Caller};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use super::{Caller, Catalog, catalog};
 use crate::domain::*;
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::store::StoreResult;
 use crate::store::queries::{Db, projects as q};
 
@@ -95,12 +98,34 @@ pub struct IssueRoles {
     pub assignee: bool,
 }
 
-impl App {
+/// Permissions: global grants, project permissions through schemes and roles, and the
+/// projects each caller may browse (cached until an ACL change).
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    /// Browsable projects per caller, valid while the ACL counter is unchanged.
+    browse_cache: Mutex<BrowseCache>,
+}
+
+/// (ACL version, the caller's groups, projects they may browse) per user (or anonymous).
+type BrowseCache = HashMap<Option<UserId>, (i64, Vec<String>, Arc<Vec<(Project, PermissionSet)>>)>;
+
+impl Service {
+    pub(super) fn new(store: Store, catalog: Arc<catalog::Service>) -> Service {
+        Service {
+            store,
+            catalog,
+            browse_cache: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Service {
     /// Global permissions of the caller (anonymous: none).
     pub fn global_permissions(&self, caller: Option<&Caller>) -> PermissionSet {
         let mut set = PermissionSet::default();
         let Some(caller) = caller else { return set };
-        for (perm, group) in &self.catalog().global_grants {
+        for (perm, group) in &self.catalog.current().global_grants {
             if caller.in_group(group)
                 && let Some(p) = Permission::from_key(perm)
             {
@@ -108,6 +133,37 @@ impl App {
             }
         }
         set
+    }
+
+    /// Checks that the caller may restrict a comment or worklog to `v` (a group they are
+    /// in, or a role that exists).
+    pub fn check_visibility(&self, caller: &Caller, v: &Option<Visibility>) -> Result<()> {
+        let Some(v) = v else { return Ok(()) };
+        match v.kind.as_str() {
+            "group" if caller.in_group(&v.value) || self.is_admin(caller) => Ok(()),
+            "group" => Err(Error::field(
+                "commentLevel",
+                format!("You are currently not a member of the group: {}.", v.value),
+            )),
+            "role" => {
+                let known =
+                    self.catalog.current().roles.iter().any(|r| {
+                        r.name.eq_ignore_ascii_case(&v.value) || r.id.to_string() == v.value
+                    });
+                if known {
+                    Ok(())
+                } else {
+                    Err(Error::field(
+                        "commentLevel",
+                        format!("The project role '{}' does not exist.", v.value),
+                    ))
+                }
+            }
+            other => Err(Error::field(
+                "commentLevel",
+                format!("Unknown visibility type '{other}'; use 'group' or 'role'."),
+            )),
+        }
     }
 
     pub fn is_admin(&self, caller: &Caller) -> bool {
@@ -133,7 +189,7 @@ impl App {
     ) -> Result<PermissionSet> {
         let roles = self.roles_in(caller, project.id).await?;
         Ok(evaluate(
-            &self.catalog(),
+            &self.catalog.current(),
             caller,
             project,
             &roles,
@@ -153,7 +209,13 @@ impl App {
             reporter: caller.is_some_and(|c| Some(c.user.id) == issue.reporter_id),
             assignee: caller.is_some_and(|c| Some(c.user.id) == issue.assignee_id),
         };
-        Ok(evaluate(&self.catalog(), caller, project, &roles, who))
+        Ok(evaluate(
+            &self.catalog.current(),
+            caller,
+            project,
+            &roles,
+            who,
+        ))
     }
 
     async fn roles_in(&self, caller: Option<&Caller>, project: ProjectId) -> Result<HashSet<i64>> {
@@ -217,7 +279,7 @@ impl App {
         for (pid, role) in roles {
             by_project.entry(pid).or_default().insert(role);
         }
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let none = HashSet::new();
         let list: Vec<(Project, PermissionSet)> = projects
             .into_iter()

@@ -1,6 +1,10 @@
 //! Projects: create, read, update, delete, and the project-scoped lists.
 
-use super::{App, Caller, Permission, PermissionSet};
+use super::{catalog, permissions, users};
+use crate::store::Store;
+use std::sync::Arc;
+
+use super::{Caller, Permission, PermissionSet};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::queries::{issues as iq, projects as q, users as uq};
@@ -63,7 +67,31 @@ pub fn validate_name(name: &str) -> Option<String> {
 
 const ASSIGNEE_TYPES: &[&str] = &["PROJECT_LEAD", "UNASSIGNED"];
 
-impl App {
+/// Projects and their roles.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    users: Arc<users::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        users: Arc<users::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+            users,
+        }
+    }
+}
+
+impl Service {
     /// Finds a project the caller may browse; the same 404 for "missing" and "hidden".
     pub async fn browse_project(
         &self,
@@ -79,7 +107,10 @@ impl App {
             ))
         };
         let project = project.ok_or_else(not_found)?;
-        let perms = self.project_permissions(caller, &project).await?;
+        let perms = self
+            .permissions
+            .project_permissions(caller, &project)
+            .await?;
         if !perms.has(Permission::BrowseProjects) {
             return Err(not_found());
         }
@@ -89,7 +120,7 @@ impl App {
     /// A project the caller may administer (or a global admin).
     pub async fn admin_project(&self, caller: &Caller, r: &ProjectRef) -> Result<Project> {
         let (project, perms) = self.browse_project(Some(caller), r).await?;
-        if !perms.has(Permission::AdministerProjects) && !self.is_admin(caller) {
+        if !perms.has(Permission::AdministerProjects) && !self.permissions.is_admin(caller) {
             return Err(Error::forbidden(
                 "You must have global or project administrator permissions to edit this project.",
             ));
@@ -99,6 +130,7 @@ impl App {
 
     pub async fn list_projects(&self, caller: Option<&Caller>) -> Result<Vec<Project>> {
         Ok(self
+            .permissions
             .browsable_projects(caller)
             .await?
             .into_iter()
@@ -107,7 +139,7 @@ impl App {
     }
 
     pub async fn create_project(&self, caller: &Caller, input: ProjectInput) -> Result<Project> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let mut errors = std::collections::BTreeMap::new();
         let key = input.key.clone().unwrap_or_default().trim().to_string();
         match input.key.as_deref() {
@@ -153,7 +185,7 @@ impl App {
             );
         }
         let lead = match &input.lead {
-            Some(r) => match self.user_by_ref(r).await? {
+            Some(r) => match self.users.user_by_ref(r).await? {
                 Some(u) => Some(u),
                 None => {
                     errors.insert(
@@ -165,7 +197,7 @@ impl App {
             },
             None => Some(caller.user.clone()),
         };
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let scheme = input.permission_scheme_id.unwrap_or(0);
         if !catalog.permission_schemes.iter().any(|s| s.id == scheme) {
             errors.insert(
@@ -279,7 +311,7 @@ impl App {
             }
         }
         if let Some(l) = &input.lead {
-            match self.user_by_ref(l).await? {
+            match self.users.user_by_ref(l).await? {
                 Some(u) => project.lead_id = u.id,
                 None => {
                     errors.insert(
@@ -289,7 +321,7 @@ impl App {
                 }
             }
         }
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         if let Some(c) = input.category_id {
             if c.is_none_or(|c| catalog.categories.iter().any(|x| x.id == c)) {
                 project.category_id = c;
@@ -395,7 +427,8 @@ impl App {
             })
             .await?;
         let roles = self
-            .catalog()
+            .catalog
+            .current()
             .roles
             .iter()
             .map(|role| {
@@ -420,7 +453,7 @@ impl App {
         groups: Vec<String>,
     ) -> Result<()> {
         let project = self.admin_project(caller, r).await?;
-        if self.catalog().role(role).is_none() {
+        if self.catalog.current().role(role).is_none() {
             return Err(Error::not_found(format!(
                 "Project role with id {role} does not exist."
             )));
@@ -460,7 +493,7 @@ impl App {
         group: Option<String>,
     ) -> Result<()> {
         let project = self.admin_project(caller, r).await?;
-        if self.catalog().role(role).is_none() {
+        if self.catalog.current().role(role).is_none() {
             return Err(Error::not_found(format!(
                 "Project role with id {role} does not exist."
             )));

@@ -11,11 +11,15 @@
 //! | user | the user or an administrator | the same |
 //! | dashboard item | — (no dashboards yet: 404 naming the dashboard) | — |
 
+use super::{catalog, permissions};
+use crate::store::Store;
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::permissions::{caller_permissions, can_see_visibility};
 use super::users::UserRef;
-use super::{App, Caller, Permission};
+use super::{Caller, Permission};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::store::StoreResult;
@@ -173,14 +177,35 @@ fn missing_property(key: &str) -> Error {
     Error::not_found(format!("The property with key '{key}' does not exist."))
 }
 
-impl App {
+/// Entity properties of issues, projects, comments, worklogs, users.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+        }
+    }
+}
+
+impl Service {
     pub async fn property_keys(
         &self,
         caller: &Caller,
         owner: PropertyOwner,
     ) -> Result<Vec<String>> {
-        let catalog = self.catalog();
-        let admin = self.is_admin(caller);
+        let catalog = self.catalog.current();
+        let admin = self.permissions.is_admin(caller);
         let caller = caller.clone();
         Ok(self
             .store
@@ -198,8 +223,8 @@ impl App {
         key: &str,
     ) -> Result<Value> {
         check_key(key)?;
-        let catalog = self.catalog();
-        let admin = self.is_admin(caller);
+        let catalog = self.catalog.current();
+        let admin = self.permissions.is_admin(caller);
         let caller = caller.clone();
         let k = key.to_string();
         let raw = self
@@ -231,8 +256,8 @@ impl App {
                 ),
             ));
         }
-        let catalog = self.catalog();
-        let admin = self.is_admin(caller);
+        let catalog = self.catalog.current();
+        let admin = self.permissions.is_admin(caller);
         let caller = caller.clone();
         let k = key.to_string();
         let created = self
@@ -260,8 +285,8 @@ impl App {
         key: &str,
     ) -> Result<()> {
         check_key(key)?;
-        let catalog = self.catalog();
-        let admin = self.is_admin(caller);
+        let catalog = self.catalog.current();
+        let admin = self.permissions.is_admin(caller);
         let caller = caller.clone();
         let k = key.to_string();
         let deleted = self

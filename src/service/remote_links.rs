@@ -2,12 +2,16 @@
 //! the client's `globalId`. Creating, updating and deleting one records `RemoteIssueLink`
 //! in the changelog, bumps `updated` and reaches the index through the outbox.
 
+use super::{catalog, issues};
+use crate::store::Store;
+use std::sync::Arc;
+
 use super::issues::load_for_write;
-use super::{App, Caller, Permission};
+use super::{Caller, Permission};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
-use crate::store::queries::{Db, changelog as clq, issues as iq, remote_links as q};
+use crate::store::queries::{Db, Tx, changelog as clq, issues as iq, remote_links as q};
 
 /// The result of `POST issue/{key}/remotelink`.
 pub enum Upserted {
@@ -59,14 +63,35 @@ fn change(id: i64, title: &str, created: bool) -> ChangeItem {
     }
 }
 
-fn record(db: &Db, caller: &Caller, issue: IssueId, items: &[ChangeItem]) -> StoreResult<()> {
+fn record(db: &Tx, caller: &Caller, issue: IssueId, items: &[ChangeItem]) -> StoreResult<()> {
     let now = Millis::now();
     clq::record(db, issue, Some(caller.user.id), now, items)?;
     iq::touch(db, issue, now)?;
     iq::enqueue_index(db, issue, now)
 }
 
-impl App {
+/// Remote issue links.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    issues: Arc<issues::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        issues: Arc<issues::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            issues,
+        }
+    }
+}
+
+impl Service {
     /// `GET issue/{key}/remotelink`: every link, or the one with `global_id` (404 if none).
     pub async fn remote_links(
         &self,
@@ -74,7 +99,7 @@ impl App {
         r: &IssueRef,
         global_id: Option<String>,
     ) -> Result<(Issue, Vec<RemoteLink>)> {
-        let issue = self.view_issue(caller, r).await?.issue;
+        let issue = self.issues.view_issue(caller, r).await?.issue;
         let id = issue.id;
         let gid = global_id.clone();
         let links = self
@@ -96,7 +121,7 @@ impl App {
         r: &IssueRef,
         id: i64,
     ) -> Result<(Issue, RemoteLink)> {
-        let issue = self.view_issue(caller, r).await?.issue;
+        let issue = self.issues.view_issue(caller, r).await?.issue;
         let issue_id = issue.id;
         let link = self
             .store
@@ -116,7 +141,7 @@ impl App {
         link: RemoteLink,
     ) -> Result<(Issue, Upserted)> {
         validate(&link)?;
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let c = caller.clone();
         let r = r.clone();
         Ok(self
@@ -191,7 +216,7 @@ impl App {
                 "'url' must be an absolute http or https URL.",
             ));
         }
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let c = caller.clone();
         let r = r.clone();
         Ok(self
@@ -226,7 +251,7 @@ impl App {
         link: RemoteLink,
     ) -> Result<()> {
         validate(&link)?;
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let c = caller.clone();
         let r = r.clone();
         self.store
@@ -269,7 +294,7 @@ impl App {
         r: &IssueRef,
         which: std::result::Result<i64, String>,
     ) -> Result<()> {
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let c = caller.clone();
         let r = r.clone();
         self.store

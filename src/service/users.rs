@@ -1,6 +1,10 @@
 //! Users and groups.
 
-use super::{App, Caller, Permission};
+use super::{auth, catalog, permissions};
+use crate::store::Store;
+use std::sync::Arc;
+
+use super::{Caller, Permission};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::queries::{projects as pq, users as q};
@@ -20,11 +24,35 @@ pub enum UserRef {
     Username(String),
 }
 
-impl App {
+/// Users and groups.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    auth: Arc<auth::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        auth: Arc<auth::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+            auth,
+        }
+    }
+}
+
+impl Service {
     /// Creates a user (administrators only, or the CLI with `caller = None`).
     pub async fn create_user(&self, caller: Option<&Caller>, input: NewUserInput) -> Result<User> {
         if let Some(c) = caller {
-            self.require_admin(c)?;
+            self.permissions.require_admin(c)?;
         }
         let username = input.username.trim().to_string();
         let email = input.email.trim().to_string();
@@ -124,7 +152,7 @@ impl App {
         if let Some(c) = caller
             && c.user.id != user
         {
-            self.require_admin(c)?;
+            self.permissions.require_admin(c)?;
         }
         if password.chars().count() < 8 {
             return Err(Error::field(
@@ -150,12 +178,13 @@ impl App {
         new: &str,
     ) -> Result<()> {
         let login = caller.user.username.clone();
-        self.authenticate(super::auth::Credentials::Basic {
-            login,
-            secret: current.to_string(),
-        })
-        .await
-        .map_err(|_| Error::field("currentPassword", "The current password is incorrect."))?;
+        self.auth
+            .authenticate(super::auth::Credentials::Basic {
+                login,
+                secret: current.to_string(),
+            })
+            .await
+            .map_err(|_| Error::field("currentPassword", "The current password is incorrect."))?;
         self.set_password(Some(caller), caller.user.id, new).await
     }
 
@@ -205,6 +234,7 @@ impl App {
         max: i64,
     ) -> Result<Vec<User>> {
         if !self
+            .permissions
             .global_permissions(Some(caller))
             .has(Permission::UserPicker)
         {
@@ -228,7 +258,8 @@ impl App {
         max: i64,
     ) -> Result<Vec<User>> {
         let roles: Vec<i64> = self
-            .catalog()
+            .catalog
+            .current()
             .grants
             .iter()
             .filter(|g| {
@@ -239,7 +270,7 @@ impl App {
             .filter_map(|g| g.holder_param.as_deref().and_then(|p| p.parse().ok()))
             .collect();
         let pid = project.id;
-        let lead_holds = self.catalog().grants.iter().any(|g| {
+        let lead_holds = self.catalog.current().grants.iter().any(|g| {
             g.scheme_id == project.permission_scheme_id
                 && g.permission == permission.key()
                 && g.holder_type == "projectLead"
@@ -271,7 +302,7 @@ impl App {
     }
 
     pub async fn delete_user(&self, caller: &Caller, r: &UserRef) -> Result<()> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let (user, _) = self.get_user(caller, r).await?;
         if user.id == caller.user.id {
             return Err(Error::bad_request(
@@ -294,7 +325,7 @@ impl App {
     }
 
     pub async fn group_add_user(&self, caller: &Caller, group: &str, user: &UserRef) -> Result<()> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let (user, _) = self.get_user(caller, user).await?;
         let group = group.to_string();
         self.store
@@ -314,7 +345,7 @@ impl App {
         group: &str,
         user: &UserRef,
     ) -> Result<()> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let (user, _) = self.get_user(caller, user).await?;
         let group = group.to_string();
         self.store
@@ -334,7 +365,7 @@ impl App {
     }
 
     pub async fn create_group(&self, caller: &Caller, name: &str) -> Result<()> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let name = name.trim().to_string();
         if name.is_empty() {
             return Err(Error::field("name", "You must specify a group name."));
@@ -352,5 +383,21 @@ impl App {
             })
             .await?;
         Ok(())
+    }
+}
+
+impl Service {
+    /// Users by id, for rendering the authors and actors of a list of things.
+    pub async fn users_map(
+        &self,
+        ids: Vec<UserId>,
+    ) -> Result<std::collections::HashMap<UserId, User>> {
+        Ok(self
+            .store
+            .read(move |db| q::by_ids(db, &ids))
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect())
     }
 }

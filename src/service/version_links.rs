@@ -2,10 +2,14 @@
 //! to hang on a version, keyed by its `globalId`. Reading needs Browse Projects on the
 //! version's project; changing needs project administration, as editing the version.
 
+use super::components;
+use crate::store::Store;
+use std::sync::Arc;
+
 use serde_json::Value;
 
+use super::Caller;
 use super::properties::MAX_PROPERTY_BYTES;
-use super::{App, Caller};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::queries::version_links as q;
@@ -37,14 +41,26 @@ fn new_global_id() -> String {
     )
 }
 
-impl App {
+/// Remote links of versions.
+pub struct Service {
+    store: Store,
+    components: Arc<components::Service>,
+}
+
+impl Service {
+    pub(super) fn new(store: Store, components: Arc<components::Service>) -> Service {
+        Service { store, components }
+    }
+}
+
+impl Service {
     /// Every remote link of a version, ordered by global id.
     pub async fn version_remote_links(
         &self,
         caller: Option<&Caller>,
         version: i64,
     ) -> Result<(Version, Vec<Value>)> {
-        let (v, _) = self.get_version(caller, version).await?;
+        let (v, _) = self.components.get_version(caller, version).await?;
         let rows = self
             .store
             .read(move |db| q::of_version(db, version))
@@ -58,7 +74,7 @@ impl App {
         version: i64,
         global_id: String,
     ) -> Result<(Version, Value)> {
-        let (v, _) = self.get_version(caller, version).await?;
+        let (v, _) = self.components.get_version(caller, version).await?;
         let gid = global_id.clone();
         let row = self.store.read(move |db| q::get(db, version, &gid)).await?;
         let text = row.ok_or_else(|| link_missing(&global_id))?;
@@ -78,7 +94,7 @@ impl App {
         let mut out = Vec::new();
         for (version, text) in rows {
             // Versions in projects the caller may not browse are left out.
-            if let Ok((v, _)) = self.get_version(caller, version).await {
+            if let Ok((v, _)) = self.components.get_version(caller, version).await {
                 out.push((v, parse(&text)));
             }
         }
@@ -95,7 +111,7 @@ impl App {
         global_id: Option<String>,
         link: Value,
     ) -> Result<(Version, String)> {
-        let (v, _) = self.admin_version(caller, version).await?;
+        let (v, _) = self.components.admin_version(caller, version).await?;
         let Value::Object(mut object) = link else {
             return Err(Error::bad_request(
                 "The remote version link must be a JSON object.",
@@ -139,7 +155,7 @@ impl App {
         version: i64,
         global_id: Option<String>,
     ) -> Result<()> {
-        self.admin_version(caller, version).await?;
+        self.components.admin_version(caller, version).await?;
         let gid = global_id.clone();
         let deleted = self
             .store

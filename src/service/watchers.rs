@@ -1,14 +1,18 @@
 //! Watchers and votes of an issue. Neither changes the issue (no changelog, `updated`
 //! stays, as in Jira), but both reach the search index (`watcher`, `voter`, `votes`).
 
+use super::catalog;
+use crate::store::Store;
+use std::sync::Arc;
+
 use super::permissions::{caller_permissions, user_permissions};
 use super::users::UserRef;
-use super::{App, Caller, Catalog, Permission, PermissionSet};
+use super::{Caller, Catalog, Permission, PermissionSet};
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, issues as iq, projects as pq, users as uq, watchers as q, watchers::UserSet,
+    Db, Tx, issues as iq, projects as pq, users as uq, watchers as q, watchers::UserSet,
 };
 
 /// Watchers or voters of an issue as the caller may see them.
@@ -23,7 +27,7 @@ pub struct UserSetView {
 }
 
 /// Reporter and creator watch a new issue, as Jira's auto-watch does.
-pub(crate) fn auto_watch(db: &Db, issue: &Issue) -> StoreResult<()> {
+pub(crate) fn auto_watch(db: &Tx, issue: &Issue) -> StoreResult<()> {
     for user in [issue.reporter_id, issue.creator_id].into_iter().flatten() {
         q::add(db, UserSet::Watchers, issue.id, user)?;
     }
@@ -82,9 +86,21 @@ fn no_manage_permission() -> Error {
     )
 }
 
-impl App {
+/// Watchers and votes.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+}
+
+impl Service {
+    pub(super) fn new(store: Store, catalog: Arc<catalog::Service>) -> Service {
+        Service { store, catalog }
+    }
+}
+
+impl Service {
     async fn user_set(&self, caller: &Caller, r: &IssueRef, set: UserSet) -> Result<UserSetView> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         Ok(self
@@ -145,7 +161,7 @@ impl App {
         who: Option<UserRef>,
         add: bool,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -195,7 +211,7 @@ impl App {
     }
 
     async fn change_vote(&self, caller: &Caller, r: &IssueRef, add: bool) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         self.store

@@ -4,16 +4,20 @@
 //! tracking options (hours per day, days per week, format, default unit) and the worklog
 //! change feeds.
 
+use super::{catalog, issues, permissions, users};
+use crate::store::Store;
+use std::sync::Arc;
+
 use std::collections::HashMap;
 
 use super::issues::load_for_write;
 use super::permissions::{caller_permissions, can_see_visibility};
-use super::{App, Caller, Catalog, Page, Permission};
+use super::{Caller, Catalog, Page, Permission};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, catalog as catq, changelog as clq, issues as iq, projects as pq, worklogs as q,
+    Db, Tx, catalog as catq, changelog as clq, issues as iq, projects as pq, worklogs as q,
 };
 
 const OPTIONS_KEY: &str = "timetracking.options";
@@ -143,7 +147,34 @@ fn estimate(cat: &Catalog, adjust: &Adjust, deleting: bool, updating: bool) -> R
     }
 }
 
-impl App {
+/// Worklogs and time-tracking options.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    issues: Arc<issues::Service>,
+    users: Arc<users::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        issues: Arc<issues::Service>,
+        users: Arc<users::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+            issues,
+            users,
+        }
+    }
+}
+
+impl Service {
     /// Validates an input into (seconds spent, started, comment, visibility) over `base`.
     fn worklog_fields(
         &self,
@@ -151,7 +182,7 @@ impl App {
         input: WorklogInput,
         base: Option<&Worklog>,
     ) -> Result<(i64, Millis, String, Option<Visibility>)> {
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let spent = match (&input.time_spent, input.time_spent_seconds) {
             (Some(raw), _) => Some(duration(&cat, "timeLogged", raw)?),
             (None, Some(s)) => Some(s),
@@ -197,7 +228,7 @@ impl App {
             Some(v) => v,
             None => base.and_then(|b| b.visibility.clone()),
         };
-        self.check_visibility(caller, &visibility)?;
+        self.permissions.check_visibility(caller, &visibility)?;
         Ok((spent, started, comment, visibility))
     }
 
@@ -206,7 +237,7 @@ impl App {
         items: T,
         ids: Vec<UserId>,
     ) -> Result<Worklogs<T>> {
-        let users = self.users_map(ids).await?;
+        let users = self.users.users_map(ids).await?;
         Ok(Worklogs { items, users })
     }
 
@@ -218,7 +249,7 @@ impl App {
         start_at: i64,
         max_results: i64,
     ) -> Result<Worklogs<Page<Worklog>>> {
-        let view = self.view_issue(Some(caller), r).await?;
+        let view = self.issues.view_issue(Some(caller), r).await?;
         let page = Page::of(view.worklogs, start_at, max_results);
         Ok(Worklogs {
             items: page,
@@ -232,7 +263,7 @@ impl App {
         r: &IssueRef,
         id: i64,
     ) -> Result<Worklogs<Worklog>> {
-        let view = self.view_issue(Some(caller), r).await?;
+        let view = self.issues.view_issue(Some(caller), r).await?;
         let w = view
             .worklogs
             .into_iter()
@@ -252,7 +283,7 @@ impl App {
         input: WorklogInput,
         adjust: Adjust,
     ) -> Result<Worklogs<Worklog>> {
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let est = estimate(&cat, &adjust, false, false)?;
         let (spent, started, comment, visibility) = self.worklog_fields(caller, input, None)?;
         let c = caller.clone();
@@ -315,7 +346,7 @@ impl App {
         input: WorklogInput,
         adjust: Adjust,
     ) -> Result<Worklogs<Worklog>> {
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let est = estimate(&cat, &adjust, false, true)?;
         let current = self.get_worklog(caller, r, id).await?.items;
         let (spent, started, comment, visibility) =
@@ -362,7 +393,7 @@ impl App {
         id: i64,
         adjust: Adjust,
     ) -> Result<()> {
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let est = estimate(&cat, &adjust, true, false)?;
         let c = caller.clone();
         let r = r.clone();
@@ -411,7 +442,7 @@ impl App {
                 "Too many worklog ids: at most 1000 per request.",
             ));
         }
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let c = caller.clone();
         let items = self
             .store
@@ -438,10 +469,10 @@ impl App {
     /// `GET worklog/updated` (`deleted == false`) and `GET worklog/deleted`: ids and
     /// times of changes at or after `since` the caller may see, oldest first.
     pub async fn worklog_feed(&self, caller: &Caller, since: i64, deleted: bool) -> Result<Feed> {
-        let cat = self.catalog();
+        let cat = self.catalog.current();
         let c = caller.clone();
         let since = Millis(since.max(0));
-        let admin = self.is_admin(caller);
+        let admin = self.permissions.is_admin(caller);
         let (values, raw_count, last_time) = self
             .store
             .read(move |db| {
@@ -481,7 +512,7 @@ impl App {
     }
 
     pub fn time_tracking_options(&self) -> TimeTracking {
-        self.catalog().time_tracking.clone()
+        self.catalog.current().time_tracking.clone()
     }
 
     /// `PUT configuration/timetracking/options` (administrators).
@@ -490,7 +521,7 @@ impl App {
         caller: &Caller,
         opts: TimeTracking,
     ) -> Result<TimeTracking> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let mut errors = std::collections::BTreeMap::new();
         if !(opts.hours_per_day > 0.0 && opts.hours_per_day <= 24.0) {
             errors.insert(
@@ -532,7 +563,7 @@ impl App {
         self.store
             .write(move |db| catq::set_setting(db, OPTIONS_KEY, &raw))
             .await?;
-        self.reload_catalog().await?;
+        self.catalog.reload().await?;
         Ok(self.time_tracking_options())
     }
 }
@@ -579,7 +610,7 @@ pub(super) fn load_worklog(
 /// After a worklog change: recompute time spent, set the remaining estimate, record the
 /// changelog, bump `updated` and queue the issue for indexing.
 pub(super) fn after_change(
-    db: &Db,
+    db: &Tx,
     caller: &Caller,
     issue: &Issue,
     remaining: Option<i64>,
@@ -621,7 +652,7 @@ pub(super) fn after_change(
 /// Logs the worklogs of an `update` on a stored issue, in the caller's transaction,
 /// reducing the remaining estimate as `adjustEstimate=auto` does.
 pub(super) fn log_from_update(
-    db: &Db,
+    db: &Tx,
     cat: &Catalog,
     caller: &Caller,
     issue: IssueId,

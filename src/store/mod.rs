@@ -14,8 +14,11 @@
 //! Reads run on a small pool of read-only connections through `spawn_blocking`, so the
 //! async executor never blocks on SQLite. WAL mode lets readers run beside the writer.
 
+mod handle;
 mod migrations;
 pub mod queries;
+#[cfg(test)]
+mod tests;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -23,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
-pub use rusqlite::{OptionalExtension, Row, Transaction, params, types::Value};
+pub use handle::{Db, Tx};
 
 /// The largest number of queued writes folded into one transaction.
 const MAX_GROUP: usize = 256;
@@ -73,7 +76,7 @@ trait WriteJob: Send {
         Mode::Grouped
     }
     /// Runs inside a savepoint; returns false when the savepoint must be rolled back.
-    fn run(&mut self, conn: &Connection) -> bool;
+    fn run(&mut self, tx: &Tx) -> bool;
     /// Delivers the outcome once the surrounding transaction has committed (or failed).
     fn finish(self: Box<Self>, commit: Result<(), &rusqlite::Error>);
 }
@@ -95,18 +98,18 @@ enum Mode {
 
 impl<F, T> WriteJob for Job<F, T>
 where
-    F: FnOnce(&Connection) -> StoreResult<T> + Send,
+    F: FnOnce(&Tx) -> StoreResult<T> + Send,
     T: Send,
 {
     fn mode(&self) -> Mode {
         self.mode
     }
 
-    fn run(&mut self, conn: &Connection) -> bool {
+    fn run(&mut self, tx: &Tx) -> bool {
         let Some(work) = self.work.take() else {
             return false;
         };
-        let outcome = work(conn);
+        let outcome = work(tx);
         let ok = outcome.is_ok();
         self.outcome = Some(outcome);
         ok
@@ -129,18 +132,18 @@ where
 
 struct ReadPool {
     path: std::path::PathBuf,
-    idle: Mutex<Vec<Connection>>,
+    idle: Mutex<Vec<Db>>,
 }
 
 impl ReadPool {
-    fn take(&self) -> StoreResult<Connection> {
+    fn take(&self) -> StoreResult<Db> {
         if let Some(conn) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             return Ok(conn);
         }
-        open_reader(&self.path)
+        Ok(Db::new(open_reader(&self.path)?))
     }
 
-    fn give_back(&self, conn: Connection) {
+    fn give_back(&self, conn: Db) {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
         if idle.len() < READ_POOL_SIZE {
             idle.push(conn);
@@ -206,7 +209,7 @@ impl Store {
     /// Runs `work` in a write transaction (its own savepoint) and answers after commit.
     pub async fn write<T, F>(&self, work: F) -> StoreResult<T>
     where
-        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&Tx) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let answer = self.submit(work, Mode::Grouped)?;
@@ -230,7 +233,7 @@ impl Store {
         work: F,
     ) -> impl std::future::Future<Output = StoreResult<T>> + Send + 'static
     where
-        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&Tx) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let answer = self.submit(work, Mode::Bulk { durable });
@@ -239,7 +242,7 @@ impl Store {
 
     fn submit<T, F>(&self, work: F, mode: Mode) -> StoreResult<oneshot::Receiver<StoreResult<T>>>
     where
-        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&Tx) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
@@ -256,16 +259,16 @@ impl Store {
     /// Runs `work` on a read connection, off the async executor.
     pub async fn read<T, F>(&self, work: F) -> StoreResult<T>
     where
-        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&Db) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let pool = self.readers.clone();
         tokio::task::spawn_blocking(move || {
             let conn = pool.take()?;
             // One read transaction, so multi-query reads see one consistent snapshot.
-            conn.execute_batch("BEGIN DEFERRED")?;
+            conn.conn().execute_batch("BEGIN DEFERRED")?;
             let result = work(&conn);
-            let end = conn.execute_batch("COMMIT");
+            let end = conn.conn().execute_batch("COMMIT");
             if end.is_ok() {
                 pool.give_back(conn);
             }
@@ -276,16 +279,13 @@ impl Store {
     }
 
     /// Blocking variant of `read` for command-line tools and start-up.
-    pub fn read_blocking<T>(
-        &self,
-        work: impl FnOnce(&Connection) -> StoreResult<T>,
-    ) -> StoreResult<T> {
+    pub fn read_blocking<T>(&self, work: impl FnOnce(&Db) -> StoreResult<T>) -> StoreResult<T> {
         let conn = self.readers.take()?;
         // One read transaction, as in `read`: a consistent snapshot, and one shared lock
         // for the whole job instead of one per statement.
-        conn.execute_batch("BEGIN DEFERRED")?;
+        conn.conn().execute_batch("BEGIN DEFERRED")?;
         let result = work(&conn);
-        if conn.execute_batch("COMMIT").is_ok() {
+        if conn.conn().execute_batch("COMMIT").is_ok() {
             self.readers.give_back(conn);
         }
         result
@@ -294,7 +294,7 @@ impl Store {
     /// Blocking variant of `write` for command-line tools and start-up.
     pub fn write_blocking<T, F>(&self, work: F) -> StoreResult<T>
     where
-        F: FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&Tx) -> StoreResult<T> + Send + 'static,
         T: Send + 'static,
     {
         let answer = self.submit(work, Mode::Grouped)?;
@@ -348,6 +348,7 @@ fn writer_loop(
     jobs: std::sync::mpsc::Receiver<Box<dyn WriteJob>>,
     checkpoints: std::sync::mpsc::Sender<()>,
 ) {
+    let tx = Tx::new(conn);
     // A bulk job met while gathering a group waits here and runs alone next.
     let mut held: Option<Box<dyn WriteJob>> = None;
     loop {
@@ -359,7 +360,7 @@ fn writer_loop(
             },
         };
         if first.mode() != Mode::Grouped {
-            let (ok, next) = run_bulk(&conn, first, &jobs, &checkpoints);
+            let (ok, next) = run_bulk(&tx, first, &jobs, &checkpoints);
             if !ok {
                 // Writing on without foreign-key checks could corrupt references; the
                 // store closes instead and every later write is refused.
@@ -379,12 +380,13 @@ fn writer_loop(
                 Err(_) => break,
             }
         }
-        run_group(&conn, batch);
+        run_group(&tx, batch);
     }
 }
 
 /// Runs a group of jobs in one transaction, each in its own savepoint, and commits once.
-fn run_group(conn: &Connection, mut batch: Vec<Box<dyn WriteJob>>) {
+fn run_group(tx: &Tx, mut batch: Vec<Box<dyn WriteJob>>) {
+    let conn = tx.conn();
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         for job in batch {
             job.finish(Err(&e));
@@ -392,7 +394,7 @@ fn run_group(conn: &Connection, mut batch: Vec<Box<dyn WriteJob>>) {
         return;
     }
     for job in batch.iter_mut() {
-        let ok = conn.execute_batch("SAVEPOINT job").is_ok() && job.run(conn);
+        let ok = conn.execute_batch("SAVEPOINT job").is_ok() && job.run(tx);
         let end = if ok {
             "RELEASE job"
         } else {
@@ -414,13 +416,14 @@ fn run_group(conn: &Connection, mut batch: Vec<Box<dyn WriteJob>>) {
 /// Runs one job in a transaction of its own, without a savepoint: a savepoint makes
 /// SQLite copy every page the job touches into a statement journal, and a job alone can
 /// roll back the whole transaction instead.
-fn run_alone(conn: &Connection, mut job: Box<dyn WriteJob>) {
+fn run_alone(tx: &Tx, mut job: Box<dyn WriteJob>) {
+    let conn = tx.conn();
     if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
         job.finish(Err(&e));
         return;
     }
     // The job may have ended the transaction itself (`INSERT OR ROLLBACK`).
-    if !job.run(conn) {
+    if !job.run(tx) {
         if conn.is_autocommit() {
             job.finish(Ok(()));
             return;
@@ -448,11 +451,12 @@ fn run_alone(conn: &Connection, mut job: Box<dyn WriteJob>) {
 /// transactions, and back whatever happens. Returns false when they could not be
 /// switched back, and the ordinary job met after the bulk ones, to run next.
 fn run_bulk(
-    conn: &Connection,
+    tx: &Tx,
     first: Box<dyn WriteJob>,
     jobs: &std::sync::mpsc::Receiver<Box<dyn WriteJob>>,
     checkpoints: &std::sync::mpsc::Sender<()>,
 ) -> (bool, Option<Box<dyn WriteJob>>) {
+    let conn = tx.conn();
     // A flag pragma such as `foreign_keys` expires every prepared statement, so the
     // mode stays on while bulk jobs follow each other; `synchronous` expires nothing.
     if let Err(e) = conn.execute_batch("PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0;")
@@ -465,7 +469,7 @@ fn run_bulk(
         let durable = job.mode() == Mode::Bulk { durable: true };
         match conn.pragma_update(None, "synchronous", if durable { "FULL" } else { "NORMAL" }) {
             Ok(()) => {
-                run_alone(conn, job);
+                run_alone(tx, job);
                 // The checkpointer may be gone only when the store is closing.
                 let _ = checkpoints.send(());
             }

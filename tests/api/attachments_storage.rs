@@ -61,12 +61,12 @@ async fn a_start_removes_upload_leftovers_and_orphan_blobs_and_keeps_referenced_
 
     // Start again on the same data directory (the first server's indexer stops, so the
     // second may take the index writer).
-    started.server.app.stop_indexer();
+    started.server.app.search.stop_indexer();
     let dir = started.server.data_dir.clone();
     std::thread::spawn(move || {
         let mut config = tessera::config::Config::new(dir);
         config.admin_password = Some(ADMIN_PASSWORD.to_string());
-        tessera::service::App::open(config).expect("reopen")
+        tessera::service::Services::open(config).expect("reopen")
     })
     .join()
     .expect("open thread");

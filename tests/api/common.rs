@@ -11,7 +11,7 @@ pub const ADMIN_PASSWORD: &str = "admin-test-password";
 pub struct Server {
     pub base: String,
     pub data_dir: std::path::PathBuf,
-    pub app: std::sync::Arc<tessera::service::App>,
+    pub app: std::sync::Arc<tessera::service::Services>,
 }
 
 static SERVER: OnceLock<Server> = OnceLock::new();
@@ -50,9 +50,9 @@ pub fn start_server_with(customize: impl FnOnce(&mut tessera::config::Config)) -
     config.login_attempts = 1000;
     config.login_client_attempts = 100_000;
     customize(&mut config);
-    // `App::open` blocks on the store's writer; tests call this from inside a tokio
+    // `Services::open` blocks on the store's writer; tests call this from inside a tokio
     // runtime, where blocking is refused, so open it on a plain thread.
-    let (app, printed) = std::thread::spawn(move || tessera::service::App::open(config))
+    let (app, printed) = std::thread::spawn(move || tessera::service::Services::open(config))
         .join()
         .expect("open thread")
         .expect("open app");
@@ -337,4 +337,11 @@ impl Rng {
     pub fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
     }
+}
+
+/// The issue ids in a data directory's search index, one entry per document, read
+/// beside the server (a reader of its own sees the last commit when it opens).
+pub fn index_documents(index_dir: &std::path::Path) -> Vec<i64> {
+    let (index, _) = tessera::search::SearchIndex::open(index_dir, false).expect("open index");
+    index.document_ids().expect("document ids")
 }

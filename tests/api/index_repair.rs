@@ -96,7 +96,7 @@ async fn edits_after_a_live_reindex_leave_one_document_per_issue() {
     }
 }
 
-/// Runs `f` off the test's async runtime (App::open and the store's blocking calls
+/// Runs `f` off the test's async runtime (Services::open and the store's blocking calls
 /// refuse to run on it).
 fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::spawn(f).join().expect("thread")
@@ -121,15 +121,20 @@ fn a_start_reindexes_issues_with_two_documents_or_a_stray_one() {
     let stored: Vec<i64> = blocking({
         let config = config();
         move || {
-            let (app, _) = tessera::service::App::open(config).expect("open");
+            let (app, _) = tessera::service::Services::open(config.clone()).expect("open");
             let rt = tokio::runtime::Runtime::new().unwrap();
-            rt.block_on(app.load_data_set(&set)).expect("load");
-            app.stop_indexer();
+            rt.block_on(app.demo.load_data_set(&set)).expect("load");
+            app.search.stop_indexer();
+            drop(app);
+            let store = tessera::store::Store::open(&config.database_path()).expect("store");
+            let (index, _) =
+                tessera::search::SearchIndex::open(&config.index_dir(), true).expect("index");
+            let catalog = store
+                .read_blocking(tessera::service::Catalog::load)
+                .expect("catalog");
             // Break the index as the old live reindex did, through the one offline
             // writer: every issue once, the first ones twice, and one issue that does
             // not exist.
-            let catalog = app.catalog();
-            let store = app.store.clone();
             let ids: Vec<i64> = store
                 .read_blocking(|db| tessera::store::queries::issues::ids_after(db, 0, 1000))
                 .unwrap();
@@ -159,8 +164,8 @@ fn a_start_reindexes_issues_with_two_documents_or_a_stray_one() {
                 })
             });
             let (head, _) = tessera::service::search::head_source(store.clone())().unwrap();
-            app.search.rebuild_offline(&full, head, 0).unwrap();
-            let per_id = app.search.document_ids().unwrap();
+            index.rebuild_offline(&full, head, 0).unwrap();
+            let per_id = index.document_ids().unwrap();
             assert_eq!(
                 per_id.len(),
                 ids.len() + 4,
@@ -172,16 +177,11 @@ fn a_start_reindexes_issues_with_two_documents_or_a_stray_one() {
 
     // Start again on the same data directory: the start finds and requeues them.
     let ids = blocking(move || {
-        let (app, _) = tessera::service::App::open(config()).expect("reopen");
-        let head = app
-            .store
-            .read_blocking(tessera::store::queries::issues::outbox_head)
-            .unwrap();
-        assert!(
-            app.search.wait_for(head, Duration::from_secs(30)),
-            "the indexer never caught up"
-        );
-        app.search.document_ids().unwrap()
+        let (app, _) = tessera::service::Services::open(config()).expect("reopen");
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(app.search.catch_up_index())
+            .expect("the indexer catches up");
+        crate::common::index_documents(&config().index_dir())
     });
     assert_eq!(ids, stored, "one document per issue, none other");
 }

@@ -171,18 +171,22 @@ async fn forwarded_for_names_the_client_behind_a_trusted_proxy() {
 #[tokio::test]
 async fn hostile_login_names_keep_memory_bounded() {
     let server = start_server_with(|c| c.login_table_cap = 20).server;
-    let checks = server.app.password_checks();
+    let checks = server.app.auth.password_checks();
     // Longer than any account name: refused before lookup or hashing.
     let huge = "x".repeat(300_000);
     let r = myself(&server, A, &huge, "pw", None).await;
     assert_eq!(r.status, 401);
-    assert_eq!(server.app.password_checks(), checks, "no hashing for it");
+    assert_eq!(
+        server.app.auth.password_checks(),
+        checks,
+        "no hashing for it"
+    );
     for n in 0..40 {
         let name = format!("{n:0>255}");
         let r = myself(&server, A, &name, "pw", None).await;
         assert_eq!(r.status, 401);
     }
-    let (pairs, clients) = server.app.login_failure_entries();
+    let (pairs, clients) = server.app.auth.login_failure_entries();
     assert!(pairs <= 20, "{pairs} entries for 40 names");
     assert_eq!(clients, 1);
 }
@@ -191,11 +195,19 @@ async fn hostile_login_names_keep_memory_bounded() {
 async fn unknown_users_cost_the_same_verification_as_wrong_passwords() {
     let server = start_server_with(|_| {}).server;
     make_user(&server, "timing").await;
-    let before = server.app.password_checks();
+    let before = server.app.auth.password_checks();
     let r = myself(&server, B, "no-such-user", "whatever", None).await;
     assert_eq!(r.status, 401);
-    assert_eq!(server.app.password_checks(), before + 1, "unknown user");
+    assert_eq!(
+        server.app.auth.password_checks(),
+        before + 1,
+        "unknown user"
+    );
     let r = myself(&server, B, "timing", "wrong", None).await;
     assert_eq!(r.status, 401);
-    assert_eq!(server.app.password_checks(), before + 2, "wrong password");
+    assert_eq!(
+        server.app.auth.password_checks(),
+        before + 2,
+        "wrong password"
+    );
 }

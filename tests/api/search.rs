@@ -586,13 +586,14 @@ fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
         .expect("rt");
     // First life: the indexer is stopped before it sees the writes (a crash between the
     // SQLite commit and the index commit).
-    let (app, _) = tessera::service::App::open(config()).expect("open");
-    app.stop_indexer();
+    let (app, _) = tessera::service::Services::open(config()).expect("open");
+    app.search.stop_indexer();
     let admin = rt
         .block_on(
-            app.caller_for(
+            app.auth.caller_for(
                 rt.block_on(
-                    app.user_by_ref(&tessera::service::users::UserRef::Username("admin".into())),
+                    app.users
+                        .user_by_ref(&tessera::service::users::UserRef::Username("admin".into())),
                 )
                 .unwrap()
                 .unwrap()
@@ -601,7 +602,7 @@ fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
             ),
         )
         .expect("caller");
-    rt.block_on(app.create_project(
+    rt.block_on(app.projects.create_project(
         &admin,
         tessera::service::projects::ProjectInput {
             key: Some("REP".into()),
@@ -622,22 +623,22 @@ fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
             text: "Task".into(),
         };
         change.push("issuetype", Op::Set(Value::IssueType(task)));
-        rt.block_on(app.create_issue(&admin, change))
+        rt.block_on(app.issues.create_issue(&admin, change))
             .expect("issue");
     }
     assert_eq!(
-        app.search.all_ids().expect("ids").len(),
+        crate::common::index_documents(&config().index_dir()).len(),
         0,
         "nothing was indexed in the first life"
     );
     drop(app);
     // Second life: the outbox is replayed.
-    let (app, _) = tessera::service::App::open(config()).expect("reopen");
+    let (app, _) = tessera::service::Services::open(config()).expect("reopen");
     let page = rt
-        .block_on(app.search_jql(
+        .block_on(app.search.search_jql(
             Some(&admin),
             "project = REP",
-            tessera::service::jql::Validation::Strict,
+            tessera::service::search::jql::Validation::Strict,
             0,
             50,
             tessera::service::issues::ViewNeeds::ALL,
@@ -647,13 +648,16 @@ fn the_index_is_repaired_from_the_outbox_and_rebuilt_when_missing() {
     drop(app);
     // Third life: the index folder is gone; it is rebuilt from SQLite.
     std::fs::remove_dir_all(dir.path().join("index")).expect("remove index");
-    let (app, _) = tessera::service::App::open(config()).expect("reopen");
-    assert_eq!(app.search.all_ids().expect("ids").len(), 5);
+    let (app, _) = tessera::service::Services::open(config()).expect("reopen");
+    assert_eq!(
+        crate::common::index_documents(&config().index_dir()).len(),
+        5
+    );
     let page = rt
-        .block_on(app.search_jql(
+        .block_on(app.search.search_jql(
             Some(&admin),
             "summary ~ repair ORDER BY key DESC",
-            tessera::service::jql::Validation::Strict,
+            tessera::service::search::jql::Validation::Strict,
             0,
             50,
             tessera::service::issues::ViewNeeds::ALL,

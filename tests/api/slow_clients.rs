@@ -8,7 +8,7 @@ use std::time::Duration;
 use base64::Engine;
 use serde_json::json;
 use tessera::config::Config;
-use tessera::service::App;
+use tessera::service::Services;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -17,8 +17,8 @@ use crate::common::{ADMIN_PASSWORD, unique_key};
 /// Far beyond every limit a test sets; only bounds a test that would otherwise hang.
 const BOUND: Duration = Duration::from_secs(10);
 
-fn open(config: Config) -> Arc<App> {
-    std::thread::spawn(move || App::open(config))
+fn open(config: Config) -> Arc<Services> {
+    std::thread::spawn(move || Services::open(config))
         .join()
         .expect("open thread")
         .expect("open app")
@@ -39,7 +39,7 @@ struct Running {
 }
 
 /// Serves `app` on this test's runtime until `stop` is sent.
-async fn run(app: Arc<App>) -> Running {
+async fn run(app: Arc<Services>) -> Running {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -5,9 +5,12 @@
 //! | rule | where |
 //! |---|---|
 //! | rusqlite is named only in `src/store/` | every source file |
+//! | the store re-exports no rusqlite item, and nothing outside it names a connection, transaction, row or statement | `src/store/`; every other source file |
 //! | tantivy is named only in `src/search/` | every source file |
+//! | the index writer is opened only by the indexer job | all but `src/search/`, `src/jobs/` |
 //! | `crate::store` / `crate::search` are not named in `src/api/` | `src/api/` |
-//! | `crate::api` is not named below the surfaces | service, store, search, jql, domain, markup, auth |
+//! | services hand surfaces no store rows: no `pub use` of a store item | `src/service/` |
+//! | `crate::api` is not named below the surfaces | service, store, search, jobs, jql, domain, markup, auth |
 //! | no I/O (files, network, processes, tokio, rusqlite, tantivy) | `src/jql/`, `src/domain/`, `src/markup/` |
 //! | no `Serialize` derived on a domain type | `src/domain/` |
 //! | every top-level module is in the codemap, and every path it names exists | `src/lib.rs` |
@@ -140,8 +143,50 @@ fn layers_stay_sealed() {
         naming(&everywhere_but("store"), &["rusqlite"]),
     ));
     problems.extend(check(
+        "the store hands out its own handles (Db, Tx), never rusqlite's",
+        naming(
+            &["store"],
+            &["pub use rusqlite", "pub type Db", "Connection as"],
+        ),
+    ));
+    problems.extend(check(
+        "nothing outside store/ holds a connection or its rows",
+        naming(
+            &everywhere_but("store"),
+            &[
+                "Connection",
+                "Transaction",
+                "Savepoint",
+                "Statement",
+                "CachedStatement",
+                "OptionalExtension",
+                "ToSql",
+                "FromSql",
+                "params!",
+                "store::Row",
+                "store::Value",
+                "store::params",
+            ],
+        ),
+    ));
+    problems.extend(check(
         "only search/ touches tantivy",
         naming(&everywhere_but("search"), &["tantivy"]),
+    ));
+    let outside_jobs: Vec<&str> = everywhere_but("search")
+        .into_iter()
+        .filter(|d| *d != "jobs")
+        .collect();
+    problems.extend(check(
+        "only the indexer job writes the index",
+        naming(&outside_jobs, &["search::Writer", "Writer::open"]),
+    ));
+    problems.extend(check(
+        "services hand surfaces their own types, not store rows",
+        naming(
+            &["service", "auth"],
+            &["pub use crate::store", "pub use super::store"],
+        ),
     ));
     problems.extend(check(
         "surfaces go through services",
@@ -151,7 +196,7 @@ fn layers_stay_sealed() {
         "nothing below the surfaces knows them",
         naming(
             &[
-                "service", "store", "search", "jql", "domain", "markup", "auth",
+                "service", "store", "search", "jobs", "jql", "domain", "markup", "auth",
             ],
             &["crate::api"],
         ),

@@ -31,6 +31,7 @@ async fn with_headers(
 async fn user_id(name: &str) -> UserId {
     server()
         .app
+        .users
         .user_by_ref(&UserRef::Username(name.to_string()))
         .await
         .expect("lookup")
@@ -148,13 +149,15 @@ async fn api_tokens_as_basic_and_bearer() {
     let id = user_id(&name).await;
     let app = &server().app;
     let (secret, token) = app
+        .auth
         .create_token(id, "integration test", vec![])
         .await
         .expect("token");
     assert!(secret.starts_with("tsr_"));
     assert_eq!(token.label, "integration test");
     assert!(
-        app.tokens_of(id)
+        app.auth
+            .tokens_of(id)
             .await
             .expect("tokens")
             .iter()
@@ -212,11 +215,13 @@ async fn api_tokens_as_basic_and_bearer() {
 
     // Labels are validated.
     let e = app
+        .auth
         .create_token(id, "   ", vec![])
         .await
         .expect_err("empty label");
     assert_eq!(e.kind, Kind::BadRequest);
     let e = app
+        .auth
         .create_token(id, "scoped", vec!["launch:missiles".into()])
         .await
         .expect_err("bad scope");
@@ -229,6 +234,7 @@ async fn revoked_token_is_refused_at_once() {
     let id = user_id(&name).await;
     let app = &server().app;
     let (secret, token) = app
+        .auth
         .create_token(id, "short-lived", vec![])
         .await
         .expect("token");
@@ -236,7 +242,7 @@ async fn revoked_token_is_refused_at_once() {
         .get("/rest/api/2/myself")
         .await
         .expect(200);
-    app.revoke_token(id, token.id).await.expect("revoke");
+    app.auth.revoke_token(id, token.id).await.expect("revoke");
     let r = Client::bearer(&secret)
         .get("/rest/api/2/myself")
         .await
@@ -247,7 +253,8 @@ async fn revoked_token_is_refused_at_once() {
         .await
         .expect(401);
     assert_eq!(
-        app.revoke_token(id, token.id)
+        app.auth
+            .revoke_token(id, token.id)
             .await
             .expect_err("already gone")
             .kind,
@@ -267,13 +274,17 @@ async fn changed_password_takes_effect_at_once() {
     let new = "a-brand-new-password";
     let app = &server().app;
     assert_eq!(
-        app.set_password(None, id, "short")
+        app.users
+            .set_password(None, id, "short")
             .await
             .expect_err("too short")
             .kind,
         Kind::BadRequest
     );
-    app.set_password(None, id, new).await.expect("set password");
+    app.users
+        .set_password(None, id, new)
+        .await
+        .expect("set password");
     Client::basic(&name, &old)
         .get("/rest/api/2/myself")
         .await
@@ -292,6 +303,7 @@ async fn passwords_and_tokens_are_never_stored_in_plain_text() {
     let id = user_id(&name).await;
     let (secret, _) = server()
         .app
+        .auth
         .create_token(id, "at rest", vec![])
         .await
         .expect("token");
@@ -495,8 +507,8 @@ async fn failed_logins_are_throttled_per_account_for_one_client() {
     let mut config = tessera::config::Config::new(dir.path().to_path_buf());
     config.admin_password = Some("limiter-admin-password".into());
     config.login_attempts = 3;
-    // `App::open` blocks on the store; do it off the test's runtime.
-    let (app, _) = std::thread::spawn(move || tessera::service::App::open(config))
+    // `Services::open` blocks on the store; do it off the test's runtime.
+    let (app, _) = std::thread::spawn(move || tessera::service::Services::open(config))
         .join()
         .expect("thread")
         .expect("open");
@@ -506,18 +518,21 @@ async fn failed_logins_are_throttled_per_account_for_one_client() {
     };
 
     let ok = app
+        .auth
         .authenticate(creds("limiter-admin-password"))
         .await
         .expect("right password works");
     assert_eq!(ok.user.username, "admin");
     for _ in 0..3 {
         let e = app
+            .auth
             .authenticate(creds("wrong"))
             .await
             .expect_err("wrong password");
         assert_eq!(e.kind, Kind::Unauthenticated);
     }
     let e = app
+        .auth
         .authenticate(creds("limiter-admin-password"))
         .await
         .expect_err("throttled");
@@ -529,6 +544,7 @@ async fn failed_logins_are_throttled_per_account_for_one_client() {
     );
     // The session login is limited too, and so is the same account named by its email.
     let e = app
+        .auth
         .login("admin", "limiter-admin-password")
         .await
         .expect_err("session login too");
@@ -538,7 +554,8 @@ async fn failed_logins_are_throttled_per_account_for_one_client() {
         secret: "limiter-admin-password".into(),
     };
     assert_eq!(
-        app.authenticate(by_mail)
+        app.auth
+            .authenticate(by_mail)
             .await
             .expect_err("same account by email")
             .kind,
@@ -553,13 +570,17 @@ async fn failed_logins_are_throttled_per_account_for_one_client() {
         password: Some("other-password".into()),
         admin: false,
     };
-    app.create_user(None, input).await.expect("create user");
+    app.users
+        .create_user(None, input)
+        .await
+        .expect("create user");
     let other = |secret: &str| Credentials::Basic {
         login: "other".into(),
         secret: secret.into(),
     };
     assert_eq!(
-        app.authenticate(other("other-password"))
+        app.auth
+            .authenticate(other("other-password"))
             .await
             .expect("other works")
             .user
@@ -570,6 +591,7 @@ async fn failed_logins_are_throttled_per_account_for_one_client() {
     // Failures spread over the username and the email count for one account.
     for login in ["other", "OTHER@example.com", "other"] {
         let e = app
+            .auth
             .authenticate(Credentials::Basic {
                 login: login.into(),
                 secret: "wrong".into(),
@@ -579,7 +601,8 @@ async fn failed_logins_are_throttled_per_account_for_one_client() {
         assert_eq!(e.kind, Kind::Unauthenticated);
     }
     assert_eq!(
-        app.authenticate(other("other-password"))
+        app.auth
+            .authenticate(other("other-password"))
             .await
             .expect_err("throttled")
             .kind,

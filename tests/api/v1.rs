@@ -584,7 +584,7 @@ async fn attachments_filters_fields_and_signed_downloads() {
         .expect("clock")
         .as_secs() as i64
         - 10;
-    let sig = server().app.attachment_link_signature(
+    let sig = server().app.attachments.attachment_link_signature(
         tessera::service::attachments::SignedPart::Content,
         number,
         past,

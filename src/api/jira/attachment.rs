@@ -146,7 +146,7 @@ async fn add_attachment(
     }
     let caller = ctx.user()?;
     let issue = IssueRef::parse(&key);
-    ctx.app.check_can_attach(caller, &issue).await?;
+    ctx.app.attachments.check_can_attach(caller, &issue).await?;
     let mut mp = Multipart::from_request(req, &())
         .await
         .map_err(|e| bad_multipart(e.body_text()))?;
@@ -174,6 +174,7 @@ async fn add_attachment(
         }
         let mut upload = ctx
             .app
+            .attachments
             .begin_upload(field.file_name(), field.content_type())
             .await?;
         let mut failed: Option<Error> = None;
@@ -201,7 +202,11 @@ async fn add_attachment(
         }
         staged.push(upload.finish().await?);
     }
-    let added = ctx.app.add_attachments(caller, &issue, staged).await?;
+    let added = ctx
+        .app
+        .attachments
+        .add_attachments(caller, &issue, staged)
+        .await?;
     Ok(Json(
         added.iter().map(|v| view_bean(&ctx.base, v)).collect(),
     ))
@@ -210,14 +215,18 @@ async fn add_attachment(
 /// # `GET /rest/api/2/attachment/meta` (getAttachmentMeta)
 async fn get_attachment_meta(ctx: Ctx) -> JiraResult<Json<Value>> {
     ctx.user()?;
-    let (enabled, limit) = ctx.app.attachment_meta();
+    let (enabled, limit) = ctx.app.attachments.attachment_meta();
     Ok(Json(json!({"enabled": enabled, "uploadLimit": limit})))
 }
 
 /// # `GET /rest/api/2/attachment/{id}` (getAttachment)
 async fn get_attachment(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<AttachmentBean>> {
     let id = path_id(&id, "attachment")?;
-    let v = ctx.app.attachment(ctx.caller.as_ref(), id).await?;
+    let v = ctx
+        .app
+        .attachments
+        .attachment(ctx.caller.as_ref(), id)
+        .await?;
     Ok(Json(view_bean(&ctx.base, &v)))
 }
 
@@ -225,7 +234,7 @@ async fn get_attachment(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Att
 async fn remove_attachment(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let id = path_id(&id, "attachment")?;
-    ctx.app.delete_attachment(caller, id).await?;
+    ctx.app.attachments.delete_attachment(caller, id).await?;
     Ok(no_content())
 }
 
@@ -244,7 +253,11 @@ fn label(path: &str) -> String {
 /// # `GET /rest/api/2/attachment/{id}/expand/human` (expandAttachmentForHumans)
 async fn expand_attachment_for_humans(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
     let id = path_id(&id, "attachment")?;
-    let l = ctx.app.expand_attachment(ctx.caller.as_ref(), id).await?;
+    let l = ctx
+        .app
+        .attachments
+        .expand_attachment(ctx.caller.as_ref(), id)
+        .await?;
     let entries: Vec<Value> = l
         .entries
         .iter()
@@ -269,7 +282,11 @@ async fn expand_attachment_for_machines(
     Path(id): Path<String>,
 ) -> JiraResult<Json<Value>> {
     let id = path_id(&id, "attachment")?;
-    let l = ctx.app.expand_attachment(ctx.caller.as_ref(), id).await?;
+    let l = ctx
+        .app
+        .attachments
+        .expand_attachment(ctx.caller.as_ref(), id)
+        .await?;
     let entries: Vec<Value> = l
         .entries
         .iter()
@@ -293,7 +310,11 @@ async fn get_attachment_content(
     Path((id, _filename)): Path<(String, String)>,
 ) -> JiraResult<Response> {
     let id = path_id(&id, "attachment")?;
-    let (a, bytes) = ctx.app.attachment_content(ctx.caller.as_ref(), id).await?;
+    let (a, bytes) = ctx
+        .app
+        .attachments
+        .attachment_content(ctx.caller.as_ref(), id)
+        .await?;
     Ok(crate::api::download(&a, bytes))
 }
 
@@ -305,6 +326,7 @@ async fn get_attachment_thumbnail(
     let id = path_id(&id, "attachment")?;
     let png = ctx
         .app
+        .attachments
         .attachment_thumbnail(ctx.caller.as_ref(), id)
         .await?;
     Ok(crate::api::thumbnail(png))

@@ -79,6 +79,7 @@ async fn get_comments(
     };
     let (view, page) = ctx
         .app
+        .comments
         .list_comments(caller, &IssueRef::parse(&key), start, max, order)
         .await?;
     let with_html = rendered(q.expand);
@@ -149,10 +150,12 @@ async fn add_comment(
     let caller = ctx.user()?;
     let (view, c) = ctx
         .app
+        .comments
         .add_comment(caller, &IssueRef::parse(&key), body.input()?)
         .await?;
     let users = ctx
         .app
+        .users
         .users_map(view.users.keys().copied().chain([caller.user.id]).collect())
         .await?;
     Ok((
@@ -172,6 +175,7 @@ async fn get_comment(
     let id = path_id(&id, "comment")?;
     let (view, c) = ctx
         .app
+        .comments
         .get_comment(caller, &IssueRef::parse(&key), id)
         .await?;
     Ok(Json(comment(
@@ -193,6 +197,7 @@ async fn update_comment(
     let id = path_id(&id, "comment")?;
     let (view, c) = ctx
         .app
+        .comments
         .update_comment(caller, &IssueRef::parse(&key), id, body.input()?)
         .await?;
     Ok(Json(comment(
@@ -208,6 +213,7 @@ async fn delete_comment(ctx: Ctx, Path((key, id)): Path<(String, String)>) -> Ji
     let caller = ctx.user()?;
     let id = path_id(&id, "comment")?;
     ctx.app
+        .comments
         .delete_comment(caller, &IssueRef::parse(&key), id)
         .await?;
     Ok(no_content())
@@ -222,6 +228,7 @@ async fn get_comment_property_keys(
     let n = path_id(&id, "comment")?;
     let keys = ctx
         .app
+        .properties
         .property_keys(caller, PropertyOwner::Comment(n))
         .await?;
     Ok(Json(PropertyKeys {
@@ -244,6 +251,7 @@ async fn get_comment_property(
     let n = path_id(&id, "comment")?;
     let value = ctx
         .app
+        .properties
         .property(caller, PropertyOwner::Comment(n), &property)
         .await?;
     Ok(Json(EntityProperty {
@@ -262,6 +270,7 @@ async fn set_comment_property(
     let n = path_id(&id, "comment")?;
     let outcome = ctx
         .app
+        .properties
         .set_property(caller, PropertyOwner::Comment(n), &property, value)
         .await?;
     Ok(property_set_response(outcome))
@@ -275,6 +284,7 @@ async fn delete_comment_property(
     let caller = ctx.user()?;
     let n = path_id(&id, "comment")?;
     ctx.app
+        .properties
         .delete_property(caller, PropertyOwner::Comment(n), &property)
         .await?;
     Ok(no_content())

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::dto::{component, user};
+use super::dto::{component, to_json, user};
 use super::{JiraResult, Json, Query, no_content, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
@@ -46,7 +46,7 @@ fn component_bean(
     c: &Component,
     project: &Project,
     users: &HashMap<UserId, User>,
-) -> Value {
+) -> JiraResult<Value> {
     let lead = c.lead_id.and_then(|l| users.get(&l));
     let project_lead = users.get(&project.lead_id);
     let project_default = if project.assignee_type == "PROJECT_LEAD" {
@@ -69,7 +69,7 @@ fn component_bean(
         "PROJECT_DEFAULT" => who(project_default),
         other => who(other),
     };
-    let mut v = serde_json::to_value(component(base, c, &project.key, lead)).unwrap_or_default();
+    let mut v = to_json(component(base, c, &project.key, lead))?;
     if let Some(l) = lead {
         v["leadUserName"] = json!(l.username);
         v["leadAccountId"] = json!(l.account_id);
@@ -82,12 +82,12 @@ fn component_bean(
         v["realAssignee"] = json!(user(base, a));
     }
     v["isAssigneeTypeValid"] = json!(valid);
-    v
+    Ok(v)
 }
 
 async fn render(ctx: &Ctx, c: &Component, project: &Project) -> JiraResult<Value> {
-    let users = ctx.app.component_users(c, project).await?;
-    Ok(component_bean(&ctx.base, c, project, &users))
+    let users = ctx.app.components.component_users(c, project).await?;
+    component_bean(&ctx.base, c, project, &users)
 }
 
 #[derive(Deserialize)]
@@ -144,7 +144,11 @@ impl ComponentBody {
 /// # `POST /rest/api/2/component` (createComponent)
 async fn create_component(ctx: Ctx, Json(body): Json<ComponentBody>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let (c, project) = ctx.app.create_component(caller, body.input()).await?;
+    let (c, project) = ctx
+        .app
+        .components
+        .create_component(caller, body.input())
+        .await?;
     let bean = render(&ctx, &c, &project).await?;
     Ok((StatusCode::CREATED, axum::Json(bean)).into_response())
 }
@@ -153,7 +157,11 @@ async fn create_component(ctx: Ctx, Json(body): Json<ComponentBody>) -> JiraResu
 async fn get_component(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let n = path_id(&id, "component")?;
-    let (c, project) = ctx.app.get_component(ctx.caller.as_ref(), n).await?;
+    let (c, project) = ctx
+        .app
+        .components
+        .get_component(ctx.caller.as_ref(), n)
+        .await?;
     Ok(Json(render(&ctx, &c, &project).await?))
 }
 
@@ -165,7 +173,11 @@ async fn update_component(
 ) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let n = path_id(&id, "component")?;
-    let (c, project) = ctx.app.update_component(caller, n, body.input()).await?;
+    let (c, project) = ctx
+        .app
+        .components
+        .update_component(caller, n, body.input())
+        .await?;
     Ok(Json(render(&ctx, &c, &project).await?))
 }
 
@@ -198,7 +210,10 @@ async fn delete_component(
                 })?,
         ),
     };
-    ctx.app.delete_component(caller, n, move_to).await?;
+    ctx.app
+        .components
+        .delete_component(caller, n, move_to)
+        .await?;
     Ok(no_content())
 }
 
@@ -208,6 +223,7 @@ async fn get_component_related_issues(ctx: Ctx, Path(id): Path<String>) -> JiraR
     let n = path_id(&id, "component")?;
     let count = ctx
         .app
+        .components
         .component_issue_count(ctx.caller.as_ref(), n)
         .await?;
     Ok(Json(json!({

@@ -8,6 +8,16 @@ use serde::Serialize;
 use crate::domain::*;
 use crate::service::Catalog;
 
+/// A wire bean as a JSON value, for a handler that adds fields before answering. A
+/// failure (a map with non-string keys, or a hand-written `Serialize` that errs; no bean
+/// has either) answers 500 with the cause logged, never a `null` sent as if it were data.
+pub fn to_json(bean: impl Serialize) -> crate::error::Result<serde_json::Value> {
+    serde_json::to_value(bean).map_err(|e| {
+        tracing::error!(error = %e, "a response bean did not serialise");
+        crate::error::Error::internal()
+    })
+}
+
 pub fn avatar_urls(base: &str, kind: &str, id: &str) -> BTreeMap<&'static str, String> {
     let mut m = BTreeMap::new();
     for (size, px) in [("48x48", 48), ("24x24", 24), ("16x16", 16), ("32x32", 32)] {

@@ -52,7 +52,7 @@ pub fn routes() -> Routes {
 /// # `GET /rest/api/2/field` (getFields)
 async fn get_fields(ctx: Ctx) -> JiraResult<Json<Vec<Value>>> {
     ctx.user()?;
-    Ok(Json(field_list(&ctx.app.catalog())))
+    Ok(Json(field_list(&ctx.app.catalog.current())))
 }
 
 #[derive(Deserialize)]
@@ -69,6 +69,7 @@ async fn create_custom_field(ctx: Ctx, Json(body): Json<NewField>) -> JiraResult
     let caller = ctx.user()?;
     let field = ctx
         .app
+        .meta
         .create_custom_field(
             caller,
             &body.name.unwrap_or_default(),
@@ -98,7 +99,7 @@ async fn get_all_issue_field_options(
 ) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let (start, max) = crate::service::paging(p.start_at, p.max_results, 50, 1000)?;
-    let options = ctx.app.field_options(&field_key)?;
+    let options = ctx.app.meta.field_options(&field_key)?;
     let page = crate::service::Page::of(options, start, max);
     Ok(Json(json!({
         "self": format!("{}/rest/api/2/field/{field_key}/option", ctx.base),
@@ -122,6 +123,7 @@ async fn create_issue_field_option(
     let caller = ctx.user()?;
     let o = ctx
         .app
+        .meta
         .create_field_option(caller, &field_key, &body.value.unwrap_or_default())
         .await?;
     Ok(Json(option_bean(&o)))
@@ -136,6 +138,7 @@ async fn get_issue_field_option(
     let id = path_id(&option_id, "option")?;
     let o = ctx
         .app
+        .meta
         .field_options(&field_key)?
         .into_iter()
         .find(|o| o.id == id)
@@ -159,6 +162,7 @@ async fn update_issue_field_option(
         .is_some_and(|a| a.iter().any(|x| x == "disabled"));
     let o = ctx
         .app
+        .meta
         .update_field_option(
             caller,
             &field_key,
@@ -177,7 +181,10 @@ async fn delete_issue_field_option(
 ) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let id = path_id(&option_id, "option")?;
-    ctx.app.delete_field_option(caller, &field_key, id).await?;
+    ctx.app
+        .meta
+        .delete_field_option(caller, &field_key, id)
+        .await?;
     Ok(no_content())
 }
 
@@ -185,7 +192,7 @@ async fn delete_issue_field_option(
 async fn get_custom_field_option(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let id = path_id(&id, "custom field option")?;
-    let (_, o) = ctx.app.option(id)?;
+    let (_, o) = ctx.app.meta.option(id)?;
     Ok(Json(
         json!({"self": format!("{}/rest/api/2/customFieldOption/{}", ctx.base, o.id), "value": o.value}),
     ))

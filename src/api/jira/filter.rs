@@ -1,6 +1,6 @@
 //! Saved filters (`/filter`), their favourites, share permissions and columns, the
 //! default share scope, and the issue navigator columns (`/settings/columns`,
-//! `/user/columns`).
+//! `/user/columns`). The column handlers are in `filter/columns.rs`.
 //!
 //! | method | path | operation |
 //! |---|---|---|
@@ -17,13 +17,13 @@
 //! | GET, PUT, DELETE | `/settings/columns` | getIssueNavigatorDefaultColumns, setIssueNavigatorDefaultColumns, (reset) |
 //! | GET, PUT, DELETE | `/user/columns` | getUserDefaultColumns, setUserColumns, resetUserColumns |
 
-use axum::extract::{FromRequest, Path, Request};
-use axum::http::{StatusCode, header};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::dto::{GroupName, PageBean, UserBean, avatar_urls, user};
+use super::dto::{GroupName, PageBean, UserBean, avatar_urls, to_json, user};
 use super::{JiraError, JiraResult, Json, Query, csv, lenient_bool, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes, WRITE_WORK};
@@ -31,10 +31,14 @@ use crate::domain::*;
 use crate::error::Error;
 use crate::service::Page;
 use crate::service::filters::{
-    Column, FilterInput, FilterOrder, FilterSearch, FilterView, NOT_AVAILABLE, Share, ShareInput,
+    FilterInput, FilterOrder, FilterSearch, FilterView, NOT_AVAILABLE, Share, ShareInput,
     ShareTarget,
 };
 use crate::service::users::UserRef;
+
+mod columns;
+
+use columns::*;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -198,13 +202,6 @@ struct FilterBean {
     subscriptions: ListWrapper<Value>,
 }
 
-/// `ColumnItem`.
-#[derive(Serialize)]
-struct ColumnItem {
-    label: String,
-    value: String,
-}
-
 #[derive(Serialize, Deserialize)]
 struct DefaultShareScope {
     scope: Option<String>,
@@ -290,15 +287,6 @@ fn filter_bean(base: &str, v: &FilterView) -> FilterBean {
         },
         subscriptions: ListWrapper::empty(),
     }
-}
-
-fn column_items(cols: Vec<Column>) -> Vec<ColumnItem> {
-    cols.into_iter()
-        .map(|c| ColumnItem {
-            label: c.label,
-            value: c.id,
-        })
-        .collect()
 }
 
 /// A filter id from the path; anything but a number is a missing filter.
@@ -407,76 +395,6 @@ impl FilterBody {
     }
 }
 
-/// A column list: a JSON array of field ids, `{"columns": [...]}`, or form data
-/// `columns=a&columns=b` as Jira's own UI sends.
-struct Columns(Vec<String>);
-
-impl<S: Send + Sync> FromRequest<S> for Columns {
-    type Rejection = JiraError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let form = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if form {
-            let axum::Form(pairs) = axum::Form::<Vec<(String, String)>>::from_request(req, state)
-                .await
-                .map_err(|e| {
-                    JiraError(Error::bad_request(format!(
-                        "The form data could not be read: {}",
-                        e.body_text()
-                    )))
-                })?;
-            return Ok(Columns(
-                pairs
-                    .into_iter()
-                    .filter(|(k, _)| k == "columns" || k == "columns[]")
-                    .map(|(_, v)| v)
-                    .collect(),
-            ));
-        }
-        let Json(body) = Json::<Value>::from_request(req, state).await?;
-        let list = match body {
-            Value::Array(items) => items,
-            Value::Object(mut o) => match o.remove("columns") {
-                Some(Value::Array(items)) => items,
-                Some(Value::String(s)) => vec![Value::String(s)],
-                _ => Vec::new(),
-            },
-            Value::String(s) => vec![Value::String(s)],
-            _ => Vec::new(),
-        };
-        list.into_iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s),
-                _ => Err(JiraError(Error::bad_request(
-                    "Columns must be given as field id strings.",
-                ))),
-            })
-            .collect::<JiraResult<Vec<_>>>()
-            .map(Columns)
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct UserQuery {
-    account_id: Option<String>,
-    username: Option<String>,
-}
-
-impl UserQuery {
-    fn target(self) -> Option<UserRef> {
-        match (self.account_id, self.username) {
-            (Some(a), _) if !a.is_empty() => Some(UserRef::AccountId(a)),
-            (_, Some(u)) if !u.is_empty() => Some(UserRef::Username(u)),
-            _ => None,
-        }
-    }
-}
-
 fn filters_json(ctx: &Ctx, views: &[FilterView]) -> Json<Vec<FilterBean>> {
     Json(views.iter().map(|v| filter_bean(&ctx.base, v)).collect())
 }
@@ -490,9 +408,13 @@ async fn create_filter(
     Json(body): Json<FilterBody>,
 ) -> JiraResult<Json<FilterBean>> {
     let caller = ctx.user()?;
-    let mut v = ctx.app.create_filter(caller, body.input()).await?;
+    let mut v = ctx.app.filters.create_filter(caller, body.input()).await?;
     if q.shared_users() {
-        v = ctx.app.filter(Some(caller), v.filter.id, true).await?;
+        v = ctx
+            .app
+            .filters
+            .filter(Some(caller), v.filter.id, true)
+            .await?;
     }
     Ok(Json(filter_bean(&ctx.base, &v)))
 }
@@ -502,7 +424,11 @@ async fn create_filter(
 /// Deprecated in Jira: every filter the caller can see.
 async fn get_filters(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Vec<FilterBean>>> {
     let caller = ctx.user()?;
-    let views = ctx.app.visible_filters(caller, q.shared_users()).await?;
+    let views = ctx
+        .app
+        .filters
+        .visible_filters(caller, q.shared_users())
+        .await?;
     Ok(filters_json(&ctx, &views))
 }
 
@@ -515,6 +441,7 @@ async fn get_filter(
     let id = filter_id(&id)?;
     let v = ctx
         .app
+        .filters
         .filter(ctx.caller.as_ref(), id, q.shared_users())
         .await?;
     Ok(Json(filter_bean(&ctx.base, &v)))
@@ -529,9 +456,13 @@ async fn update_filter(
 ) -> JiraResult<Json<FilterBean>> {
     let caller = ctx.user()?;
     let id = filter_id(&id)?;
-    let mut v = ctx.app.update_filter(caller, id, body.input()).await?;
+    let mut v = ctx
+        .app
+        .filters
+        .update_filter(caller, id, body.input())
+        .await?;
     if q.shared_users() {
-        v = ctx.app.filter(Some(caller), id, true).await?;
+        v = ctx.app.filters.filter(Some(caller), id, true).await?;
     }
     Ok(Json(filter_bean(&ctx.base, &v)))
 }
@@ -539,7 +470,10 @@ async fn update_filter(
 /// # `DELETE /rest/api/2/filter/{id}` (deleteFilter)
 async fn delete_filter(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.delete_filter(caller, filter_id(&id)?).await?;
+    ctx.app
+        .filters
+        .delete_filter(caller, filter_id(&id)?)
+        .await?;
     Ok(no_content())
 }
 
@@ -549,7 +483,11 @@ async fn get_favourite_filters(
     Query(q): Query<ExpandQuery>,
 ) -> JiraResult<Json<Vec<FilterBean>>> {
     let caller = ctx.user()?;
-    let views = ctx.app.favourite_filters(caller, q.shared_users()).await?;
+    let views = ctx
+        .app
+        .filters
+        .favourite_filters(caller, q.shared_users())
+        .await?;
     Ok(filters_json(&ctx, &views))
 }
 
@@ -561,6 +499,7 @@ async fn set_favourite_for_filter(
     let caller = ctx.user()?;
     let v = ctx
         .app
+        .filters
         .set_filter_favourite(caller, filter_id(&id)?, true)
         .await?;
     Ok(Json(filter_bean(&ctx.base, &v)))
@@ -574,6 +513,7 @@ async fn delete_favourite_for_filter(
     let caller = ctx.user()?;
     let v = ctx
         .app
+        .filters
         .set_filter_favourite(caller, filter_id(&id)?, false)
         .await?;
     Ok(Json(filter_bean(&ctx.base, &v)))
@@ -587,6 +527,7 @@ async fn get_my_filters(
     let caller = ctx.user()?;
     let views = ctx
         .app
+        .filters
         .my_filters(
             caller,
             q.include_favourites.unwrap_or(false),
@@ -667,6 +608,7 @@ async fn get_filters_paginated(
     };
     let page: Page<FilterView> = ctx
         .app
+        .filters
         .search_filters(
             caller,
             FilterSearch {
@@ -688,7 +630,7 @@ async fn get_filters_paginated(
         .items
         .iter()
         .map(|v| {
-            let mut full = serde_json::to_value(filter_bean(&ctx.base, v)).unwrap_or(Value::Null);
+            let mut full = to_json(filter_bean(&ctx.base, v))?;
             if let Some(o) = full.as_object_mut() {
                 o.insert("isWritable".into(), Value::Bool(v.editable));
                 o.retain(|k, _| {
@@ -700,9 +642,9 @@ async fn get_filters_paginated(
                 });
                 o.insert("expand".into(), Value::String(EXPANDABLE.join(",")));
             }
-            full
+            Ok(full)
         })
-        .collect();
+        .collect::<JiraResult<Vec<Value>>>()?;
     let here = format!(
         "{}/rest/api/2/filter/search?{}",
         ctx.base,
@@ -727,42 +669,17 @@ async fn get_filters_paginated(
     }))
 }
 
-/// # `GET /rest/api/2/filter/{id}/columns` (getColumns)
-async fn get_columns(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Vec<ColumnItem>>> {
-    let caller = ctx.user()?;
-    let cols = ctx.app.filter_columns(caller, filter_id(&id)?).await?;
-    Ok(Json(column_items(cols)))
-}
-
-/// # `PUT /rest/api/2/filter/{id}/columns` (setColumns)
-async fn set_columns(
-    ctx: Ctx,
-    Path(id): Path<String>,
-    Columns(cols): Columns,
-) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app
-        .set_filter_columns(caller, filter_id(&id)?, Some(cols))
-        .await?;
-    Ok(StatusCode::OK.into_response())
-}
-
-/// # `DELETE /rest/api/2/filter/{id}/columns` (resetColumns)
-async fn reset_columns(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app
-        .set_filter_columns(caller, filter_id(&id)?, None)
-        .await?;
-    Ok(no_content())
-}
-
 /// # `GET /rest/api/2/filter/{id}/permission` (getSharePermissions)
 async fn get_share_permissions(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> JiraResult<Json<Vec<SharePermissionBean>>> {
     let caller = ctx.user()?;
-    let shares = ctx.app.filter_shares(caller, filter_id(&id)?).await?;
+    let shares = ctx
+        .app
+        .filters
+        .filter_shares(caller, filter_id(&id)?)
+        .await?;
     Ok(Json(
         shares.iter().map(|s| share_bean(&ctx.base, s)).collect(),
     ))
@@ -777,6 +694,7 @@ async fn add_share_permission(
     let caller = ctx.user()?;
     let shares = ctx
         .app
+        .filters
         .add_filter_share(caller, filter_id(&id)?, body.input())
         .await?;
     let beans: Vec<SharePermissionBean> = shares.iter().map(|s| share_bean(&ctx.base, s)).collect();
@@ -791,7 +709,7 @@ async fn get_share_permission(
     let caller = ctx.user()?;
     let id = filter_id(&id)?;
     let permission = super::path_id(&permission, "share permission")?;
-    let share = ctx.app.filter_share(caller, id, permission).await?;
+    let share = ctx.app.filters.filter_share(caller, id, permission).await?;
     Ok(Json(share_bean(&ctx.base, &share)))
 }
 
@@ -803,14 +721,17 @@ async fn delete_share_permission(
     let caller = ctx.user()?;
     let id = filter_id(&id)?;
     let permission = super::path_id(&permission, "share permission")?;
-    ctx.app.delete_filter_share(caller, id, permission).await?;
+    ctx.app
+        .filters
+        .delete_filter_share(caller, id, permission)
+        .await?;
     Ok(no_content())
 }
 
 /// # `GET /rest/api/2/filter/defaultShareScope` (getDefaultShareScope)
 async fn get_default_share_scope(ctx: Ctx) -> JiraResult<Json<DefaultShareScope>> {
     let caller = ctx.user()?;
-    let scope = ctx.app.default_share_scope(caller).await?;
+    let scope = ctx.app.filters.default_share_scope(caller).await?;
     Ok(Json(DefaultShareScope { scope: Some(scope) }))
 }
 
@@ -825,61 +746,10 @@ async fn set_default_share_scope(
             "scope is required: GLOBAL, AUTHENTICATED or PRIVATE.",
         ))
     })?;
-    let scope = ctx.app.set_default_share_scope(caller, &raw).await?;
-    Ok(Json(DefaultShareScope { scope: Some(scope) }))
-}
-
-/// # `GET /rest/api/2/settings/columns` (getIssueNavigatorDefaultColumns)
-async fn get_issue_navigator_default_columns(ctx: Ctx) -> JiraResult<Json<Vec<ColumnItem>>> {
-    let caller = ctx.user()?;
-    Ok(Json(column_items(ctx.app.system_columns(caller).await?)))
-}
-
-/// # `PUT /rest/api/2/settings/columns` (setIssueNavigatorDefaultColumns)
-async fn set_issue_navigator_default_columns(
-    ctx: Ctx,
-    Columns(cols): Columns,
-) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app.set_system_columns(caller, Some(cols)).await?;
-    Ok(StatusCode::OK.into_response())
-}
-
-/// # `DELETE /rest/api/2/settings/columns` (resetIssueNavigatorDefaultColumns)
-///
-/// Not in Jira: restores the built-in default columns.
-async fn reset_issue_navigator_default_columns(ctx: Ctx) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app.set_system_columns(caller, None).await?;
-    Ok(no_content())
-}
-
-/// # `GET /rest/api/2/user/columns` (getUserDefaultColumns)
-async fn get_user_default_columns(
-    ctx: Ctx,
-    Query(q): Query<UserQuery>,
-) -> JiraResult<Json<Vec<ColumnItem>>> {
-    let caller = ctx.user()?;
-    let cols = ctx.app.user_columns(caller, q.target()).await?;
-    Ok(Json(column_items(cols)))
-}
-
-/// # `PUT /rest/api/2/user/columns` (setUserColumns)
-async fn set_user_columns(
-    ctx: Ctx,
-    Query(q): Query<UserQuery>,
-    Columns(cols): Columns,
-) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app
-        .set_user_columns(caller, q.target(), Some(cols))
+    let scope = ctx
+        .app
+        .filters
+        .set_default_share_scope(caller, &raw)
         .await?;
-    Ok(StatusCode::OK.into_response())
-}
-
-/// # `DELETE /rest/api/2/user/columns` (resetUserColumns)
-async fn reset_user_columns(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    ctx.app.set_user_columns(caller, q.target(), None).await?;
-    Ok(no_content())
+    Ok(Json(DefaultShareScope { scope: Some(scope) }))
 }

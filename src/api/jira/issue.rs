@@ -70,7 +70,7 @@ impl IssueBody {
     fn change(&self, ctx: &Ctx, request: Request) -> Result<IssueChange, Error> {
         let empty = Map::new();
         issue_input::parse(
-            &ctx.app.catalog(),
+            &ctx.app.catalog.current(),
             self.fields.as_ref().unwrap_or(&empty),
             self.update.as_ref().unwrap_or(&empty),
             request,
@@ -95,7 +95,7 @@ async fn create_issue(ctx: Ctx, Json(body): Json<IssueBody>) -> JiraResult<Respo
         )));
     }
     let change = body.change(&ctx, Request::Create)?;
-    let issue = ctx.app.create_issue(caller, change).await?;
+    let issue = ctx.app.issues.create_issue(caller, change).await?;
     Ok((StatusCode::CREATED, axum::Json(created(&ctx.base, &issue))).into_response())
 }
 
@@ -133,6 +133,7 @@ async fn create_issues(ctx: Ctx, Json(body): Json<BulkBody>) -> JiraResult<Respo
     let positions: Vec<usize> = inputs.iter().map(|(n, _)| *n).collect();
     let results = ctx
         .app
+        .issues
         .create_issues(caller, inputs.into_iter().map(|(_, i)| i).collect())
         .await?;
     let mut issues = Vec::new();
@@ -194,6 +195,7 @@ async fn get_issue(
     }
     let view = match ctx
         .app
+        .issues
         .view_issue(ctx.caller.as_ref(), &IssueRef::parse(&key))
         .await
     {
@@ -209,12 +211,16 @@ async fn get_issue(
     let properties = if wanted.is_empty() {
         Vec::new()
     } else {
-        ctx.app.issue_properties(view.issue.id, wanted).await?
+        ctx.app
+            .properties
+            .issue_properties(view.issue.id, wanted)
+            .await?
     };
     let changelog = if expand.has("changelog") {
         let caller = ctx.user()?;
         let (_, page, users) = ctx
             .app
+            .issues
             .changelog(caller, &IssueRef::Id(view.issue.id.0), 0, 100)
             .await?;
         Some(json!({
@@ -224,7 +230,7 @@ async fn get_issue(
     } else {
         None
     };
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(Json(render::issue(
         &ctx.base,
         &cat,
@@ -268,12 +274,12 @@ async fn edit_issue(
     );
     let r = IssueRef::parse(&key);
     let change = body.change(&ctx, Request::Edit)?;
-    ctx.app.edit_issue(caller, &r, change).await?;
+    ctx.app.issues.edit_issue(caller, &r, change).await?;
     if q.return_issue.unwrap_or(false) {
-        let view = ctx.app.view_issue(Some(caller), &r).await?;
+        let view = ctx.app.issues.view_issue(Some(caller), &r).await?;
         let fields = FieldSelection::parse(&[], "*all");
         let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
-        let cat = ctx.app.catalog();
+        let cat = ctx.app.catalog.current();
         let bean = render::issue(
             &ctx.base,
             &cat,
@@ -306,6 +312,7 @@ async fn delete_issue(
     let caller = ctx.user()?;
     let with_subtasks = q.delete_subtasks.unwrap_or(false);
     ctx.app
+        .issues
         .delete_issue(caller, &IssueRef::parse(&key), with_subtasks)
         .await?;
     Ok(no_content())
@@ -325,6 +332,7 @@ async fn assign_issue(
     }
     let assignee = issue_input::user_sel(&body, true);
     ctx.app
+        .issues
         .assign_issue(caller, &IssueRef::parse(&key), assignee)
         .await?;
     Ok(no_content())
@@ -335,9 +343,10 @@ async fn get_edit_issue_meta(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Js
     let caller = ctx.user()?;
     let view = ctx
         .app
+        .issues
         .view_issue(Some(caller), &IssueRef::parse(&key))
         .await?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(Json(
         json!({"fields": render::edit_fields(&ctx.base, &cat, &view)}),
     ))
@@ -357,12 +366,16 @@ async fn get_transitions(
     Query(q): Query<TransitionsQuery>,
 ) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let mut view = ctx.app.transitions(caller, &IssueRef::parse(&key)).await?;
+    let mut view = ctx
+        .app
+        .issues
+        .transitions(caller, &IssueRef::parse(&key))
+        .await?;
     if let Some(id) = q.transition_id {
         view.transitions.retain(|t| t.id.to_string() == id);
     }
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(Json(json!({
         "expand": "transitions",
         "transitions": render::transitions(&ctx.base, &cat, &view, expand.has("transitions.fields")),
@@ -387,6 +400,7 @@ async fn do_transition(
     };
     let change = body.change(&ctx, Request::Transition)?;
     ctx.app
+        .issues
         .do_transition(caller, &IssueRef::parse(&key), &id, change)
         .await?;
     Ok(no_content())
@@ -409,6 +423,7 @@ async fn get_change_logs(
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 100, 100)?;
     let (view, page, users) = ctx
         .app
+        .issues
         .changelog(caller, &IssueRef::parse(&key), start, max)
         .await?;
     let this = format!("{}/rest/api/2/issue/{}/changelog", ctx.base, view.issue.key);
@@ -448,9 +463,9 @@ async fn get_create_issue_meta(
     let type_names = csv(&[q.issuetype_names.unwrap_or_default()]);
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
     let with_fields = expand.has("projects.issuetypes.fields");
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let mut projects = Vec::new();
-    for p in ctx.app.creatable_projects(caller).await? {
+    for p in ctx.app.issues.creatable_projects(caller).await? {
         if (!ids.is_empty() || !keys.is_empty())
             && !ids.contains(&p.id.to_string())
             && !keys.contains(&p.key)
@@ -460,8 +475,12 @@ async fn get_create_issue_meta(
         let (components, versions) = if with_fields {
             let r = ProjectRef::Id(p.id.0);
             (
-                ctx.app.project_components(Some(caller), &r).await?.1,
-                ctx.app.project_versions(Some(caller), &r).await?.1,
+                ctx.app
+                    .projects
+                    .project_components(Some(caller), &r)
+                    .await?
+                    .1,
+                ctx.app.projects.project_versions(Some(caller), &r).await?.1,
             )
         } else {
             (Vec::new(), Vec::new())
@@ -524,12 +543,13 @@ async fn get_issue_picker_resource(
     let mut issues = match q.current_jql.as_deref().filter(|j| !j.trim().is_empty()) {
         Some(jql) => {
             ctx.app
+                .search
                 .pick_issues_jql(Some(caller), &query, jql, 50)
                 .await?
         }
-        None => ctx.app.pick_issues(Some(caller), &query, 50).await?,
+        None => ctx.app.issues.pick_issues(Some(caller), &query, 50).await?,
     };
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     if let Some(current) = q.current_issue_key.as_deref().map(str::to_uppercase) {
         issues.retain(|i| i.key != current);
     }
@@ -568,6 +588,7 @@ async fn get_issue_property_keys(
     let caller = ctx.user()?;
     let keys = ctx
         .app
+        .properties
         .property_keys(caller, PropertyOwner::Issue(IssueRef::parse(&key)))
         .await?;
     Ok(Json(PropertyKeys {
@@ -589,6 +610,7 @@ async fn get_issue_property(
     let caller = ctx.user()?;
     let value = ctx
         .app
+        .properties
         .property(
             caller,
             PropertyOwner::Issue(IssueRef::parse(&key)),
@@ -610,6 +632,7 @@ async fn set_issue_property(
     let caller = ctx.user()?;
     let outcome = ctx
         .app
+        .properties
         .set_property(
             caller,
             PropertyOwner::Issue(IssueRef::parse(&key)),
@@ -634,6 +657,7 @@ async fn delete_issue_property(
 ) -> JiraResult<Response> {
     let caller = ctx.user()?;
     ctx.app
+        .properties
         .delete_property(
             caller,
             PropertyOwner::Issue(IssueRef::parse(&key)),

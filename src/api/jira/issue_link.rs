@@ -111,7 +111,7 @@ async fn link_issues(ctx: Ctx, Json(body): Json<LinkBody>) -> JiraResult<Respons
         outward: body.outward_issue.as_ref().and_then(Named::issue),
         comment,
     };
-    let id = ctx.app.link_issues(caller, input).await?;
+    let id = ctx.app.links.link_issues(caller, input).await?;
     Ok((
         StatusCode::CREATED,
         [(
@@ -131,8 +131,8 @@ fn link_id(raw: &str) -> JiraResult<i64> {
 async fn get_issue_link(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let n = link_id(&id)?;
-    let l = ctx.app.get_link(ctx.caller.as_ref(), n).await?;
-    let cat = ctx.app.catalog();
+    let l = ctx.app.links.get_link(ctx.caller.as_ref(), n).await?;
+    let cat = ctx.app.catalog.current();
     Ok(Json(json!({
         "id": l.id.to_string(),
         "self": format!("{}/rest/api/2/issueLink/{}", ctx.base, l.id),
@@ -146,6 +146,6 @@ async fn get_issue_link(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Val
 async fn delete_issue_link(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let n = link_id(&id)?;
-    ctx.app.delete_link(caller, n).await?;
+    ctx.app.links.delete_link(caller, n).await?;
     Ok(no_content())
 }

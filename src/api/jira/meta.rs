@@ -49,7 +49,8 @@ async fn get_issue_all_types(ctx: Ctx) -> JiraResult<Json<Vec<IssueTypeBean>>> {
     ctx.user()?;
     Ok(Json(
         ctx.app
-            .catalog()
+            .catalog
+            .current()
             .issue_types
             .iter()
             .map(|t| issue_type(&ctx.base, t))
@@ -65,7 +66,7 @@ fn type_missing(id: &str) -> Error {
 async fn get_issue_type(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<IssueTypeBean>> {
     ctx.user()?;
     let n = path_id(&id, "issue type")?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let t = cat.issue_type(n).ok_or_else(|| type_missing(&id))?;
     Ok(Json(issue_type(&ctx.base, t)))
 }
@@ -97,6 +98,7 @@ async fn create_issue_type(ctx: Ctx, Json(body): Json<IssueTypeBody>) -> JiraRes
     };
     let t = ctx
         .app
+        .meta
         .create_issue_type(
             caller,
             &body.name.unwrap_or_default(),
@@ -117,6 +119,7 @@ async fn update_issue_type(
     let n = path_id(&id, "issue type")?;
     let t = ctx
         .app
+        .meta
         .update_issue_type(caller, n, body.name, body.description, body.avatar_id)
         .await?;
     Ok(Json(issue_type(&ctx.base, &t)))
@@ -140,7 +143,7 @@ async fn delete_issue_type(
         Some(a) => Some(path_id(&a, "issue type")?),
         None => None,
     };
-    ctx.app.delete_issue_type(caller, n, alt).await?;
+    ctx.app.meta.delete_issue_type(caller, n, alt).await?;
     Ok(no_content())
 }
 
@@ -151,7 +154,7 @@ async fn get_alternative_issue_types(
 ) -> JiraResult<Json<Vec<IssueTypeBean>>> {
     ctx.user()?;
     let n = path_id(&id, "issue type")?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let t = cat.issue_type(n).ok_or_else(|| type_missing(&id))?;
     Ok(Json(
         cat.issue_types
@@ -167,7 +170,8 @@ async fn get_priorities(ctx: Ctx) -> JiraResult<Json<Vec<PriorityBean>>> {
     ctx.user()?;
     Ok(Json(
         ctx.app
-            .catalog()
+            .catalog
+            .current()
             .priorities
             .iter()
             .map(|p| priority(&ctx.base, p))
@@ -180,7 +184,7 @@ async fn get_priority(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Prior
     ctx.user()?;
     let missing = || Error::not_found(format!("The priority with id '{id}' does not exist."));
     let n: i64 = id.parse().map_err(|_| missing())?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(Json(priority(
         &ctx.base,
         cat.priority(n).ok_or_else(missing)?,
@@ -192,7 +196,8 @@ async fn get_resolutions(ctx: Ctx) -> JiraResult<Json<Vec<ResolutionBean>>> {
     ctx.user()?;
     Ok(Json(
         ctx.app
-            .catalog()
+            .catalog
+            .current()
             .resolutions
             .iter()
             .map(|r| resolution(&ctx.base, r))
@@ -205,7 +210,7 @@ async fn get_resolution(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Res
     ctx.user()?;
     let missing = || Error::not_found(format!("The resolution with id '{id}' does not exist."));
     let n: i64 = id.parse().map_err(|_| missing())?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(Json(resolution(
         &ctx.base,
         cat.resolution(n).ok_or_else(missing)?,
@@ -215,7 +220,7 @@ async fn get_resolution(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Res
 /// # `GET /rest/api/2/status` (getStatuses)
 async fn get_statuses(ctx: Ctx) -> JiraResult<Json<Vec<StatusBean>>> {
     ctx.user()?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(Json(
         cat.statuses
             .iter()
@@ -227,7 +232,7 @@ async fn get_statuses(ctx: Ctx) -> JiraResult<Json<Vec<StatusBean>>> {
 /// # `GET /rest/api/2/status/{idOrName}` (getStatus)
 async fn get_status(ctx: Ctx, Path(id_or_name): Path<String>) -> JiraResult<Json<StatusBean>> {
     ctx.user()?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let found = cat
         .statuses
         .iter()
@@ -243,7 +248,8 @@ async fn get_status_categories(ctx: Ctx) -> JiraResult<Json<Vec<StatusCategoryBe
     ctx.user()?;
     Ok(Json(
         ctx.app
-            .catalog()
+            .catalog
+            .current()
             .status_categories
             .iter()
             .map(|c| status_category(&ctx.base, c))
@@ -257,7 +263,7 @@ async fn get_status_category(
     Path(id_or_key): Path<String>,
 ) -> JiraResult<Json<StatusCategoryBean>> {
     ctx.user()?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let found = cat
         .status_categories
         .iter()
@@ -277,7 +283,8 @@ async fn get_issue_link_types(ctx: Ctx) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let types: Vec<Value> = ctx
         .app
-        .catalog()
+        .catalog
+        .current()
         .link_types
         .iter()
         .map(|l| link_type_bean(&ctx.base, l))
@@ -289,7 +296,7 @@ async fn get_issue_link_types(ctx: Ctx) -> JiraResult<Json<Value>> {
 async fn get_issue_link_type(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let n = path_id(&id, "issue link type")?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let l = cat
         .link_type(n)
         .ok_or_else(|| Error::not_found(format!("No issue link type with id '{id}' exists.")))?;
@@ -308,6 +315,7 @@ async fn create_issue_link_type(ctx: Ctx, Json(body): Json<LinkTypeBody>) -> Jir
     let caller = ctx.user()?;
     let l = ctx
         .app
+        .links
         .create_link_type(
             caller,
             body.name.as_deref().unwrap_or_default(),
@@ -334,6 +342,7 @@ async fn update_issue_link_type(
     })?;
     let l = ctx
         .app
+        .links
         .update_link_type(caller, n, body.name, body.inward, body.outward)
         .await?;
     Ok(Json(link_type_bean(&ctx.base, &l)))
@@ -343,6 +352,6 @@ async fn update_issue_link_type(
 async fn delete_issue_link_type(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let n = path_id(&id, "issue link type")?;
-    ctx.app.delete_link_type(caller, n).await?;
+    ctx.app.links.delete_link_type(caller, n).await?;
     Ok(no_content())
 }

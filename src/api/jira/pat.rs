@@ -73,7 +73,7 @@ fn owner(ctx: &Ctx) -> JiraResult<&crate::service::Caller> {
 /// # `GET /rest/pat/latest/tokens` (getTokens)
 async fn get_tokens(ctx: Ctx) -> JiraResult<Json<Vec<TokenBean>>> {
     let c = owner(&ctx)?;
-    let tokens = ctx.app.tokens_of(c.user.id).await?;
+    let tokens = ctx.app.auth.tokens_of(c.user.id).await?;
     Ok(Json(tokens.iter().map(|t| bean(t, None)).collect()))
 }
 
@@ -111,6 +111,7 @@ async fn create_token(ctx: Ctx, Json(body): Json<CreateToken>) -> JiraResult<Res
     };
     let (raw, token) = ctx
         .app
+        .auth
         .create_token_expiring(c.user.id, &name, body.scopes, expires)
         .await?;
     Ok((StatusCode::CREATED, Json(bean(&token, Some(raw)))).into_response())
@@ -122,7 +123,7 @@ async fn create_token(ctx: Ctx, Json(body): Json<CreateToken>) -> JiraResult<Res
 async fn revoke_token(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
     let c = owner(&ctx)?;
     let id = path_id(&id, "token")?;
-    ctx.app.revoke_token(c.user.id, id).await?;
+    ctx.app.auth.revoke_token(c.user.id, id).await?;
     Ok(no_content())
 }
 

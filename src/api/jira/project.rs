@@ -1,4 +1,5 @@
-//! Projects and the lists hanging off them, plus the scheme lists a project create reads.
+//! Projects and the lists hanging off them; the scheme lists, categories, types and
+//! validation a project create reads are in `project/meta.rs`.
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -13,8 +14,12 @@ use crate::api::Ctx;
 use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
 use crate::domain::*;
 use crate::error::Error;
-use crate::service::projects::{PROJECT_TYPES, ProjectInput};
+use crate::service::projects::ProjectInput;
 use crate::service::users::UserRef;
+
+mod meta;
+
+use meta::*;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -96,7 +101,7 @@ struct ExpandQuery {
 /// # `GET /rest/api/2/project` (getAllProjects)
 async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Vec<Value>>> {
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
-    let projects = ctx.app.list_projects(ctx.caller.as_ref()).await?;
+    let projects = ctx.app.projects.list_projects(ctx.caller.as_ref()).await?;
     Ok(Json(project_list(&ctx, &projects, &expand).await?))
 }
 
@@ -105,12 +110,13 @@ async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<
 async fn project_list(ctx: &Ctx, projects: &[Project], expand: &Expand) -> JiraResult<Vec<Value>> {
     let leads = if expand.has("lead") {
         ctx.app
+            .users
             .users_map(projects.iter().map(|p| p.lead_id).collect())
             .await?
     } else {
         Default::default()
     };
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     Ok(projects
         .iter()
         .map(|p| {
@@ -170,6 +176,7 @@ async fn search_projects(
 
     let mut projects: Vec<Project> = ctx
         .app
+        .projects
         .list_projects(ctx.caller.as_ref())
         .await?
         .into_iter()
@@ -235,10 +242,18 @@ async fn get_project(
 ) -> JiraResult<Json<Value>> {
     let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
     let r = ProjectRef::parse(&key);
-    let (project, components) = ctx.app.project_components(ctx.caller.as_ref(), &r).await?;
-    let (_, versions) = ctx.app.project_versions(ctx.caller.as_ref(), &r).await?;
-    let leads = ctx.app.users_map(vec![project.lead_id]).await?;
-    let cat = ctx.app.catalog();
+    let (project, components) = ctx
+        .app
+        .projects
+        .project_components(ctx.caller.as_ref(), &r)
+        .await?;
+    let (_, versions) = ctx
+        .app
+        .projects
+        .project_versions(ctx.caller.as_ref(), &r)
+        .await?;
+    let leads = ctx.app.users.users_map(vec![project.lead_id]).await?;
+    let cat = ctx.app.catalog.current();
     Ok(Json(project_full(
         &ctx.base,
         &cat,
@@ -323,7 +338,11 @@ impl ProjectBody {
 /// # `POST /rest/api/2/project` (createProject)
 async fn create_project(ctx: Ctx, Json(body): Json<ProjectBody>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let project = ctx.app.create_project(caller, body.input()?).await?;
+    let project = ctx
+        .app
+        .projects
+        .create_project(caller, body.input()?)
+        .await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({"self": format!("{}/rest/api/2/project/{}", ctx.base, project.id), "id": project.id.0, "key": project.key})),
@@ -340,10 +359,11 @@ async fn update_project(
     let caller = ctx.user()?;
     let project = ctx
         .app
+        .projects
         .update_project(caller, &ProjectRef::parse(&key), body.input()?)
         .await?;
-    let leads = ctx.app.users_map(vec![project.lead_id]).await?;
-    let cat = ctx.app.catalog();
+    let leads = ctx.app.users.users_map(vec![project.lead_id]).await?;
+    let cat = ctx.app.catalog.current();
     Ok(Json(project_full(
         &ctx.base,
         &cat,
@@ -360,6 +380,7 @@ async fn update_project(
 async fn delete_project(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     ctx.app
+        .projects
         .delete_project(caller, &ProjectRef::parse(&key))
         .await?;
     Ok(no_content())
@@ -371,9 +392,10 @@ async fn delete_project(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Respons
 async fn get_all_statuses(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Vec<Value>>> {
     let (project, _) = ctx
         .app
+        .projects
         .browse_project(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let used: Vec<i64> = cat
         .transitions
         .iter()
@@ -386,7 +408,7 @@ async fn get_all_statuses(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<
         .filter(|s| used.contains(&s.id))
         .map(|s| status(&ctx.base, &cat, s))
         .collect();
-    let statuses = serde_json::to_value(statuses).unwrap_or_default();
+    let statuses = to_json(statuses)?;
     Ok(Json(
         cat.issue_types
             .iter()
@@ -402,10 +424,12 @@ async fn get_project_components(
 ) -> JiraResult<Json<Vec<ComponentBean>>> {
     let (project, components) = ctx
         .app
+        .projects
         .project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
     let leads = ctx
         .app
+        .users
         .users_map(components.iter().filter_map(|c| c.lead_id).collect())
         .await?;
     Ok(Json(
@@ -432,6 +456,7 @@ async fn get_project_components_paginated(
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
     let (project, mut components) = ctx
         .app
+        .projects
         .project_components(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
     if let Some(text) = q.query.as_deref().map(str::to_lowercase) {
@@ -444,6 +469,7 @@ async fn get_project_components_paginated(
     }
     let leads = ctx
         .app
+        .users
         .users_map(components.iter().filter_map(|c| c.lead_id).collect())
         .await?;
     let page = crate::service::Page::of(components, start, max);
@@ -486,6 +512,7 @@ async fn get_project_versions(
 ) -> JiraResult<Json<Vec<VersionBean>>> {
     let (_, versions) = ctx
         .app
+        .projects
         .project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
     Ok(Json(
@@ -502,6 +529,7 @@ async fn get_project_versions_paginated(
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
     let (project, mut versions) = ctx
         .app
+        .projects
         .project_versions(ctx.caller.as_ref(), &ProjectRef::parse(&key))
         .await?;
     if let Some(text) = q.query.as_deref().map(str::to_lowercase) {
@@ -560,6 +588,7 @@ async fn get_project_roles(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json
     let caller = ctx.user()?;
     let (project, roles) = ctx
         .app
+        .projects
         .project_roles(caller, &ProjectRef::parse(&key))
         .await?;
     Ok(Json(Value::Object(
@@ -587,6 +616,7 @@ async fn get_project_role(
     let role_id = path_id(&id, "project role")?;
     let (project, roles) = ctx
         .app
+        .projects
         .project_roles(caller, &ProjectRef::parse(&key))
         .await?;
     let (role, actors) = roles
@@ -612,6 +642,7 @@ async fn add_actor_users(
     let role_id = path_id(&id, "project role")?;
     let r = ProjectRef::parse(&key);
     ctx.app
+        .projects
         .add_role_actors(
             caller,
             &r,
@@ -639,223 +670,8 @@ async fn delete_actor(
     let caller = ctx.user()?;
     let role_id = path_id(&id, "project role")?;
     ctx.app
+        .projects
         .remove_role_actor(caller, &ProjectRef::parse(&key), role_id, q.user, q.group)
         .await?;
     Ok(no_content())
-}
-
-fn scheme_bean(base: &str, s: &PermissionScheme) -> Value {
-    json!({"expand": "permissions,user,group,projectRole,field,all", "id": s.id, "self": format!("{base}/rest/api/2/permissionscheme/{}", s.id), "name": s.name, "description": s.description})
-}
-
-/// # `GET /rest/api/2/project/{projectKeyOrId}/permissionscheme` (getAssignedPermissionScheme)
-async fn get_assigned_permission_scheme(
-    ctx: Ctx,
-    Path(key): Path<String>,
-) -> JiraResult<Json<Value>> {
-    let caller = ctx.user()?;
-    let project = ctx
-        .app
-        .admin_project(caller, &ProjectRef::parse(&key))
-        .await?;
-    let cat = ctx.app.catalog();
-    let s = cat
-        .permission_schemes
-        .iter()
-        .find(|s| s.id == project.permission_scheme_id)
-        .ok_or_else(Error::internal)?;
-    Ok(Json(scheme_bean(&ctx.base, s)))
-}
-
-/// # `GET /rest/api/2/permissionscheme` (getAllPermissionSchemes)
-async fn get_all_permission_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
-    ctx.user()?;
-    let cat = ctx.app.catalog();
-    Ok(Json(
-        json!({"permissionSchemes": cat.permission_schemes.iter().map(|s| scheme_bean(&ctx.base, s)).collect::<Vec<_>>()}),
-    ))
-}
-
-/// # `GET /rest/api/2/permissionscheme/{schemeId}` (getPermissionScheme)
-async fn get_permission_scheme(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
-    ctx.user()?;
-    let n = path_id(&id, "permission scheme")?;
-    let cat = ctx.app.catalog();
-    let s = cat
-        .permission_schemes
-        .iter()
-        .find(|s| s.id == n)
-        .ok_or_else(|| {
-            Error::not_found(format!("Permission scheme with id {id} does not exist."))
-        })?;
-    let mut bean = scheme_bean(&ctx.base, s);
-    bean["permissions"] = Value::Array(
-        cat.grants
-            .iter()
-            .filter(|g| g.scheme_id == n)
-            .enumerate()
-            .map(|(i, g)| json!({"id": i + 1, "holder": {"type": g.holder_type, "parameter": g.holder_param}, "permission": g.permission}))
-            .collect(),
-    );
-    Ok(Json(bean))
-}
-
-/// The one issue security scheme: it has no levels, so it restricts nothing. It exists
-/// because clients (python `jira`'s `create_project`) pick a scheme before creating.
-const ISSUE_SECURITY_SCHEME_ID: i64 = 10000;
-
-/// # `GET /rest/api/2/issuesecurityschemes` (getIssueSecuritySchemes)
-async fn get_issue_security_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
-    ctx.user()?;
-    Ok(Json(json!({"issueSecuritySchemes": [{
-        "self": format!("{}/rest/api/2/issuesecurityschemes/{ISSUE_SECURITY_SCHEME_ID}", ctx.base),
-        "id": ISSUE_SECURITY_SCHEME_ID, "name": "Default", "description": "No security levels: every issue is visible to whoever may browse its project.",
-    }]})))
-}
-
-/// # `GET /rest/api/2/projectCategory` (getAllProjectCategories)
-async fn get_all_project_categories(ctx: Ctx) -> JiraResult<Json<Vec<ProjectCategoryBean>>> {
-    ctx.user()?;
-    Ok(Json(
-        ctx.app
-            .catalog()
-            .categories
-            .iter()
-            .map(|c| project_category(&ctx.base, c))
-            .collect(),
-    ))
-}
-
-/// # `GET /rest/api/2/projectCategory/{id}` (getProjectCategoryById)
-async fn get_project_category_by_id(
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> JiraResult<Json<ProjectCategoryBean>> {
-    ctx.user()?;
-    let n = path_id(&id, "project category")?;
-    let cat = ctx.app.catalog();
-    let c = cat.categories.iter().find(|c| c.id == n).ok_or_else(|| {
-        Error::not_found(format!(
-            "The project category with id '{id}' does not exist."
-        ))
-    })?;
-    Ok(Json(project_category(&ctx.base, c)))
-}
-
-fn type_bean(key: &str, name: &str, color: &str) -> Value {
-    json!({"key": key, "formattedKey": name, "descriptionI18nKey": format!("jira.project.type.{key}.description"), "color": color, "icon": ""})
-}
-
-/// # `GET /rest/api/2/project/type` (getAllProjectTypes)
-async fn get_all_project_types(_ctx: Ctx) -> Json<Vec<Value>> {
-    Json(
-        PROJECT_TYPES
-            .iter()
-            .map(|(k, n, c)| type_bean(k, n, c))
-            .collect(),
-    )
-}
-
-fn find_type(key: &str) -> JiraResult<Value> {
-    PROJECT_TYPES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(k, n, c)| type_bean(k, n, c))
-        .ok_or_else(|| {
-            JiraError(Error::not_found(format!(
-                "The project type '{key}' does not exist."
-            )))
-        })
-}
-
-/// # `GET /rest/api/2/project/type/{projectTypeKey}` (getProjectTypeByKey)
-async fn get_project_type_by_key(_ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
-    Ok(Json(find_type(&key)?))
-}
-
-/// # `GET /rest/api/2/project/type/{projectTypeKey}/accessible` (getAccessibleProjectTypeByKey)
-async fn get_accessible_project_type_by_key(
-    ctx: Ctx,
-    Path(key): Path<String>,
-) -> JiraResult<Json<Value>> {
-    ctx.user()?;
-    Ok(Json(find_type(&key)?))
-}
-
-#[derive(Deserialize, Default)]
-struct ValidateQuery {
-    key: Option<String>,
-    name: Option<String>,
-}
-
-/// # `GET /rest/api/2/projectvalidate/key` (validateProjectKey)
-///
-/// Answers 200 with an ErrorCollection: empty when the key is usable.
-async fn validate_project_key(ctx: Ctx, Query(q): Query<ValidateQuery>) -> JiraResult<Json<Value>> {
-    ctx.user()?;
-    let key = q.key.unwrap_or_default();
-    let error = ctx.app.validate_project_key(&key).await?;
-    let errors = error
-        .map(|e| json!({"projectKey": e}))
-        .unwrap_or_else(|| json!({}));
-    Ok(Json(json!({"errorMessages": [], "errors": errors})))
-}
-
-/// # `GET /rest/api/2/projectvalidate/validProjectKey` (getValidProjectKey)
-///
-/// Turns a suggestion into a valid, unused key (`MYPROJ`, then `MYPROJ1`, ...).
-async fn get_valid_project_key(
-    ctx: Ctx,
-    Query(q): Query<ValidateQuery>,
-) -> JiraResult<Json<String>> {
-    ctx.user()?;
-    let raw: String = q
-        .key
-        .unwrap_or_default()
-        .to_uppercase()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect();
-    let letters_first: String = raw
-        .trim_start_matches(|c: char| c.is_ascii_digit())
-        .chars()
-        .take(10)
-        .collect();
-    if letters_first.len() < 2 {
-        return Ok(Json(String::new()));
-    }
-    let mut candidate = letters_first.clone();
-    for n in 1..1000 {
-        if ctx.app.validate_project_key(&candidate).await?.is_none() {
-            return Ok(Json(candidate));
-        }
-        let suffix = n.to_string();
-        candidate = format!(
-            "{}{suffix}",
-            &letters_first[..letters_first.len().min(10 - suffix.len())]
-        );
-    }
-    Ok(Json(String::new()))
-}
-
-/// # `GET /rest/api/2/projectvalidate/validProjectName` (getValidProjectName)
-async fn get_valid_project_name(
-    ctx: Ctx,
-    Query(q): Query<ValidateQuery>,
-) -> JiraResult<Json<String>> {
-    ctx.user()?;
-    let base = q.name.unwrap_or_default().trim().to_string();
-    if base.is_empty() {
-        return Err(JiraError(Error::bad_request(
-            "The name query parameter is required.",
-        )));
-    }
-    let mut candidate = base.clone();
-    for n in 1..1000 {
-        if !ctx.app.project_name_taken(&candidate).await? {
-            return Ok(Json(candidate));
-        }
-        candidate = format!("{base} ({n})");
-    }
-    Ok(Json(String::new()))
 }

@@ -102,7 +102,7 @@ async fn keys(
     base_path: String,
 ) -> JiraResult<Json<PropertyKeys>> {
     let caller = ctx.user()?;
-    let keys = ctx.app.property_keys(caller, owner).await?;
+    let keys = ctx.app.properties.property_keys(caller, owner).await?;
     Ok(Json(PropertyKeys {
         keys: keys
             .into_iter()
@@ -116,19 +116,26 @@ async fn keys(
 
 async fn one(ctx: &Ctx, owner: PropertyOwner, key: String) -> JiraResult<Json<EntityProperty>> {
     let caller = ctx.user()?;
-    let value = ctx.app.property(caller, owner, &key).await?;
+    let value = ctx.app.properties.property(caller, owner, &key).await?;
     Ok(Json(EntityProperty { key, value }))
 }
 
 async fn set(ctx: &Ctx, owner: PropertyOwner, key: &str, value: Value) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let outcome = ctx.app.set_property(caller, owner, key, value).await?;
+    let outcome = ctx
+        .app
+        .properties
+        .set_property(caller, owner, key, value)
+        .await?;
     Ok(property_set_response(outcome))
 }
 
 async fn delete(ctx: &Ctx, owner: PropertyOwner, key: &str) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.delete_property(caller, owner, key).await?;
+    ctx.app
+        .properties
+        .delete_property(caller, owner, key)
+        .await?;
     Ok(no_content())
 }
 

@@ -67,14 +67,14 @@ async fn reindex(ctx: Ctx, Query(q): Query<ReindexQuery>) -> JiraResult<Response
             "Unknown reindex type '{kind}'."
         ))));
     }
-    ctx.app.request_reindex(caller)?;
-    let st = ctx.app.reindex_state(caller)?;
+    ctx.app.search.request_reindex(caller)?;
+    let st = ctx.app.search.reindex_state(caller)?;
     Ok((StatusCode::ACCEPTED, axum::Json(info(&ctx.base, &st))).into_response())
 }
 
 async fn state_for(ctx: &Ctx, task: Option<u64>) -> JiraResult<ReindexProgress> {
     let caller = ctx.user()?;
-    let st = ctx.app.reindex_state(caller)?;
+    let st = ctx.app.search.reindex_state(caller)?;
     match task {
         Some(t) if t != st.id || st.id == 0 => Err(JiraError(Error::not_found(format!(
             "No reindex task with id {t}."
@@ -111,7 +111,7 @@ async fn reindex_issues(ctx: Ctx, Query(q): Query<IssueIds>) -> JiraResult<Respo
         .iter()
         .map(|s| path_id(s, "issue"))
         .collect::<JiraResult<Vec<i64>>>()?;
-    let request = ctx.app.reindex_issues(caller, ids).await?;
+    let request = ctx.app.search.reindex_issues(caller, ids).await?;
     Ok((
         StatusCode::ACCEPTED,
         axum::Json(request_bean(&ctx, request)),
@@ -120,7 +120,7 @@ async fn reindex_issues(ctx: Ctx, Query(q): Query<IssueIds>) -> JiraResult<Respo
 }
 
 fn request_bean(ctx: &Ctx, id: i64) -> Value {
-    let done = ctx.app.index_position() >= id;
+    let done = ctx.app.search.index_position() >= id;
     json!({"id": id, "status": if done { "COMPLETE" } else { "PENDING" }, "type": "IMMEDIATE"})
 }
 
@@ -129,15 +129,15 @@ fn request_bean(ctx: &Ctx, id: i64) -> Value {
 /// Processes every pending request now: answers when the index has caught up.
 async fn process_requests(ctx: Ctx) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    ctx.app.require_admin(caller)?;
-    ctx.app.catch_up_index().await?;
-    Ok(Json(json!({"position": ctx.app.index_position()})))
+    ctx.app.permissions.require_admin(caller)?;
+    ctx.app.search.catch_up_index().await?;
+    Ok(Json(json!({"position": ctx.app.search.index_position()})))
 }
 
 /// # `GET /rest/api/2/reindex/request/{requestId}` (getProgress)
 async fn get_progress(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    ctx.app.require_admin(caller)?;
+    ctx.app.permissions.require_admin(caller)?;
     let id = path_id(&id, "reindex request")?;
     Ok(Json(request_bean(&ctx, id)))
 }
@@ -151,7 +151,7 @@ struct BulkQuery {
 /// # `GET /rest/api/2/reindex/request/bulk` (getProgressBulk)
 async fn get_progress_bulk(ctx: Ctx, Query(q): Query<BulkQuery>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    ctx.app.require_admin(caller)?;
+    ctx.app.permissions.require_admin(caller)?;
     let ids = csv(&[q.request_id.unwrap_or_default()])
         .iter()
         .map(|s| path_id(s, "reindex request"))

@@ -143,6 +143,7 @@ async fn get_remote_issue_links(
     let by_global = q.global_id.is_some();
     let (issue, links) = ctx
         .app
+        .remote_links
         .remote_links(ctx.caller.as_ref(), &IssueRef::parse(&key), q.global_id)
         .await?;
     let mut beans: Vec<Value> = links
@@ -164,6 +165,7 @@ async fn create_or_update_remote_issue_link(
     let caller = ctx.user()?;
     let (issue, outcome) = ctx
         .app
+        .remote_links
         .upsert_remote_link(caller, &IssueRef::parse(&key), body.link()?)
         .await?;
     let (status, id) = match outcome {
@@ -182,6 +184,7 @@ async fn get_remote_issue_link_by_id(
     let id = link_id(&id)?;
     let (issue, link) = ctx
         .app
+        .remote_links
         .remote_link(ctx.caller.as_ref(), &IssueRef::parse(&key), id)
         .await?;
     Ok(Json(remote_link(&ctx.base, &issue.key, &link)))
@@ -196,6 +199,7 @@ async fn update_remote_issue_link(
     let caller = ctx.user()?;
     let id = link_id(&id)?;
     ctx.app
+        .remote_links
         .update_remote_link(caller, &IssueRef::parse(&key), id, body.link()?)
         .await?;
     Ok(no_content())
@@ -209,6 +213,7 @@ async fn delete_remote_issue_link_by_id(
     let caller = ctx.user()?;
     let id = link_id(&id)?;
     ctx.app
+        .remote_links
         .delete_remote_link(caller, &IssueRef::parse(&key), Ok(id))
         .await?;
     Ok(no_content())
@@ -227,6 +232,7 @@ async fn delete_remote_issue_link_by_global_id(
         )));
     };
     ctx.app
+        .remote_links
         .delete_remote_link(caller, &IssueRef::parse(&key), Err(global_id))
         .await?;
     Ok(no_content())

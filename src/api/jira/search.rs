@@ -10,7 +10,7 @@ use super::{JiraError, JiraResult, Json, Query, csv};
 use crate::api::Ctx;
 use crate::api::routes::{READ_WORK, Routes};
 use crate::error::Error;
-use crate::service::jql::Validation;
+use crate::service::search::jql::Validation;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -120,6 +120,7 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let fields = FieldSelection::parse(&p.fields.items(), "*navigable");
     let page = ctx
         .app
+        .search
         .search_jql(
             ctx.caller.as_ref(),
             &jql,
@@ -132,13 +133,14 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let expand = Expand::parse(&p.expand.items());
     let wanted_props = p.properties.items();
     let _ = p.fields_by_keys;
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let mut issues = Vec::with_capacity(page.views.len());
     for view in &page.views {
         let properties = if wanted_props.is_empty() {
             Vec::new()
         } else {
             ctx.app
+                .properties
                 .issue_properties(view.issue.id, wanted_props.clone())
                 .await?
         };
@@ -207,6 +209,7 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let fields = FieldSelection::parse(&p.fields.items(), "*none");
     let page = ctx
         .app
+        .search
         .search_jql(
             ctx.caller.as_ref(),
             &jql,
@@ -218,13 +221,14 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
         .await?;
     let expand = Expand::parse(&p.expand.items());
     let wanted_props = p.properties.items();
-    let cat = ctx.app.catalog();
+    let cat = ctx.app.catalog.current();
     let mut issues = Vec::with_capacity(page.views.len());
     for view in &page.views {
         let properties = if wanted_props.is_empty() {
             Vec::new()
         } else {
             ctx.app
+                .properties
                 .issue_properties(view.issue.id, wanted_props.clone())
                 .await?
         };
@@ -280,6 +284,7 @@ struct CountBody {
 async fn count_issues(ctx: Ctx, Json(body): Json<CountBody>) -> JiraResult<Json<Value>> {
     let count = ctx
         .app
+        .search
         .count_jql(ctx.caller.as_ref(), &body.jql.unwrap_or_default())
         .await?;
     Ok(Json(json!({"count": count})))
@@ -314,7 +319,12 @@ async fn parse_jql_queries(
                 let errors = if mode == Validation::None {
                     Vec::new()
                 } else {
-                    match ctx.app.resolve_jql(ctx.caller.as_ref(), &jql, mode).await {
+                    match ctx
+                        .app
+                        .search
+                        .resolve_jql(ctx.caller.as_ref(), &jql, mode)
+                        .await
+                    {
                         Ok(_) => Vec::new(),
                         Err(e) => e.messages,
                     }
@@ -458,7 +468,7 @@ async fn get_auto_complete(ctx: Ctx) -> JiraResult<Json<Value>> {
             })
         })
         .collect();
-    for cf in ctx.app.jql_custom_fields() {
+    for cf in ctx.app.search.jql_custom_fields() {
         let kind = custom_kind(cf.kind);
         fields.push(json!({
             "value": format!("cf[{}]", cf.id), "displayName": format!("{} - cf[{}]", cf.name, cf.id), "auto": "true",
@@ -538,6 +548,7 @@ async fn get_field_auto_complete_for_query_string(
     };
     let results: Vec<Value> = ctx
         .app
+        .search
         .jql_suggestions(ctx.caller.as_ref(), &field, &typed)
         .await?
         .into_iter()

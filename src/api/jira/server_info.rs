@@ -74,7 +74,10 @@ async fn change_my_password(
         return Err(crate::error::Error::field("password", "A new password is required.").into());
     };
     let current = body.current_password.unwrap_or_default();
-    ctx.app.change_own_password(c, &current, &password).await?;
+    ctx.app
+        .users
+        .change_own_password(c, &current, &password)
+        .await?;
     Ok(super::no_content())
 }
 
@@ -94,15 +97,20 @@ async fn get_my_permissions(
     Query(q): Query<PermissionsQuery>,
 ) -> JiraResult<Json<Value>> {
     let caller = ctx.caller.as_ref();
-    let global = ctx.app.global_permissions(caller);
+    let global = ctx.app.permissions.global_permissions(caller);
     let wanted = q.permissions.map(|p| csv(&[p]));
     let scoped = match (q.issue_key.or(q.issue_id), q.project_key.or(q.project_id)) {
         (Some(issue), _) => {
-            let view = ctx.app.view_issue(caller, &IssueRef::parse(&issue)).await?;
+            let view = ctx
+                .app
+                .issues
+                .view_issue(caller, &IssueRef::parse(&issue))
+                .await?;
             view.perms
         }
         (None, Some(project)) => {
             ctx.app
+                .projects
                 .browse_project(caller, &ProjectRef::parse(&project))
                 .await?
                 .1
@@ -110,6 +118,7 @@ async fn get_my_permissions(
         // No context: a project permission is held when it is held in any project.
         (None, None) => ctx
             .app
+            .permissions
             .browsable_projects(caller)
             .await?
             .into_iter()

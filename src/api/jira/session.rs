@@ -47,7 +47,7 @@ async fn login(
             "Both username and password are required.",
         )));
     };
-    let (value, caller) = match ctx.app.login_from(&username, &password, client).await {
+    let (value, caller) = match ctx.app.auth.login_from(&username, &password, client).await {
         Ok(x) => x,
         Err(e @ AuthError::Throttled { .. }) => {
             return Ok(crate::api::auth::too_many("/rest/auth/1/session", &e));
@@ -92,7 +92,7 @@ async fn logout(ctx: Ctx, headers: HeaderMap) -> JiraResult<Response> {
             "You are not logged in with a session.",
         )));
     };
-    ctx.app.logout(&value).await?;
+    ctx.app.auth.logout(&value).await?;
     let mut response = no_content();
     response
         .headers_mut()

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::dto::{UserBean, user, user_details};
+use super::dto::{UserBean, to_json, user, user_details};
 use super::{JiraError, JiraResult, Json, Query, csv, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_USER, Routes};
@@ -63,17 +63,15 @@ pub fn user_ref(q: &UserQuery) -> JiraResult<UserRef> {
 /// # `GET /rest/api/2/user` (getUser)
 async fn get_user(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let (u, groups) = ctx.app.get_user(caller, &user_ref(&q)?).await?;
+    let (u, groups) = ctx.app.users.get_user(caller, &user_ref(&q)?).await?;
     let expand = q.expand.map(|e| csv(&[e])).unwrap_or_default();
     if expand
         .iter()
         .any(|e| e == "groups" || e == "applicationRoles")
     {
-        return Ok(Json(
-            serde_json::to_value(user_details(&ctx.base, &u, &groups)).unwrap_or_default(),
-        ));
+        return Ok(Json(to_json(user_details(&ctx.base, &u, &groups))?));
     }
-    let mut v = serde_json::to_value(user(&ctx.base, &u)).unwrap_or_default();
+    let mut v = to_json(user(&ctx.base, &u))?;
     v["expand"] = json!("groups,applicationRoles");
     Ok(Json(v))
 }
@@ -98,6 +96,7 @@ async fn create_user(ctx: Ctx, Json(body): Json<NewUser>) -> JiraResult<Response
     let display = body.display_name.unwrap_or_else(|| username.clone());
     let u = ctx
         .app
+        .users
         .create_user(
             Some(caller),
             NewUserInput {
@@ -115,7 +114,7 @@ async fn create_user(ctx: Ctx, Json(body): Json<NewUser>) -> JiraResult<Response
 /// # `DELETE /rest/api/2/user` (removeUser)
 async fn remove_user(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.delete_user(caller, &user_ref(&q)?).await?;
+    ctx.app.users.delete_user(caller, &user_ref(&q)?).await?;
     Ok(no_content())
 }
 
@@ -154,6 +153,7 @@ async fn find_users(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<V
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
     let users = ctx
         .app
+        .users
         .search_users(
             caller,
             &q.text(),
@@ -170,7 +170,11 @@ async fn find_users_for_picker(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraRe
     let caller = ctx.user()?;
     let (_, max) = crate::service::paging(None, q.max_results, 50, 1000)?;
     let text = q.text();
-    let users = ctx.app.search_users(caller, &text, false, 0, max).await?;
+    let users = ctx
+        .app
+        .users
+        .search_users(caller, &text, false, 0, max)
+        .await?;
     let items: Vec<Value> = users
         .iter()
         .map(|u| {
@@ -197,12 +201,14 @@ async fn find_assignable_users(
     let project = match (&q.issue_key, &q.project) {
         (Some(issue), _) => {
             ctx.app
+                .issues
                 .view_issue(Some(caller), &IssueRef::parse(issue))
                 .await?
                 .project
         }
         (None, Some(p)) => {
             ctx.app
+                .projects
                 .browse_project(Some(caller), &ProjectRef::parse(p))
                 .await?
                 .0
@@ -215,6 +221,7 @@ async fn find_assignable_users(
     };
     let users = ctx
         .app
+        .users
         .users_with_permission(&project, Permission::AssignableUser, &q.text(), start + max)
         .await?;
     Ok(Json(beans(
@@ -241,11 +248,13 @@ async fn find_bulk_assignable_users(
     for key in keys {
         let project = ctx
             .app
+            .projects
             .browse_project(Some(caller), &ProjectRef::parse(&key))
             .await?
             .0;
         let users = ctx
             .app
+            .users
             .users_with_permission(&project, Permission::AssignableUser, &q.text(), i64::MAX)
             .await?;
         result = Some(match result {
@@ -275,12 +284,14 @@ async fn find_users_with_browse_permission(
     let project = match (&q.issue_key, &q.project) {
         (Some(issue), _) => {
             ctx.app
+                .issues
                 .view_issue(Some(caller), &IssueRef::parse(issue))
                 .await?
                 .project
         }
         (None, Some(p)) => {
             ctx.app
+                .projects
                 .browse_project(Some(caller), &ProjectRef::parse(p))
                 .await?
                 .0
@@ -293,6 +304,7 @@ async fn find_users_with_browse_permission(
     };
     let users = ctx
         .app
+        .users
         .users_with_permission(&project, Permission::BrowseProjects, &q.text(), start + max)
         .await?;
     Ok(Json(beans(
@@ -304,7 +316,7 @@ async fn find_users_with_browse_permission(
 /// # `GET /rest/api/2/user/groups` (getUserGroups)
 async fn get_user_groups(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let (_, groups) = ctx.app.get_user(caller, &user_ref(&q)?).await?;
+    let (_, groups) = ctx.app.users.get_user(caller, &user_ref(&q)?).await?;
     Ok(Json(Value::Array(
         groups.iter().map(|g| json!({"name": g, "self": format!("{}/rest/api/2/group?groupname={g}", ctx.base)})).collect(),
     )))
@@ -319,7 +331,7 @@ struct GroupBody {
 async fn create_group(ctx: Ctx, Json(body): Json<GroupBody>) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let name = body.name.unwrap_or_default();
-    ctx.app.create_group(caller, &name).await?;
+    ctx.app.users.create_group(caller, &name).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(json!({"name": name, "self": format!("{}/rest/api/2/group?groupname={name}", ctx.base),
@@ -364,7 +376,7 @@ async fn add_user_to_group(
             )));
         }
     };
-    ctx.app.group_add_user(caller, &group, &who).await?;
+    ctx.app.users.group_add_user(caller, &group, &who).await?;
     Ok((StatusCode::CREATED, axum::Json(json!({"name": group, "self": format!("{}/rest/api/2/group?groupname={group}", ctx.base)}))).into_response())
 }
 
@@ -385,6 +397,9 @@ async fn remove_user_from_group(ctx: Ctx, Query(q): Query<GroupQuery>) -> JiraRe
             )));
         }
     };
-    ctx.app.group_remove_user(caller, &group, &who).await?;
+    ctx.app
+        .users
+        .group_remove_user(caller, &group, &who)
+        .await?;
     Ok(no_content())
 }

@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::dto::version;
+use super::dto::{to_json, version};
 use super::{JiraResult, Json, Query, no_content, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
@@ -82,8 +82,8 @@ fn iso_date(user: &str) -> Option<String> {
     Some(format!("{y:04}-{m:02}-{d:02}"))
 }
 
-fn version_bean(base: &str, v: &Version, project_key: &str) -> Value {
-    let mut b = serde_json::to_value(version(base, v)).unwrap_or_default();
+fn version_bean(base: &str, v: &Version, project_key: &str) -> JiraResult<Value> {
+    let mut b = to_json(version(base, v))?;
     if let Some(d) = v.start_date.as_deref().and_then(user_date) {
         b["userStartDate"] = json!(d);
     }
@@ -91,7 +91,7 @@ fn version_bean(base: &str, v: &Version, project_key: &str) -> Value {
         b["userReleaseDate"] = json!(d);
     }
     b["project"] = json!(project_key);
-    b
+    Ok(b)
 }
 
 #[derive(Deserialize)]
@@ -167,11 +167,15 @@ impl VersionBody {
 /// # `POST /rest/api/2/version` (createVersion)
 async fn create_version(ctx: Ctx, Json(body): Json<VersionBody>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let v = ctx.app.create_version(caller, body.input()?).await?;
-    let (_, project) = ctx.app.get_version(Some(caller), v.id).await?;
+    let v = ctx
+        .app
+        .components
+        .create_version(caller, body.input()?)
+        .await?;
+    let (_, project) = ctx.app.components.get_version(Some(caller), v.id).await?;
     Ok((
         StatusCode::CREATED,
-        axum::Json(version_bean(&ctx.base, &v, &project.key)),
+        axum::Json(version_bean(&ctx.base, &v, &project.key)?),
     )
         .into_response())
 }
@@ -180,8 +184,12 @@ async fn create_version(ctx: Ctx, Json(body): Json<VersionBody>) -> JiraResult<R
 async fn get_version(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let n = path_id(&id, "version")?;
-    let (v, project) = ctx.app.get_version(ctx.caller.as_ref(), n).await?;
-    Ok(Json(version_bean(&ctx.base, &v, &project.key)))
+    let (v, project) = ctx
+        .app
+        .components
+        .get_version(ctx.caller.as_ref(), n)
+        .await?;
+    Ok(Json(version_bean(&ctx.base, &v, &project.key)?))
 }
 
 /// # `PUT /rest/api/2/version/{id}` (updateVersion)
@@ -192,9 +200,13 @@ async fn update_version(
 ) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let n = path_id(&id, "version")?;
-    let v = ctx.app.update_version(caller, n, body.input()?).await?;
-    let (_, project) = ctx.app.get_version(Some(caller), n).await?;
-    Ok(Json(version_bean(&ctx.base, &v, &project.key)))
+    let v = ctx
+        .app
+        .components
+        .update_version(caller, n, body.input()?)
+        .await?;
+    let (_, project) = ctx.app.components.get_version(Some(caller), n).await?;
+    Ok(Json(version_bean(&ctx.base, &v, &project.key)?))
 }
 
 /// A version id as a number, a string or a `self` URL.
@@ -238,7 +250,10 @@ async fn delete_version(
             .map(Value::String)
             .unwrap_or_default(),
     )?;
-    ctx.app.delete_version(caller, n, fix, affected).await?;
+    ctx.app
+        .components
+        .delete_version(caller, n, fix, affected)
+        .await?;
     Ok(no_content())
 }
 
@@ -261,7 +276,10 @@ async fn delete_and_replace_version(
     let n = path_id(&id, "version")?;
     let fix = version_ref("moveFixIssuesTo", &body.move_fix_issues_to)?;
     let affected = version_ref("moveAffectedIssuesTo", &body.move_affected_issues_to)?;
-    ctx.app.delete_version(caller, n, fix, affected).await?;
+    ctx.app
+        .components
+        .delete_version(caller, n, fix, affected)
+        .await?;
     Ok(no_content())
 }
 
@@ -273,7 +291,10 @@ async fn merge_versions(
     let caller = ctx.user()?;
     let n = path_id(&id, "version")?;
     let t = path_id(&target, "version")?;
-    ctx.app.delete_version(caller, n, Some(t), Some(t)).await?;
+    ctx.app
+        .components
+        .delete_version(caller, n, Some(t), Some(t))
+        .await?;
     Ok(no_content())
 }
 
@@ -319,16 +340,20 @@ async fn move_version(
             .into());
         }
     };
-    let v = ctx.app.move_version(caller, n, position).await?;
-    let (_, project) = ctx.app.get_version(Some(caller), n).await?;
-    Ok(Json(version_bean(&ctx.base, &v, &project.key)))
+    let v = ctx.app.components.move_version(caller, n, position).await?;
+    let (_, project) = ctx.app.components.get_version(Some(caller), n).await?;
+    Ok(Json(version_bean(&ctx.base, &v, &project.key)?))
 }
 
 /// # `GET /rest/api/2/version/{id}/relatedIssueCounts` (getVersionRelatedIssues)
 async fn get_version_related_issues(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let n = path_id(&id, "version")?;
-    let (_, c) = ctx.app.version_counts(ctx.caller.as_ref(), n).await?;
+    let (_, c) = ctx
+        .app
+        .components
+        .version_counts(ctx.caller.as_ref(), n)
+        .await?;
     Ok(Json(json!({
         "self": format!("{}/rest/api/2/version/{n}", ctx.base),
         "issuesFixedCount": c.fixed,
@@ -345,7 +370,11 @@ async fn get_version_unresolved_issues(
 ) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let n = path_id(&id, "version")?;
-    let (_, c) = ctx.app.version_counts(ctx.caller.as_ref(), n).await?;
+    let (_, c) = ctx
+        .app
+        .components
+        .version_counts(ctx.caller.as_ref(), n)
+        .await?;
     Ok(Json(json!({
         "self": format!("{}/rest/api/2/version/{n}", ctx.base),
         "issuesUnresolvedCount": c.fixed_unresolved,

@@ -91,6 +91,7 @@ async fn get_remote_version_links(
     })?;
     let links = ctx
         .app
+        .version_links
         .remote_version_links_by_global_id(ctx.caller.as_ref(), gid)
         .await?;
     let links: Vec<Value> = links
@@ -107,7 +108,11 @@ async fn get_remote_version_links_by_version_id(
 ) -> JiraResult<Json<Value>> {
     ctx.user()?;
     let n = path_id(&id, "version")?;
-    let (v, links) = ctx.app.version_remote_links(ctx.caller.as_ref(), n).await?;
+    let (v, links) = ctx
+        .app
+        .version_links
+        .version_remote_links(ctx.caller.as_ref(), n)
+        .await?;
     let links: Vec<Value> = links
         .into_iter()
         .map(|l| entity_link(&ctx.base, &v, l))
@@ -124,6 +129,7 @@ async fn get_remote_version_link(
     let n = path_id(&id, "version")?;
     let (v, link) = ctx
         .app
+        .version_links
         .version_remote_link(ctx.caller.as_ref(), n, global_id)
         .await?;
     Ok(Json(entity_link(&ctx.base, &v, link)))
@@ -139,6 +145,7 @@ async fn put_link(
     let n = path_id(&id, "version")?;
     let (v, gid) = ctx
         .app
+        .version_links
         .put_version_remote_link(caller, n, global_id, body)
         .await?;
     let mut r = StatusCode::CREATED.into_response();
@@ -175,7 +182,10 @@ async fn delete_remote_version_links_by_version_id(
 ) -> JiraResult<Response> {
     let caller = ctx.user()?;
     let n = path_id(&id, "version")?;
-    ctx.app.delete_version_remote_links(caller, n, None).await?;
+    ctx.app
+        .version_links
+        .delete_version_remote_links(caller, n, None)
+        .await?;
     Ok(no_content())
 }
 
@@ -187,6 +197,7 @@ async fn delete_remote_version_link(
     let caller = ctx.user()?;
     let n = path_id(&id, "version")?;
     ctx.app
+        .version_links
         .delete_version_remote_links(caller, n, Some(global_id))
         .await?;
     Ok(no_content())

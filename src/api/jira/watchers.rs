@@ -36,7 +36,11 @@ pub fn routes() -> Routes {
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/watchers` (getIssueWatchers)
 async fn get_issue_watchers(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let w = ctx.app.watchers(caller, &IssueRef::parse(&key)).await?;
+    let w = ctx
+        .app
+        .watchers
+        .watchers(caller, &IssueRef::parse(&key))
+        .await?;
     let watchers: Vec<_> = w.users.iter().map(|u| user(&ctx.base, u)).collect();
     Ok(Json(json!({
         "self": format!("{}/rest/api/2/issue/{}/watchers", ctx.base, w.issue.key),
@@ -68,6 +72,7 @@ async fn add_watcher(ctx: Ctx, Path(key): Path<String>, body: Bytes) -> JiraResu
         }
     };
     ctx.app
+        .watchers
         .add_watcher(caller, &IssueRef::parse(&key), who)
         .await?;
     Ok(no_content())
@@ -98,6 +103,7 @@ async fn remove_watcher(
         }
     };
     ctx.app
+        .watchers
         .remove_watcher(caller, &IssueRef::parse(&key), who)
         .await?;
     Ok(no_content())
@@ -106,7 +112,11 @@ async fn remove_watcher(
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/votes` (getVotes)
 async fn get_votes(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
-    let v = ctx.app.votes(caller, &IssueRef::parse(&key)).await?;
+    let v = ctx
+        .app
+        .watchers
+        .votes(caller, &IssueRef::parse(&key))
+        .await?;
     let voters: Vec<_> = v.users.iter().map(|u| user(&ctx.base, u)).collect();
     Ok(Json(json!({
         "self": format!("{}/rest/api/2/issue/{}/votes", ctx.base, v.issue.key),
@@ -119,13 +129,19 @@ async fn get_votes(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json<Value>>
 /// # `POST /rest/api/2/issue/{issueIdOrKey}/votes` (addVote)
 async fn add_vote(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.add_vote(caller, &IssueRef::parse(&key)).await?;
+    ctx.app
+        .watchers
+        .add_vote(caller, &IssueRef::parse(&key))
+        .await?;
     Ok(no_content())
 }
 
 /// # `DELETE /rest/api/2/issue/{issueIdOrKey}/votes` (removeVote)
 async fn remove_vote(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    ctx.app.remove_vote(caller, &IssueRef::parse(&key)).await?;
+    ctx.app
+        .watchers
+        .remove_vote(caller, &IssueRef::parse(&key))
+        .await?;
     Ok(no_content())
 }

@@ -199,8 +199,17 @@ async fn with_properties(
         let id: i64 = b.id.parse().unwrap_or_default();
         let owner = PropertyOwner::Worklog(IssueRef::parse(key), id);
         let mut props = Vec::new();
-        for k in ctx.app.property_keys(caller, owner.clone()).await? {
-            let value = ctx.app.property(caller, owner.clone(), &k).await?;
+        for k in ctx
+            .app
+            .properties
+            .property_keys(caller, owner.clone())
+            .await?
+        {
+            let value = ctx
+                .app
+                .properties
+                .property(caller, owner.clone(), &k)
+                .await?;
             props.push(EntityProperty { key: k, value });
         }
         b.properties = Some(props);
@@ -218,9 +227,10 @@ async fn get_issue_worklog(
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 5000, 5000)?;
     let found = ctx
         .app
+        .worklogs
         .list_worklogs(caller, &IssueRef::parse(&key), start, max)
         .await?;
-    let tt = ctx.app.time_tracking_options();
+    let tt = ctx.app.worklogs.time_tracking_options();
     let page = found.items;
     let beans = page
         .items
@@ -246,9 +256,10 @@ async fn add_worklog(
     let caller = ctx.user()?;
     let found = ctx
         .app
+        .worklogs
         .add_worklog(caller, &IssueRef::parse(&key), body.input()?, q.adjust())
         .await?;
-    let tt = ctx.app.time_tracking_options();
+    let tt = ctx.app.worklogs.time_tracking_options();
     let bean = worklog(&ctx.base, &found.items, &found.users, &tt);
     let mut beans = with_properties(&ctx, &key, vec![bean], &q.expand).await?;
     Ok((StatusCode::CREATED, axum::Json(beans.remove(0))).into_response())
@@ -264,9 +275,10 @@ async fn get_worklog(
     let id = path_id(&id, "worklog")?;
     let found = ctx
         .app
+        .worklogs
         .get_worklog(caller, &IssueRef::parse(&key), id)
         .await?;
-    let tt = ctx.app.time_tracking_options();
+    let tt = ctx.app.worklogs.time_tracking_options();
     let bean = worklog(&ctx.base, &found.items, &found.users, &tt);
     let mut beans = with_properties(&ctx, &key, vec![bean], &q.expand).await?;
     Ok(Json(beans.remove(0)))
@@ -283,6 +295,7 @@ async fn update_worklog(
     let id = path_id(&id, "worklog")?;
     let found = ctx
         .app
+        .worklogs
         .update_worklog(
             caller,
             &IssueRef::parse(&key),
@@ -291,7 +304,7 @@ async fn update_worklog(
             q.adjust(),
         )
         .await?;
-    let tt = ctx.app.time_tracking_options();
+    let tt = ctx.app.worklogs.time_tracking_options();
     let bean = worklog(&ctx.base, &found.items, &found.users, &tt);
     let mut beans = with_properties(&ctx, &key, vec![bean], &q.expand).await?;
     Ok(Json(beans.remove(0)))
@@ -306,6 +319,7 @@ async fn delete_worklog(
     let caller = ctx.user()?;
     let id = path_id(&id, "worklog")?;
     ctx.app
+        .worklogs
         .delete_worklog(caller, &IssueRef::parse(&key), id, q.adjust())
         .await?;
     Ok(no_content())
@@ -319,7 +333,11 @@ struct SinceQuery {
 async fn feed(ctx: Ctx, since: Option<i64>, deleted: bool) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let since = since.unwrap_or(0);
-    let page = ctx.app.worklog_feed(caller, since, deleted).await?;
+    let page = ctx
+        .app
+        .worklogs
+        .worklog_feed(caller, since, deleted)
+        .await?;
     let path = if deleted { "deleted" } else { "updated" };
     let values: Vec<Value> = page
         .values
@@ -369,8 +387,8 @@ async fn get_worklogs_for_ids(
     Json(body): Json<IdsBody>,
 ) -> JiraResult<Json<Vec<WorklogBean>>> {
     let caller = ctx.user()?;
-    let found = ctx.app.worklogs_by_ids(caller, body.ids).await?;
-    let tt = ctx.app.time_tracking_options();
+    let found = ctx.app.worklogs.worklogs_by_ids(caller, body.ids).await?;
+    let tt = ctx.app.worklogs.time_tracking_options();
     Ok(Json(
         found
             .items
@@ -393,7 +411,11 @@ async fn get_worklog_property_keys(
     Path((key, id)): Path<(String, String)>,
 ) -> JiraResult<Json<PropertyKeys>> {
     let caller = ctx.user()?;
-    let keys = ctx.app.property_keys(caller, owner(&key, &id)?).await?;
+    let keys = ctx
+        .app
+        .properties
+        .property_keys(caller, owner(&key, &id)?)
+        .await?;
     Ok(Json(PropertyKeys {
         keys: keys
             .into_iter()
@@ -416,6 +438,7 @@ async fn get_worklog_property(
     let caller = ctx.user()?;
     let value = ctx
         .app
+        .properties
         .property(caller, owner(&key, &id)?, &property)
         .await?;
     Ok(Json(EntityProperty {
@@ -433,6 +456,7 @@ async fn set_worklog_property(
     let caller = ctx.user()?;
     let outcome = ctx
         .app
+        .properties
         .set_property(caller, owner(&key, &id)?, &property, value)
         .await?;
     Ok(property_set_response(outcome))
@@ -445,6 +469,7 @@ async fn delete_worklog_property(
 ) -> JiraResult<Response> {
     let caller = ctx.user()?;
     ctx.app
+        .properties
         .delete_property(caller, owner(&key, &id)?, &property)
         .await?;
     Ok(no_content())
@@ -479,7 +504,9 @@ fn options_body(tt: &TimeTracking) -> Value {
 /// # `GET /rest/api/2/configuration/timetracking/options` (getSharedTimeTrackingConfiguration)
 async fn get_shared_time_tracking_configuration(ctx: Ctx) -> JiraResult<Json<Value>> {
     ctx.user()?;
-    Ok(Json(options_body(&ctx.app.time_tracking_options())))
+    Ok(Json(options_body(
+        &ctx.app.worklogs.time_tracking_options(),
+    )))
 }
 
 #[derive(Deserialize)]
@@ -499,6 +526,7 @@ async fn set_shared_time_tracking_configuration(
     let caller = ctx.user()?;
     let tt = ctx
         .app
+        .worklogs
         .set_time_tracking_options(
             caller,
             TimeTracking {

@@ -44,6 +44,7 @@ pub async fn list_activity(
     };
     let (_, events) = ctx
         .app
+        .activity
         .issue_activity(caller, &issue_ref(&issue_key), filter)
         .await?;
     let page = paginate(

@@ -126,6 +126,7 @@ pub async fn list_attachments(
     let caller = ctx.v1_reader()?;
     let (issue, mut list) = ctx
         .app
+        .attachments
         .issue_attachments(caller, &issue_ref(&issue_key))
         .await?;
     if let Some(wanted) = params.one("content_type") {
@@ -170,6 +171,7 @@ pub async fn get_attachment(
     let id = parse_prefixed(&attachment_id, "att", "attachment")?;
     let (issue, view) = ctx
         .app
+        .attachments
         .issue_attachment(caller, &issue_ref(&issue_key), id)
         .await?;
     Ok(Json(v1_attachment(&issue.key, &view)))
@@ -205,6 +207,7 @@ async fn redirect_to_signed(
     let id = parse_prefixed(attachment_id, "att", "attachment")?;
     let sig = ctx
         .app
+        .attachments
         .sign_attachment_link(caller, &issue_ref(issue_key), id, part)
         .await?;
     let location = format!(
@@ -251,7 +254,11 @@ pub async fn open_signed_link(
             .ok_or_else(|| V1Error(Error::forbidden("The link is not signed.")))?
             .to_string(),
     };
-    let (a, bytes) = ctx.app.open_signed_link(part, id, &signature).await?;
+    let (a, bytes) = ctx
+        .app
+        .attachments
+        .open_signed_link(part, id, &signature)
+        .await?;
     Ok(match part {
         SignedPart::Content => crate::api::download(&a, bytes),
         SignedPart::Preview => crate::api::thumbnail(bytes),

@@ -49,6 +49,7 @@ pub async fn list_links(
     let caller = ctx.v1_reader()?;
     let (_, links) = ctx
         .app
+        .remote_links
         .remote_links(Some(caller), &issue_ref(&issue_key), None)
         .await?;
     let page = paginate(links, |l| vec![l.id], false, "links", &params)?;
@@ -78,6 +79,7 @@ pub async fn create_link(
     let title = body.title.map(|t| t.trim().to_string()).unwrap_or_default();
     let (link, created) = ctx
         .app
+        .remote_links
         .add_web_link(caller, &issue_ref(&issue_key), url, title)
         .await?;
     let status = if created {
@@ -98,6 +100,7 @@ pub async fn delete_link(
     let caller = ctx.v1_writer()?;
     let id = parse_prefixed(&link_id, "link", "link")?;
     ctx.app
+        .remote_links
         .delete_remote_link(caller, &issue_ref(&issue_key), Ok(id))
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())

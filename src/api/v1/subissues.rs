@@ -7,7 +7,7 @@ use super::{Json, Paged, Params, V1Error, V1Result, account_of, issue_ref, pagin
 use crate::api::routes::{ISSUES_READ, Routes};
 use crate::api::{Ctx, pct};
 use crate::error::Error;
-use crate::service::subtasks::{Subtask, SubtaskFilter};
+use crate::service::issues::subtasks::{Subtask, SubtaskFilter};
 
 pub fn routes() -> Routes {
     Routes::new().get("/subissues", ISSUES_READ, list_subissues)
@@ -104,6 +104,7 @@ pub async fn list_subissues(
     };
     let list = ctx
         .app
+        .issues
         .subtasks(caller, &issue_ref(&issue_key), &filter)
         .await?;
     let page = paginate(list, |s| vec![s.issue.id.0], false, "subissues", &params)?;

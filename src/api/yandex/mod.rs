@@ -150,7 +150,7 @@ pub struct Metadata {
 async fn yandex_attachment(ctx: &Ctx, issue_key: &str, v: &AttachmentView) -> YandexAttachment {
     let a = &v.attachment;
     let issue_url = format!("{}/v2/issues/{}", ctx.base, pct(issue_key));
-    let dimensions = ctx.app.image_dimensions(a).await;
+    let dimensions = ctx.app.attachments.image_dimensions(a).await;
     YandexAttachment {
         self_: format!("{issue_url}/attachments/{}", a.id),
         id: a.id.to_string(),
@@ -194,6 +194,7 @@ pub async fn list_attachments(
     let caller = caller(&ctx)?;
     let (issue, list) = ctx
         .app
+        .attachments
         .issue_attachments(caller, &IssueRef::parse(&issue))
         .await
         .map_err(issue_missing)?;
@@ -213,6 +214,7 @@ pub async fn get_attachment(
     let id = attachment_id(&id)?;
     let (issue, view) = ctx
         .app
+        .attachments
         .issue_attachment(caller, &IssueRef::parse(&issue), id)
         .await?;
     Ok(axum::Json(yandex_attachment(&ctx, &issue.key, &view).await))
@@ -226,9 +228,14 @@ pub async fn download_attachment(
     let caller = caller(&ctx)?;
     let id = attachment_id(&id)?;
     ctx.app
+        .attachments
         .issue_attachment(caller, &IssueRef::parse(&issue), id)
         .await?;
-    let (a, bytes) = ctx.app.attachment_content(Some(caller), id).await?;
+    let (a, bytes) = ctx
+        .app
+        .attachments
+        .attachment_content(Some(caller), id)
+        .await?;
     Ok(super::download(&a, bytes))
 }
 
@@ -240,8 +247,13 @@ pub async fn get_thumbnail(
     let caller = caller(&ctx)?;
     let id = attachment_id(&id)?;
     ctx.app
+        .attachments
         .issue_attachment(caller, &IssueRef::parse(&issue), id)
         .await?;
-    let png = ctx.app.attachment_thumbnail(Some(caller), id).await?;
+    let png = ctx
+        .app
+        .attachments
+        .attachment_thumbnail(Some(caller), id)
+        .await?;
     Ok(super::thumbnail(png))
 }

@@ -4,8 +4,9 @@
 //! Permission is checked when the link is made; a link stops working when it expires or
 //! when the attachment is deleted.
 
-use super::{App, Caller, Error, Result, blob_path, hex, io_error, thumbnailable};
+use super::{Error, Result, blob_path, hex, io_error, thumbnailable};
 use crate::domain::*;
+use crate::service::Caller;
 
 /// How long a signed link stays valid.
 pub const SIGNED_LINK_SECONDS: i64 = 300;
@@ -33,11 +34,11 @@ pub struct Signature {
     pub sig: String,
 }
 
-impl App {
+impl super::Service {
     /// The signature of a link to `part` of attachment `id` valid until `expires` (Unix
     /// seconds). No permission check: callers that hand links out check first.
     pub fn attachment_link_signature(&self, part: SignedPart, id: i64, expires: i64) -> String {
-        hex(&self.keyed(&[
+        hex(&self.auth.keyed(&[
             b"attachment-link",
             part.name().as_bytes(),
             id.to_string().as_bytes(),

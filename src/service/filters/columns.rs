@@ -6,7 +6,7 @@ use super::{Column, DEFAULT_COLUMNS};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::users::UserRef;
-use crate::service::{App, Caller, Catalog};
+use crate::service::{Caller, Catalog};
 use crate::store::StoreResult;
 use crate::store::queries::{Db, catalog as cq, filters as q};
 
@@ -63,10 +63,10 @@ fn system_columns(db: &Db) -> StoreResult<Vec<String>> {
         .filter(|c| !c.is_empty())
         .unwrap_or_else(|| DEFAULT_COLUMNS.iter().map(|c| c.to_string()).collect()))
 }
-impl App {
+impl super::Service {
     /// `GET filter/{id}/columns`: the filter's own columns (404 when it has none).
     pub async fn filter_columns(&self, caller: &Caller, id: i64) -> Result<Vec<Column>> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         let cat = catalog.clone();
         let ids = self
@@ -91,7 +91,7 @@ impl App {
         id: i64,
         columns: Option<Vec<String>>,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let cols = columns.map(|c| check_columns(&catalog, c)).transpose()?;
         let who = caller.clone();
         Ok(self
@@ -105,9 +105,9 @@ impl App {
 
     /// `GET settings/columns` (administrators).
     pub async fn system_columns(&self, caller: &Caller) -> Result<Vec<Column>> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let ids = self.store.read(system_columns).await?;
-        Ok(labelled(&self.catalog(), &ids))
+        Ok(labelled(&self.catalog.current(), &ids))
     }
 
     /// `PUT settings/columns` (administrators); `None` restores the built-in default.
@@ -116,9 +116,9 @@ impl App {
         caller: &Caller,
         columns: Option<Vec<String>>,
     ) -> Result<()> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let raw = columns
-            .map(|c| check_columns(&self.catalog(), c))
+            .map(|c| check_columns(&self.catalog.current(), c))
             .transpose()?
             .map(|c| serde_json::to_string(&c).unwrap_or_default());
         Ok(self
@@ -136,13 +136,13 @@ impl App {
         let Some(r) = target else {
             return Ok(caller.user.id);
         };
-        let user = self.user_by_ref(&r).await?.ok_or_else(|| {
+        let user = self.users.user_by_ref(&r).await?.ok_or_else(|| {
             Error::not_found(match &r {
                 UserRef::AccountId(a) => format!("The user with account ID '{a}' does not exist."),
                 UserRef::Username(u) => format!("The user named '{u}' does not exist."),
             })
         })?;
-        if user.id != caller.user.id && !self.is_admin(caller) {
+        if user.id != caller.user.id && !self.permissions.is_admin(caller) {
             return Err(Error::forbidden(
                 "Only administrators may see or change another user's columns.",
             ));
@@ -168,7 +168,7 @@ impl App {
                 }
             })
             .await?;
-        Ok(labelled(&self.catalog(), &ids))
+        Ok(labelled(&self.catalog.current(), &ids))
     }
 
     /// `PUT user/columns`; `None` resets to the system default (`DELETE`).
@@ -179,7 +179,7 @@ impl App {
         columns: Option<Vec<String>>,
     ) -> Result<()> {
         let cols = columns
-            .map(|c| check_columns(&self.catalog(), c))
+            .map(|c| check_columns(&self.catalog.current(), c))
             .transpose()?;
         let user = self.columns_user(caller, target).await?;
         Ok(self

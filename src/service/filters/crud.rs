@@ -7,11 +7,11 @@ use super::sharing::{
     add_share, load_owned, load_visible, resolve_share, scope_shares, share_view, shared_users,
     site_share_scope, visible,
 };
-use super::{FilterInput, FilterOrder, FilterRow, FilterSearch, FilterView, not_available};
+use super::{FilterInput, FilterOrder, FilterSearch, FilterView, not_available};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::service::jql::Validation;
-use crate::service::{App, Caller, Catalog, Page, Permission};
+use crate::service::search::jql::Validation;
+use crate::service::{Caller, Catalog, Page, Permission};
 use crate::store::StoreResult;
 use crate::store::queries::{Db, filters as q, users as uq};
 
@@ -21,7 +21,7 @@ fn view(
     db: &Db,
     catalog: &Catalog,
     caller: Option<&Caller>,
-    f: FilterRow,
+    f: SavedFilter,
     shares: Vec<q::ShareRow>,
     with_users: bool,
 ) -> StoreResult<FilterView> {
@@ -55,7 +55,7 @@ fn visible_views(
     db: &Db,
     catalog: &Catalog,
     caller: Option<&Caller>,
-    filters: Vec<FilterRow>,
+    filters: Vec<SavedFilter>,
     with_users: bool,
 ) -> StoreResult<Vec<FilterView>> {
     let mut out = Vec::new();
@@ -118,15 +118,17 @@ fn compare(a: &FilterView, b: &FilterView, order: FilterOrder) -> Ordering {
     first.then_with(by_name)
 }
 
-impl App {
+impl super::Service {
     /// `POST filter`: validates the JQL as the caller would run it, applies the
     /// caller's default share scope when no shares are given.
     pub async fn create_filter(&self, caller: &Caller, input: FilterInput) -> Result<FilterView> {
         let name = check_name(input.name.as_deref().unwrap_or_default())?;
         let jql = input.jql.clone().unwrap_or_default();
-        self.resolve_jql(Some(caller), &jql, Validation::Strict)
+        self.search
+            .resolve_jql(Some(caller), &jql, Validation::Strict)
             .await?;
         let may_share = self
+            .permissions
             .global_permissions(Some(caller))
             .has(Permission::CreateSharedObjects);
         let explicit = input.shares.is_some();
@@ -135,7 +137,7 @@ impl App {
                 "You do not have permission to share filters.",
             ));
         }
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         let id = self
             .store
@@ -184,7 +186,7 @@ impl App {
         id: i64,
         with_users: bool,
     ) -> Result<FilterView> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         Ok(self
             .store
@@ -205,11 +207,13 @@ impl App {
     ) -> Result<FilterView> {
         let name = input.name.as_deref().map(check_name).transpose()?;
         if let Some(jql) = &input.jql {
-            self.resolve_jql(Some(caller), jql, Validation::Strict)
+            self.search
+                .resolve_jql(Some(caller), jql, Validation::Strict)
                 .await?;
         }
         if input.shares.as_ref().is_some_and(|s| !s.is_empty())
             && !self
+                .permissions
                 .global_permissions(Some(caller))
                 .has(Permission::CreateSharedObjects)
         {
@@ -217,7 +221,7 @@ impl App {
                 "You do not have permission to share filters.",
             ));
         }
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         self.store
             .write(move |db| {
@@ -254,8 +258,8 @@ impl App {
 
     /// `DELETE filter/{id}`: the owner, or an administrator.
     pub async fn delete_filter(&self, caller: &Caller, id: i64) -> Result<()> {
-        let admin = self.is_admin(caller);
-        let catalog = self.catalog();
+        let admin = self.permissions.is_admin(caller);
+        let catalog = self.catalog.current();
         let who = caller.clone();
         Ok(self
             .store
@@ -278,7 +282,7 @@ impl App {
         id: i64,
         favourite: bool,
     ) -> Result<FilterView> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         self.store
             .write(move |db| {
@@ -295,7 +299,7 @@ impl App {
         caller: &Caller,
         with_users: bool,
     ) -> Result<Vec<FilterView>> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         Ok(self
             .store
@@ -313,7 +317,7 @@ impl App {
         include_favourites: bool,
         with_users: bool,
     ) -> Result<Vec<FilterView>> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         Ok(self
             .store
@@ -343,7 +347,7 @@ impl App {
         caller: &Caller,
         with_users: bool,
     ) -> Result<Vec<FilterView>> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         Ok(self
             .store
@@ -359,13 +363,13 @@ impl App {
     ) -> Result<Page<FilterView>> {
         let owner = match &s.owner {
             None => None,
-            Some(r) => match self.user_by_ref(r).await? {
+            Some(r) => match self.users.user_by_ref(r).await? {
                 Some(u) => Some(u.id),
                 // An unknown owner owns nothing.
                 None => return Ok(Page::of(Vec::new(), s.start_at, s.max_results)),
             },
         };
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         let group = s.group.clone();
         let name = s.name.as_ref().map(|n| n.trim().to_lowercase());

@@ -9,11 +9,40 @@
 //! answered exactly like a missing one. Only the owner edits a filter; an administrator
 //! may also delete it.
 
+use super::{catalog, permissions, search, users};
+use crate::store::Store;
+use std::sync::Arc;
+
 use super::users::UserRef;
 use crate::domain::*;
 use crate::error::Error;
 
-pub use crate::store::queries::filters::FilterRow;
+/// Saved filters: CRUD, sharing, favourites, columns.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    users: Arc<users::Service>,
+    search: Arc<search::Service>,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        users: Arc<users::Service>,
+        search: Arc<search::Service>,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+            users,
+            search,
+        }
+    }
+}
 
 mod columns;
 mod crud;
@@ -66,7 +95,7 @@ pub struct Share {
 /// A filter with everything needed to render it for one caller.
 #[derive(Debug, Clone)]
 pub struct FilterView {
-    pub filter: FilterRow,
+    pub filter: SavedFilter,
     pub owner: User,
     pub shares: Vec<Share>,
     pub favourite: bool,

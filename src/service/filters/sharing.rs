@@ -3,15 +3,13 @@
 
 use std::collections::HashSet;
 
-use super::{
-    FilterRow, MAX_SHARED_USERS, SHARE_SCOPES, Share, ShareInput, ShareTarget, not_available,
-};
+use super::{MAX_SHARED_USERS, SHARE_SCOPES, Share, ShareInput, ShareTarget, not_available};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::service::permissions::caller_permissions;
-use crate::service::{App, Caller, Catalog, Permission};
+use crate::service::{Caller, Catalog, Permission};
 use crate::store::StoreResult;
-use crate::store::queries::{Db, catalog as cq, filters as q, projects as pq, users as uq};
+use crate::store::queries::{Db, Tx, catalog as cq, filters as q, projects as pq, users as uq};
 
 const SHARE_SCOPE_KEY: &str = "filter.default_share_scope";
 
@@ -70,7 +68,7 @@ pub(super) fn visible(
     db: &Db,
     catalog: &Catalog,
     caller: Option<&Caller>,
-    f: &FilterRow,
+    f: &SavedFilter,
     shares: &[q::ShareRow],
 ) -> StoreResult<bool> {
     if caller.is_some_and(|c| c.user.id == f.owner_id) {
@@ -90,7 +88,7 @@ pub(super) fn load_visible(
     catalog: &Catalog,
     caller: Option<&Caller>,
     id: i64,
-) -> StoreResult<(FilterRow, Vec<q::ShareRow>)> {
+) -> StoreResult<(SavedFilter, Vec<q::ShareRow>)> {
     let f = q::by_id(db, id)?.ok_or_else(not_available)?;
     let shares = q::shares(db, id)?;
     if !visible(db, catalog, caller, &f, &shares)? {
@@ -105,7 +103,7 @@ pub(super) fn load_owned(
     catalog: &Catalog,
     caller: &Caller,
     id: i64,
-) -> StoreResult<(FilterRow, Vec<q::ShareRow>)> {
+) -> StoreResult<(SavedFilter, Vec<q::ShareRow>)> {
     let (f, shares) = load_visible(db, catalog, Some(caller), id)?;
     if f.owner_id != caller.user.id {
         return Err(Error::forbidden(
@@ -156,7 +154,7 @@ pub(super) fn share_view(
 pub(super) fn shared_users(
     db: &Db,
     catalog: &Catalog,
-    f: &FilterRow,
+    f: &SavedFilter,
     shares: &[q::ShareRow],
 ) -> StoreResult<Vec<User>> {
     if shares.is_empty() {
@@ -303,7 +301,7 @@ fn is_everyone(kind: &str) -> bool {
 /// Adds one share under Jira's rules: a global or logged-in share replaces every other
 /// one; narrower shares cannot be added beside it; an identical share is not repeated.
 /// Returns the id of the share (new or existing).
-pub(super) fn add_share(db: &Db, filter: i64, new: &q::NewShare) -> StoreResult<i64> {
+pub(super) fn add_share(db: &Tx, filter: i64, new: &q::NewShare) -> StoreResult<i64> {
     let existing = q::shares(db, filter)?;
     if let Some(same) = existing.iter().find(|s| same_share(s, new)) {
         return Ok(same.id);
@@ -335,7 +333,7 @@ pub(super) fn site_share_scope(db: &Db) -> StoreResult<String> {
         .filter(|s| SHARE_SCOPES.contains(&s.as_str()))
         .unwrap_or_else(|| "PRIVATE".into()))
 }
-impl App {
+impl super::Service {
     /// `GET filter/{id}/permission`.
     pub async fn filter_shares(&self, caller: &Caller, id: i64) -> Result<Vec<Share>> {
         Ok(self.filter(Some(caller), id, false).await?.shares)
@@ -362,9 +360,10 @@ impl App {
         input: ShareInput,
     ) -> Result<Vec<Share>> {
         let may_share = self
+            .permissions
             .global_permissions(Some(caller))
             .has(Permission::CreateSharedObjects);
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         self.store
             .write(move |db| {
@@ -383,7 +382,7 @@ impl App {
                 }
                 let new = resolve_share(db, &catalog, &who, &input)?;
                 add_share(db, id, &new)?;
-                q::update(db, &FilterRow { updated: Millis::now(), ..f })?;
+                q::update(db, &SavedFilter { updated: Millis::now(), ..f })?;
                 Ok(())
             })
             .await?;
@@ -392,7 +391,7 @@ impl App {
 
     /// `DELETE filter/{id}/permission/{permissionId}`: the owner removes a share.
     pub async fn delete_filter_share(&self, caller: &Caller, id: i64, share: i64) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let who = caller.clone();
         Ok(self
             .store

@@ -10,6 +10,7 @@ use crate::service::fields::{self, Ctx};
 use crate::service::permissions::caller_permissions;
 use crate::service::{Caller, Catalog, Permission, PermissionSet};
 use crate::store::StoreResult;
+use crate::store::Tx;
 use crate::store::queries::{Db, issues as q, projects as pq};
 
 type Errors = BTreeMap<String, String>;
@@ -17,7 +18,7 @@ type Errors = BTreeMap<String, String>;
 const NO_PROJECT: &str = "Specify a valid project ID or key";
 
 pub(super) fn create_in_tx(
-    db: &Db,
+    db: &Tx,
     catalog: &Catalog,
     caller: &Caller,
     change: &IssueChange,

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -22,14 +22,14 @@ fn row(r: &rusqlite::Row) -> rusqlite::Result<Attachment> {
 }
 
 /// Makes sure a blob row exists for `sha256` (its count is kept by triggers).
-pub fn ensure_blob(db: &Db, sha256: &str, size: i64) -> StoreResult<()> {
+pub fn ensure_blob(db: &Tx, sha256: &str, size: i64) -> StoreResult<()> {
     db.prepare_cached("INSERT OR IGNORE INTO attachment_blobs (sha256, size) VALUES (?1, ?2)")?
         .execute(params![sha256, size])?;
     Ok(())
 }
 
 /// Inserts an attachment (id chosen here, from 10000 up) and returns its id.
-pub fn insert(db: &Db, a: &Attachment) -> StoreResult<i64> {
+pub fn insert(db: &Tx, a: &Attachment) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "attachments")?;
     db.prepare_cached(
         "INSERT INTO attachments (id, issue_id, author_id, filename, mime_type, size, sha256, created)
@@ -71,7 +71,7 @@ pub fn count(db: &Db, issue: IssueId) -> StoreResult<i64> {
         .query_row([issue.0], |r| r.get(0))?)
 }
 
-pub fn delete(db: &Db, id: i64) -> StoreResult<bool> {
+pub fn delete(db: &Tx, id: i64) -> StoreResult<bool> {
     Ok(db
         .prepare_cached("DELETE FROM attachments WHERE id = ?1")?
         .execute([id])?
@@ -98,7 +98,7 @@ pub fn referenced_hashes(db: &Db) -> StoreResult<Vec<String>> {
 
 /// Removes the rows of blobs no attachment uses any more and returns their hashes, so
 /// the caller can remove the files.
-pub fn take_unreferenced(db: &Db) -> StoreResult<Vec<String>> {
+pub fn take_unreferenced(db: &Tx) -> StoreResult<Vec<String>> {
     let hashes: Vec<String> = db
         .prepare_cached("SELECT sha256 FROM attachment_blobs WHERE refs <= 0")?
         .query_map([], |r| r.get(0))?

@@ -2,12 +2,12 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
 pub fn insert_token(
-    db: &Db,
+    db: &Tx,
     user: UserId,
     label: &str,
     digest: &[u8],
@@ -54,14 +54,14 @@ pub fn tokens_of(db: &Db, user: UserId) -> StoreResult<Vec<ApiToken>> {
     Ok(tokens)
 }
 
-pub fn delete_token(db: &Db, user: UserId, id: i64) -> StoreResult<bool> {
+pub fn delete_token(db: &Tx, user: UserId, id: i64) -> StoreResult<bool> {
     Ok(db.execute(
         "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2",
         [id, user.0],
     )? > 0)
 }
 
-pub fn touch_token(db: &Db, id: i64, at: Millis) -> StoreResult<()> {
+pub fn touch_token(db: &Tx, id: i64, at: Millis) -> StoreResult<()> {
     db.execute(
         "UPDATE api_tokens SET last_used = ?2 WHERE id = ?1",
         [id, at.0],
@@ -70,7 +70,7 @@ pub fn touch_token(db: &Db, id: i64, at: Millis) -> StoreResult<()> {
 }
 
 pub fn insert_session(
-    db: &Db,
+    db: &Tx,
     digest: &[u8],
     user: UserId,
     created: Millis,
@@ -93,6 +93,6 @@ pub fn session_user(db: &Db, digest: &[u8], now: Millis) -> StoreResult<Option<U
         .optional()?)
 }
 
-pub fn delete_session(db: &Db, digest: &[u8]) -> StoreResult<bool> {
+pub fn delete_session(db: &Tx, digest: &[u8]) -> StoreResult<bool> {
     Ok(db.execute("DELETE FROM sessions WHERE digest = ?1", [digest])? > 0)
 }

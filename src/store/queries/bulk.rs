@@ -3,7 +3,7 @@
 
 use rusqlite::{ToSql, params, params_from_iter};
 
-use super::Db;
+use super::Tx;
 use crate::store::StoreResult;
 
 pub struct BulkUser {
@@ -22,12 +22,12 @@ pub struct BulkSetup {
     pub created: i64,
 }
 
-pub fn setup(db: &Db, setup: &BulkSetup) -> StoreResult<()> {
+pub fn setup(db: &Tx, setup: &BulkSetup) -> StoreResult<()> {
     users(db, &setup.users, setup.group_id, setup.created)?;
     projects(db, &setup.projects, setup.created)
 }
 
-fn users(db: &Db, users: &[BulkUser], group_id: i64, created: i64) -> StoreResult<()> {
+fn users(db: &Tx, users: &[BulkUser], group_id: i64, created: i64) -> StoreResult<()> {
     let mut insert = db.prepare_cached(
         "INSERT INTO users (id, account_id, username, email, display_name, password_hash, created) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6)",
     )?;
@@ -56,7 +56,7 @@ pub struct BulkProject {
     pub versions: Vec<(i64, String, bool)>,
 }
 
-fn projects(db: &Db, projects: &[BulkProject], created: i64) -> StoreResult<()> {
+fn projects(db: &Tx, projects: &[BulkProject], created: i64) -> StoreResult<()> {
     let mut insert = db.prepare_cached(
         "INSERT INTO projects (id, key, name, lead_id, permission_scheme_id, workflow_id, created) VALUES (?1, ?2, ?3, ?4, 0, 1, ?5)",
     )?;
@@ -120,7 +120,7 @@ const ROWS_PER_STATEMENT: usize = 100;
 /// journal to undo just the statement's earlier rows (a tenth of the insert time), and
 /// a bulk job is all or nothing anyway.
 fn insert_rows<const N: usize>(
-    db: &Db,
+    db: &Tx,
     head: &str,
     row: &str,
     rows: &[[&dyn ToSql; N]],
@@ -145,7 +145,7 @@ fn insert_rows<const N: usize>(
 /// Inserts issues with their parts, comments and changelog (ids assigned by the caller).
 /// Table by table, so each insert works on the same few hot B-tree pages.
 pub fn issues(
-    db: &Db,
+    db: &Tx,
     issues: &[BulkIssue],
     status_names: &dyn Fn(i64) -> String,
 ) -> StoreResult<()> {

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -95,7 +95,7 @@ pub fn issue_types(db: &Db) -> StoreResult<Vec<IssueType>> {
 }
 
 pub fn insert_issue_type(
-    db: &Db,
+    db: &Tx,
     name: &str,
     description: &str,
     subtask: bool,
@@ -109,7 +109,7 @@ pub fn insert_issue_type(
 }
 
 pub fn update_issue_type(
-    db: &Db,
+    db: &Tx,
     id: i64,
     name: &str,
     description: &str,
@@ -130,7 +130,7 @@ pub fn issue_type_usage(db: &Db, id: i64) -> StoreResult<i64> {
     )?)
 }
 
-pub fn move_issue_type(db: &Db, from: i64, to: i64) -> StoreResult<Vec<i64>> {
+pub fn move_issue_type(db: &Tx, from: i64, to: i64) -> StoreResult<Vec<i64>> {
     let mut stmt =
         db.prepare("UPDATE issues SET issue_type_id = ?2 WHERE issue_type_id = ?1 RETURNING id")?;
     let ids = stmt
@@ -139,7 +139,7 @@ pub fn move_issue_type(db: &Db, from: i64, to: i64) -> StoreResult<Vec<i64>> {
     Ok(ids)
 }
 
-pub fn delete_issue_type(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete_issue_type(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM issue_types WHERE id = ?1", [id])?;
     Ok(())
 }
@@ -277,7 +277,7 @@ pub fn custom_fields(db: &Db) -> StoreResult<Vec<CustomField>> {
 }
 
 pub fn insert_custom_field(
-    db: &Db,
+    db: &Tx,
     name: &str,
     description: &str,
     kind: CustomFieldKind,
@@ -290,7 +290,7 @@ pub fn insert_custom_field(
     Ok(id)
 }
 
-pub fn insert_option(db: &Db, field_id: i64, value: &str) -> StoreResult<i64> {
+pub fn insert_option(db: &Tx, field_id: i64, value: &str) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "custom_field_options")?;
     db.execute(
         "INSERT INTO custom_field_options (id, field_id, value) VALUES (?1, ?2, ?3)",
@@ -299,7 +299,7 @@ pub fn insert_option(db: &Db, field_id: i64, value: &str) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn update_option(db: &Db, id: i64, value: &str, disabled: bool) -> StoreResult<()> {
+pub fn update_option(db: &Tx, id: i64, value: &str, disabled: bool) -> StoreResult<()> {
     db.execute(
         "UPDATE custom_field_options SET value = ?2, disabled = ?3 WHERE id = ?1",
         params![id, value, disabled],
@@ -316,7 +316,7 @@ pub fn option_in_use(db: &Db, field_id: i64, option_id: i64) -> StoreResult<bool
     )?)
 }
 
-pub fn delete_option(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete_option(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM custom_field_options WHERE id = ?1", [id])?;
     Ok(())
 }
@@ -329,7 +329,7 @@ pub fn setting(db: &Db, key: &str) -> StoreResult<Option<String>> {
         .optional()?)
 }
 
-pub fn set_setting(db: &Db, key: &str, value: &str) -> StoreResult<()> {
+pub fn set_setting(db: &Tx, key: &str, value: &str) -> StoreResult<()> {
     db.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         [key, value],

@@ -1,12 +1,12 @@
 use rusqlite::params;
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
 /// Writes one change group (one user action) with its items; nothing when `items` is empty.
 pub fn record(
-    db: &Db,
+    db: &Tx,
     issue: IssueId,
     author: Option<UserId>,
     at: Millis,

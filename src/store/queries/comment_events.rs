@@ -3,12 +3,12 @@
 
 use rusqlite::params;
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
 pub fn record(
-    db: &Db,
+    db: &Tx,
     issue: IssueId,
     comment: i64,
     actor: Option<UserId>,

@@ -1,6 +1,6 @@
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -39,7 +39,7 @@ pub fn by_id(db: &Db, id: i64) -> StoreResult<Option<Comment>> {
         .optional()?)
 }
 
-pub fn insert(db: &Db, c: &Comment) -> StoreResult<i64> {
+pub fn insert(db: &Tx, c: &Comment) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "comments")?;
     db.prepare_cached(&format!(
         "INSERT INTO comments ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -58,7 +58,7 @@ pub fn insert(db: &Db, c: &Comment) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn update(db: &Db, c: &Comment) -> StoreResult<()> {
+pub fn update(db: &Tx, c: &Comment) -> StoreResult<()> {
     db.prepare_cached(
         "UPDATE comments SET update_author_id = ?2, body = ?3, updated = ?4, visibility_type = ?5, visibility_value = ?6 WHERE id = ?1",
     )?
@@ -73,7 +73,7 @@ pub fn update(db: &Db, c: &Comment) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute(
         "DELETE FROM entity_properties WHERE entity_type = 'comment' AND entity_id = ?1",
         [id],

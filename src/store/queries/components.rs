@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -38,7 +38,7 @@ pub fn component_name_taken(
     )?)
 }
 
-pub fn insert_component(db: &Db, c: &Component) -> StoreResult<i64> {
+pub fn insert_component(db: &Tx, c: &Component) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "components")?;
     db.execute(
         "INSERT INTO components (id, project_id, name, description, lead_id, assignee_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -47,7 +47,7 @@ pub fn insert_component(db: &Db, c: &Component) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn update_component(db: &Db, c: &Component) -> StoreResult<()> {
+pub fn update_component(db: &Tx, c: &Component) -> StoreResult<()> {
     db.execute(
         "UPDATE components SET name = ?2, description = ?3, lead_id = ?4, assignee_type = ?5 WHERE id = ?1",
         params![c.id, c.name, c.description, c.lead_id.map(|u| u.0), c.assignee_type],
@@ -55,7 +55,7 @@ pub fn update_component(db: &Db, c: &Component) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete_component(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete_component(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM components WHERE id = ?1", [id])?;
     Ok(())
 }
@@ -110,7 +110,7 @@ pub fn version_name_taken(
 }
 
 /// Inserts a version at the end of the project's order.
-pub fn insert_version(db: &Db, v: &Version) -> StoreResult<i64> {
+pub fn insert_version(db: &Tx, v: &Version) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "versions")?;
     db.execute(
         "INSERT INTO versions (id, project_id, name, description, archived, released, start_date, release_date, sequence)
@@ -121,7 +121,7 @@ pub fn insert_version(db: &Db, v: &Version) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn update_version(db: &Db, v: &Version) -> StoreResult<()> {
+pub fn update_version(db: &Tx, v: &Version) -> StoreResult<()> {
     db.execute(
         "UPDATE versions SET name = ?2, description = ?3, archived = ?4, released = ?5, start_date = ?6, release_date = ?7
          WHERE id = ?1",
@@ -130,13 +130,13 @@ pub fn update_version(db: &Db, v: &Version) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete_version(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete_version(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM versions WHERE id = ?1", [id])?;
     Ok(())
 }
 
 /// Rewrites the project's version order: `ids` first to last.
-pub fn set_version_order(db: &Db, ids: &[i64]) -> StoreResult<()> {
+pub fn set_version_order(db: &Tx, ids: &[i64]) -> StoreResult<()> {
     let mut stmt = db.prepare_cached("UPDATE versions SET sequence = ?2 WHERE id = ?1")?;
     for (i, id) in ids.iter().enumerate() {
         stmt.execute(params![id, i as i64 + 1])?;

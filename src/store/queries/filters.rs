@@ -3,21 +3,9 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
-use crate::domain::{Millis, ProjectId, UserId};
+use super::{Db, Tx};
+use crate::domain::{Millis, ProjectId, SavedFilter, UserId};
 use crate::store::StoreResult;
-
-/// A saved filter as stored.
-#[derive(Debug, Clone)]
-pub struct FilterRow {
-    pub id: i64,
-    pub owner_id: UserId,
-    pub name: String,
-    pub description: String,
-    pub jql: String,
-    pub created: Millis,
-    pub updated: Millis,
-}
 
 /// One share of a filter; the parameters set depend on `kind`.
 #[derive(Debug, Clone)]
@@ -35,8 +23,8 @@ pub struct ShareRow {
 
 const COLUMNS: &str = "id, owner_id, name, description, jql, created, updated";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FilterRow> {
-    Ok(FilterRow {
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SavedFilter> {
+    Ok(SavedFilter {
         id: r.get(0)?,
         owner_id: UserId(r.get(1)?),
         name: r.get(2)?,
@@ -47,7 +35,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FilterRow> {
     })
 }
 
-pub fn by_id(db: &Db, id: i64) -> StoreResult<Option<FilterRow>> {
+pub fn by_id(db: &Db, id: i64) -> StoreResult<Option<SavedFilter>> {
     Ok(db
         .prepare_cached(&format!("SELECT {COLUMNS} FROM filters WHERE id = ?1"))?
         .query_row([id], row)
@@ -55,7 +43,7 @@ pub fn by_id(db: &Db, id: i64) -> StoreResult<Option<FilterRow>> {
 }
 
 /// Every filter, by name: callers filter by visibility.
-pub fn all(db: &Db) -> StoreResult<Vec<FilterRow>> {
+pub fn all(db: &Db) -> StoreResult<Vec<SavedFilter>> {
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM filters ORDER BY name COLLATE NOCASE, id"
     ))?;
@@ -63,7 +51,7 @@ pub fn all(db: &Db) -> StoreResult<Vec<FilterRow>> {
     Ok(rows)
 }
 
-pub fn owned_by(db: &Db, owner: UserId) -> StoreResult<Vec<FilterRow>> {
+pub fn owned_by(db: &Db, owner: UserId) -> StoreResult<Vec<SavedFilter>> {
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM filters WHERE owner_id = ?1 ORDER BY name COLLATE NOCASE, id"
     ))?;
@@ -71,7 +59,7 @@ pub fn owned_by(db: &Db, owner: UserId) -> StoreResult<Vec<FilterRow>> {
     Ok(rows)
 }
 
-pub fn favourites_of(db: &Db, user: UserId) -> StoreResult<Vec<FilterRow>> {
+pub fn favourites_of(db: &Db, user: UserId) -> StoreResult<Vec<SavedFilter>> {
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM filters WHERE id IN (SELECT filter_id FROM filter_favourites WHERE user_id = ?1)
          ORDER BY name COLLATE NOCASE, id"
@@ -97,7 +85,7 @@ pub struct NewFilter<'a> {
     pub now: Millis,
 }
 
-pub fn insert(db: &Db, f: &NewFilter<'_>) -> StoreResult<i64> {
+pub fn insert(db: &Tx, f: &NewFilter<'_>) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "filters")?;
     db.execute(
         "INSERT INTO filters (id, owner_id, name, description, jql, created, updated)
@@ -107,7 +95,7 @@ pub fn insert(db: &Db, f: &NewFilter<'_>) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn update(db: &Db, f: &FilterRow) -> StoreResult<()> {
+pub fn update(db: &Tx, f: &SavedFilter) -> StoreResult<()> {
     db.execute(
         "UPDATE filters SET name = ?2, description = ?3, jql = ?4, updated = ?5 WHERE id = ?1",
         params![f.id, f.name, f.description, f.jql, f.updated.0],
@@ -115,7 +103,7 @@ pub fn update(db: &Db, f: &FilterRow) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete(db: &Db, id: i64) -> StoreResult<bool> {
+pub fn delete(db: &Tx, id: i64) -> StoreResult<bool> {
     Ok(db.execute("DELETE FROM filters WHERE id = ?1", [id])? > 0)
 }
 
@@ -137,7 +125,7 @@ pub fn favourite_count(db: &Db, filter: i64) -> StoreResult<i64> {
     )?)
 }
 
-pub fn set_favourite(db: &Db, filter: i64, user: UserId, on: bool) -> StoreResult<()> {
+pub fn set_favourite(db: &Tx, filter: i64, user: UserId, on: bool) -> StoreResult<()> {
     if on {
         db.execute(
             "INSERT OR IGNORE INTO filter_favourites (filter_id, user_id) VALUES (?1, ?2)",
@@ -190,7 +178,7 @@ pub struct NewShare {
     pub user_id: Option<UserId>,
 }
 
-pub fn insert_share(db: &Db, filter: i64, s: &NewShare) -> StoreResult<i64> {
+pub fn insert_share(db: &Tx, filter: i64, s: &NewShare) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "filter_shares")?;
     db.execute(
         "INSERT INTO filter_shares (id, filter_id, share_type, group_id, project_id, role_id, user_id)
@@ -208,14 +196,14 @@ pub fn insert_share(db: &Db, filter: i64, s: &NewShare) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn delete_share(db: &Db, filter: i64, share: i64) -> StoreResult<bool> {
+pub fn delete_share(db: &Tx, filter: i64, share: i64) -> StoreResult<bool> {
     Ok(db.execute(
         "DELETE FROM filter_shares WHERE filter_id = ?1 AND id = ?2",
         params![filter, share],
     )? > 0)
 }
 
-pub fn clear_shares(db: &Db, filter: i64) -> StoreResult<()> {
+pub fn clear_shares(db: &Tx, filter: i64) -> StoreResult<()> {
     db.execute("DELETE FROM filter_shares WHERE filter_id = ?1", [filter])?;
     Ok(())
 }
@@ -230,7 +218,7 @@ fn read_columns(db: &Db, sql: &str, owner: i64) -> StoreResult<Vec<String>> {
     Ok(cols)
 }
 
-fn write_columns(db: &Db, table: &str, key: &str, owner: i64, cols: &[String]) -> StoreResult<()> {
+fn write_columns(db: &Tx, table: &str, key: &str, owner: i64, cols: &[String]) -> StoreResult<()> {
     db.execute(&format!("DELETE FROM {table} WHERE {key} = ?1"), [owner])?;
     let mut stmt = db.prepare_cached(&format!(
         "INSERT INTO {table} ({key}, position, field_id) VALUES (?1, ?2, ?3)"
@@ -250,7 +238,7 @@ pub fn filter_columns(db: &Db, filter: i64) -> StoreResult<Vec<String>> {
 }
 
 /// Replaces the filter's columns; an empty list removes its own layout.
-pub fn set_filter_columns(db: &Db, filter: i64, cols: &[String]) -> StoreResult<()> {
+pub fn set_filter_columns(db: &Tx, filter: i64, cols: &[String]) -> StoreResult<()> {
     write_columns(db, "filter_columns", "filter_id", filter, cols)
 }
 
@@ -263,7 +251,7 @@ pub fn user_columns(db: &Db, user: UserId) -> StoreResult<Vec<String>> {
 }
 
 /// Replaces the user's columns; an empty list removes their own layout.
-pub fn set_user_columns(db: &Db, user: UserId, cols: &[String]) -> StoreResult<()> {
+pub fn set_user_columns(db: &Tx, user: UserId, cols: &[String]) -> StoreResult<()> {
     write_columns(db, "user_columns", "user_id", user.0, cols)
 }
 
@@ -271,7 +259,7 @@ pub fn set_user_columns(db: &Db, user: UserId, cols: &[String]) -> StoreResult<(
 
 /// Removes a setting (reads then fall back to the built-in default); reads and writes of
 /// settings are `catalog::setting` and `catalog::set_setting`.
-pub fn delete_setting(db: &Db, key: &str) -> StoreResult<()> {
+pub fn delete_setting(db: &Tx, key: &str) -> StoreResult<()> {
     db.execute("DELETE FROM settings WHERE key = ?1", [key])?;
     Ok(())
 }
@@ -283,7 +271,7 @@ pub fn user_share_scope(db: &Db, user: UserId) -> StoreResult<Option<String>> {
         .optional()?)
 }
 
-pub fn set_user_share_scope(db: &Db, user: UserId, scope: &str) -> StoreResult<()> {
+pub fn set_user_share_scope(db: &Tx, user: UserId, scope: &str) -> StoreResult<()> {
     db.execute(
         "INSERT INTO user_share_scopes (user_id, scope) VALUES (?1, ?2)
          ON CONFLICT(user_id) DO UPDATE SET scope = excluded.scope",

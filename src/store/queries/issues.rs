@@ -1,6 +1,6 @@
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -214,14 +214,14 @@ fn decode_value(raw: &str) -> Option<FieldValue> {
 
 /// Allocates the next key number of a project inside the write transaction: no gaps
 /// (a rolled-back create rolls the counter back too) and no duplicates (one writer).
-pub fn next_number(db: &Db, project: ProjectId) -> StoreResult<i64> {
+pub fn next_number(db: &Tx, project: ProjectId) -> StoreResult<i64> {
     Ok(db
         .prepare_cached("UPDATE projects SET issue_counter = issue_counter + 1 WHERE id = ?1 RETURNING issue_counter")?
         .query_row([project.0], |r| r.get(0))?)
 }
 
 /// Inserts the issue row and its parts; `issue.id` is ignored and the new id returned.
-pub fn insert(db: &Db, issue: &Issue, num: i64) -> StoreResult<IssueId> {
+pub fn insert(db: &Tx, issue: &Issue, num: i64) -> StoreResult<IssueId> {
     let next_id: i64 = super::next_id(db, "issues")?;
     db.prepare_cached(
         "INSERT INTO issues (id, project_id, num, key, issue_type_id, status_id, priority_id, resolution_id, summary,
@@ -260,7 +260,7 @@ pub fn insert(db: &Db, issue: &Issue, num: i64) -> StoreResult<IssueId> {
 }
 
 /// Rewrites the issue row and its parts from `issue`.
-pub fn update(db: &Db, issue: &Issue) -> StoreResult<()> {
+pub fn update(db: &Tx, issue: &Issue) -> StoreResult<()> {
     db.prepare_cached(
         "UPDATE issues SET issue_type_id = ?2, status_id = ?3, priority_id = ?4, resolution_id = ?5, summary = ?6,
             description = ?7, environment = ?8, assignee_id = ?9, reporter_id = ?10, parent_id = ?11, due_date = ?12,
@@ -300,7 +300,7 @@ pub fn update(db: &Db, issue: &Issue) -> StoreResult<()> {
     write_parts(db, issue.id, issue)
 }
 
-fn write_parts(db: &Db, id: IssueId, issue: &Issue) -> StoreResult<()> {
+fn write_parts(db: &Tx, id: IssueId, issue: &Issue) -> StoreResult<()> {
     let mut stmt =
         db.prepare_cached("INSERT OR IGNORE INTO issue_labels (issue_id, label) VALUES (?1, ?2)")?;
     for label in &issue.labels {
@@ -330,7 +330,7 @@ fn write_parts(db: &Db, id: IssueId, issue: &Issue) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete(db: &Db, id: IssueId) -> StoreResult<()> {
+pub fn delete(db: &Tx, id: IssueId) -> StoreResult<()> {
     db.prepare_cached(
         "DELETE FROM entity_properties WHERE (entity_type = 'issue' AND entity_id = ?1)
             OR (entity_type = 'comment' AND entity_id IN (SELECT id FROM comments WHERE issue_id = ?1))",
@@ -371,14 +371,14 @@ pub fn picker(db: &Db, query: &str, projects: &[i64], limit: i64) -> StoreResult
 }
 
 /// Records that the issue changed, for the search indexer; same transaction as the change.
-pub fn enqueue_index(db: &Db, id: IssueId, now: Millis) -> StoreResult<()> {
+pub fn enqueue_index(db: &Tx, id: IssueId, now: Millis) -> StoreResult<()> {
     db.prepare_cached("INSERT INTO outbox (issue_id, created) VALUES (?1, ?2)")?
         .execute([id.0, now.0])?;
     Ok(())
 }
 
 /// Bumps `updated` after a change to something hanging off the issue (comments, ...).
-pub fn touch(db: &Db, id: IssueId, now: Millis) -> StoreResult<()> {
+pub fn touch(db: &Tx, id: IssueId, now: Millis) -> StoreResult<()> {
     db.prepare_cached("UPDATE issues SET updated = ?2 WHERE id = ?1")?
         .execute([id.0, now.0])?;
     Ok(())
@@ -407,7 +407,7 @@ pub fn outbox_head(db: &Db) -> StoreResult<i64> {
 }
 
 /// Drops outbox entries the index has committed.
-pub fn prune_outbox(db: &Db, upto: i64) -> StoreResult<()> {
+pub fn prune_outbox(db: &Tx, upto: i64) -> StoreResult<()> {
     db.prepare_cached("DELETE FROM outbox WHERE seq <= ?1")?
         .execute([upto])?;
     Ok(())

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -38,7 +38,7 @@ pub fn of_issue(db: &Db, issue: IssueId) -> StoreResult<Vec<IssueLink>> {
 
 /// Inserts a link unless the same one exists; returns its id and whether it is new.
 pub fn insert(
-    db: &Db,
+    db: &Tx,
     link_type: i64,
     source: IssueId,
     dest: IssueId,
@@ -61,7 +61,7 @@ pub fn insert(
     Ok((id, true))
 }
 
-pub fn delete(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete(db: &Tx, id: i64) -> StoreResult<()> {
     db.prepare_cached("DELETE FROM issue_links WHERE id = ?1")?
         .execute([id])?;
     Ok(())
@@ -79,7 +79,7 @@ pub fn issues_linked_by_type(db: &Db, link_type: i64) -> StoreResult<Vec<i64>> {
     Ok(ids)
 }
 
-pub fn insert_type(db: &Db, name: &str, inward: &str, outward: &str) -> StoreResult<i64> {
+pub fn insert_type(db: &Tx, name: &str, inward: &str, outward: &str) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "issue_link_types")?;
     db.execute(
         "INSERT INTO issue_link_types (id, name, inward, outward) VALUES (?1, ?2, ?3, ?4)",
@@ -88,7 +88,7 @@ pub fn insert_type(db: &Db, name: &str, inward: &str, outward: &str) -> StoreRes
     Ok(id)
 }
 
-pub fn update_type(db: &Db, t: &LinkType) -> StoreResult<()> {
+pub fn update_type(db: &Tx, t: &LinkType) -> StoreResult<()> {
     db.execute(
         "UPDATE issue_link_types SET name = ?2, inward = ?3, outward = ?4 WHERE id = ?1",
         params![t.id, t.name, t.inward, t.outward],
@@ -96,7 +96,7 @@ pub fn update_type(db: &Db, t: &LinkType) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete_type(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete_type(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM issue_link_types WHERE id = ?1", [id])?;
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! Query functions, one file per area. Each takes a connection (`Db`) so the same function
-//! serves reads on the pool and writes inside the writer's transaction.
+//! Query functions, one file per area. A read takes a [`Db`], so it serves reads on the
+//! pool and inside the writer's transaction alike (a `&Tx` derefs to a `&Db`); a write
+//! takes a [`Tx`], so only a write job can call it.
 
 pub mod attachments;
 pub mod auth;
@@ -20,13 +21,13 @@ pub mod version_links;
 pub mod watchers;
 pub mod worklogs;
 
-pub use rusqlite::Connection as Db;
+pub use super::{Db, Tx};
 
 /// A new id for a row of `table`: never one given before, also when that row has gone,
 /// and above every id in the table (rows inserted with explicit ids, as the bulk loader
 /// does, are skipped over). Ids start at 10000, as Jira's do. Call inside the write
 /// transaction that inserts the row.
-pub fn next_id(db: &Db, table: &'static str) -> crate::store::StoreResult<i64> {
+pub fn next_id(db: &Tx, table: &'static str) -> crate::store::StoreResult<i64> {
     db.prepare_cached(
         "INSERT INTO id_sequences (name, next) VALUES (?1, 10000) ON CONFLICT (name) DO NOTHING",
     )?

@@ -1,6 +1,6 @@
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -69,7 +69,7 @@ pub struct NewProject<'a> {
     pub created: i64,
 }
 
-pub fn insert(db: &Db, p: &NewProject<'_>) -> StoreResult<ProjectId> {
+pub fn insert(db: &Tx, p: &NewProject<'_>) -> StoreResult<ProjectId> {
     let id: i64 = super::next_id(db, "projects")?;
     db.execute(
         "INSERT INTO projects (id, key, name, description, lead_id, project_type_key, assignee_type, url,
@@ -98,7 +98,7 @@ pub fn insert(db: &Db, p: &NewProject<'_>) -> StoreResult<ProjectId> {
     Ok(ProjectId(id))
 }
 
-pub fn update(db: &Db, p: &Project) -> StoreResult<()> {
+pub fn update(db: &Tx, p: &Project) -> StoreResult<()> {
     db.execute(
         "UPDATE projects SET key = ?2, name = ?3, description = ?4, lead_id = ?5, project_type_key = ?6,
                 assignee_type = ?7, url = ?8, category_id = ?9, permission_scheme_id = ?10 WHERE id = ?1",
@@ -127,7 +127,7 @@ pub fn issue_ids(db: &Db, id: ProjectId) -> StoreResult<Vec<i64>> {
     Ok(ids)
 }
 
-pub fn delete(db: &Db, id: ProjectId) -> StoreResult<()> {
+pub fn delete(db: &Tx, id: ProjectId) -> StoreResult<()> {
     db.execute(
         "DELETE FROM entity_properties WHERE entity_type = 'project' AND entity_id = ?1",
         [id.0],
@@ -148,7 +148,7 @@ pub fn role_actors(db: &Db, id: ProjectId) -> StoreResult<Vec<(i64, String, Stri
 }
 
 pub fn add_role_actor(
-    db: &Db,
+    db: &Tx,
     id: ProjectId,
     role: i64,
     actor_type: &str,
@@ -162,7 +162,7 @@ pub fn add_role_actor(
 }
 
 pub fn remove_role_actor(
-    db: &Db,
+    db: &Tx,
     id: ProjectId,
     role: i64,
     actor_type: &str,

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::store::StoreResult;
 
 pub fn keys(db: &Db, entity_type: &str, entity_id: i64) -> StoreResult<Vec<String>> {
@@ -24,7 +24,7 @@ pub fn get(db: &Db, entity_type: &str, entity_id: i64, key: &str) -> StoreResult
 
 /// Sets a property; returns true when it was created, false when replaced.
 pub fn set(
-    db: &Db,
+    db: &Tx,
     entity_type: &str,
     entity_id: i64,
     key: &str,
@@ -39,7 +39,7 @@ pub fn set(
     Ok(!existed)
 }
 
-pub fn delete(db: &Db, entity_type: &str, entity_id: i64, key: &str) -> StoreResult<bool> {
+pub fn delete(db: &Tx, entity_type: &str, entity_id: i64, key: &str) -> StoreResult<bool> {
     Ok(db
         .prepare_cached(
             "DELETE FROM entity_properties WHERE entity_type = ?1 AND entity_id = ?2 AND key = ?3",

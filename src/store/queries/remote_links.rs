@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -59,7 +59,7 @@ pub fn by_global_id(db: &Db, issue: IssueId, global_id: &str) -> StoreResult<Opt
         .optional()?)
 }
 
-pub fn insert(db: &Db, l: &RemoteLink, now: Millis) -> StoreResult<i64> {
+pub fn insert(db: &Tx, l: &RemoteLink, now: Millis) -> StoreResult<i64> {
     let id: i64 = super::next_id(db, "remote_links")?;
     db.prepare_cached(&format!(
         "INSERT INTO remote_links ({COLUMNS}, updated)
@@ -88,7 +88,7 @@ pub fn insert(db: &Db, l: &RemoteLink, now: Millis) -> StoreResult<i64> {
 }
 
 /// Replaces every field of a link (fields missing from the request are stored as null).
-pub fn update(db: &Db, l: &RemoteLink, now: Millis) -> StoreResult<()> {
+pub fn update(db: &Tx, l: &RemoteLink, now: Millis) -> StoreResult<()> {
     db.prepare_cached(
         "UPDATE remote_links SET global_id = ?2, url = ?3, title = ?4, summary = ?5, relationship = ?6,
          application_type = ?7, application_name = ?8, icon_url = ?9, icon_title = ?10, icon_link = ?11,
@@ -116,7 +116,7 @@ pub fn update(db: &Db, l: &RemoteLink, now: Millis) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM remote_links WHERE id = ?1", [id])?;
     Ok(())
 }

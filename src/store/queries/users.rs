@@ -1,6 +1,6 @@
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::{User, UserId};
 use crate::store::StoreResult;
 
@@ -102,7 +102,7 @@ pub struct NewUser<'a> {
     pub created: i64,
 }
 
-pub fn insert(db: &Db, u: &NewUser<'_>) -> StoreResult<UserId> {
+pub fn insert(db: &Tx, u: &NewUser<'_>) -> StoreResult<UserId> {
     db.prepare_cached(
         "INSERT INTO users (account_id, username, email, display_name, password_hash, created)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -140,7 +140,7 @@ pub fn password_hash(db: &Db, id: UserId) -> StoreResult<Option<String>> {
         .flatten())
 }
 
-pub fn set_password_hash(db: &Db, id: UserId, hash: &str) -> StoreResult<()> {
+pub fn set_password_hash(db: &Tx, id: UserId, hash: &str) -> StoreResult<()> {
     db.execute(
         "UPDATE users SET password_hash = ?2 WHERE id = ?1",
         params![id.0, hash],
@@ -150,7 +150,7 @@ pub fn set_password_hash(db: &Db, id: UserId, hash: &str) -> StoreResult<()> {
     Ok(())
 }
 
-pub fn delete(db: &Db, id: UserId) -> StoreResult<()> {
+pub fn delete(db: &Tx, id: UserId) -> StoreResult<()> {
     db.execute("DELETE FROM users WHERE id = ?1", [id.0])?;
     Ok(())
 }
@@ -181,24 +181,24 @@ pub fn group_names(db: &Db) -> StoreResult<Vec<(i64, String)>> {
     Ok(groups)
 }
 
-pub fn create_group(db: &Db, name: &str) -> StoreResult<i64> {
+pub fn create_group(db: &Tx, name: &str) -> StoreResult<i64> {
     db.execute("INSERT INTO groups (name) VALUES (?1)", [name])?;
     Ok(db.last_insert_rowid())
 }
 
-pub fn delete_group(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete_group(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM groups WHERE id = ?1", [id])?;
     Ok(())
 }
 
-pub fn add_to_group(db: &Db, group_id: i64, user: UserId) -> StoreResult<bool> {
+pub fn add_to_group(db: &Tx, group_id: i64, user: UserId) -> StoreResult<bool> {
     Ok(db.execute(
         "INSERT OR IGNORE INTO group_members (group_id, user_id) VALUES (?1, ?2)",
         [group_id, user.0],
     )? > 0)
 }
 
-pub fn remove_from_group(db: &Db, group_id: i64, user: UserId) -> StoreResult<bool> {
+pub fn remove_from_group(db: &Tx, group_id: i64, user: UserId) -> StoreResult<bool> {
     Ok(db.execute(
         "DELETE FROM group_members WHERE group_id = ?1 AND user_id = ?2",
         [group_id, user.0],

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::store::StoreResult;
 
 /// The links of a version as (global id, JSON text), by global id.
@@ -37,7 +37,7 @@ pub fn by_global_id(db: &Db, global_id: &str) -> StoreResult<Vec<(i64, String)>>
 }
 
 /// Creates or replaces the link.
-pub fn put(db: &Db, version: i64, global_id: &str, link: &str) -> StoreResult<()> {
+pub fn put(db: &Tx, version: i64, global_id: &str, link: &str) -> StoreResult<()> {
     db.prepare_cached(
         "INSERT INTO version_remote_links (version_id, global_id, link) VALUES (?1, ?2, ?3)
          ON CONFLICT (version_id, global_id) DO UPDATE SET link = excluded.link",
@@ -47,7 +47,7 @@ pub fn put(db: &Db, version: i64, global_id: &str, link: &str) -> StoreResult<()
 }
 
 /// Deletes one link (`Some`) or all of a version's; returns how many went.
-pub fn delete(db: &Db, version: i64, global_id: Option<&str>) -> StoreResult<usize> {
+pub fn delete(db: &Tx, version: i64, global_id: Option<&str>) -> StoreResult<usize> {
     Ok(db
         .prepare_cached(
             "DELETE FROM version_remote_links WHERE version_id = ?1 AND (?2 IS NULL OR global_id = ?2)",

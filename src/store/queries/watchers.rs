@@ -2,7 +2,7 @@
 
 use rusqlite::params;
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -23,7 +23,7 @@ impl UserSet {
 }
 
 /// Adds the user; false when already there.
-pub fn add(db: &Db, set: UserSet, issue: IssueId, user: UserId) -> StoreResult<bool> {
+pub fn add(db: &Tx, set: UserSet, issue: IssueId, user: UserId) -> StoreResult<bool> {
     Ok(db
         .prepare_cached(&format!(
             "INSERT OR IGNORE INTO {} (issue_id, user_id) VALUES (?1, ?2)",
@@ -34,7 +34,7 @@ pub fn add(db: &Db, set: UserSet, issue: IssueId, user: UserId) -> StoreResult<b
 }
 
 /// Removes the user; false when not there.
-pub fn remove(db: &Db, set: UserSet, issue: IssueId, user: UserId) -> StoreResult<bool> {
+pub fn remove(db: &Tx, set: UserSet, issue: IssueId, user: UserId) -> StoreResult<bool> {
     Ok(db
         .prepare_cached(&format!(
             "DELETE FROM {} WHERE issue_id = ?1 AND user_id = ?2",

@@ -2,7 +2,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::Db;
+use super::{Db, Tx};
 use crate::domain::*;
 use crate::store::StoreResult;
 
@@ -72,7 +72,7 @@ pub fn deleted_since(
     Ok(rows)
 }
 
-pub fn insert(db: &Db, w: &Worklog) -> StoreResult<i64> {
+pub fn insert(db: &Tx, w: &Worklog) -> StoreResult<i64> {
     // Never reuse the id of a deleted worklog: the deletion feed names it.
     let id: i64 = db
         .prepare_cached(
@@ -99,7 +99,7 @@ pub fn insert(db: &Db, w: &Worklog) -> StoreResult<i64> {
     Ok(id)
 }
 
-pub fn update(db: &Db, w: &Worklog) -> StoreResult<()> {
+pub fn update(db: &Tx, w: &Worklog) -> StoreResult<()> {
     db.prepare_cached(
         "UPDATE worklogs SET update_author_id = ?2, comment = ?3, started = ?4, time_spent = ?5,
          updated = ?6, visibility_type = ?7, visibility_value = ?8 WHERE id = ?1",
@@ -118,7 +118,7 @@ pub fn update(db: &Db, w: &Worklog) -> StoreResult<()> {
 }
 
 /// Deletes a worklog; a trigger records it in the deletion feed and drops its properties.
-pub fn delete(db: &Db, id: i64) -> StoreResult<()> {
+pub fn delete(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM worklogs WHERE id = ?1", [id])?;
     Ok(())
 }
@@ -132,7 +132,7 @@ pub fn total_spent(db: &Db, issue: IssueId) -> StoreResult<Option<i64>> {
 
 /// Sets the issue's time spent and remaining estimate (the worklog side of time tracking).
 pub fn set_issue_times(
-    db: &Db,
+    db: &Tx,
     issue: IssueId,
     spent: Option<i64>,
     remaining: Option<i64>,

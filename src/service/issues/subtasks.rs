@@ -3,9 +3,9 @@
 
 use std::collections::HashSet;
 
-use super::{App, Caller};
 use crate::domain::*;
 use crate::error::Result;
+use crate::service::Caller;
 
 #[derive(Debug, Clone, Default)]
 pub struct SubtaskFilter {
@@ -31,7 +31,7 @@ impl Subtask {
     }
 }
 
-impl App {
+impl super::Service {
     /// Sub-tasks of an issue the caller may browse, oldest first.
     pub async fn subtasks(
         &self,
@@ -40,9 +40,9 @@ impl App {
         filter: &SubtaskFilter,
     ) -> Result<Vec<Subtask>> {
         let view = self.view_issue(Some(caller), r).await?;
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let assignees = view.subtasks.iter().filter_map(|s| s.assignee_id).collect();
-        let users = self.users_map(assignees).await?;
+        let users = self.users.users_map(assignees).await?;
         let wanted_accounts: HashSet<&str> = filter
             .assignee_account_ids
             .iter()

@@ -1,10 +1,13 @@
 //! Keeping the search index in step with the store, and searching it with the caller's
 //! permissions applied.
 
-use std::sync::Arc;
+pub mod jql;
+
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::{App, Caller, Catalog};
+use super::{Caller, Catalog, catalog, issues, permissions};
+use crate::config::Config;
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::search::{Change, Filter, IndexDoc, NumField, SearchIndex, SortKey};
@@ -217,20 +220,130 @@ fn scoped(scope: Option<Vec<i64>>, filter: Filter) -> Filter {
     }
 }
 
+/// Opens the search index; an index that has never been committed while SQLite holds
+/// issues (new data directory copy, schema change, deleted index folder) is rebuilt, and
+/// any other is checked for issues without exactly one document.
+fn open_index(
+    config: &Config,
+    store: &Store,
+    catalog: &catalog::Service,
+) -> Result<Arc<crate::search::SearchIndex>> {
+    let (index, _) = crate::search::SearchIndex::open(&config.index_dir(), config.index_writer)
+        .map_err(|e| {
+            tracing::error!(error = %e, "cannot open the search index");
+            Error::internal()
+        })?;
+    let issues = store.read_blocking(crate::store::queries::issues::count)?;
+    if config.index_writer && index.is_empty_generation() && issues > 0 {
+        tracing::info!(
+            issues,
+            "search index missing or outdated: rebuilding from the database"
+        );
+        full_rebuild(store, catalog.current(), &index)?;
+    } else if config.index_writer {
+        // Derived data that a crash, a bug or a copied folder may have put out of step:
+        // checked on every start, before any request.
+        repair_index(store, &index)?;
+    }
+    Ok(index)
+}
+
+/// Search: the index (derived from the store), its single writer job, reindexing, and
+/// JQL resolution over both (see `jql.rs`).
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    issues: Arc<issues::Service>,
+    index: Arc<SearchIndex>,
+    /// The job that drains the outbox into the index; `None` in a read-only process.
+    indexer: Mutex<Option<crate::jobs::Indexer>>,
+}
+
+impl Service {
+    pub(super) fn open(
+        store: Store,
+        config: Arc<Config>,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        issues: Arc<issues::Service>,
+    ) -> Result<Service> {
+        let index = open_index(&config, &store, &catalog)?;
+        let indexer = if config.index_writer {
+            let source_catalog = catalog.clone();
+            let current: Arc<dyn Fn() -> Arc<Catalog> + Send + Sync> =
+                Arc::new(move || source_catalog.current());
+            let indexer = crate::jobs::Indexer::start(
+                index.clone(),
+                outbox_source(store.clone(), current.clone()),
+                full_source(store.clone(), current),
+                head_source(store.clone()),
+            )
+            .map_err(|e| {
+                tracing::error!(error = %e, "cannot start the indexer");
+                Error::internal()
+            })?;
+            Some(indexer)
+        } else {
+            None
+        };
+        Ok(Service {
+            store,
+            catalog,
+            permissions,
+            issues,
+            index,
+            indexer: Mutex::new(indexer),
+        })
+    }
+
+    /// Wakes the indexer: there are new outbox entries.
+    pub fn poke_indexer(&self) {
+        if let Some(i) = self
+            .indexer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_ref()
+        {
+            i.poke();
+        }
+    }
+
+    /// Stops the indexer thread after its current batch (shutdown).
+    pub fn stop_indexer(&self) {
+        let indexer = self
+            .indexer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        drop(indexer);
+    }
+
+    /// Starts a background rebuild of the whole index when the indexer runs here;
+    /// returns whether one was started.
+    pub(super) fn start_rebuild(&self) -> bool {
+        let indexer = self.indexer.lock().unwrap_or_else(|p| p.into_inner());
+        indexer
+            .as_ref()
+            .map(|i| i.request_rebuild(&self.index))
+            .is_some()
+    }
+}
+
 fn search_error(e: crate::search::SearchError) -> Error {
     tracing::error!(error = %e, "search index error");
     Error::internal()
 }
 
-impl App {
+impl Service {
     /// Waits until every write acknowledged before now is searchable.
     pub async fn catch_up_index(&self) -> Result<()> {
         let head = self.store.read(q::outbox_head).await?;
-        if self.search.position() >= head {
+        if self.index.position() >= head {
             return Ok(());
         }
         self.poke_indexer();
-        let search = self.search.clone();
+        let search = self.index.clone();
         let caught_up =
             tokio::task::spawn_blocking(move || search.wait_for(head, READ_YOUR_WRITES_TIMEOUT))
                 .await
@@ -260,7 +373,7 @@ impl App {
         }
         self.catch_up_index().await?;
         let scoped = scoped(scope, filter);
-        let search = self.search.clone();
+        let search = self.index.clone();
         tokio::task::spawn_blocking(move || search.search(&scoped, &sort, offset, limit))
             .await
             .map_err(|_| Error::internal())?
@@ -274,7 +387,7 @@ impl App {
         }
         self.catch_up_index().await?;
         let scoped = scoped(scope, filter);
-        let search = self.search.clone();
+        let search = self.index.clone();
         tokio::task::spawn_blocking(move || search.count(&scoped))
             .await
             .map_err(|_| Error::internal())?
@@ -282,13 +395,13 @@ impl App {
     }
 }
 
-impl App {
+impl Service {
     /// Starts a background rebuild of the whole index (administrators only).
     pub fn request_reindex(&self, caller: &Caller) -> Result<u64> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         let indexer = self.indexer.lock().unwrap_or_else(|p| p.into_inner());
         match indexer.as_ref() {
-            Some(i) => Ok(i.request_rebuild(&self.search)),
+            Some(i) => Ok(i.request_rebuild(&self.index)),
             None => Err(Error::new(
                 crate::error::Kind::Conflict,
                 "The indexer is not running.",
@@ -298,13 +411,13 @@ impl App {
 
     /// The state of the last rebuild.
     pub fn reindex_state(&self, caller: &Caller) -> Result<ReindexProgress> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         Ok(self.rebuild_progress())
     }
 
     fn rebuild_progress(&self) -> ReindexProgress {
         let st = self
-            .search
+            .index
             .rebuild
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -328,14 +441,15 @@ impl App {
     pub fn rebuild_index_offline(&self, progress: impl Fn(&ReindexProgress)) -> Result<u64> {
         self.stop_indexer();
         let count = std::thread::scope(|scope| {
-            let worker = scope.spawn(|| full_rebuild(&self.store, self.catalog(), &self.search));
+            let worker =
+                scope.spawn(|| full_rebuild(&self.store, self.catalog.current(), &self.index));
             while !worker.is_finished() {
                 progress(&self.rebuild_progress());
                 std::thread::sleep(std::time::Duration::from_millis(500));
             }
             worker.join().unwrap_or_else(|_| Err(Error::internal()))
         })?;
-        self.search
+        self.index
             .rebuild
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -359,11 +473,11 @@ pub struct ReindexProgress {
     pub success: Option<bool>,
 }
 
-impl App {
+impl Service {
     /// Queues issues for reindexing; returns the outbox position that covers them
     /// (usable as a request id: done once the index has passed it).
     pub async fn reindex_issues(&self, caller: &Caller, ids: Vec<i64>) -> Result<i64> {
-        self.require_admin(caller)?;
+        self.permissions.require_admin(caller)?;
         if ids.is_empty() {
             return Err(Error::bad_request("Give at least one issueId."));
         }
@@ -389,6 +503,6 @@ impl App {
 
     /// Whether the index has passed a request's position.
     pub fn index_position(&self) -> i64 {
-        self.search.position()
+        self.index.position()
     }
 }

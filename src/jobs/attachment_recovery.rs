@@ -1,9 +1,10 @@
-//! Start-up recovery of the attachment folders after a crash.
+//! Housekeeping at start-up: recovery of the attachment folders after a crash.
 
 use std::path::Path;
 
-use super::{q, sweep, thumbnail_path};
 use crate::error::Result;
+use crate::service::attachments::{sweep, thumbnail_path};
+use crate::store::queries::attachments as q;
 
 /// Clears what a killed process left in the attachment folders: upload and thumbnail
 /// temporary files, blob rows no attachment uses, and blob files without a referenced

@@ -4,15 +4,19 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::fields::{self, Ctx, PendingComment};
 use super::permissions::{caller_permissions, can_see_visibility};
-use super::{App, Caller, Catalog, Page, Permission, PermissionSet};
+use super::{Caller, Catalog, Page, Permission, PermissionSet};
+use super::{attachments, catalog, permissions, users};
 use crate::domain::change::{Op, UserSel, Value as Set};
 use crate::domain::*;
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::store::StoreResult;
+use crate::store::Tx;
 use crate::store::queries::{
     Db, changelog as cq, comments as comq, issues as q, projects as pq, users as uq,
     watchers::UserSet,
 };
+use std::sync::Arc;
 
 /// An issue with everything needed to show it.
 #[derive(Debug, Clone)]
@@ -41,13 +45,41 @@ pub struct IssueView {
 }
 
 mod create;
+pub mod subtasks;
 
 pub use crate::domain::change::IssueChange;
 
 /// The result of one element of a bulk create.
 pub type BulkResult = std::result::Result<Issue, Error>;
 
-impl App {
+/// Issues: views, create, edit, assign, transitions, delete, sub-tasks.
+pub struct Service {
+    store: Store,
+    catalog: Arc<catalog::Service>,
+    permissions: Arc<permissions::Service>,
+    users: Arc<users::Service>,
+    blobs: attachments::Blobs,
+}
+
+impl Service {
+    pub(super) fn new(
+        store: Store,
+        catalog: Arc<catalog::Service>,
+        permissions: Arc<permissions::Service>,
+        users: Arc<users::Service>,
+        blobs: attachments::Blobs,
+    ) -> Service {
+        Service {
+            store,
+            catalog,
+            permissions,
+            users,
+            blobs,
+        }
+    }
+}
+
+impl Service {
     /// Loads an issue the caller may browse, or Jira's 404.
     pub async fn view_issue(&self, caller: Option<&Caller>, r: &IssueRef) -> Result<IssueView> {
         self.view_issue_with(caller, r, ViewNeeds::ALL).await
@@ -60,7 +92,7 @@ impl App {
         r: &IssueRef,
         needs: ViewNeeds,
     ) -> Result<IssueView> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         let r = r.clone();
         let view = self
@@ -99,7 +131,7 @@ impl App {
         ids: Vec<IssueId>,
         needs: ViewNeeds,
     ) -> Result<Vec<IssueView>> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.cloned();
         Ok(self
             .store
@@ -139,7 +171,7 @@ impl App {
     }
 
     pub async fn create_issue(&self, caller: &Caller, change: IssueChange) -> Result<Issue> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         Ok(self
             .store
@@ -182,7 +214,7 @@ impl App {
         r: &IssueRef,
         change: IssueChange,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -220,7 +252,7 @@ impl App {
     ) -> Result<()> {
         let mut change = IssueChange::default();
         change.push("assignee", Op::Set(Set::Assignee(assignee)));
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -253,7 +285,7 @@ impl App {
         r: &IssueRef,
         delete_subtasks: bool,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         self.store
@@ -286,7 +318,7 @@ impl App {
             })
             .await?;
         // Its attachments went with it; drop content no other attachment uses.
-        self.sweep_attachment_blobs().await;
+        self.blobs.sweep().await;
         Ok(())
     }
 
@@ -304,7 +336,7 @@ impl App {
         transition: &str,
         change: IssueChange,
     ) -> Result<()> {
-        let catalog = self.catalog();
+        let catalog = self.catalog.current();
         let caller = caller.clone();
         let r = r.clone();
         let transition = transition.to_string();
@@ -405,6 +437,7 @@ impl App {
         limit: i64,
     ) -> Result<Vec<Issue>> {
         let projects: Vec<i64> = self
+            .permissions
             .browsable_projects(caller)
             .await?
             .into_iter()
@@ -420,6 +453,7 @@ impl App {
     /// Projects (browsable, where the caller may create) for createmeta.
     pub async fn creatable_projects(&self, caller: &Caller) -> Result<Vec<Project>> {
         Ok(self
+            .permissions
             .browsable_projects(Some(caller))
             .await?
             .into_iter()
@@ -691,7 +725,7 @@ fn apply_all(
 
 /// Stores an edited issue with its changelog and outbox entry; no-op edits change nothing.
 fn save_change(
-    db: &Db,
+    db: &Tx,
     catalog: &Catalog,
     caller: &Caller,
     before: &Issue,
@@ -713,7 +747,7 @@ fn save_change(
 }
 
 pub(crate) fn insert_comment(
-    db: &Db,
+    db: &Tx,
     issue: IssueId,
     caller: &Caller,
     body: String,

@@ -1,0 +1,248 @@
+//! What a project create reads beside projects: permission schemes, issue security
+//! schemes, project categories, project types, and key and name validation.
+
+use axum::extract::Path;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::super::dto::*;
+use super::super::{JiraError, JiraResult, Json, Query, path_id};
+use crate::api::Ctx;
+use crate::domain::*;
+use crate::error::Error;
+use crate::service::projects::PROJECT_TYPES;
+
+fn scheme_bean(base: &str, s: &PermissionScheme) -> Value {
+    json!({"expand": "permissions,user,group,projectRole,field,all", "id": s.id, "self": format!("{base}/rest/api/2/permissionscheme/{}", s.id), "name": s.name, "description": s.description})
+}
+
+/// # `GET /rest/api/2/project/{projectKeyOrId}/permissionscheme` (getAssignedPermissionScheme)
+pub(crate) async fn get_assigned_permission_scheme(
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<Value>> {
+    let caller = ctx.user()?;
+    let project = ctx
+        .app
+        .projects
+        .admin_project(caller, &ProjectRef::parse(&key))
+        .await?;
+    let cat = ctx.app.catalog.current();
+    let s = cat
+        .permission_schemes
+        .iter()
+        .find(|s| s.id == project.permission_scheme_id)
+        .ok_or_else(Error::internal)?;
+    Ok(Json(scheme_bean(&ctx.base, s)))
+}
+
+/// # `GET /rest/api/2/permissionscheme` (getAllPermissionSchemes)
+pub(crate) async fn get_all_permission_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    let cat = ctx.app.catalog.current();
+    Ok(Json(
+        json!({"permissionSchemes": cat.permission_schemes.iter().map(|s| scheme_bean(&ctx.base, s)).collect::<Vec<_>>()}),
+    ))
+}
+
+/// # `GET /rest/api/2/permissionscheme/{schemeId}` (getPermissionScheme)
+pub(crate) async fn get_permission_scheme(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    let n = path_id(&id, "permission scheme")?;
+    let cat = ctx.app.catalog.current();
+    let s = cat
+        .permission_schemes
+        .iter()
+        .find(|s| s.id == n)
+        .ok_or_else(|| {
+            Error::not_found(format!("Permission scheme with id {id} does not exist."))
+        })?;
+    let mut bean = scheme_bean(&ctx.base, s);
+    bean["permissions"] = Value::Array(
+        cat.grants
+            .iter()
+            .filter(|g| g.scheme_id == n)
+            .enumerate()
+            .map(|(i, g)| json!({"id": i + 1, "holder": {"type": g.holder_type, "parameter": g.holder_param}, "permission": g.permission}))
+            .collect(),
+    );
+    Ok(Json(bean))
+}
+
+/// The one issue security scheme: it has no levels, so it restricts nothing. It exists
+/// because clients (python `jira`'s `create_project`) pick a scheme before creating.
+pub(super) const ISSUE_SECURITY_SCHEME_ID: i64 = 10000;
+
+/// # `GET /rest/api/2/issuesecurityschemes` (getIssueSecuritySchemes)
+pub(crate) async fn get_issue_security_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    Ok(Json(json!({"issueSecuritySchemes": [{
+        "self": format!("{}/rest/api/2/issuesecurityschemes/{ISSUE_SECURITY_SCHEME_ID}", ctx.base),
+        "id": ISSUE_SECURITY_SCHEME_ID, "name": "Default", "description": "No security levels: every issue is visible to whoever may browse its project.",
+    }]})))
+}
+
+/// # `GET /rest/api/2/projectCategory` (getAllProjectCategories)
+pub(crate) async fn get_all_project_categories(
+    ctx: Ctx,
+) -> JiraResult<Json<Vec<ProjectCategoryBean>>> {
+    ctx.user()?;
+    Ok(Json(
+        ctx.app
+            .catalog
+            .current()
+            .categories
+            .iter()
+            .map(|c| project_category(&ctx.base, c))
+            .collect(),
+    ))
+}
+
+/// # `GET /rest/api/2/projectCategory/{id}` (getProjectCategoryById)
+pub(crate) async fn get_project_category_by_id(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<Json<ProjectCategoryBean>> {
+    ctx.user()?;
+    let n = path_id(&id, "project category")?;
+    let cat = ctx.app.catalog.current();
+    let c = cat.categories.iter().find(|c| c.id == n).ok_or_else(|| {
+        Error::not_found(format!(
+            "The project category with id '{id}' does not exist."
+        ))
+    })?;
+    Ok(Json(project_category(&ctx.base, c)))
+}
+
+fn type_bean(key: &str, name: &str, color: &str) -> Value {
+    json!({"key": key, "formattedKey": name, "descriptionI18nKey": format!("jira.project.type.{key}.description"), "color": color, "icon": ""})
+}
+
+/// # `GET /rest/api/2/project/type` (getAllProjectTypes)
+pub(crate) async fn get_all_project_types(_ctx: Ctx) -> Json<Vec<Value>> {
+    Json(
+        PROJECT_TYPES
+            .iter()
+            .map(|(k, n, c)| type_bean(k, n, c))
+            .collect(),
+    )
+}
+
+fn find_type(key: &str) -> JiraResult<Value> {
+    PROJECT_TYPES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(k, n, c)| type_bean(k, n, c))
+        .ok_or_else(|| {
+            JiraError(Error::not_found(format!(
+                "The project type '{key}' does not exist."
+            )))
+        })
+}
+
+/// # `GET /rest/api/2/project/type/{projectTypeKey}` (getProjectTypeByKey)
+pub(crate) async fn get_project_type_by_key(
+    _ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<Value>> {
+    Ok(Json(find_type(&key)?))
+}
+
+/// # `GET /rest/api/2/project/type/{projectTypeKey}/accessible` (getAccessibleProjectTypeByKey)
+pub(crate) async fn get_accessible_project_type_by_key(
+    ctx: Ctx,
+    Path(key): Path<String>,
+) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    Ok(Json(find_type(&key)?))
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct ValidateQuery {
+    key: Option<String>,
+    name: Option<String>,
+}
+
+/// # `GET /rest/api/2/projectvalidate/key` (validateProjectKey)
+///
+/// Answers 200 with an ErrorCollection: empty when the key is usable.
+pub(crate) async fn validate_project_key(
+    ctx: Ctx,
+    Query(q): Query<ValidateQuery>,
+) -> JiraResult<Json<Value>> {
+    ctx.user()?;
+    let key = q.key.unwrap_or_default();
+    let error = ctx.app.projects.validate_project_key(&key).await?;
+    let errors = error
+        .map(|e| json!({"projectKey": e}))
+        .unwrap_or_else(|| json!({}));
+    Ok(Json(json!({"errorMessages": [], "errors": errors})))
+}
+
+/// # `GET /rest/api/2/projectvalidate/validProjectKey` (getValidProjectKey)
+///
+/// Turns a suggestion into a valid, unused key (`MYPROJ`, then `MYPROJ1`, ...).
+pub(crate) async fn get_valid_project_key(
+    ctx: Ctx,
+    Query(q): Query<ValidateQuery>,
+) -> JiraResult<Json<String>> {
+    ctx.user()?;
+    let raw: String = q
+        .key
+        .unwrap_or_default()
+        .to_uppercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let letters_first: String = raw
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .chars()
+        .take(10)
+        .collect();
+    if letters_first.len() < 2 {
+        return Ok(Json(String::new()));
+    }
+    let mut candidate = letters_first.clone();
+    for n in 1..1000 {
+        if ctx
+            .app
+            .projects
+            .validate_project_key(&candidate)
+            .await?
+            .is_none()
+        {
+            return Ok(Json(candidate));
+        }
+        let suffix = n.to_string();
+        candidate = format!(
+            "{}{suffix}",
+            &letters_first[..letters_first.len().min(10 - suffix.len())]
+        );
+    }
+    Ok(Json(String::new()))
+}
+
+/// # `GET /rest/api/2/projectvalidate/validProjectName` (getValidProjectName)
+pub(crate) async fn get_valid_project_name(
+    ctx: Ctx,
+    Query(q): Query<ValidateQuery>,
+) -> JiraResult<Json<String>> {
+    ctx.user()?;
+    let base = q.name.unwrap_or_default().trim().to_string();
+    if base.is_empty() {
+        return Err(JiraError(Error::bad_request(
+            "The name query parameter is required.",
+        )));
+    }
+    let mut candidate = base.clone();
+    for n in 1..1000 {
+        if !ctx.app.projects.project_name_taken(&candidate).await? {
+            return Ok(Json(candidate));
+        }
+        candidate = format!("{base} ({n})");
+    }
+    Ok(Json(String::new()))
+}

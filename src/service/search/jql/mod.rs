@@ -1,0 +1,119 @@
+//! JQL in the service: resolution wired to the store and the index. `jql::resolve`
+//! turns a parsed query into a plan through [`StoreLookup`] (inside one read
+//! transaction), `search::from_plan` turns the plan into an index filter, and the
+//! caller's browsable projects become the search scope.
+
+mod lookup;
+mod picker;
+mod suggestions;
+
+use crate::domain::*;
+use crate::search::{Filter, SortKey};
+use crate::service::Caller;
+use crate::store::queries::projects as pq;
+use lookup::StoreLookup;
+
+pub use crate::jql::Validation;
+
+/// A resolved query.
+pub struct Resolved {
+    pub filter: Filter,
+    /// Projects the caller may browse, every search being confined to them; `None` when
+    /// that is every project (no restriction to evaluate).
+    pub scope: Option<Vec<i64>>,
+    pub sort: Vec<SortKey>,
+    pub warnings: Vec<String>,
+}
+
+/// A page of search results.
+pub struct SearchPage {
+    pub views: Vec<crate::service::issues::IssueView>,
+    pub total: usize,
+    pub warnings: Vec<String>,
+}
+
+impl super::Service {
+    /// Parses and resolves `jql` for the caller; errors are Jira-worded 400s.
+    pub async fn resolve_jql(
+        &self,
+        caller: Option<&Caller>,
+        jql: &str,
+        validation: Validation,
+    ) -> crate::error::Result<Resolved> {
+        let query =
+            crate::jql::parse(jql).map_err(|e| crate::error::Error::bad_request(e.message))?;
+        let projects: Vec<Project> = self
+            .permissions
+            .browsable_projects(caller)
+            .await?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect();
+        let catalog = self.catalog.current();
+        let caller = caller.cloned();
+        let resolved = self
+            .store
+            .read(move |db| {
+                let every_project = pq::count(db)? == projects.len() as i64;
+                let lookup = StoreLookup {
+                    db,
+                    catalog: &catalog,
+                    caller: caller.as_ref().map(|c| c.user.id),
+                    projects: &projects,
+                    now: Millis::now().0,
+                };
+                let plan = crate::jql::resolve(&lookup, &query, validation)?;
+                Ok(plan.map(|plan| {
+                    let (filter, sort) = crate::search::from_plan(&plan);
+                    Resolved {
+                        filter,
+                        // Browsing everything: no scope to evaluate per document.
+                        scope: (!every_project).then(|| projects.iter().map(|p| p.id.0).collect()),
+                        sort,
+                        warnings: plan.warnings,
+                    }
+                }))
+            })
+            .await?;
+        resolved.map_err(|messages| crate::error::Error {
+            kind: crate::error::Kind::BadRequest,
+            messages,
+            fields: Default::default(),
+        })
+    }
+
+    /// Runs a JQL search: one page of issues (with everything needed to render them).
+    pub async fn search_jql(
+        &self,
+        caller: Option<&Caller>,
+        jql: &str,
+        validation: Validation,
+        start: usize,
+        max: usize,
+        needs: crate::service::issues::ViewNeeds,
+    ) -> crate::error::Result<SearchPage> {
+        let resolved = self.resolve_jql(caller, jql, validation).await?;
+        let (ids, total) = self
+            .search_scoped(resolved.scope, resolved.filter, resolved.sort, start, max)
+            .await?;
+        let views = self
+            .issues
+            .view_issues_with(caller, ids.into_iter().map(IssueId).collect(), needs)
+            .await?;
+        Ok(SearchPage {
+            views,
+            total,
+            warnings: resolved.warnings,
+        })
+    }
+
+    /// Counts the matches of a JQL query.
+    pub async fn count_jql(
+        &self,
+        caller: Option<&Caller>,
+        jql: &str,
+    ) -> crate::error::Result<usize> {
+        let resolved = self.resolve_jql(caller, jql, Validation::Strict).await?;
+        self.count_scoped(resolved.scope, resolved.filter).await
+    }
+}
