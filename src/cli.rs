@@ -166,7 +166,7 @@ pub enum TokenCommand {
         label: String,
         /// Scopes that limit the token on every API surface (e.g. issues:read
         /// read:jira-user); none gives the user's full access. `--help` lists them all.
-        #[arg(long, num_args = 0.., long_help = crate::service::scopes::help_text())]
+        #[arg(long, num_args = 0.., long_help = crate::auth::scopes::help_text())]
         scopes: Vec<String>,
     },
 }

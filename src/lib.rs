@@ -16,14 +16,18 @@
 //! - `api/v1/`: the native v1 API (`/v1`, cursor pagination, `{"error": …}` bodies).
 //! - `api/yandex/`: Yandex Tracker's attachment list (`/v2/issues/{key}/attachments`).
 //! - `api/routes.rs`: the route table. **Architecture invariant:** every route is
-//!   declared there with the token scope it needs ([`service::scopes`]), checked before
+//!   declared there with the token scope it needs ([`auth::scopes`]), checked before
 //!   the handler runs; a route without one refuses scoped tokens.
-//! - `api/auth.rs`: credentials from headers and cookies to the request's caller, and
-//!   the cross-site rule for cookie writes.
+//! - `api/auth.rs`: the middleware that turns a request's credentials into its caller
+//!   (401/429 in the surface's shape) and applies the cross-site rule for cookie writes.
 //! - `api/web.rs`: the browser UI (`web/`, embedded with rust-embed); it calls only the
 //!   public REST API.
-//! - `service/`: the application ([`service::App`]): permission and scope checks,
-//!   validation, workflows, changelog, login throttling. **Architecture invariant:**
+//! - `auth/`: credentials: argon2id passwords, digest-only tokens and their scopes
+//!   ([`auth::scopes`]), cookie sessions, failed-login throttling, and reading
+//!   credentials from headers. **Architecture invariant:** no password or token is
+//!   stored or logged in clear.
+//! - `service/`: the application ([`service::Services`], one service per area):
+//!   permission checks, validation, workflows, changelog. **Architecture invariant:**
 //!   every read and write of tracker data passes a permission check here, never in a
 //!   handler.
 //! - `store/`: SQLite (WAL, one writer thread with group commit, a read pool); schema
@@ -58,6 +62,7 @@
 //!   surface.
 
 pub mod api;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod domain;

@@ -8,48 +8,10 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 
 use super::{AppState, Authenticated};
-use crate::service::auth::{AuthError, Credentials, SESSION_COOKIE};
-
-pub fn session_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
-}
-
-fn credentials(req: &Request<Body>) -> Result<Option<(Credentials, bool)>, ()> {
-    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
-        let value = value.to_str().map_err(|_| ())?;
-        let (scheme, rest) = value.split_once(' ').ok_or(())?;
-        let rest = rest.trim();
-        return match scheme.to_ascii_lowercase().as_str() {
-            "basic" => {
-                let decoded = base64::engine::general_purpose::STANDARD
-                    .decode(rest)
-                    .map_err(|_| ())?;
-                let text = String::from_utf8(decoded).map_err(|_| ())?;
-                let (login, secret) = text.split_once(':').ok_or(())?;
-                Ok(Some((
-                    Credentials::Basic {
-                        login: login.to_string(),
-                        secret: secret.to_string(),
-                    },
-                    false,
-                )))
-            }
-            "bearer" | "oauth" => Ok(Some((Credentials::Token(rest.to_string()), false))),
-            _ => Err(()),
-        };
-    }
-    Ok(session_cookie(req.headers()).map(|c| (Credentials::Session(c), true)))
-}
+use crate::auth::AuthError;
+use crate::auth::extract::{credentials, csrf_safe};
 
 /// Where the caller came from, for the CSRF rule on cookie-authenticated writes.
 #[derive(Clone, Copy)]
@@ -60,7 +22,7 @@ pub async fn authenticate(
     mut req: Request<Body>,
     next: Next,
 ) -> Response {
-    let (caller, via_cookie) = match credentials(&req) {
+    let (caller, via_cookie) = match credentials(req.headers()) {
         Err(()) => return unauthorized(&req, "The Authorization header is malformed."),
         Ok(None) => (None, false),
         Ok(Some((creds, via_cookie))) => match app
@@ -80,7 +42,7 @@ pub async fn authenticate(
             }
         },
     };
-    if via_cookie && caller.is_some() && !csrf_safe(&req) {
+    if via_cookie && caller.is_some() && !csrf_safe(req.method(), req.headers()) {
         let mut r =
             super::error_response(req.uri().path(), StatusCode::FORBIDDEN, "XSRF check failed");
         r.headers_mut()
@@ -102,46 +64,6 @@ pub async fn authenticate(
         response.headers_mut().insert("x-ausername", v);
     }
     response
-}
-
-/// Jira's rule for cookie-authenticated writes: a request a browser could forge across
-/// sites (a form post: not JSON, no custom header) is refused unless it carries
-/// `X-Atlassian-Token: no-check`; and a request whose `Origin` names another site is
-/// refused whatever it carries.
-fn csrf_safe(req: &Request<Body>) -> bool {
-    let method = req.method();
-    if method == axum::http::Method::GET
-        || method == axum::http::Method::HEAD
-        || method == axum::http::Method::OPTIONS
-    {
-        return true;
-    }
-    let headers = req.headers();
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or_default();
-        let origin_host = origin.split("://").nth(1).unwrap_or(origin);
-        if origin != "null" && !origin_host.eq_ignore_ascii_case(host) {
-            return false;
-        }
-    }
-    let no_check = headers
-        .get("x-atlassian-token")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("no-check") || v.eq_ignore_ascii_case("nocheck"));
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
-    let bodiless =
-        headers.get(header::CONTENT_TYPE).is_none() && method == axum::http::Method::DELETE;
-    no_check || json || bodiless
 }
 
 fn unauthorized(req: &Request<Body>, message: &str) -> Response {

@@ -18,8 +18,8 @@ use axum::response::Response;
 use axum::routing::{self, MethodRouter};
 
 use super::{AppState, Authenticated};
-pub use crate::service::scopes::Access;
-use crate::service::scopes::{Scope, unmapped_route};
+pub use crate::auth::scopes::Access;
+use crate::auth::scopes::{Scope, unmapped_route};
 
 /// Any caller, whatever its token's scopes.
 pub const ANY: Access = Access::Any;

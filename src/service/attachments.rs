@@ -6,7 +6,8 @@
 //! File moves and removals of blobs run inside writer jobs, so an upload that reuses a
 //! blob and a delete that drops its last reference are serialised by the store's writer.
 
-use super::{auth, catalog, issues, users};
+use super::{catalog, issues, users};
+use crate::auth;
 use crate::config::Config;
 use crate::store::Store;
 use std::sync::Arc;

@@ -6,7 +6,6 @@
 
 pub mod activity;
 pub mod attachments;
-pub mod auth;
 pub mod catalog;
 pub mod comments;
 pub mod components;
@@ -15,13 +14,11 @@ pub mod fields;
 pub mod filters;
 pub mod issues;
 pub mod links;
-mod login_throttle;
 pub mod meta;
 pub mod permissions;
 pub mod projects;
 pub mod properties;
 pub mod remote_links;
-pub mod scopes;
 pub mod search;
 pub mod users;
 pub mod version_links;
@@ -45,7 +42,7 @@ pub struct Caller {
     pub groups: Vec<String>,
     /// What the credentials used may do: everything for a password, a session or a
     /// token without scopes; only its scopes for a scoped token.
-    pub grants: scopes::Grants,
+    pub grants: crate::auth::scopes::Grants,
 }
 
 impl Caller {
@@ -53,7 +50,7 @@ impl Caller {
         self.groups.iter().any(|g| g.eq_ignore_ascii_case(name))
     }
     /// Whether the credentials used grant `scope` (always true without scoped tokens).
-    pub fn allows(&self, scope: scopes::Scope) -> bool {
+    pub fn allows(&self, scope: crate::auth::scopes::Scope) -> bool {
         self.grants.allows(scope)
     }
 }
@@ -65,7 +62,7 @@ impl Caller {
 pub struct Services {
     pub config: Arc<Config>,
     pub catalog: Arc<catalog::Service>,
-    pub auth: Arc<auth::Service>,
+    pub auth: Arc<crate::auth::Service>,
     pub permissions: Arc<permissions::Service>,
     pub users: Arc<users::Service>,
     pub search: Arc<search::Service>,
@@ -100,7 +97,7 @@ impl Services {
         let config = Arc::new(config);
         let store = Store::open(&config.database_path())?;
         let catalog = Arc::new(catalog::Service::load(store.clone())?);
-        let auth = Arc::new(auth::Service::new(store.clone(), config.clone())?);
+        let auth = Arc::new(crate::auth::Service::new(store.clone(), config.clone())?);
         let permissions = Arc::new(permissions::Service::new(store.clone(), catalog.clone()));
         let blobs = attachments::Blobs::new(store.clone(), config.attachments_dir());
         let users = Arc::new(users::Service::new(

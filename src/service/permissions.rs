@@ -351,7 +351,7 @@ pub fn user_permissions(
     let as_caller = Caller {
         user: user.clone(),
         groups,
-        grants: crate::service::scopes::Grants::Full,
+        grants: crate::auth::scopes::Grants::Full,
     };
     let roles: HashSet<i64> = q::role_actors(db, project.id)?
         .into_iter()

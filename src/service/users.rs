@@ -1,6 +1,7 @@
 //! Users and groups.
 
-use super::{auth, catalog, permissions};
+use super::{catalog, permissions};
+use crate::auth;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -92,7 +93,7 @@ impl Service {
         }
         let hash = match input.password {
             Some(p) => Some(
-                tokio::task::spawn_blocking(move || super::auth::hash_password(&p))
+                tokio::task::spawn_blocking(move || crate::auth::hash_password(&p))
                     .await
                     .map_err(|_| Error::internal())??,
             ),
@@ -115,7 +116,7 @@ impl Service {
                     )
                     .into());
                 }
-                let account_id = super::auth::new_account_id();
+                let account_id = crate::auth::new_account_id();
                 let id = q::insert(
                     db,
                     &q::NewUser {
@@ -161,7 +162,7 @@ impl Service {
             ));
         }
         let password = password.to_string();
-        let hash = tokio::task::spawn_blocking(move || super::auth::hash_password(&password))
+        let hash = tokio::task::spawn_blocking(move || crate::auth::hash_password(&password))
             .await
             .map_err(|_| Error::internal())??;
         self.store
@@ -179,7 +180,7 @@ impl Service {
     ) -> Result<()> {
         let login = caller.user.username.clone();
         self.auth
-            .authenticate(super::auth::Credentials::Basic {
+            .authenticate(crate::auth::Credentials::Basic {
                 login,
                 secret: current.to_string(),
             })

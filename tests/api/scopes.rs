@@ -220,7 +220,7 @@ fn surface_shape(path: &str, r: &Reply) {
 /// on a server of its own (the allowed requests reach real handlers).
 #[tokio::test]
 async fn every_route_answers_each_scope_as_its_table_says() {
-    use tessera::service::scopes::{Grants, Scope};
+    use tessera::auth::scopes::{Grants, Scope};
     let started = start_server();
     let base = started.server.base.clone();
     let on = |c: Client| Client {
@@ -341,7 +341,7 @@ async fn the_router_has_no_route_without_a_scope() {
         .iter()
         .filter_map(|s| s["name"].as_str())
         .collect();
-    assert_eq!(names.len(), tessera::service::scopes::Scope::ALL.len());
+    assert_eq!(names.len(), tessera::auth::scopes::Scope::ALL.len());
     assert!(
         names.contains(&"manage:jira-configuration"),
         "{}",

@@ -4,9 +4,9 @@
 use base64::Engine;
 use reqwest::{Method, header};
 use serde_json::{Value, json};
+use tessera::auth::Credentials;
 use tessera::domain::UserId;
 use tessera::error::Kind;
-use tessera::service::auth::Credentials;
 use tessera::service::users::{NewUserInput, UserRef};
 
 use crate::common::{ADMIN_PASSWORD, Client, Reply, project, server, unique_key, user};

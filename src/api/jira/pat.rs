@@ -9,7 +9,7 @@
 //! | GET | `/rest/pat/latest/scopes` | (Tessera) the scopes a token may carry |
 //!
 //! Credentials are managed with full access only: a token with scopes is refused here
-//! (see [`crate::service::scopes`]).
+//! (see [`crate::auth::scopes`]).
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -139,7 +139,7 @@ struct ScopeBean {
 /// UI's account page) offer exactly the server's list.
 async fn get_token_scopes() -> Json<Vec<ScopeBean>> {
     Json(
-        crate::service::scopes::Scope::ALL
+        crate::auth::scopes::Scope::ALL
             .iter()
             .map(|s| ScopeBean {
                 name: s.name(),

@@ -8,8 +8,8 @@ use serde_json::json;
 use super::{JiraError, JiraResult, Json, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{FULL_ACCESS, Routes};
+use crate::auth::{AuthError, SESSION_COOKIE};
 use crate::error::Error;
-use crate::service::auth::{AuthError, SESSION_COOKIE};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -86,7 +86,7 @@ async fn current_user(ctx: Ctx) -> JiraResult<Json<serde_json::Value>> {
 /// # `DELETE /rest/auth/1/session` (logout)
 async fn logout(ctx: Ctx, headers: HeaderMap) -> JiraResult<Response> {
     ctx.user()?;
-    let Some(value) = crate::api::auth::session_cookie(&headers) else {
+    let Some(value) = crate::auth::extract::session_cookie(&headers) else {
         return Err(JiraError(Error::new(
             crate::error::Kind::Unauthenticated,
             "You are not logged in with a session.",

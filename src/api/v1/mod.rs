@@ -9,7 +9,7 @@
 //! Access: any authenticated caller; an API token with scopes needs `issues:read` (or its
 //! Jira name `read:jira-work`) for reads and `issues:write` (`write:jira-work`) for
 //! writes (a token without scopes, a password or a session has both); see
-//! [`crate::service::scopes`].
+//! [`crate::auth::scopes`].
 //!
 //! | method | path | handler |
 //! |---|---|---|
@@ -39,10 +39,10 @@ use serde::de::DeserializeOwned;
 
 use super::Ctx;
 use crate::api::routes::Routes;
+use crate::auth::scopes::{Access, Scope};
 use crate::domain::Millis;
 use crate::error::{Error, Kind};
 use crate::service::Caller;
-use crate::service::scopes::{Access, Scope};
 
 pub fn routes() -> Routes {
     let issues = Routes::new()

@@ -171,7 +171,7 @@ pub(super) fn shared_users(
         let as_caller = Caller {
             groups: uq::groups_of(db, id)?,
             user,
-            grants: crate::service::scopes::Grants::Full,
+            grants: crate::auth::scopes::Grants::Full,
         };
         let mut reached = false;
         for s in shares {

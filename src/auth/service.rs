@@ -1,5 +1,5 @@
-//! Credentials: argon2id passwords, digest-only API tokens, cookie sessions, the first
-//! administrator, and the throttling of failed logins (see `login_throttle`).
+//! The auth service: argon2id passwords, digest-only API tokens, cookie sessions, the
+//! first administrator, and the throttling of failed logins (see `login_throttle`).
 //!
 //! Why a password cache: one argon2id check costs ~20 ms on this class of machine, and
 //! Jira clients send Basic credentials on every request. A successful check is remembered
@@ -16,15 +16,16 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::scopes::Grants;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::{Caller, login_throttle};
+use super::login_throttle;
+use super::scopes::Grants;
 use crate::config::Config;
 use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::net::ClientIp;
+use crate::service::Caller;
 use crate::store::{
     Store,
     queries::{auth as q, catalog, users},
@@ -228,7 +229,7 @@ pub(crate) struct LoginFailures {
 }
 
 impl Service {
-    pub(super) fn new(store: Store, config: Arc<Config>) -> Result<Service> {
+    pub(crate) fn new(store: Store, config: Arc<Config>) -> Result<Service> {
         let secret = load_or_create_secret(&store)?;
         let cap = config.login_table_cap;
         Ok(Service {
@@ -251,7 +252,7 @@ impl Service {
         &self.secret
     }
 
-    pub(super) fn keyed(&self, parts: &[&[u8]]) -> [u8; 32] {
+    pub(crate) fn keyed(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(self.secret())
             .expect("HMAC takes any key length");
         for p in parts {
@@ -587,7 +588,7 @@ impl Service {
 
     /// Creates `admin` on an empty database. Returns the generated password when one was
     /// made up (to print once); `None` when configured or when the admin already exists.
-    pub(super) fn bootstrap_admin(&self) -> Result<Option<String>> {
+    pub(crate) fn bootstrap_admin(&self) -> Result<Option<String>> {
         if self.store.read_blocking(users::count)? > 0 {
             return Ok(None);
         }
