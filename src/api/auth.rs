@@ -22,15 +22,15 @@ pub async fn authenticate(
     mut req: Request<Body>,
     next: Next,
 ) -> Response {
+    let client = crate::net::client_addr::client_of(req.extensions());
     let (caller, via_cookie) = match credentials(req.headers()) {
         Err(()) => return unauthorized(&req, "The Authorization header is malformed."),
         Ok(None) => (None, false),
-        Ok(Some((creds, via_cookie))) => match app
-            .auth
-            .authenticate_from(creds, crate::net::client_addr::client_of(req.extensions()))
-            .await
-        {
-            Ok(c) => (Some(c), via_cookie),
+        Ok(Some((creds, via_cookie))) => match app.auth.authenticate_from(creds, client).await {
+            Ok(mut c) => {
+                c.client = Some(client.0);
+                (Some(c), via_cookie)
+            }
             // A stale session cookie is not an error: the request is simply anonymous.
             Err(_) if via_cookie => (None, false),
             Err(e @ AuthError::Throttled { .. }) => return too_many(req.uri().path(), &e),

@@ -478,6 +478,7 @@ impl Service {
                 user,
                 groups,
                 grants,
+                client: None,
             }),
             _ => Err(Error::unauthenticated()),
         }

@@ -2,6 +2,7 @@
 //! Architecture invariant: nothing here derives `Serialize`; each API surface has its own
 //! wire types and maps from these.
 
+pub mod audit;
 pub mod change;
 pub mod ids;
 pub mod time;

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod attachments;
+pub mod audit;
 pub mod catalog;
 pub mod comments;
 pub mod components;
@@ -43,6 +44,9 @@ pub struct Caller {
     /// What the credentials used may do: everything for a password, a session or a
     /// token without scopes; only its scopes for a scoped token.
     pub grants: crate::auth::scopes::Grants,
+    /// The client's address, for the audit log; `None` for in-process callers and
+    /// callers acting as someone else (a filter's subscribers, a notification).
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl Caller {
@@ -80,6 +84,7 @@ pub struct Services {
     pub filters: Arc<filters::Service>,
     pub properties: Arc<properties::Service>,
     pub activity: Arc<activity::Service>,
+    pub audit: Arc<audit::Service>,
     pub demo: Arc<demo::Service>,
     /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
     store: Store,
@@ -199,6 +204,7 @@ impl Services {
                 issues.clone(),
                 users.clone(),
             )),
+            audit: Arc::new(audit::Service::new(store.clone(), permissions.clone())),
             demo: Arc::new(demo::Service::new(
                 store.clone(),
                 catalog.clone(),

@@ -352,6 +352,7 @@ pub fn user_permissions(
         user: user.clone(),
         groups,
         grants: crate::auth::scopes::Grants::Full,
+        client: None,
     };
     let roles: HashSet<i64> = q::role_actors(db, project.id)?
         .into_iter()

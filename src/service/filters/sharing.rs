@@ -172,6 +172,7 @@ pub(super) fn shared_users(
             groups: uq::groups_of(db, id)?,
             user,
             grants: crate::auth::scopes::Grants::Full,
+            client: None,
         };
         let mut reached = false;
         for s in shares {

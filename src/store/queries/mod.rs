@@ -3,6 +3,7 @@
 //! takes a [`Tx`], so only a write job can call it.
 
 pub mod attachments;
+pub mod audit;
 pub mod auth;
 pub mod bulk;
 pub mod catalog;
