@@ -52,6 +52,8 @@ pub struct Config {
     /// Whether this process owns the search index writer. Only the server does: admin
     /// commands run beside a live server and must not take the index lock.
     pub index_writer: bool,
+    /// Where timestamps come from; tests use an adjustable clock to move time on.
+    pub clock: crate::domain::Clock,
 }
 
 impl Config {
@@ -76,6 +78,7 @@ impl Config {
             max_body_bytes: 10 * 1024 * 1024,
             max_attachment_bytes: 10 * 1024 * 1024,
             index_writer: true,
+            clock: crate::domain::Clock::system(),
         }
     }
 

@@ -280,7 +280,7 @@ impl Service {
             Credentials::Token(token) => Ok(self.authenticate_token(&token, None).await?),
             Credentials::Session(value) => {
                 let digest = digest(&value);
-                let now = Millis::now();
+                let now = self.store.now();
                 let user = self
                     .store
                     .read(move |db| q::session_user(db, &digest, now))
@@ -308,7 +308,7 @@ impl Service {
         let Some(found) = found else {
             return Err(Error::unauthenticated());
         };
-        if found.expires.is_some_and(|e| e <= Millis::now()) {
+        if found.expires.is_some_and(|e| e <= self.store.now()) {
             return Err(Error::unauthenticated());
         }
         let caller = self
@@ -327,13 +327,13 @@ impl Service {
         // Last-used is advisory; record it at most once a minute per token.
         if found
             .last_used
-            .is_none_or(|t| Millis::now().0 - t.0 > 60_000)
+            .is_none_or(|t| self.store.now().0 - t.0 > 60_000)
         {
             let id = found.id;
             let store = self.store.clone();
             tokio::spawn(async move {
                 let _ = store
-                    .write(move |db| q::touch_token(db, id, Millis::now()))
+                    .write(move |db| q::touch_token(db, id, db.now()))
                     .await;
             });
         }
@@ -504,7 +504,7 @@ impl Service {
             .await?;
         let value = random_secret(32);
         let digest = digest(&value);
-        let now = Millis::now();
+        let now = self.store.now();
         let expires = Millis(now.0 + self.config.session_hours as i64 * 3_600_000);
         let user = caller.user.id;
         self.store
@@ -552,7 +552,7 @@ impl Service {
             .collect();
         let secret = format!("{TOKEN_PREFIX}{}", random_secret(32));
         let digest = digest(&secret);
-        let now = Millis::now();
+        let now = self.store.now();
         let token = self
             .store
             .write(move |db| {
@@ -611,7 +611,7 @@ impl Service {
                     email: "admin@localhost",
                     display_name: "Administrator",
                     password_hash: Some(&hash),
-                    created: Millis::now().0,
+                    created: db.now().0,
                 },
             )?;
             for group in ["jira-administrators", "jira-users"] {

@@ -170,7 +170,8 @@ pub enum OptionBy {
 pub struct WorklogAdd {
     /// Seconds, above zero.
     pub spent: i64,
-    pub started: Millis,
+    /// `None`: when the change is made.
+    pub started: Option<Millis>,
     pub comment: String,
 }
 

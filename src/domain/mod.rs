@@ -8,7 +8,7 @@ pub mod ids;
 pub mod time;
 
 pub use ids::*;
-pub use time::Millis;
+pub use time::{Clock, Millis};
 
 #[derive(Debug, Clone)]
 pub struct User {

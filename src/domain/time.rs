@@ -1,16 +1,50 @@
 //! Timestamps: milliseconds since the Unix epoch, UTC, formatted as Jira formats them.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use time::{OffsetDateTime, UtcOffset, format_description::FormatItem, macros::format_description};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Millis(pub i64);
+
+/// Where "now" comes from: the system clock, or the system clock plus an offset that
+/// tests move forward ([`Clock::advance`]) instead of sleeping. Cheap to clone; clones
+/// share the offset, so a test's handle moves the server's time.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(Option<Arc<AtomicI64>>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(None)
+    }
+
+    /// A clock that starts at the system time and can be moved forward.
+    pub fn adjustable() -> Clock {
+        Clock(Some(Arc::new(AtomicI64::new(0))))
+    }
+
+    pub fn now(&self) -> Millis {
+        let offset = self.0.as_ref().map_or(0, |o| o.load(Ordering::Relaxed));
+        Millis(Millis::system_now().0 + offset)
+    }
+
+    /// Moves an adjustable clock forward; a system clock cannot be moved (no effect).
+    pub fn advance(&self, by: std::time::Duration) {
+        if let Some(offset) = &self.0 {
+            offset.fetch_add(by.as_millis() as i64, Ordering::Relaxed);
+        }
+    }
+}
 
 const JIRA: &[FormatItem<'static>] = format_description!(
     "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3][offset_hour sign:mandatory][offset_minute]"
 );
 
 impl Millis {
-    pub fn now() -> Millis {
+    /// The system clock. Services take their time from the store's [`Clock`]
+    /// (`db.now()`, `store.now()`) so that tests can move it; only that clock reads this.
+    pub(crate) fn system_now() -> Millis {
         Millis((OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64)
     }
 

@@ -5,6 +5,7 @@
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use crate::domain::Clock;
 use crate::search::{
     ChangeSource, FullSource, HeadSource, RebuildState, SearchError, SearchIndex, SearchResult,
     Writer,
@@ -18,6 +19,8 @@ pub struct Indexer {
     wake: Arc<(Mutex<bool>, Condvar)>,
     rebuild_requested: Arc<std::sync::atomic::AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
+    /// The store's clock, for the rebuild's timestamps.
+    clock: Clock,
 }
 
 impl Indexer {
@@ -27,7 +30,9 @@ impl Indexer {
         source: ChangeSource,
         full: FullSource,
         head: HeadSource,
+        clock: Clock,
     ) -> SearchResult<Indexer> {
+        let thread_clock = clock.clone();
         let mut writer = Writer::open(index)?;
         let wake = Arc::new((Mutex::new(false), Condvar::new()));
         let signal = wake.clone();
@@ -39,7 +44,7 @@ impl Indexer {
                 let mut position = writer.index().position();
                 loop {
                     if rebuild_flag.swap(false, std::sync::atomic::Ordering::SeqCst)
-                        && let Some(h) = rebuild(&mut writer, &full, &head)
+                        && let Some(h) = rebuild(&mut writer, &full, &head, &thread_clock)
                     {
                         position = h;
                     }
@@ -73,6 +78,7 @@ impl Indexer {
             wake,
             rebuild_requested,
             handle: Some(handle),
+            clock,
         })
     }
 
@@ -84,7 +90,7 @@ impl Indexer {
                 *st = RebuildState {
                     id: st.id + 1,
                     running: true,
-                    submitted: now_ms(),
+                    submitted: self.clock.now().0,
                     ..Default::default()
                 };
             }
@@ -118,12 +124,17 @@ impl Drop for Indexer {
 
 /// Runs a requested rebuild and records its progress for the reindex endpoints;
 /// the outbox position it is current with when it succeeded.
-fn rebuild(writer: &mut Writer, full: &FullSource, head: &HeadSource) -> Option<i64> {
+fn rebuild(
+    writer: &mut Writer,
+    full: &FullSource,
+    head: &HeadSource,
+    clock: &Clock,
+) -> Option<i64> {
     let index = writer.index().clone();
     let outcome = head().map_err(SearchError).and_then(|(h, total)| {
         {
             let mut st = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
-            st.started = Some(now_ms());
+            st.started = Some(clock.now().0);
             st.total = total;
             st.done = 0;
         }
@@ -131,7 +142,7 @@ fn rebuild(writer: &mut Writer, full: &FullSource, head: &HeadSource) -> Option<
     });
     let mut st = index.rebuild.lock().unwrap_or_else(|p| p.into_inner());
     st.running = false;
-    st.finished = Some(now_ms());
+    st.finished = Some(clock.now().0);
     st.success = Some(outcome.is_ok());
     match outcome {
         Ok(h) => Some(h),
@@ -140,11 +151,4 @@ fn rebuild(writer: &mut Writer, full: &FullSource, head: &HeadSource) -> Option<
             None
         }
     }
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }

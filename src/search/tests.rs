@@ -8,6 +8,7 @@ use tantivy::Term;
 
 use super::index::inconsistent_ids;
 use super::*;
+use crate::domain::Clock;
 use crate::jobs::Indexer;
 
 /// A fake store: issues by id (summary only) and an outbox of (seq, issue id).
@@ -100,7 +101,7 @@ fn a_live_rebuild_after_drains_leaves_one_document_per_issue() {
     let (index, _) = SearchIndex::open(dir.path(), true).unwrap();
     let fake = Arc::new(Mutex::new(Fake::default()));
     let (changes, full, head) = sources(&fake);
-    let indexer = Indexer::start(index.clone(), changes, full, head).unwrap();
+    let indexer = Indexer::start(index.clone(), changes, full, head, Clock::system()).unwrap();
 
     // Many drained operations, the last batch ending with a deletion (a delete with no
     // add after it), so the writer's opstamps are well past where it was opened.
@@ -198,7 +199,7 @@ fn document_ids_count_every_live_document_once() {
         }
         f.write(2, Some("replayed"))
     };
-    let indexer = Indexer::start(index.clone(), changes, full, head).unwrap();
+    let indexer = Indexer::start(index.clone(), changes, full, head, Clock::system()).unwrap();
     indexer.poke();
     assert!(index.wait_for(seq, Duration::from_secs(20)));
     assert_eq!(index.document_ids().unwrap(), vec![1, 2, 3]);

@@ -443,7 +443,7 @@ impl Service {
             .store
             .write(move |db| {
                 let issue = can_attach(db, &catalog, &caller, &r)?;
-                let now = Millis::now();
+                let now = db.now();
                 let mut added = Vec::new();
                 for f in &files {
                     q::ensure_blob(db, &f.sha256, f.size as i64)?;
@@ -518,7 +518,7 @@ impl Service {
                     .into());
                 }
                 q::delete(db, id)?;
-                let now = Millis::now();
+                let now = db.now();
                 changelog::record(
                     db,
                     issue.id,

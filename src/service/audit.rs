@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use super::{Caller, permissions};
-use crate::domain::Millis;
 use crate::domain::audit::{AuditEntry, AuditQuery, AuditRecord};
 use crate::error::Result;
 use crate::store::queries::audit as q;
@@ -16,7 +15,7 @@ pub fn record(tx: &Tx, caller: &Caller, entry: &AuditEntry) -> StoreResult<i64> 
     let address = caller.client.map(|ip| ip.to_string());
     q::insert(
         tx,
-        Millis::now(),
+        tx.now(),
         Some(&caller.user.username),
         address.as_deref(),
         entry,

@@ -63,7 +63,7 @@ impl Catalog {
                 .collect(),
             global_grants: q::global_grants(db)?,
             custom_fields: q::custom_fields(db)?,
-            time_tracking: super::worklogs::load_time_tracking(db)?,
+            time_tracking: load_time_tracking(db)?,
         })
     }
 
@@ -175,4 +175,29 @@ impl Service {
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(fresh);
         Ok(())
     }
+}
+
+/// The settings key of the time tracking options (`configuration/timetracking/options`).
+pub const TIME_TRACKING_KEY: &str = "timetracking.options";
+
+/// Loads the time tracking options from the settings table (defaults when unset).
+fn load_time_tracking(db: &Db) -> StoreResult<TimeTracking> {
+    let mut tt = TimeTracking::default();
+    if let Some(raw) = q::setting(db, TIME_TRACKING_KEY)?
+        && let Ok(v) = serde_json::from_str::<serde_json::Value>(&raw)
+    {
+        if let Some(h) = v["workingHoursPerDay"].as_f64() {
+            tt.hours_per_day = h;
+        }
+        if let Some(d) = v["workingDaysPerWeek"].as_f64() {
+            tt.days_per_week = d;
+        }
+        if let Some(f) = v["timeFormat"].as_str() {
+            tt.time_format = f.to_string();
+        }
+        if let Some(u) = v["defaultUnit"].as_str() {
+            tt.default_unit = u.to_string();
+        }
+    }
+    Ok(tt)
 }

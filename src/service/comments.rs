@@ -121,7 +121,7 @@ impl Service {
                     )
                     .into());
                 }
-                let now = Millis::now();
+                let now = db.now();
                 let id = q::insert(
                     db,
                     &Comment {
@@ -188,7 +188,7 @@ impl Service {
                     return Err(comment_missing(id).into());
                 }
                 let own = comment.author_id == Some(c.user.id);
-                let now = Millis::now();
+                let now = db.now();
                 match edit {
                     Some(input) => {
                         let allowed = perms.has(Permission::EditAllComments)

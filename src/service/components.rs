@@ -81,7 +81,7 @@ fn reassign(
     issues: &[IssueId],
     edit: &dyn Fn(&mut Issue),
 ) -> StoreResult<()> {
-    let now = Millis::now();
+    let now = db.now();
     for id in issues {
         let Some(before) = iq::by_id(db, *id)? else {
             continue;
@@ -506,7 +506,7 @@ impl Service {
                 }
                 q::update_version(db, &row)?;
                 // Version names are rendered and searched on the issues that carry it.
-                let now = Millis::now();
+                let now = db.now();
                 for kind in ["fix", "affected"] {
                     for issue in q::version_issues(db, row.id, kind)? {
                         iq::enqueue_index(db, issue, now)?;

@@ -6,7 +6,6 @@ use super::{catalog, search};
 use crate::store::Store;
 use std::sync::Arc;
 
-use crate::domain::Millis;
 use crate::error::Result;
 use crate::store::queries::bulk;
 
@@ -150,7 +149,7 @@ impl Service {
     /// Loads a generated data set. Returns the number of issues written.
     pub async fn load_data_set(&self, set: &DataSet) -> Result<usize> {
         let mut rng = Rng(set.seed.max(1));
-        let now = Millis::now().0;
+        let now = self.store.now().0;
         let year = 365 * 86_400_000i64;
         let base_user = 1_000_000i64;
         let users: Vec<bulk::BulkUser> = (0..set.users as i64)

@@ -273,7 +273,7 @@ impl Service {
             .write(move |db| {
                 q::update_type(db, &u)?;
                 // Rendered link descriptions and `issueLinkType` searches change.
-                let now = Millis::now();
+                let now = db.now();
                 for issue in q::issues_linked_by_type(db, u.id)? {
                     iq::enqueue_index(db, IssueId(issue), now)?;
                 }
@@ -290,7 +290,7 @@ impl Service {
         self.link_type_or_404(id)?;
         self.store
             .write(move |db| {
-                let now = Millis::now();
+                let now = db.now();
                 for issue in q::issues_linked_by_type(db, id)? {
                     iq::enqueue_index(db, IssueId(issue), now)?;
                 }
@@ -357,7 +357,7 @@ impl Service {
                 if source.id == dest.id {
                     return Err(Error::bad_request("You cannot link an issue to itself.").into());
                 }
-                let now = Millis::now();
+                let now = db.now();
                 let (id, created) = q::insert(db, link_type.id, source.id, dest.id, now)?;
                 if created {
                     let [on_source, on_dest] = link_items(&link_type, &source, &dest, true);
@@ -436,7 +436,7 @@ impl Service {
                 {
                     return Err(no_link_permission().into());
                 }
-                let now = Millis::now();
+                let now = db.now();
                 q::delete(db, id)?;
                 if let Some(lt) = catalog.link_type(link.link_type_id) {
                     let [on_source, on_dest] = link_items(lt, &source, &dest, false);

@@ -158,7 +158,7 @@ impl Service {
                     let Some(alt) = alternative else {
                         return Err(Error::bad_request("The issue type is in use; give an alternativeIssueTypeId to move its issues to.").into());
                     };
-                    let now = Millis::now();
+                    let now = db.now();
                     for issue in q::move_issue_type(db, id, alt)? {
                         crate::store::queries::issues::enqueue_index(db, IssueId(issue), now)?;
                     }

@@ -91,6 +91,11 @@ pub struct Services {
 }
 
 impl Services {
+    /// The server's time (the store's clock), for surfaces that show or compute with it.
+    pub fn now(&self) -> Millis {
+        self.store.now()
+    }
+
     /// Opens the data directory, applies migrations, loads caches and makes sure an
     /// administrator exists. Returns the services and, on first start, the generated
     /// admin password to print once.
@@ -100,7 +105,7 @@ impl Services {
             Error::internal()
         })?;
         let config = Arc::new(config);
-        let store = Store::open(&config.database_path())?;
+        let store = Store::open_with_clock(&config.database_path(), config.clock.clone())?;
         let catalog = Arc::new(catalog::Service::load(store.clone())?);
         let auth = Arc::new(crate::auth::Service::new(store.clone(), config.clone())?);
         let permissions = Arc::new(permissions::Service::new(store.clone(), catalog.clone()));

@@ -249,7 +249,7 @@ impl Service {
                         url: &url,
                         category_id: category,
                         permission_scheme_id: scheme,
-                        created: Millis::now().0,
+                        created: db.now().0,
                     },
                 )?;
                 // The lead administers the project.
@@ -367,7 +367,7 @@ impl Service {
         let id = project.id;
         self.store
             .write(move |db| {
-                let now = Millis::now();
+                let now = db.now();
                 // The search index must drop every issue of the project.
                 for issue in q::issue_ids(db, id)? {
                     iq::enqueue_index(db, IssueId(issue), now)?;

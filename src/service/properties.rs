@@ -266,7 +266,7 @@ impl Service {
                 let (kind, id, issue) = resolve(db, &catalog, &caller, &owner, true, admin)?;
                 let created = q::set(db, kind, id, &k, &raw)?;
                 if let Some(issue) = issue {
-                    iq::enqueue_index(db, issue, Millis::now())?;
+                    iq::enqueue_index(db, issue, db.now())?;
                 }
                 Ok(created)
             })
@@ -295,7 +295,7 @@ impl Service {
                 let (kind, id, issue) = resolve(db, &catalog, &caller, &owner, true, admin)?;
                 let deleted = q::delete(db, kind, id, &k)?;
                 if deleted && let Some(issue) = issue {
-                    iq::enqueue_index(db, issue, Millis::now())?;
+                    iq::enqueue_index(db, issue, db.now())?;
                 }
                 Ok(deleted)
             })

@@ -64,7 +64,7 @@ fn change(id: i64, title: &str, created: bool) -> ChangeItem {
 }
 
 fn record(db: &Tx, caller: &Caller, issue: IssueId, items: &[ChangeItem]) -> StoreResult<()> {
-    let now = Millis::now();
+    let now = db.now();
     clq::record(db, issue, Some(caller.user.id), now, items)?;
     iq::touch(db, issue, now)?;
     iq::enqueue_index(db, issue, now)
@@ -152,7 +152,7 @@ impl Service {
                     Some(g) => q::by_global_id(db, issue.id, g)?,
                     None => None,
                 };
-                let now = Millis::now();
+                let now = db.now();
                 let outcome = match existing {
                     Some(old) => {
                         let new = RemoteLink {
@@ -233,7 +233,7 @@ impl Service {
                     issue_id: issue.id,
                     ..link
                 };
-                let id = q::insert(db, &new, Millis::now())?;
+                let id = q::insert(db, &new, db.now())?;
                 record(db, &c, issue.id, &[change(id, &new.title, true)])?;
                 let stored =
                     q::by_id(db, id)?.ok_or_else(|| link_missing(&format!("with id {id}")))?;
@@ -270,7 +270,7 @@ impl Service {
                     )
                     .into());
                 }
-                let now = Millis::now();
+                let now = db.now();
                 q::update(
                     db,
                     &RemoteLink {

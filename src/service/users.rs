@@ -125,7 +125,7 @@ impl Service {
                         email: &email,
                         display_name: &display,
                         password_hash: hash.as_deref(),
-                        created: Millis::now().0,
+                        created: db.now().0,
                     },
                 )?;
                 let mut groups = vec!["jira-users"];

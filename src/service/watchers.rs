@@ -194,7 +194,7 @@ impl Service {
                 } else {
                     q::remove(db, UserSet::Watchers, issue.id, user.id)?;
                 }
-                iq::enqueue_index(db, issue.id, Millis::now())
+                iq::enqueue_index(db, issue.id, db.now())
             })
             .await?;
         Ok(())
@@ -238,7 +238,7 @@ impl Service {
                     )
                     .into());
                 }
-                iq::enqueue_index(db, issue.id, Millis::now())
+                iq::enqueue_index(db, issue.id, db.now())
             })
             .await?;
         Ok(())

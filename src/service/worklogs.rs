@@ -20,7 +20,6 @@ use crate::store::queries::{
     Db, Tx, catalog as catq, changelog as clq, issues as iq, projects as pq, worklogs as q,
 };
 
-const OPTIONS_KEY: &str = "timetracking.options";
 /// Most entries one change-feed page returns, as Jira.
 const FEED_LIMIT: i64 = 1000;
 
@@ -66,28 +65,6 @@ pub struct Feed {
     pub since: Millis,
     pub until: Millis,
     pub last_page: bool,
-}
-
-/// Loads the time tracking options from the settings table (defaults when unset).
-pub fn load_time_tracking(db: &Db) -> StoreResult<TimeTracking> {
-    let mut tt = TimeTracking::default();
-    if let Some(raw) = catq::setting(db, OPTIONS_KEY)?
-        && let Ok(v) = serde_json::from_str::<serde_json::Value>(&raw)
-    {
-        if let Some(h) = v["workingHoursPerDay"].as_f64() {
-            tt.hours_per_day = h;
-        }
-        if let Some(d) = v["workingDaysPerWeek"].as_f64() {
-            tt.days_per_week = d;
-        }
-        if let Some(f) = v["timeFormat"].as_str() {
-            tt.time_format = f.to_string();
-        }
-        if let Some(u) = v["defaultUnit"].as_str() {
-            tt.default_unit = u.to_string();
-        }
-    }
-    Ok(tt)
 }
 
 /// Worklogs of an issue the caller may see.
@@ -212,7 +189,7 @@ impl Service {
                 )
             })?,
             (None, Some(b)) => b.started,
-            (None, None) => Millis::now(),
+            (None, None) => self.store.now(),
         };
         let comment = input
             .comment
@@ -298,7 +275,7 @@ impl Service {
                     )
                     .into());
                 }
-                let now = Millis::now();
+                let now = db.now();
                 let mut w = Worklog {
                     id: 0,
                     issue_id: issue.id,
@@ -365,7 +342,7 @@ impl Service {
                     )
                     .into());
                 }
-                let now = Millis::now();
+                let now = db.now();
                 let delta = spent - w.time_spent;
                 w.time_spent = spent;
                 w.started = started;
@@ -425,7 +402,7 @@ impl Service {
                     to: None,
                     to_string: None,
                 };
-                after_change(db, &c, &issue, remaining, Millis::now(), Some(id_item))
+                after_change(db, &c, &issue, remaining, db.now(), Some(id_item))
             })
             .await?;
         Ok(())
@@ -561,7 +538,7 @@ impl Service {
         })
         .to_string();
         self.store
-            .write(move |db| catq::set_setting(db, OPTIONS_KEY, &raw))
+            .write(move |db| catq::set_setting(db, super::catalog::TIME_TRACKING_KEY, &raw))
             .await?;
         self.catalog.reload().await?;
         Ok(self.time_tracking_options())
@@ -671,7 +648,7 @@ pub(super) fn log_from_update(
         )
         .into());
     }
-    let now = Millis::now();
+    let now = db.now();
     let mut remaining = issue.remaining_estimate;
     let mut items = Vec::new();
     for crate::domain::change::WorklogAdd {
@@ -688,7 +665,7 @@ pub(super) fn log_from_update(
                 author_id: Some(caller.user.id),
                 update_author_id: Some(caller.user.id),
                 comment: comment.clone(),
-                started: *started,
+                started: started.unwrap_or(now),
                 time_spent: *spent,
                 created: now,
                 updated: now,

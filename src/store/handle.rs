@@ -8,10 +8,13 @@
 
 use rusqlite::{CachedStatement, Connection, Params, Row, Statement};
 
+use crate::domain::{Clock, Millis};
+
 /// A read handle: one of the pool's read-only connections inside its read transaction,
 /// or the writer's connection seen through a [`Tx`].
 pub struct Db {
     conn: Connection,
+    clock: Clock,
 }
 
 /// The writer's transaction, as a write job sees it (its own savepoint of the group).
@@ -20,8 +23,13 @@ pub struct Tx {
 }
 
 impl Db {
-    pub(in crate::store) fn new(conn: Connection) -> Db {
-        Db { conn }
+    pub(in crate::store) fn new(conn: Connection, clock: Clock) -> Db {
+        Db { conn, clock }
+    }
+
+    /// The store's time, for timestamps written or compared in this job.
+    pub fn now(&self) -> Millis {
+        self.clock.now()
     }
 
     pub(in crate::store) fn conn(&self) -> &Connection {
@@ -54,8 +62,10 @@ impl Db {
 }
 
 impl Tx {
-    pub(in crate::store) fn new(conn: Connection) -> Tx {
-        Tx { db: Db::new(conn) }
+    pub(in crate::store) fn new(conn: Connection, clock: Clock) -> Tx {
+        Tx {
+            db: Db::new(conn, clock),
+        }
     }
 
     pub(in crate::store) fn execute<P: Params>(

@@ -26,6 +26,8 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
+use crate::domain::{Clock, Millis};
+
 pub use handle::{Db, Tx};
 
 /// The largest number of queued writes folded into one transaction.
@@ -132,6 +134,7 @@ where
 
 struct ReadPool {
     path: std::path::PathBuf,
+    clock: Clock,
     idle: Mutex<Vec<Db>>,
 }
 
@@ -140,7 +143,7 @@ impl ReadPool {
         if let Some(conn) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             return Ok(conn);
         }
-        Ok(Db::new(open_reader(&self.path)?))
+        Ok(Db::new(open_reader(&self.path)?, self.clock.clone()))
     }
 
     fn give_back(&self, conn: Db) {
@@ -157,6 +160,7 @@ pub struct Store {
     writer: std::sync::mpsc::Sender<Box<dyn WriteJob>>,
     readers: Arc<ReadPool>,
     writer_thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
+    clock: Clock,
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -178,8 +182,14 @@ fn open_reader(path: &Path) -> StoreResult<Connection> {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `path` and applies pending migrations.
+    /// Opens (creating if needed) the database at `path` and applies pending migrations,
+    /// on the system clock.
     pub fn open(path: &Path) -> StoreResult<Store> {
+        Store::open_with_clock(path, Clock::system())
+    }
+
+    /// As [`Store::open`], with timestamps from `clock`.
+    pub fn open_with_clock(path: &Path, clock: Clock) -> StoreResult<Store> {
         let mut conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a commit acknowledged to a client survives power loss, not only a crash.
@@ -194,16 +204,26 @@ impl Store {
         let (tx, rx) = std::sync::mpsc::channel::<Box<dyn WriteJob>>();
         let handle = std::thread::Builder::new()
             .name("tessera-writer".into())
-            .spawn(move || writer_loop(conn, rx, checkpoints))
+            .spawn({
+                let clock = clock.clone();
+                move || writer_loop(conn, clock, rx, checkpoints)
+            })
             .map_err(|_| StoreError::Closed)?;
         Ok(Store {
             writer: tx,
             readers: Arc::new(ReadPool {
                 path: path.to_path_buf(),
+                clock: clock.clone(),
                 idle: Mutex::new(Vec::new()),
             }),
             writer_thread: Arc::new(Mutex::new(Some(handle))),
+            clock,
         })
+    }
+
+    /// The store's time (see [`Db::now`]), for code outside a read or write job.
+    pub fn now(&self) -> Millis {
+        self.clock.now()
     }
 
     /// Runs `work` in a write transaction (its own savepoint) and answers after commit.
@@ -345,10 +365,11 @@ fn spawn_checkpointer(path: &Path) -> StoreResult<std::sync::mpsc::Sender<()>> {
 
 fn writer_loop(
     conn: Connection,
+    clock: Clock,
     jobs: std::sync::mpsc::Receiver<Box<dyn WriteJob>>,
     checkpoints: std::sync::mpsc::Sender<()>,
 ) {
-    let tx = Tx::new(conn);
+    let tx = Tx::new(conn, clock);
     // A bulk job met while gathering a group waits here and runs alone next.
     let mut held: Option<Box<dyn WriteJob>> = None;
     loop {

@@ -49,6 +49,8 @@ pub fn start_server_with(customize: impl FnOnce(&mut tessera::config::Config)) -
     // Tests deliberately fail logins; high limits keep them independent.
     config.login_attempts = 1000;
     config.login_client_attempts = 100_000;
+    // Tests move time on (`advance_clock`) instead of sleeping.
+    config.clock = tessera::domain::Clock::adjustable();
     customize(&mut config);
     // `Services::open` blocks on the store's writer; tests call this from inside a tokio
     // runtime, where blocking is refused, so open it on a plain thread.
@@ -84,6 +86,13 @@ pub fn start_server_with(customize: impl FnOnce(&mut tessera::config::Config)) -
         },
         printed_password: printed,
     }
+}
+
+/// Moves the shared server's clock forward, as time passing would: every later
+/// timestamp it writes is at least `by` after every earlier one. Forward only, so the
+/// tests running beside see nothing but time going by.
+pub fn advance_clock(by: std::time::Duration) {
+    server().app.config.clock.advance(by);
 }
 
 /// A project key no other test uses.

@@ -5,7 +5,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Client, Reply, issue, project, user};
+use crate::common::{Client, Reply, advance_clock, issue, project, user};
 
 const ISSUE: &str = "/rest/api/2/issue";
 
@@ -1082,7 +1082,7 @@ async fn no_op_edit_changes_nothing() {
         .unwrap()
         .to_string();
     let before = get_issue(&key, "").await["fields"]["updated"].clone();
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    advance_clock(std::time::Duration::from_secs(1));
     admin()
         .put(&format!("{ISSUE}/{key}"), json!({"fields": {"summary": "Stable", "priority": {"name": "Medium"}}, "update": {"labels": [{"add": "a"}]}}))
         .await

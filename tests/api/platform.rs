@@ -32,6 +32,58 @@ async fn server_info_is_anonymous_and_describes_the_server() {
     assert!(r.body["serverTime"].is_string());
 }
 
+/// Time comes from the configured clock: moving it moves `serverTime`, the timestamps
+/// written, and what they are compared with — no test needs to sleep.
+#[tokio::test]
+async fn the_clock_is_the_configured_one() {
+    let clock = tessera::domain::Clock::adjustable();
+    let started = crate::common::start_server_with({
+        let clock = clock.clone();
+        move |c| c.clock = clock
+    });
+    let admin = Client::admin().on(&started.server);
+    let time = |body: &Value, field: &str| {
+        tessera::domain::Millis::parse(body[field].as_str().expect(field))
+            .expect("a Jira timestamp")
+            .0
+    };
+    let before = time(
+        &admin.get("/rest/api/2/serverInfo").await.expect(200).body,
+        "serverTime",
+    );
+    let day = std::time::Duration::from_secs(24 * 3600);
+    clock.advance(day * 3);
+    let after = time(
+        &admin.get("/rest/api/2/serverInfo").await.expect(200).body,
+        "serverTime",
+    );
+    assert!(after - before >= 3 * 86_400_000, "{before} → {after}");
+    let created = admin
+        .post(
+            "/rest/api/2/project",
+            json!({"key": "CLK", "name": "Clock", "projectTypeKey": "software", "lead": "admin"}),
+        )
+        .await
+        .expect(201);
+    let key = admin
+        .post(
+            "/rest/api/2/issue",
+            json!({"fields": {"project": {"key": "CLK"}, "summary": "Later", "issuetype": {"name": "Task"}}}),
+        )
+        .await
+        .expect(201)
+        .body["key"]
+        .as_str()
+        .expect("key")
+        .to_string();
+    assert!(created.body["id"].is_string() || created.body["id"].is_number());
+    let issue = admin
+        .get(&format!("/rest/api/2/issue/{key}"))
+        .await
+        .expect(200);
+    assert!(time(&issue.body["fields"], "created") >= after);
+}
+
 #[tokio::test]
 async fn latest_alias_answers_like_v2() {
     let v2 = Client::admin()

@@ -13,6 +13,8 @@
 //! | `crate::api` is not named below the surfaces | service, store, search, jobs, jql, domain, markup, auth |
 //! | no I/O (files, network, processes, tokio, rusqlite, tantivy) | `src/jql/`, `src/domain/`, `src/markup/` |
 //! | no `Serialize` derived on a domain type | `src/domain/` |
+//! | time is read only through the store's clock (no `SystemTime::now`, `now_utc`, `system_now`) | every source file but `src/domain/time.rs` |
+//! | no import circles between service areas (`service/<area>` naming another area, and back) | `src/service/` |
 //! | every top-level module is in the codemap, and every path it names exists | `src/lib.rs` |
 
 use std::path::{Path, PathBuf};
@@ -223,6 +225,20 @@ fn layers_stay_sealed() {
         "domain types have no wire form",
         naming(&["domain"], &["Serialize"]),
     ));
+    problems.extend(check(
+        "time comes from the store's clock, so tests can move it",
+        naming(
+            &everywhere_but(""),
+            &["SystemTime::now", "now_utc", "system_now", "Millis::now"],
+        )
+        .into_iter()
+        // The clock itself; and a version's `overdue`, a calendar date for display
+        // (see `api/jira/dto.rs`).
+        .filter(|(file, _, needle)| {
+            file != "src/domain/time.rs" && !(file == "src/api/jira/dto.rs" && needle == "now_utc")
+        })
+        .collect(),
+    ));
     for (file, needle) in KNOWN {
         let still = naming(&[""], &[needle])
             .iter()
@@ -234,6 +250,111 @@ fn layers_stay_sealed() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The service area a file under `src/service/` belongs to (`issues` for
+/// `service/issues/create.rs`), and the areas it names: `crate::service::<area>`
+/// anywhere, `super::<area>` from a top-level file, `super::super::<area>` below.
+fn service_imports() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let dir = root().join("src/service");
+    let mut files = Vec::new();
+    sources(&dir, &mut files);
+    let area = |file: &Path| -> String {
+        let rel = file.strip_prefix(&dir).unwrap_or(file);
+        let first = rel
+            .iter()
+            .next()
+            .map(|c| c.to_string_lossy().to_string())
+            .unwrap_or_default();
+        first.trim_end_matches(".rs").to_string()
+    };
+    let areas: std::collections::BTreeSet<String> = files
+        .iter()
+        .map(|f| area(f))
+        .filter(|a| a != "mod")
+        .collect();
+    let mut graph = std::collections::BTreeMap::<String, std::collections::BTreeSet<String>>::new();
+    for file in &files {
+        let from = area(file);
+        if from == "mod" {
+            continue;
+        }
+        let top = file.parent() == Some(dir.as_path());
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        let code: String = text.lines().map(code_of).collect::<Vec<_>>().join("\n");
+        let mut named = Vec::new();
+        let mut after = |prefix: &str| {
+            for (at, _) in code.match_indices(prefix) {
+                let rest = &code[at + prefix.len()..];
+                if let Some(list) = rest.strip_prefix('{') {
+                    let list = &list[..list.find('}').unwrap_or(list.len())];
+                    named.extend(
+                        list.split(',')
+                            .map(|n| n.trim().split("::").next().unwrap_or("").to_string()),
+                    );
+                } else {
+                    named.push(
+                        rest.chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect(),
+                    );
+                }
+            }
+        };
+        after("crate::service::");
+        if top {
+            after("super::");
+        } else {
+            after("super::super::");
+        }
+        for to in named {
+            if to != from && areas.contains(&to) {
+                graph.entry(from.clone()).or_default().insert(to);
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn service_areas_import_no_circles() {
+    let graph = service_imports();
+    // Depth-first search from each area; a path back to an area on the stack is a circle.
+    fn visit(
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        at: &str,
+        stack: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+        circles: &mut Vec<String>,
+    ) {
+        if let Some(i) = stack.iter().position(|a| a == at) {
+            let mut circle = stack[i..].to_vec();
+            circle.push(at.to_string());
+            circles.push(circle.join(" → "));
+            return;
+        }
+        if !done.insert(at.to_string()) {
+            return;
+        }
+        stack.push(at.to_string());
+        for next in graph.get(at).into_iter().flatten() {
+            visit(graph, next, stack, done, circles);
+        }
+        stack.pop();
+    }
+    let (mut done, mut circles) = (Default::default(), Vec::new());
+    for area in graph.keys() {
+        visit(&graph, area, &mut Vec::new(), &mut done, &mut circles);
+    }
+    assert!(
+        graph.get("worklogs").is_some_and(|d| d.contains("issues")),
+        "the import graph should see worklogs → issues: {graph:?}"
+    );
+    assert!(
+        circles.is_empty(),
+        "service areas import each other in a circle:\n{}",
+        circles.join("\n")
+    );
 }
 
 /// The codemap is the crate doc's list of `` - `path`: … `` items. Every top-level

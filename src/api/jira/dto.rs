@@ -308,6 +308,10 @@ pub struct VersionBean {
 }
 
 pub fn version(base: &str, v: &Version) -> VersionBean {
+    // `overdue` is a calendar-date property computed for display: it reads the system
+    // date, not the store's clock, because tests move that clock by seconds only and
+    // threading a date through every version rendering (issue fields, metadata, project)
+    // would buy nothing observable.
     let today = ::time::OffsetDateTime::now_utc().date().to_string();
     VersionBean {
         self_: format!("{base}/rest/api/2/version/{}", v.id),

@@ -433,10 +433,10 @@ fn worklogs(cat: &Catalog, ops: &Value) -> Result<Vec<WorklogAdd>, Error> {
             return Err(bad("Time spent must be greater than zero."));
         }
         let started = match add.get("started").and_then(|s| s.as_str()) {
-            Some(raw) => {
-                Millis::parse(raw).ok_or_else(|| bad(&format!("Invalid start date '{raw}'.")))?
-            }
-            None => Millis::now(),
+            Some(raw) => Some(
+                Millis::parse(raw).ok_or_else(|| bad(&format!("Invalid start date '{raw}'.")))?,
+            ),
+            None => None,
         };
         let comment = add
             .get("comment")

@@ -100,7 +100,7 @@ async fn create_token(ctx: Ctx, Json(body): Json<CreateToken>) -> JiraResult<Res
     let expires = match body.expiration_duration {
         None => None,
         Some(d) if (1..=MAX_DAYS).contains(&d) => {
-            Some(Millis(Millis::now().0 + d * 24 * 3_600_000))
+            Some(Millis(ctx.app.now().0 + d * 24 * 3_600_000))
         }
         Some(_) => {
             return Err(JiraError(Error::field(

@@ -43,7 +43,7 @@ async fn get_server_info(ctx: Ctx) -> Json<ServerInformation> {
         deployment_type: "Server",
         build_number: 912000,
         build_date: "2026-11-01T00:00:00.000+0000",
-        server_time: Millis::now().to_jira(),
+        server_time: ctx.app.now().to_jira(),
         scm_info: env!("CARGO_PKG_VERSION"),
         server_title: "Tessera",
     })

@@ -59,7 +59,7 @@ async fn login(
             )));
         }
     };
-    let now = crate::domain::Millis::now().to_jira();
+    let now = ctx.app.now().to_jira();
     let body = json!({
         "session": {"name": SESSION_COOKIE, "value": value},
         "loginInfo": {"failedLoginCount": 0, "loginCount": 1, "lastFailedLoginTime": null, "previousLoginTime": now},

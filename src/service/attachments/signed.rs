@@ -62,7 +62,7 @@ impl super::Service {
                 a.filename
             )));
         }
-        let expires = Millis::now().0 / 1000 + SIGNED_LINK_SECONDS;
+        let expires = self.store.now().0 / 1000 + SIGNED_LINK_SECONDS;
         Ok(Signature {
             expires,
             sig: self.attachment_link_signature(part, id, expires),
@@ -81,7 +81,7 @@ impl super::Service {
         if !constant_time_eq(expected.as_bytes(), signature.sig.as_bytes()) {
             return Err(Error::forbidden("The link signature is not valid."));
         }
-        if Millis::now().0 / 1000 > signature.expires {
+        if self.store.now().0 / 1000 > signature.expires {
             return Err(Error::forbidden("The link has expired; request a new one."));
         }
         let a = self

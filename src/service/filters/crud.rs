@@ -152,7 +152,7 @@ impl super::Service {
                         name: &name,
                         description: input.description.as_deref().unwrap_or_default(),
                         jql: &jql,
-                        now: Millis::now(),
+                        now: db.now(),
                     },
                 )?;
                 let shares = match input.shares {
@@ -238,7 +238,7 @@ impl super::Service {
                 if let Some(j) = input.jql {
                     f.jql = j;
                 }
-                f.updated = Millis::now();
+                f.updated = db.now();
                 q::update(db, &f)?;
                 if let Some(shares) = input.shares {
                     q::clear_shares(db, id)?;

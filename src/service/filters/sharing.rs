@@ -383,7 +383,7 @@ impl super::Service {
                 }
                 let new = resolve_share(db, &catalog, &who, &input)?;
                 add_share(db, id, &new)?;
-                q::update(db, &SavedFilter { updated: Millis::now(), ..f })?;
+                q::update(db, &SavedFilter { updated: db.now(), ..f })?;
                 Ok(())
             })
             .await?;

@@ -48,7 +48,7 @@ pub(super) fn create_in_tx(
         )
         .into());
     }
-    let now = Millis::now();
+    let now = db.now();
     let mut issue = blank(catalog, &project, caller, now)?;
     let ctx = Ctx {
         catalog,

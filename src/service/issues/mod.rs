@@ -302,7 +302,7 @@ impl Service {
                     ))
                     .into());
                 }
-                let now = Millis::now();
+                let now = db.now();
                 for s in &subtasks {
                     q::enqueue_index(db, s.id, now)?;
                 }
@@ -360,7 +360,7 @@ impl Service {
                         ))
                     })?;
                 let before = issue.clone();
-                let now = Millis::now();
+                let now = db.now();
                 let from_done = catalog.is_done(issue.status_id);
                 issue.status_id = chosen.to_status;
                 let ctx = Ctx {
@@ -736,7 +736,7 @@ fn save_change(
     if items.is_empty() && comments.is_empty() {
         return Ok(());
     }
-    let now = Millis::now();
+    let now = db.now();
     issue.updated = now;
     q::update(db, issue)?;
     cq::record(db, issue.id, Some(caller.user.id), now, &items)?;

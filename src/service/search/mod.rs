@@ -203,7 +203,7 @@ pub fn repair_index(store: &Store, index: &SearchIndex) -> Result<usize> {
     );
     let queued = wrong.len();
     store.write_blocking(move |db| {
-        let now = Millis::now();
+        let now = db.now();
         for id in wrong {
             q::enqueue_index(db, IssueId(id), now)?;
         }
@@ -278,6 +278,7 @@ impl Service {
                 outbox_source(store.clone(), current.clone()),
                 full_source(store.clone(), current),
                 head_source(store.clone()),
+                config.clock.clone(),
             )
             .map_err(|e| {
                 tracing::error!(error = %e, "cannot start the indexer");
@@ -453,7 +454,7 @@ impl Service {
             .rebuild
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .finished = Some(Millis::now().0);
+            .finished = Some(self.store.now().0);
         progress(&self.rebuild_progress());
         Ok(count)
     }
@@ -484,7 +485,7 @@ impl Service {
         let head = self
             .store
             .write(move |db| {
-                let now = Millis::now();
+                let now = db.now();
                 for id in &ids {
                     if q::by_id(db, IssueId(*id))?.is_none() {
                         return Err(Error::not_found(format!(

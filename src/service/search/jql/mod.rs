@@ -60,7 +60,7 @@ impl super::Service {
                     catalog: &catalog,
                     caller: caller.as_ref().map(|c| c.user.id),
                     projects: &projects,
-                    now: Millis::now().0,
+                    now: db.now().0,
                 };
                 let plan = crate::jql::resolve(&lookup, &query, validation)?;
                 Ok(plan.map(|plan| {
