@@ -14,6 +14,7 @@
 //! | no I/O (files, network, processes, tokio, rusqlite, tantivy) | `src/jql/`, `src/domain/`, `src/markup/` |
 //! | no `Serialize` derived on a domain type | `src/domain/` |
 //! | time is read only through the store's clock (no `SystemTime::now`, `now_utc`, `system_now`) | every source file but `src/domain/time.rs` |
+//! | a bean becomes JSON only through `dto::to_json` (a failure is a 500, never a silent `null`) | every source file but `src/api/jira/dto.rs` |
 //! | no import circles between service areas (`service/<area>` naming another area, and back) | `src/service/` |
 //! | every top-level module is in the codemap, and every path it names exists | `src/lib.rs` |
 
@@ -224,6 +225,15 @@ fn layers_stay_sealed() {
     problems.extend(check(
         "domain types have no wire form",
         naming(&["domain"], &["Serialize"]),
+    ));
+    problems.extend(check(
+        "beans become JSON through dto::to_json, which turns a failure into an error",
+        naming(&everywhere_but(""), &["serde_json::to_value"])
+            .into_iter()
+            .filter(|(file, _, needle)| {
+                !(file == "src/api/jira/dto.rs" && needle == "serde_json::to_value")
+            })
+            .collect(),
     ));
     problems.extend(check(
         "time comes from the store's clock, so tests can move it",

@@ -225,7 +225,7 @@ async fn get_issue(
             .await?;
         Some(json!({
             "startAt": 0, "maxResults": page.items.len(), "total": page.total,
-            "histories": page.items.iter().map(|g| render::history(&ctx.base, g, &users)).collect::<Vec<_>>(),
+            "histories": page.items.iter().map(|g| render::history(&ctx.base, g, &users)).collect::<Result<Vec<_>, _>>()?,
         }))
     } else {
         None
@@ -241,7 +241,7 @@ async fn get_issue(
             properties,
             changelog,
         },
-    )))
+    )?))
 }
 
 #[derive(Deserialize, Default)]
@@ -290,7 +290,7 @@ async fn edit_issue(
                 properties: Vec::new(),
                 changelog: None,
             },
-        );
+        )?;
         return Ok(axum::Json(bean).into_response());
     }
     Ok(no_content())
@@ -348,7 +348,7 @@ async fn get_edit_issue_meta(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Js
         .await?;
     let cat = ctx.app.catalog.current();
     Ok(Json(
-        json!({"fields": render::edit_fields(&ctx.base, &cat, &view)}),
+        json!({"fields": render::edit_fields(&ctx.base, &cat, &view)?}),
     ))
 }
 
@@ -378,7 +378,7 @@ async fn get_transitions(
     let cat = ctx.app.catalog.current();
     Ok(Json(json!({
         "expand": "transitions",
-        "transitions": render::transitions(&ctx.base, &cat, &view, expand.has("transitions.fields")),
+        "transitions": render::transitions(&ctx.base, &cat, &view, expand.has("transitions.fields"))?,
     })))
 }
 
@@ -430,7 +430,7 @@ async fn get_change_logs(
     let mut bean = json!({
         "self": format!("{this}?startAt={start}&maxResults={max}"),
         "maxResults": max, "startAt": start, "total": page.total, "isLast": page.is_last(),
-        "values": page.items.iter().map(|g| render::history(&ctx.base, g, &users)).collect::<Vec<_>>(),
+        "values": page.items.iter().map(|g| render::history(&ctx.base, g, &users)).collect::<Result<Vec<_>, _>>()?,
     });
     if !page.is_last() {
         bean["nextPage"] = json!(format!("{this}?startAt={}&maxResults={max}", start + max));
@@ -494,8 +494,7 @@ async fn get_create_issue_meta(
                     || type_names.iter().any(|n| n.eq_ignore_ascii_case(&t.name))
             })
             .map(|t| {
-                let mut bean =
-                    serde_json::to_value(super::dto::issue_type(&ctx.base, t)).unwrap_or_default();
+                let mut bean = super::dto::to_json(super::dto::issue_type(&ctx.base, t))?;
                 bean["expand"] = json!("fields");
                 if with_fields {
                     bean["fields"] = Value::Object(render::create_fields(
@@ -504,12 +503,12 @@ async fn get_create_issue_meta(
                         t,
                         &components,
                         &versions,
-                    ));
+                    )?);
                 }
-                bean
+                Ok(bean)
             })
-            .collect();
-        let mut bean = render::project_short(&ctx.base, &cat, &p);
+            .collect::<crate::error::Result<_>>()?;
+        let mut bean = render::project_short(&ctx.base, &cat, &p)?;
         bean["expand"] = json!("issuetypes");
         bean["issuetypes"] = Value::Array(types);
         projects.push(bean);

@@ -137,8 +137,8 @@ async fn get_issue_link(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Val
         "id": l.id.to_string(),
         "self": format!("{}/rest/api/2/issueLink/{}", ctx.base, l.id),
         "type": link_type_bean(&ctx.base, &l.link_type),
-        "inwardIssue": issue_link(&ctx.base, &cat, &l.source),
-        "outwardIssue": issue_link(&ctx.base, &cat, &l.dest),
+        "inwardIssue": issue_link(&ctx.base, &cat, &l.source)?,
+        "outwardIssue": issue_link(&ctx.base, &cat, &l.dest)?,
     })))
 }
 

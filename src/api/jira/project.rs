@@ -131,7 +131,7 @@ async fn project_list(ctx: &Ctx, projects: &[Project], expand: &Expand) -> JiraR
                 false,
             )
         })
-        .collect())
+        .collect::<crate::error::Result<_>>()?)
 }
 
 /// # `GET /rest/api/2/project/search` (searchProjects)
@@ -263,7 +263,7 @@ async fn get_project(
         &versions,
         &expand,
         true,
-    )))
+    )?))
 }
 
 #[derive(Deserialize, Default)]
@@ -373,7 +373,7 @@ async fn update_project(
         &[],
         &Expand::parse(&[]),
         true,
-    )))
+    )?))
 }
 
 /// # `DELETE /rest/api/2/project/{projectIdOrKey}` (deleteProject)

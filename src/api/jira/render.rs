@@ -8,12 +8,25 @@ use serde_json::{Map, Value, json};
 
 use super::dto::*;
 use crate::domain::*;
+use crate::error::Result;
 use crate::service::fields::{SYSTEM_FIELDS, SystemField, format_duration_with};
 use crate::service::issues::IssueView;
 use crate::service::{Catalog, Permission};
 
-fn to_value<T: Serialize>(v: T) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+/// A wire bean as JSON; a bean that cannot be serialised is an error (500), never a
+/// `null` sent as if it were data (see [`super::dto::to_json`]).
+fn to_value<T: Serialize>(v: T) -> Result<Value> {
+    super::dto::to_json(v)
+}
+
+/// An optional bean as JSON, `null` when absent.
+fn opt_value<T: Serialize>(v: Option<T>) -> Result<Value> {
+    v.map(to_value).transpose().map(Option::unwrap_or_default)
+}
+
+/// Beans as a JSON array.
+fn values<T: Serialize>(items: impl IntoIterator<Item = T>) -> Result<Vec<Value>> {
+    items.into_iter().map(to_value).collect()
 }
 
 /// Which fields a request asked for: `*all`, `*navigable`, names, and `-name` exclusions.
@@ -76,7 +89,7 @@ pub fn project_self(base: &str, p: &Project) -> String {
 }
 
 /// The short project shape embedded in issues and lists.
-pub fn project_short(base: &str, cat: &Catalog, p: &Project) -> Value {
+pub fn project_short(base: &str, cat: &Catalog, p: &Project) -> Result<Value> {
     let mut v = json!({
         "self": project_self(base, p),
         "id": p.id.to_string(),
@@ -90,9 +103,9 @@ pub fn project_short(base: &str, cat: &Catalog, p: &Project) -> Value {
         .category_id
         .and_then(|c| cat.categories.iter().find(|x| x.id == c))
     {
-        v["projectCategory"] = to_value(project_category(base, c));
+        v["projectCategory"] = to_value(project_category(base, c))?;
     }
-    v
+    Ok(v)
 }
 
 /// The full project, for `GET project/{key}` and the list with `expand`.
@@ -105,42 +118,30 @@ pub fn project_full(
     versions: &[Version],
     expand: &Expand,
     full: bool,
-) -> Value {
-    let mut v = project_short(base, cat, p);
+) -> Result<Value> {
+    let mut v = project_short(base, cat, p)?;
     v["expand"] = json!("description,lead,issueTypes,url,projectKeys,permissions,insight");
     if full || expand.has("description") {
         v["description"] = json!(p.description);
     }
     if full || expand.has("lead") {
-        v["lead"] = lead.map(|u| to_value(user(base, u))).unwrap_or(Value::Null);
+        v["lead"] = opt_value(lead.map(|u| user(base, u)))?;
     }
     if full || expand.has("url") {
         v["url"] = json!(p.url);
     }
     if full || expand.has("issueTypes") {
-        v["issueTypes"] = to_value(
-            cat.issue_types
-                .iter()
-                .map(|t| issue_type(base, t))
-                .collect::<Vec<_>>(),
-        );
+        v["issueTypes"] =
+            Value::Array(values(cat.issue_types.iter().map(|t| issue_type(base, t)))?);
     }
     if full || expand.has("projectKeys") {
         v["projectKeys"] = json!([p.key]);
     }
     if full {
-        v["components"] = to_value(
-            components
-                .iter()
-                .map(|c| component(base, c, &p.key, None))
-                .collect::<Vec<_>>(),
-        );
-        v["versions"] = to_value(
-            versions
-                .iter()
-                .map(|x| version(base, x))
-                .collect::<Vec<_>>(),
-        );
+        v["components"] = Value::Array(values(
+            components.iter().map(|c| component(base, c, &p.key, None)),
+        )?);
+        v["versions"] = Value::Array(values(versions.iter().map(|x| version(base, x)))?);
         v["assigneeType"] = json!(p.assignee_type);
         v["roles"] = Value::Object(
             cat.roles
@@ -157,7 +158,7 @@ pub fn project_full(
         v["isPrivate"] = json!(false);
         v["properties"] = json!({});
     }
-    v
+    Ok(v)
 }
 
 /// The `schema` object of a field.
@@ -225,7 +226,7 @@ fn custom_value(
     f: &CustomField,
     v: &FieldValue,
     users: &HashMap<UserId, User>,
-) -> Value {
+) -> Result<Value> {
     let opt = |id: &i64| {
         f.options
             .iter()
@@ -233,32 +234,29 @@ fn custom_value(
             .map(|o| option_bean(base, o))
             .unwrap_or(Value::Null)
     };
-    match v {
+    Ok(match v {
         FieldValue::Text(s) | FieldValue::Date(s) => json!(s),
         FieldValue::Number(n) => json!(n),
         FieldValue::DateTime(m) => json!(m.to_jira()),
         FieldValue::Option(o) => opt(o),
         FieldValue::Options(o) => Value::Array(o.iter().map(opt).collect()),
         FieldValue::Labels(l) => json!(l),
-        FieldValue::User(u) => users
-            .get(u)
-            .map(|u| to_value(user(base, u)))
-            .unwrap_or(Value::Null),
-    }
+        FieldValue::User(u) => opt_value(users.get(u).map(|u| user(base, u)))?,
+    })
 }
 
-pub(super) fn issue_link(base: &str, cat: &Catalog, i: &Issue) -> Value {
-    json!({
+pub(super) fn issue_link(base: &str, cat: &Catalog, i: &Issue) -> Result<Value> {
+    Ok(json!({
         "id": i.id.to_string(),
         "key": i.key,
         "self": format!("{base}/rest/api/2/issue/{}", i.id),
         "fields": {
             "summary": i.summary,
-            "status": cat.status(i.status_id).map(|s| to_value(status(base, cat, s))),
-            "priority": i.priority_id.and_then(|p| cat.priority(p)).map(|p| to_value(priority(base, p))),
-            "issuetype": cat.issue_type(i.issue_type_id).map(|t| to_value(issue_type(base, t))),
+            "status": opt_value(cat.status(i.status_id).map(|s| status(base, cat, s)))?,
+            "priority": opt_value(i.priority_id.and_then(|p| cat.priority(p)).map(|p| priority(base, p)))?,
+            "issuetype": opt_value(cat.issue_type(i.issue_type_id).map(|t| issue_type(base, t)))?,
         }
-    })
+    }))
 }
 
 fn time_tracking(cat: &Catalog, i: &Issue) -> Value {
@@ -280,26 +278,22 @@ fn time_tracking(cat: &Catalog, i: &Issue) -> Value {
 }
 
 /// The value of one system field of an issue.
-fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Value {
+fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Result<Value> {
     let i = &v.issue;
-    let u = |id: Option<UserId>| {
-        id.and_then(|x| v.users.get(&x))
-            .map(|x| to_value(user(base, x)))
-            .unwrap_or(Value::Null)
-    };
-    match id {
+    let u = |id: Option<UserId>| opt_value(id.and_then(|x| v.users.get(&x)).map(|x| user(base, x)));
+    Ok(match id {
         "summary" => json!(i.summary),
         "description" => json!(i.description),
         "environment" => json!(i.environment),
-        "issuetype" => cat.issue_type(i.issue_type_id).map(|t| to_value(issue_type(base, t))).unwrap_or(Value::Null),
-        "project" => project_short(base, cat, &v.project),
-        "status" => cat.status(i.status_id).map(|s| to_value(status(base, cat, s))).unwrap_or(Value::Null),
-        "priority" => i.priority_id.and_then(|p| cat.priority(p)).map(|p| to_value(priority(base, p))).unwrap_or(Value::Null),
-        "resolution" => i.resolution_id.and_then(|r| cat.resolution(r)).map(|r| to_value(resolution(base, r))).unwrap_or(Value::Null),
+        "issuetype" => opt_value(cat.issue_type(i.issue_type_id).map(|t| issue_type(base, t)))?,
+        "project" => project_short(base, cat, &v.project)?,
+        "status" => opt_value(cat.status(i.status_id).map(|s| status(base, cat, s)))?,
+        "priority" => opt_value(i.priority_id.and_then(|p| cat.priority(p)).map(|p| priority(base, p)))?,
+        "resolution" => opt_value(i.resolution_id.and_then(|r| cat.resolution(r)).map(|r| resolution(base, r)))?,
         "resolutiondate" => json!(i.resolution_date.map(|d| d.to_jira())),
-        "assignee" => u(i.assignee_id),
-        "reporter" => u(i.reporter_id),
-        "creator" => u(i.creator_id),
+        "assignee" => u(i.assignee_id)?,
+        "reporter" => u(i.reporter_id)?,
+        "creator" => u(i.creator_id)?,
         "created" => json!(i.created.to_jira()),
         "updated" => json!(i.updated.to_jira()),
         "duedate" => json!(i.due_date),
@@ -313,16 +307,16 @@ fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Value {
         ),
         "fixVersions" | "versions" => {
             let ids = if id == "fixVersions" { &i.fix_version_ids } else { &i.affected_version_ids };
-            Value::Array(ids.iter().filter_map(|id| v.versions.iter().find(|x| x.id == *id)).map(|x| to_value(version(base, x))).collect())
+            Value::Array(values(ids.iter().filter_map(|id| v.versions.iter().find(|x| x.id == *id)).map(|x| version(base, x)))?)
         }
-        "parent" => v.parent.as_ref().map(|p| issue_link(base, cat, p)).unwrap_or(Value::Null),
-        "subtasks" => Value::Array(v.subtasks.iter().map(|s| issue_link(base, cat, s)).collect()),
+        "parent" => v.parent.as_ref().map(|p| issue_link(base, cat, p)).transpose()?.unwrap_or_default(),
+        "subtasks" => Value::Array(v.subtasks.iter().map(|s| issue_link(base, cat, s)).collect::<Result<_>>()?),
         "issuelinks" => Value::Array(v.links.iter().map(|l| {
             let mut link = json!({"id": l.link_id.to_string(), "self": format!("{base}/rest/api/2/issueLink/{}", l.link_id),
                                   "type": super::meta::link_type_bean(base, &l.link_type)});
-            link[if l.outward { "outwardIssue" } else { "inwardIssue" }] = issue_link(base, cat, &l.other);
-            link
-        }).collect()),
+            link[if l.outward { "outwardIssue" } else { "inwardIssue" }] = issue_link(base, cat, &l.other)?;
+            Ok(link)
+        }).collect::<Result<_>>()?),
         "comment" => {
             let comments: Vec<_> = v.comments.iter().map(|c| comment(base, c, &v.users, false)).collect();
             json!({"comments": comments, "maxResults": comments.len(), "total": comments.len(), "startAt": 0,
@@ -334,7 +328,7 @@ fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Value {
             let shown: Vec<_> = v.worklogs.iter().take(20).map(|w| worklog(base, w, &v.users, &cat.time_tracking)).collect();
             json!({"startAt": 0, "maxResults": 20, "total": v.worklogs.len(), "worklogs": shown})
         }
-        "attachment" => Value::Array(v.attachments.iter().map(|a| to_value(super::attachment::bean(base, a, a.author_id.and_then(|u| v.users.get(&u))))).collect()),
+        "attachment" => Value::Array(values(v.attachments.iter().map(|a| super::attachment::bean(base, a, a.author_id.and_then(|u| v.users.get(&u)))))?),
         "timetracking" => time_tracking(cat, i),
         "timeoriginalestimate" => json!(i.original_estimate),
         "timeestimate" => json!(i.remaining_estimate),
@@ -351,7 +345,7 @@ fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Value {
         "statuscategorychangedate" => json!(i.status_changed.to_jira()),
         "lastViewed" | "security" => Value::Null,
         _ => Value::Null,
-    }
+    })
 }
 
 /// Field id → display name, for `expand=names`.
@@ -386,7 +380,7 @@ pub struct IssueOptions<'a> {
 }
 
 /// The issue bean: `{expand, id, self, key, fields, ...expansions}`.
-pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) -> Value {
+pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) -> Result<Value> {
     let i = &v.issue;
     let mut fields = Map::new();
     let mut rendered = Map::new();
@@ -394,7 +388,7 @@ pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) 
         if opts.fields.wants(f.id, f.navigable)
             || (f.id == "comment" && opts.fields.wants("comment", true))
         {
-            fields.insert(f.id.to_string(), system_value(base, cat, v, f.id));
+            fields.insert(f.id.to_string(), system_value(base, cat, v, f.id)?);
             if opts.expand.has("renderedFields") {
                 let html = match f.id {
                     "description" => i
@@ -430,7 +424,8 @@ pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) 
                 .custom
                 .iter()
                 .find(|(id, _)| *id == f.id)
-                .map(|(_, val)| custom_value(base, f, val, &v.users));
+                .map(|(_, val)| custom_value(base, f, val, &v.users))
+                .transpose()?;
             if opts.expand.has("renderedFields") {
                 let html = match i.custom.iter().find(|(id, _)| *id == f.id) {
                     Some((_, FieldValue::Text(s))) if f.kind == CustomFieldKind::Textarea => {
@@ -473,10 +468,10 @@ pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) 
         bean["schema"] = Value::Object(schemas(cat));
     }
     if opts.expand.has("transitions") {
-        bean["transitions"] = transitions(base, cat, v, opts.expand.has("transitions.fields"));
+        bean["transitions"] = transitions(base, cat, v, opts.expand.has("transitions.fields"))?;
     }
     if opts.expand.has("editmeta") {
-        bean["editmeta"] = json!({"fields": edit_fields(base, cat, v)});
+        bean["editmeta"] = json!({"fields": edit_fields(base, cat, v)?});
     }
     if opts.expand.has("operations") {
         bean["operations"] = json!({"linkGroups": []});
@@ -487,19 +482,19 @@ pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) 
     if !opts.properties.is_empty() {
         bean["properties"] = Value::Object(opts.properties.iter().cloned().collect());
     }
-    bean
+    Ok(bean)
 }
 
 /// The transitions list of `GET issue/{key}/transitions` and `expand=transitions`.
-pub fn transitions(base: &str, cat: &Catalog, v: &IssueView, with_fields: bool) -> Value {
-    Value::Array(
+pub fn transitions(base: &str, cat: &Catalog, v: &IssueView, with_fields: bool) -> Result<Value> {
+    Ok(Value::Array(
         v.transitions
             .iter()
             .map(|t| {
                 let mut bean = json!({
                     "id": t.id.to_string(),
                     "name": t.name,
-                    "to": cat.status(t.to_status).map(|s| to_value(status(base, cat, s))),
+                    "to": opt_value(cat.status(t.to_status).map(|s| status(base, cat, s)))?,
                     "hasScreen": cat.is_done(t.to_status),
                     "isGlobal": t.from_status.is_none(),
                     "isInitial": false,
@@ -516,16 +511,16 @@ pub fn transitions(base: &str, cat: &Catalog, v: &IssueView, with_fields: bool) 
                                 "required": false,
                                 "schema": {"type": "resolution", "system": "resolution"},
                                 "name": "Resolution", "key": "resolution", "operations": ["set"],
-                                "allowedValues": cat.resolutions.iter().map(|r| to_value(resolution(base, r))).collect::<Vec<_>>(),
+                                "allowedValues": values(cat.resolutions.iter().map(|r| resolution(base, r)))?,
                             }),
                         );
                     }
                     bean["fields"] = Value::Object(fields);
                 }
-                bean
+                Ok(bean)
             })
-            .collect(),
-    )
+            .collect::<Result<_>>()?,
+    ))
 }
 
 /// Field metadata: name, schema, required, operations, allowed values.
@@ -536,26 +531,26 @@ fn field_meta(
     components: &[Component],
     versions: &[Version],
     required: bool,
-) -> Option<Value> {
+) -> Result<Option<Value>> {
     if let Some(f) = crate::service::fields::system_field(id) {
         if f.operations.is_empty() {
-            return None;
+            return Ok(None);
         }
         let mut m = json!({
             "required": required, "schema": system_schema(f), "name": f.name, "key": f.id,
             "hasDefaultValue": matches!(f.id, "priority" | "assignee" | "reporter"), "operations": f.operations,
         });
         let allowed: Option<Vec<Value>> = match f.id {
-            "priority" => Some(cat.priorities.iter().map(|p| to_value(priority(base, p))).collect()),
-            "resolution" => Some(cat.resolutions.iter().map(|r| to_value(resolution(base, r))).collect()),
-            "issuetype" => Some(cat.issue_types.iter().map(|t| to_value(issue_type(base, t))).collect()),
+            "priority" => Some(values(cat.priorities.iter().map(|p| priority(base, p)))?),
+            "resolution" => Some(values(cat.resolutions.iter().map(|r| resolution(base, r)))?),
+            "issuetype" => Some(values(cat.issue_types.iter().map(|t| issue_type(base, t)))?),
             "components" => Some(
                 components
                     .iter()
                     .map(|c| json!({"self": format!("{base}/rest/api/2/component/{}", c.id), "id": c.id.to_string(), "name": c.name}))
                     .collect(),
             ),
-            "fixVersions" | "versions" => Some(versions.iter().filter(|v| !v.archived).map(|v| to_value(version(base, v))).collect()),
+            "fixVersions" | "versions" => Some(values(versions.iter().filter(|v| !v.archived).map(|v| version(base, v)))?),
             _ => None,
         };
         if let Some(a) = allowed {
@@ -568,9 +563,11 @@ fn field_meta(
         if f.id == "labels" {
             m["autoCompleteUrl"] = json!(format!("{base}/rest/api/1.0/labels/suggest?query="));
         }
-        return Some(m);
+        return Ok(Some(m));
     }
-    let f = cat.custom_field_by_key(id)?;
+    let Some(f) = cat.custom_field_by_key(id) else {
+        return Ok(None);
+    };
     let mut m = json!({
         "required": false, "schema": custom_schema(f), "name": f.name, "key": f.field_id(), "hasDefaultValue": false,
         "operations": if f.kind.is_multi() { json!(["add", "set", "remove"]) } else { json!(["set"]) },
@@ -587,7 +584,7 @@ fn field_meta(
                 .collect(),
         );
     }
-    Some(m)
+    Ok(Some(m))
 }
 
 /// Fields on the create screen of an issue type.
@@ -597,7 +594,7 @@ pub fn create_fields(
     t: &IssueType,
     components: &[Component],
     versions: &[Version],
-) -> Map<String, Value> {
+) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     let ids = [
         "summary",
@@ -617,31 +614,31 @@ pub fn create_fields(
     ];
     for id in ids {
         let required = matches!(id, "summary" | "issuetype" | "project");
-        if let Some(mut m) = field_meta(base, cat, id, components, versions, required) {
+        if let Some(mut m) = field_meta(base, cat, id, components, versions, required)? {
             if id == "issuetype" {
-                m["allowedValues"] = json!([to_value(issue_type(base, t))]);
+                m["allowedValues"] = json!([to_value(issue_type(base, t))?]);
             }
             out.insert(id.to_string(), m);
         }
     }
     if (t.subtask || t.hierarchy_level < 1)
-        && let Some(m) = field_meta(base, cat, "parent", components, versions, t.subtask)
+        && let Some(m) = field_meta(base, cat, "parent", components, versions, t.subtask)?
     {
         out.insert("parent".into(), m);
     }
     for f in &cat.custom_fields {
-        if let Some(m) = field_meta(base, cat, &f.field_id(), components, versions, false) {
+        if let Some(m) = field_meta(base, cat, &f.field_id(), components, versions, false)? {
             out.insert(f.field_id(), m);
         }
     }
-    out
+    Ok(out)
 }
 
 /// Fields the caller may edit on this issue (editmeta).
-pub fn edit_fields(base: &str, cat: &Catalog, v: &IssueView) -> Map<String, Value> {
+pub fn edit_fields(base: &str, cat: &Catalog, v: &IssueView) -> Result<Map<String, Value>> {
     let mut out = Map::new();
     if !v.perms.has(Permission::EditIssues) {
-        return out;
+        return Ok(out);
     }
     let ids = [
         "summary",
@@ -677,37 +674,37 @@ pub fn edit_fields(base: &str, cat: &Catalog, v: &IssueView) -> Map<String, Valu
             &v.components,
             &v.versions,
             id == "summary" || id == "issuetype",
-        ) {
+        )? {
             out.insert(id.to_string(), m);
         }
     }
     if cat.is_done(v.issue.status_id)
-        && let Some(m) = field_meta(base, cat, "resolution", &v.components, &v.versions, false)
+        && let Some(m) = field_meta(base, cat, "resolution", &v.components, &v.versions, false)?
     {
         out.insert("resolution".into(), m);
     }
     if v.issue.parent_id.is_some()
-        && let Some(m) = field_meta(base, cat, "parent", &v.components, &v.versions, false)
+        && let Some(m) = field_meta(base, cat, "parent", &v.components, &v.versions, false)?
     {
         out.insert("parent".into(), m);
     }
     for f in &cat.custom_fields {
-        if let Some(m) = field_meta(base, cat, &f.field_id(), &v.components, &v.versions, false) {
+        if let Some(m) = field_meta(base, cat, &f.field_id(), &v.components, &v.versions, false)? {
             out.insert(f.field_id(), m);
         }
     }
-    out
+    Ok(out)
 }
 
 /// One change group on the wire.
-pub fn history(base: &str, g: &ChangeGroup, users: &HashMap<UserId, User>) -> Value {
-    json!({
+pub fn history(base: &str, g: &ChangeGroup, users: &HashMap<UserId, User>) -> Result<Value> {
+    Ok(json!({
         "id": g.id.to_string(),
-        "author": g.author_id.and_then(|a| users.get(&a)).map(|u| to_value(user(base, u))),
+        "author": opt_value(g.author_id.and_then(|a| users.get(&a)).map(|u| user(base, u)))?,
         "created": g.created.to_jira(),
         "items": g.items.iter().map(|it| json!({
             "field": it.field, "fieldtype": it.field_type, "fieldId": it.field_id,
             "from": it.from, "fromString": it.from_string, "to": it.to, "toString": it.to_string,
         })).collect::<Vec<_>>(),
-    })
+    }))
 }

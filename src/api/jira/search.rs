@@ -154,7 +154,7 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
                 properties,
                 changelog: None,
             },
-        ));
+        )?);
     }
     let mut body = json!({"expand": "schema,names", "startAt": start, "maxResults": max, "total": page.total, "issues": issues});
     if !page.warnings.is_empty() {
@@ -242,7 +242,7 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
                 properties,
                 changelog: None,
             },
-        );
+        )?;
         if p.fields.items().is_empty()
             && let Some(o) = bean.as_object_mut()
         {
