@@ -307,7 +307,7 @@ pub fn run(cli: Cli) -> i32 {
             Command::Token(TokenCommand::Create { user, label, scopes }) => {
                 let found = app.users.user_by_ref(&UserRef::Username(user.clone())).await.map_err(|e| describe(&e))?;
                 let found = found.ok_or_else(|| format!("no user named '{user}'"))?;
-                let (secret, token) = app.auth.create_token(found.id, &label, scopes).await.map_err(|e| describe(&e))?;
+                let (secret, token) = app.auth.create_token(None, found.id, &label, scopes).await.map_err(|e| describe(&e))?;
                 eprintln!("Created token {} '{}' for {}. It is shown only once:", token.id, token.label, found.username);
                 println!("{secret}");
                 Ok(())

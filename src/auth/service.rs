@@ -522,23 +522,29 @@ impl Service {
     }
 
     /// Creates an API token for `user`; the secret is returned once and never stored.
+    /// Audited in the name of `by` (the caller over REST; `None` for a `tessera` command,
+    /// recorded in the owner's name without a client address).
     pub async fn create_token(
         &self,
+        by: Option<&Caller>,
         user: UserId,
         label: &str,
         scopes: Vec<String>,
     ) -> Result<(String, ApiToken)> {
-        self.create_token_expiring(user, label, scopes, None).await
+        self.create_token_expiring(by, user, label, scopes, None)
+            .await
     }
 
     /// `create_token` with an optional expiry; an expired token no longer authenticates.
     pub async fn create_token_expiring(
         &self,
+        by: Option<&Caller>,
         user: UserId,
         label: &str,
         scopes: Vec<String>,
         expires: Option<Millis>,
     ) -> Result<(String, ApiToken)> {
+        let by = by.cloned();
         let label = label.trim().to_string();
         if label.is_empty() || label.len() > 255 {
             return Err(Error::field(
@@ -557,6 +563,7 @@ impl Service {
             .store
             .write(move |db| {
                 let id = q::insert_token(db, user, &label, &digest, &scopes, now, expires)?;
+                audit_token(db, by.as_ref(), user, "API token created", id, &label)?;
                 Ok(ApiToken {
                     id,
                     user_id: user,
@@ -575,10 +582,23 @@ impl Service {
         Ok(self.store.read(move |db| q::tokens_of(db, user)).await?)
     }
 
-    pub async fn revoke_token(&self, user: UserId, id: i64) -> Result<()> {
+    /// Audited as [`Service::create_token`] is.
+    pub async fn revoke_token(&self, by: Option<&Caller>, user: UserId, id: i64) -> Result<()> {
+        let by = by.cloned();
         if self
             .store
-            .write(move |db| q::delete_token(db, user, id))
+            .write(move |db| {
+                let label = q::tokens_of(db, user)?
+                    .into_iter()
+                    .find(|t| t.id == id)
+                    .map(|t| t.label);
+                let Some(label) = label else {
+                    return Ok(false);
+                };
+                q::delete_token(db, user, id)?;
+                audit_token(db, by.as_ref(), user, "API token revoked", id, &label)?;
+                Ok(true)
+            })
             .await?
         {
             Ok(())
@@ -630,6 +650,32 @@ pub fn new_account_id() -> String {
     let mut buf = [0u8; 12];
     rand::rngs::OsRng.fill_bytes(&mut buf);
     buf.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The audit record of a token change: about the token, associated with its owner.
+fn audit_token(
+    db: &crate::store::Tx,
+    by: Option<&Caller>,
+    owner: UserId,
+    summary: &str,
+    id: i64,
+    label: &str,
+) -> crate::store::StoreResult<()> {
+    use crate::domain::audit::{AuditEntry, AuditItem, category};
+    let owner_name = users::by_id(db, owner)?
+        .map(|u| u.username)
+        .unwrap_or_default();
+    let entry = AuditEntry::new(
+        category::USER_MANAGEMENT,
+        summary,
+        AuditItem::new("PERSONAL_ACCESS_TOKEN", id, label),
+    )
+    .associated(AuditItem::user(&owner_name));
+    match by {
+        Some(c) => crate::service::audit::record(db, c, &entry)?,
+        None => crate::service::audit::record_as(db, Some(&owner_name), None, &entry)?,
+    };
+    Ok(())
 }
 
 #[cfg(test)]

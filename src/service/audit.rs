@@ -13,13 +13,18 @@ use crate::store::{Store, StoreResult, Tx};
 /// Writes the record of a change made by `caller`, inside the change's transaction.
 pub fn record(tx: &Tx, caller: &Caller, entry: &AuditEntry) -> StoreResult<i64> {
     let address = caller.client.map(|ip| ip.to_string());
-    q::insert(
-        tx,
-        tx.now(),
-        Some(&caller.user.username),
-        address.as_deref(),
-        entry,
-    )
+    record_as(tx, Some(&caller.user.username), address.as_deref(), entry)
+}
+
+/// Writes a record for a change with no request behind it (a `tessera` command run on
+/// the server: no client address), in the name of `author`.
+pub fn record_as(
+    tx: &Tx,
+    author: Option<&str>,
+    address: Option<&str>,
+    entry: &AuditEntry,
+) -> StoreResult<i64> {
+    q::insert(tx, tx.now(), author, address, entry)
 }
 
 pub struct Service {

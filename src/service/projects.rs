@@ -1,6 +1,7 @@
 //! Projects: create, read, update, delete, and the project-scoped lists.
 
-use super::{catalog, permissions, users};
+use super::{audit, catalog, permissions, users};
+use crate::domain::audit::{AuditEntry, AuditItem, category};
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -220,6 +221,7 @@ impl Service {
         let lead = lead.ok_or_else(Error::internal)?;
         let description = input.description.unwrap_or_default();
         let url = input.url.unwrap_or_default();
+        let by = caller.clone();
         let project = self
             .store
             .write(move |db| {
@@ -254,6 +256,22 @@ impl Service {
                 )?;
                 // The lead administers the project.
                 q::add_role_actor(db, id, 10002, "user", &lead.username)?;
+                audit::record(
+                    db,
+                    &by,
+                    &AuditEntry::new(
+                        category::PROJECTS,
+                        "Project created",
+                        project_item(id.0, &key, &name),
+                    )
+                    .changed("name", None::<String>, Some(name.clone()))
+                    .changed("key", None::<String>, Some(key.clone()))
+                    .changed(
+                        "lead",
+                        None::<String>,
+                        Some(lead.username.clone()),
+                    ),
+                )?;
                 q::by_id(db, id)
             })
             .await?;
@@ -346,6 +364,7 @@ impl Service {
             return Err(e);
         }
         let p = project.clone();
+        let by = caller.clone();
         self.store
             .write(move |db| {
                 if q::name_taken(db, &p.name, Some(p.id))? {
@@ -355,7 +374,47 @@ impl Service {
                     )
                     .into());
                 }
+                let before = q::by_id(db, p.id)?.ok_or_else(Error::internal)?;
                 q::update(db, &p)?;
+                let lead = |id: UserId| -> crate::store::StoreResult<Option<String>> {
+                    Ok(uq::by_id(db, id)?.map(|u| u.username))
+                };
+                let entry = AuditEntry::new(
+                    category::PROJECTS,
+                    "Project updated",
+                    project_item(p.id.0, &p.key, &p.name),
+                )
+                .changed("name", Some(before.name.clone()), Some(p.name.clone()))
+                .changed(
+                    "description",
+                    Some(before.description.clone()),
+                    Some(p.description.clone()),
+                )
+                .changed("url", Some(before.url.clone()), Some(p.url.clone()))
+                .changed(
+                    "projectTypeKey",
+                    Some(before.project_type_key.clone()),
+                    Some(p.project_type_key.clone()),
+                )
+                .changed(
+                    "assigneeType",
+                    Some(before.assignee_type.clone()),
+                    Some(p.assignee_type.clone()),
+                )
+                .changed("lead", lead(before.lead_id)?, lead(p.lead_id)?)
+                .changed(
+                    "categoryId",
+                    before.category_id.map(|c| c.to_string()),
+                    p.category_id.map(|c| c.to_string()),
+                )
+                .changed(
+                    "permissionScheme",
+                    Some(before.permission_scheme_id.to_string()),
+                    Some(p.permission_scheme_id.to_string()),
+                );
+                if !entry.changed_values.is_empty() {
+                    audit::record(db, &by, &entry)?;
+                }
                 Ok(())
             })
             .await?;
@@ -365,6 +424,7 @@ impl Service {
     pub async fn delete_project(&self, caller: &Caller, r: &ProjectRef) -> Result<()> {
         let project = self.admin_project(caller, r).await?;
         let id = project.id;
+        let by = caller.clone();
         self.store
             .write(move |db| {
                 let now = db.now();
@@ -372,7 +432,17 @@ impl Service {
                 for issue in q::issue_ids(db, id)? {
                     iq::enqueue_index(db, IssueId(issue), now)?;
                 }
-                q::delete(db, id)
+                q::delete(db, id)?;
+                audit::record(
+                    db,
+                    &by,
+                    &AuditEntry::new(
+                        category::PROJECTS,
+                        "Project deleted",
+                        project_item(id.0, &project.key, &project.name),
+                    ),
+                )?;
+                Ok(())
             })
             .await?;
         Ok(())
@@ -542,5 +612,13 @@ impl Service {
             .store
             .read(move |db| q::name_taken(db, &n, None))
             .await?)
+    }
+}
+
+/// A project as the audit log names it.
+fn project_item(id: i64, key: &str, name: &str) -> AuditItem {
+    AuditItem {
+        parent_id: Some(key.to_string()),
+        ..AuditItem::new("PROJECT", id, name)
     }
 }

@@ -3,6 +3,7 @@
 
 mod attachments;
 mod attachments_storage;
+mod audit;
 mod cli;
 mod comments;
 mod common;

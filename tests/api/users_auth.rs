@@ -150,7 +150,7 @@ async fn api_tokens_as_basic_and_bearer() {
     let app = &server().app;
     let (secret, token) = app
         .auth
-        .create_token(id, "integration test", vec![])
+        .create_token(None, id, "integration test", vec![])
         .await
         .expect("token");
     assert!(secret.starts_with("tsr_"));
@@ -216,13 +216,13 @@ async fn api_tokens_as_basic_and_bearer() {
     // Labels are validated.
     let e = app
         .auth
-        .create_token(id, "   ", vec![])
+        .create_token(None, id, "   ", vec![])
         .await
         .expect_err("empty label");
     assert_eq!(e.kind, Kind::BadRequest);
     let e = app
         .auth
-        .create_token(id, "scoped", vec!["launch:missiles".into()])
+        .create_token(None, id, "scoped", vec!["launch:missiles".into()])
         .await
         .expect_err("bad scope");
     assert!(e.fields["scopes"].contains("launch:missiles"));
@@ -235,14 +235,17 @@ async fn revoked_token_is_refused_at_once() {
     let app = &server().app;
     let (secret, token) = app
         .auth
-        .create_token(id, "short-lived", vec![])
+        .create_token(None, id, "short-lived", vec![])
         .await
         .expect("token");
     Client::bearer(&secret)
         .get("/rest/api/2/myself")
         .await
         .expect(200);
-    app.auth.revoke_token(id, token.id).await.expect("revoke");
+    app.auth
+        .revoke_token(None, id, token.id)
+        .await
+        .expect("revoke");
     let r = Client::bearer(&secret)
         .get("/rest/api/2/myself")
         .await
@@ -254,7 +257,7 @@ async fn revoked_token_is_refused_at_once() {
         .expect(401);
     assert_eq!(
         app.auth
-            .revoke_token(id, token.id)
+            .revoke_token(None, id, token.id)
             .await
             .expect_err("already gone")
             .kind,
@@ -304,7 +307,7 @@ async fn passwords_and_tokens_are_never_stored_in_plain_text() {
     let (secret, _) = server()
         .app
         .auth
-        .create_token(id, "at rest", vec![])
+        .create_token(None, id, "at rest", vec![])
         .await
         .expect("token");
     let login = Client::anonymous()

@@ -6,6 +6,7 @@
 //! `{"errorMessages": [...], "errors": {...}}` with the reference's status code.
 
 mod attachment;
+mod audit;
 mod comment;
 mod component;
 pub mod dto;
@@ -62,6 +63,7 @@ pub fn api_routes() -> Routes {
         .merge(properties::routes())
         .merge(search::routes())
         .merge(reindex::routes())
+        .merge(audit::routes())
         .fallback(unknown_route)
 }
 

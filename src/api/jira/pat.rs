@@ -112,7 +112,7 @@ async fn create_token(ctx: Ctx, Json(body): Json<CreateToken>) -> JiraResult<Res
     let (raw, token) = ctx
         .app
         .auth
-        .create_token_expiring(c.user.id, &name, body.scopes, expires)
+        .create_token_expiring(Some(c), c.user.id, &name, body.scopes, expires)
         .await?;
     Ok((StatusCode::CREATED, Json(bean(&token, Some(raw)))).into_response())
 }
@@ -123,7 +123,7 @@ async fn create_token(ctx: Ctx, Json(body): Json<CreateToken>) -> JiraResult<Res
 async fn revoke_token(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Response> {
     let c = owner(&ctx)?;
     let id = path_id(&id, "token")?;
-    ctx.app.auth.revoke_token(c.user.id, id).await?;
+    ctx.app.auth.revoke_token(Some(c), c.user.id, id).await?;
     Ok(no_content())
 }
 

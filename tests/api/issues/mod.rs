@@ -7,13 +7,12 @@ use serde_json::{Value, json};
 
 use crate::common::{Client, Reply, advance_clock, issue, project, user};
 
-mod create;
-mod read;
-mod edit;
-mod transitions;
-mod meta;
 mod access;
-
+mod create;
+mod edit;
+mod meta;
+mod read;
+mod transitions;
 
 const ISSUE: &str = "/rest/api/2/issue";
 
