@@ -132,7 +132,7 @@ fn main() {
             .await
             .expect("lookup")
             .expect("admin");
-        let (token, _) = app.auth.create_token(admin.id, "bench", vec![]).await.expect("token");
+        let (token, _) = app.auth.create_token(None, admin.id, "bench", vec![]).await.expect("token");
         let http = reqwest::Client::builder().pool_max_idle_per_host(64).build().expect("client");
         let auth = format!("Bearer {token}");
         http.post(format!("{base}/rest/api/2/project"))

@@ -89,7 +89,7 @@ fn main() {
             .await
             .expect("admin")
             .expect("admin");
-        app.auth.create_token(admin.id, "wal", vec![]).await
+        app.auth.create_token(None, admin.id, "wal", vec![]).await
     })
     .expect("write after the load");
     println!(
@@ -144,7 +144,7 @@ fn main() {
             .await
             .expect("admin")
             .expect("admin");
-        let (token, _) = app.auth.create_token(admin.id, "bench", vec![]).await.expect("token");
+        let (token, _) = app.auth.create_token(None, admin.id, "bench", vec![]).await.expect("token");
         let http = reqwest::Client::new();
         let auth = format!("Bearer {token}");
         let statuses = ["To Do", "In Progress", "In Review", "Done"];
