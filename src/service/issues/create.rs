@@ -136,6 +136,7 @@ fn blank(catalog: &Catalog, project: &Project, caller: &Caller, now: Millis) -> 
         fix_version_ids: Vec::new(),
         affected_version_ids: Vec::new(),
         custom: Vec::new(),
+        security_level_id: None,
     })
 }
 

@@ -444,9 +444,22 @@ impl Service {
             .map(|(p, _)| p.id.0)
             .collect();
         let query = query.trim().to_string();
+        let caller = caller.cloned();
         Ok(self
             .store
-            .read(move |db| q::picker(db, &query, &projects, limit))
+            .read(move |db| {
+                // Over-fetch so issues behind a security level rarely shorten the list.
+                let mut out = Vec::new();
+                for i in q::picker(db, &query, &projects, limit.saturating_mul(4) + 20)? {
+                    if out.len() as i64 >= limit {
+                        break;
+                    }
+                    if super::security::can_see_issue(db, caller.as_ref(), &i)? {
+                        out.push(i);
+                    }
+                }
+                Ok(out)
+            })
             .await?)
     }
 
@@ -588,7 +601,9 @@ fn load_view_core(
         assignee: caller.is_some_and(|c| Some(c.user.id) == issue.assignee_id),
     };
     let perms = super::permissions::evaluate(catalog, caller, project, roles, who);
-    if !perms.has(Permission::BrowseProjects) {
+    if !perms.has(Permission::BrowseProjects)
+        || !super::security::can_see(db, caller, project, &issue, roles)?
+    {
         return Ok(None);
     }
     let (project, components, versions) = (project.clone(), components.clone(), versions.clone());
@@ -597,7 +612,17 @@ fn load_view_core(
         None => None,
     };
     let subtasks = if needs.subtasks {
-        q::subtasks(db, issue.id)?
+        let mut all = q::subtasks(db, issue.id)?;
+        let mut hidden = Vec::new();
+        for s in &all {
+            hidden.push(!super::security::can_see(db, caller, &project, s, roles)?);
+        }
+        let mut i = 0;
+        all.retain(|_| {
+            i += 1;
+            !hidden[i - 1]
+        });
+        all
     } else {
         Vec::new()
     };

@@ -55,6 +55,8 @@ impl super::Service {
             .store
             .read(move |db| {
                 let every_project = pq::count(db)? == projects.len() as i64;
+                let security =
+                    crate::service::security::search_filter(db, caller.as_ref(), &projects)?;
                 let lookup = StoreLookup {
                     db,
                     catalog: &catalog,
@@ -66,7 +68,12 @@ impl super::Service {
                 Ok(plan.map(|plan| {
                     let (filter, sort) = crate::search::from_plan(&plan);
                     Resolved {
-                        filter,
+                        // Issue security rides on the filter, so every search and count
+                        // that uses the resolved query is restricted by it.
+                        filter: match security {
+                            Some(s) => Filter::And(vec![s, filter]),
+                            None => filter,
+                        },
                         // Browsing everything: no scope to evaluate per document.
                         scope: (!every_project).then(|| projects.iter().map(|p| p.id.0).collect()),
                         sort,
