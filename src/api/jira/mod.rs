@@ -22,6 +22,7 @@ mod reindex;
 mod remote_link;
 mod render;
 mod search;
+mod security;
 mod server_info;
 mod session;
 mod user;
@@ -62,6 +63,7 @@ pub fn api_routes() -> Routes {
         .merge(properties::routes())
         .merge(search::routes())
         .merge(reindex::routes())
+        .merge(security::routes())
         .fallback(unknown_route)
 }
 

@@ -50,6 +50,7 @@ pub(super) fn create_in_tx(
     }
     let now = Millis::now();
     let mut issue = blank(catalog, &project, caller, now)?;
+    issue.security_level_id = crate::service::security::default_level(db, project.id)?;
     let ctx = Ctx {
         catalog,
         project: &project,

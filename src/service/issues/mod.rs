@@ -42,6 +42,8 @@ pub struct IssueView {
     pub votes: (i64, bool),
     /// Attachments, oldest first.
     pub attachments: Vec<Attachment>,
+    /// The issue's security level, when it has one.
+    pub security: Option<crate::domain::security::SecurityLevel>,
 }
 
 mod create;
@@ -641,6 +643,10 @@ fn load_view_core(
     } else {
         Vec::new()
     };
+    let security = match issue.security_level_id {
+        Some(id) => crate::store::queries::security::level(db, id)?,
+        None => None,
+    };
     let user_ids = mentioned_users(&issue, &project, &comments, &worklogs, &attachments);
     let transitions = if perms.has(Permission::TransitionIssues) {
         catalog
@@ -681,6 +687,7 @@ fn load_view_core(
             watches,
             votes,
             attachments,
+            security,
         },
         user_ids,
     )))

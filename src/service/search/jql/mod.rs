@@ -57,7 +57,13 @@ impl super::Service {
                 let every_project = pq::count(db)? == projects.len() as i64;
                 let security =
                     crate::service::security::search_filter(db, caller.as_ref(), &projects)?;
+                let levels: Vec<(i64, String)> = crate::store::queries::security::all(db)?
+                    .into_iter()
+                    .flat_map(|s| s.levels)
+                    .map(|l| (l.id, l.name))
+                    .collect();
                 let lookup = StoreLookup {
+                    levels: &levels,
                     db,
                     catalog: &catalog,
                     caller: caller.as_ref().map(|c| c.user.id),
