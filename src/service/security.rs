@@ -243,7 +243,9 @@ pub struct Service {
 }
 
 fn scheme_missing(id: i64) -> Error {
-    Error::not_found(format!("Issue security scheme with id {id} does not exist."))
+    Error::not_found(format!(
+        "Issue security scheme with id {id} does not exist."
+    ))
 }
 
 fn level_missing(id: impl std::fmt::Display) -> Error {
@@ -308,7 +310,11 @@ fn add_levels(
     scheme: &SecurityScheme,
     levels: &[LevelInput],
 ) -> StoreResult<()> {
-    let mut names: Vec<String> = scheme.levels.iter().map(|l| l.name.to_lowercase()).collect();
+    let mut names: Vec<String> = scheme
+        .levels
+        .iter()
+        .map(|l| l.name.to_lowercase())
+        .collect();
     let mut default = None;
     for l in levels {
         let name = check_name(&l.name, "security level")?;
@@ -438,7 +444,10 @@ impl Service {
         Ok(self
             .store
             .write(move |tx| {
-                if q::all(tx)?.iter().any(|s| s.name.eq_ignore_ascii_case(&name)) {
+                if q::all(tx)?
+                    .iter()
+                    .any(|s| s.name.eq_ignore_ascii_case(&name))
+                {
                     return Err(Error::bad_request(format!(
                         "An issue security scheme with the name '{name}' already exists."
                     ))
@@ -455,7 +464,11 @@ impl Service {
                         scheme_item(&scheme),
                     )
                     .changed("name", None::<String>, Some(name.clone()))
-                    .changed("description", None::<String>, Some(description.clone())),
+                    .changed(
+                        "description",
+                        None::<String>,
+                        Some(description.clone()),
+                    ),
                 )?;
                 let roles = crate::store::queries::catalog::project_roles(tx)?;
                 add_levels(tx, &roles, &caller, &scheme, &levels)?;
@@ -473,14 +486,21 @@ impl Service {
         description: Option<String>,
     ) -> Result<()> {
         self.permissions.require_admin(caller)?;
-        let name = name.map(|n| check_name(&n, "issue security scheme")).transpose()?;
+        let name = name
+            .map(|n| check_name(&n, "issue security scheme"))
+            .transpose()?;
         let caller = caller.clone();
         self.store
             .write(move |tx| {
                 let all = q::all(tx)?;
-                let old = all.iter().find(|s| s.id == id).ok_or_else(|| scheme_missing(id))?;
+                let old = all
+                    .iter()
+                    .find(|s| s.id == id)
+                    .ok_or_else(|| scheme_missing(id))?;
                 if let Some(n) = &name
-                    && all.iter().any(|s| s.id != id && s.name.eq_ignore_ascii_case(n))
+                    && all
+                        .iter()
+                        .any(|s| s.id != id && s.name.eq_ignore_ascii_case(n))
                 {
                     return Err(Error::bad_request(format!(
                         "An issue security scheme with the name '{n}' already exists."
@@ -488,7 +508,9 @@ impl Service {
                     .into());
                 }
                 let new_name = name.clone().unwrap_or_else(|| old.name.clone());
-                let new_desc = description.clone().unwrap_or_else(|| old.description.clone());
+                let new_desc = description
+                    .clone()
+                    .unwrap_or_else(|| old.description.clone());
                 q::update_scheme(tx, id, &new_name, &new_desc, old.default_level_id)?;
                 let mut entry = AuditEntry::new(
                     category::ISSUE_SECURITY,
@@ -672,13 +694,9 @@ impl Service {
                     .iter()
                     .find(|l| l.id == level)
                     .ok_or_else(|| level_missing(level))?;
-                let m = l
-                    .members
-                    .iter()
-                    .find(|m| m.id == member)
-                    .ok_or_else(|| {
-                        Error::not_found(format!("Security level member {member} does not exist."))
-                    })?;
+                let m = l.members.iter().find(|m| m.id == member).ok_or_else(|| {
+                    Error::not_found(format!("Security level member {member} does not exist."))
+                })?;
                 q::delete_member(tx, level, member)?;
                 super::audit::record(
                     tx,
@@ -691,7 +709,11 @@ impl Service {
                     .associated(scheme_item(&s))
                     .changed(
                         "member",
-                        Some(format!("{} {}", m.holder.kind(), m.holder.param().unwrap_or_default())),
+                        Some(format!(
+                            "{} {}",
+                            m.holder.kind(),
+                            m.holder.param().unwrap_or_default()
+                        )),
                         None::<String>,
                     ),
                 )?;
@@ -735,7 +757,9 @@ impl Service {
                 }
                 for (_, to) in &mappings {
                     if let Some(to) = to
-                        && !new.as_ref().is_some_and(|s| s.levels.iter().any(|l| l.id == *to))
+                        && !new
+                            .as_ref()
+                            .is_some_and(|s| s.levels.iter().any(|l| l.id == *to))
                     {
                         return Err(Error::bad_request(format!(
                             "The security level {to} is not a level of the new scheme."

@@ -187,7 +187,9 @@ pub fn remap_project_level(
         "UPDATE issues SET security_level_id = ?3 WHERE project_id = ?1 AND security_level_id = ?2 RETURNING id",
     )?;
     let ids = stmt
-        .query_map(params![project.0, from, to], |r| r.get::<_, i64>(0).map(IssueId))?
+        .query_map(params![project.0, from, to], |r| {
+            r.get::<_, i64>(0).map(IssueId)
+        })?
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }
@@ -206,7 +208,9 @@ pub fn clear_project_levels_except(
            AND security_level_id NOT IN (SELECT value FROM json_each(?2)) RETURNING id",
     )?;
     let ids = stmt
-        .query_map(params![project.0, keep], |r| r.get::<_, i64>(0).map(IssueId))?
+        .query_map(params![project.0, keep], |r| {
+            r.get::<_, i64>(0).map(IssueId)
+        })?
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }
