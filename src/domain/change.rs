@@ -80,6 +80,8 @@ pub enum Value {
     /// `None` clears the parent.
     Parent(Option<IssueRef>),
     TimeTracking(Estimates),
+    /// The issue security level; `None` clears it.
+    Security(Option<NamedRef>),
     Custom(i64, CustomValue),
 }
 

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod change;
 pub mod ids;
+pub mod security;
 pub mod time;
 
 pub use ids::*;
@@ -316,6 +317,8 @@ pub struct Issue {
     pub fix_version_ids: Vec<i64>,
     pub affected_version_ids: Vec<i64>,
     pub custom: Vec<(i64, FieldValue)>,
+    /// The issue security level; `None`: visible to whoever may browse the project.
+    pub security_level_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]

@@ -144,6 +144,7 @@ pub const SYSTEM_FIELDS: &[SystemField] = &[
     sys("worklogDate",          &["worklogDate"],                               ValueKind::Date,          ORDERED,          false,  false),
     sys("timespent",            &["timespent"],                                 ValueKind::Duration,      ORDERED_EMPTY,    true,   true),
     sys("timeoriginalestimate", &["originalEstimate", "timeoriginalestimate"],  ValueKind::Duration,      ORDERED_EMPTY,    true,   true),
+    sys("level",                &["level"],                                     ValueKind::Option,        EQ_IS,            true,   false),
     sys("timeestimate",         &["remainingEstimate", "timeestimate"],         ValueKind::Duration,      ORDERED_EMPTY,    true,   true),
 ];
 

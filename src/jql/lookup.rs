@@ -50,6 +50,10 @@ pub trait Lookup {
     fn resolutions(&self) -> &[Resolution];
     fn link_types(&self) -> &[LinkType];
     fn custom_fields(&self) -> &[CustomField];
+    /// Issue security levels as (id, name), for `level`; none by default.
+    fn security_levels(&self) -> &[(i64, String)] {
+        &[]
+    }
     /// A duration (`2h`, `1d 4h`, a bare number) in seconds, with the configured day
     /// and week lengths and default unit; `None` when it is not one.
     fn duration_seconds(&self, text: &str) -> Option<i64>;

@@ -54,6 +54,8 @@ pub enum NumField {
     IssueLinkType,
     /// Number of attachments.
     Attachments,
+    /// The issue security level (`level`).
+    SecurityLevel,
 }
 
 /// An issue field holding text, matched with `~`.

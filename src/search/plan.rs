@@ -77,6 +77,7 @@ fn num(f: plan::NumField) -> NumField {
         P::Votes => NumField::Votes,
         P::IssueLinkType => NumField::IssueLinkType,
         P::Attachments => NumField::Attachments,
+        P::SecurityLevel => NumField::SecurityLevel,
     }
 }
 

@@ -12,7 +12,7 @@ use super::SearchIndex;
 use super::stem;
 
 /// Bumped when the schema changes; a mismatch makes the index rebuild from SQLite.
-pub(super) const SCHEMA_VERSION: &str = "4";
+pub(super) const SCHEMA_VERSION: &str = "5";
 pub(super) const TEXT_TOKENIZER: &str = "tessera_en";
 
 /// An issue as the index sees it. Built by the service layer from the store.
@@ -51,6 +51,8 @@ pub struct IndexDoc {
     pub link_types: Vec<i64>,
     /// Number of attachments (indexed only when there are some).
     pub attachments: i64,
+    /// The issue security level, which searches filter on for the caller.
+    pub security_level: Option<i64>,
     pub summary: String,
     pub description: String,
     pub environment: String,
@@ -97,6 +99,8 @@ pub enum NumField {
     IssueLinkType,
     /// Number of attachments; absent when there are none (`attachments IS EMPTY`).
     Attachments,
+    /// The issue security level; absent without one.
+    SecurityLevel,
 }
 
 impl NumField {
@@ -131,10 +135,11 @@ impl NumField {
             NumField::Votes => "votes",
             NumField::IssueLinkType => "issuelinktype",
             NumField::Attachments => "attachments",
+            NumField::SecurityLevel => "securitylevel",
         }
     }
 
-    const ALL: [NumField; 29] = [
+    const ALL: [NumField; 30] = [
         NumField::Id,
         NumField::Project,
         NumField::Num,
@@ -164,6 +169,7 @@ impl NumField {
         NumField::Votes,
         NumField::IssueLinkType,
         NumField::Attachments,
+        NumField::SecurityLevel,
     ];
 }
 
@@ -277,6 +283,7 @@ impl SearchIndex {
         put(NumField::OriginalEstimate, d.original_estimate);
         put(NumField::RemainingEstimate, d.remaining_estimate);
         put(NumField::TimeSpent, d.time_spent);
+        put(NumField::SecurityLevel, d.security_level);
         put(NumField::Watches, Some(d.watchers.len() as i64));
         put(NumField::Votes, Some(d.voters.len() as i64));
         put(

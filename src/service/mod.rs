@@ -14,6 +14,7 @@ pub mod demo;
 pub mod fields;
 pub mod filters;
 pub mod issues;
+pub mod levels;
 pub mod links;
 pub mod meta;
 pub mod permissions;
@@ -21,6 +22,7 @@ pub mod projects;
 pub mod properties;
 pub mod remote_links;
 pub mod search;
+pub mod security;
 pub mod users;
 pub mod version_links;
 pub mod watchers;
@@ -85,6 +87,7 @@ pub struct Services {
     pub properties: Arc<properties::Service>,
     pub activity: Arc<activity::Service>,
     pub audit: Arc<audit::Service>,
+    pub security: Arc<security::Service>,
     pub demo: Arc<demo::Service>,
     /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
     store: Store,
@@ -210,6 +213,11 @@ impl Services {
                 users.clone(),
             )),
             audit: Arc::new(audit::Service::new(store.clone(), permissions.clone())),
+            security: Arc::new(security::Service::new(
+                store.clone(),
+                permissions.clone(),
+                projects.clone(),
+            )),
             demo: Arc::new(demo::Service::new(
                 store.clone(),
                 catalog.clone(),

@@ -399,6 +399,12 @@ pub fn caller_permissions(
             .zip(issue)
             .is_some_and(|(c, i)| Some(c.user.id) == i.assignee_id),
     };
+    // Outside the issue's security level the issue does not exist for the caller.
+    if let Some(i) = issue
+        && !super::levels::can_see(db, caller, project, i, &roles)?
+    {
+        return Ok(PermissionSet::default());
+    }
     Ok(evaluate(catalog, caller, project, &roles, who))
 }
 

@@ -14,6 +14,7 @@ mod filters;
 mod handlers;
 mod hardening;
 mod index_repair;
+mod issue_security;
 mod issues;
 mod links_watchers;
 mod login_throttle;

@@ -170,6 +170,7 @@ fn set_value(cat: &Catalog, key: &str, v: &Value) -> Result<Set, String> {
         "versions" => Set::AffectsVersions(list(key, v)?.into_iter().map(named_ref).collect()),
         "parent" => Set::Parent(parent(v)?),
         "timetracking" => Set::TimeTracking(estimates(cat, v)?),
+        "security" => Set::Security(opt_ref(v)),
         k if k.starts_with("customfield_") => match cat.custom_field_by_key(k) {
             None => return Err(cannot_set(k)),
             Some(f) => Set::Custom(f.id, custom_value(f, v)?),

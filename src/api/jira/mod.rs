@@ -23,6 +23,7 @@ mod reindex;
 mod remote_link;
 mod render;
 mod search;
+mod security;
 mod server_info;
 mod session;
 mod user;
@@ -64,6 +65,7 @@ pub fn api_routes() -> Routes {
         .merge(search::routes())
         .merge(reindex::routes())
         .merge(audit::routes())
+        .merge(security::routes())
         .fallback(unknown_route)
 }
 

@@ -75,11 +75,6 @@ pub fn routes() -> Routes {
         )
         .get("/permissionscheme", READ_WORK, get_all_permission_schemes)
         .get("/permissionscheme/{id}", READ_WORK, get_permission_scheme)
-        .get(
-            "/issuesecurityschemes",
-            READ_WORK,
-            get_issue_security_schemes,
-        )
         .get("/projectCategory", READ_WORK, get_all_project_categories)
         .get(
             "/projectCategory/{id}",

@@ -343,7 +343,11 @@ fn system_value(base: &str, cat: &Catalog, v: &IssueView, id: &str) -> Result<Va
             p
         }
         "statuscategorychangedate" => json!(i.status_changed.to_jira()),
-        "lastViewed" | "security" => Value::Null,
+        "security" => match &v.security {
+            Some(l) => security_level(base, l),
+            None => Value::Null,
+        },
+        "lastViewed" => Value::Null,
         _ => Value::Null,
     })
 }
@@ -707,4 +711,9 @@ pub fn history(base: &str, g: &ChangeGroup, users: &HashMap<UserId, User>) -> Re
             "from": it.from, "fromString": it.from_string, "to": it.to, "toString": it.to_string,
         })).collect::<Vec<_>>(),
     }))
+}
+
+/// A security level as Jira shows it (`fields.security`, `securitylevel/{id}`).
+pub fn security_level(base: &str, l: &crate::domain::security::SecurityLevel) -> Value {
+    json!({"self": format!("{base}/rest/api/2/securitylevel/{}", l.id), "id": l.id.to_string(), "name": l.name, "description": l.description})
 }

@@ -29,6 +29,8 @@ pub enum FieldKind {
     LinkType,
     /// `attachments IS [NOT] EMPTY`.
     Attachments,
+    /// `level`: the issue security level.
+    SecurityLevel,
     /// Known to Jira, answered once the feature it searches exists.
     NotYet(&'static str),
 }
@@ -71,6 +73,7 @@ pub fn system_kind(name: &str) -> Option<FieldKind> {
         "votes" => Kind::Count(NumField::Votes),
         "attachments" => Kind::Attachments,
         "issuelinktype" => Kind::LinkType,
+        "level" => Kind::SecurityLevel,
         "worklogauthor" | "worklogdate" | "worklogcomment" => Kind::NotYet("worklogs"),
         _ => return None,
     })

@@ -362,6 +362,12 @@ impl<'a, L: Lookup> Resolver<'a, L> {
                 }
                 _ => self.is_needs_empty(field, op),
             }),
+            Kind::SecurityLevel => {
+                let name = fname.clone();
+                self.equality(field, NumField::SecurityLevel, op, value, &mut |r, v| {
+                    Ok(r.catalog_ids(&name, v, |c| c.security_levels().to_vec()))
+                })
+            }
             Kind::LinkType => {
                 let name = fname.clone();
                 self.equality(field, NumField::IssueLinkType, op, value, &mut |r, v| {

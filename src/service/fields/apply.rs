@@ -115,6 +115,18 @@ fn set(
             estimates(issue, e);
             Ok(())
         }
+        Value::Security(r) => {
+            let current = (!ctx.creating).then_some(&*issue);
+            crate::service::levels::resolve_level(
+                db,
+                ctx.caller,
+                ctx.project,
+                current,
+                ctx.perms,
+                r.as_ref(),
+            )?
+            .map(|level| issue.security_level_id = level)
+        }
         Value::Custom(id, v) => match cat.custom_field(*id) {
             None => Err(cannot_set(key)),
             Some(f) => custom::value(db, f, v)?.map(|v| custom::set(issue, f.id, v)),

@@ -14,6 +14,19 @@ pub fn diff(db: &Db, cat: &Catalog, old: &Issue, new: &Issue) -> StoreResult<Vec
     for f in CHANGELOG_ORDER.iter().filter_map(|id| system_field(id)) {
         system_item(db, cat, &mut lists, f.id, &f.log, old, new, &mut items)?;
     }
+    if old.security_level_id != new.security_level_id {
+        let side = |l: Option<i64>| -> StoreResult<Side> {
+            Ok(match l {
+                Some(id) => (
+                    Some(id.to_string()),
+                    crate::service::levels::level_name(db, id)?,
+                ),
+                None => (None, None),
+            })
+        };
+        let (from, to) = (side(old.security_level_id)?, side(new.security_level_id)?);
+        items.push(item("security", "security", "jira", from, to));
+    }
     for f in &cat.custom_fields {
         let (a, b) = (custom_of(old, f.id), custom_of(new, f.id));
         if a != b {

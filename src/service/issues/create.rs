@@ -50,6 +50,7 @@ pub(super) fn create_in_tx(
     }
     let now = db.now();
     let mut issue = blank(catalog, &project, caller, now)?;
+    issue.security_level_id = crate::service::levels::default_level(db, project.id)?;
     let ctx = Ctx {
         catalog,
         project: &project,
@@ -136,6 +137,7 @@ fn blank(catalog: &Catalog, project: &Project, caller: &Caller, now: Millis) -> 
         fix_version_ids: Vec::new(),
         affected_version_ids: Vec::new(),
         custom: Vec::new(),
+        security_level_id: None,
     })
 }
 

@@ -42,6 +42,8 @@ pub struct IssueView {
     pub votes: (i64, bool),
     /// Attachments, oldest first.
     pub attachments: Vec<Attachment>,
+    /// The issue's security level, when it has one.
+    pub security: Option<crate::domain::security::SecurityLevel>,
 }
 
 mod create;
@@ -444,9 +446,22 @@ impl Service {
             .map(|(p, _)| p.id.0)
             .collect();
         let query = query.trim().to_string();
+        let caller = caller.cloned();
         Ok(self
             .store
-            .read(move |db| q::picker(db, &query, &projects, limit))
+            .read(move |db| {
+                // Over-fetch so issues behind a security level rarely shorten the list.
+                let mut out = Vec::new();
+                for i in q::picker(db, &query, &projects, limit.saturating_mul(4) + 20)? {
+                    if out.len() as i64 >= limit {
+                        break;
+                    }
+                    if super::levels::can_see_issue(db, caller.as_ref(), &i)? {
+                        out.push(i);
+                    }
+                }
+                Ok(out)
+            })
             .await?)
     }
 
@@ -588,7 +603,9 @@ fn load_view_core(
         assignee: caller.is_some_and(|c| Some(c.user.id) == issue.assignee_id),
     };
     let perms = super::permissions::evaluate(catalog, caller, project, roles, who);
-    if !perms.has(Permission::BrowseProjects) {
+    if !perms.has(Permission::BrowseProjects)
+        || !super::levels::can_see(db, caller, project, &issue, roles)?
+    {
         return Ok(None);
     }
     let (project, components, versions) = (project.clone(), components.clone(), versions.clone());
@@ -597,7 +614,17 @@ fn load_view_core(
         None => None,
     };
     let subtasks = if needs.subtasks {
-        q::subtasks(db, issue.id)?
+        let mut all = q::subtasks(db, issue.id)?;
+        let mut hidden = Vec::new();
+        for s in &all {
+            hidden.push(!super::levels::can_see(db, caller, &project, s, roles)?);
+        }
+        let mut i = 0;
+        all.retain(|_| {
+            i += 1;
+            !hidden[i - 1]
+        });
+        all
     } else {
         Vec::new()
     };
@@ -615,6 +642,10 @@ fn load_view_core(
         crate::store::queries::attachments::of_issue(db, issue.id)?
     } else {
         Vec::new()
+    };
+    let security = match issue.security_level_id {
+        Some(id) => crate::store::queries::security::level(db, id)?,
+        None => None,
     };
     let user_ids = mentioned_users(&issue, &project, &comments, &worklogs, &attachments);
     let transitions = if perms.has(Permission::TransitionIssues) {
@@ -656,6 +687,7 @@ fn load_view_core(
             watches,
             votes,
             attachments,
+            security,
         },
         user_ids,
     )))

@@ -92,6 +92,7 @@ pub fn index_doc(db: &Db, catalog: &Catalog, id: i64) -> StoreResult<Option<Inde
             .map(|l| l.link_type_id * 2 + i64::from(l.dest_id == issue.id))
             .collect(),
         attachments: crate::store::queries::attachments::count(db, issue.id)?,
+        security_level: issue.security_level_id,
         summary: issue.summary.clone(),
         description: issue.description.clone().unwrap_or_default(),
         environment: issue.environment.clone().unwrap_or_default(),

@@ -6,7 +6,7 @@ use crate::store::StoreResult;
 
 const COLUMNS: &str = "id, key, project_id, issue_type_id, status_id, priority_id, resolution_id, summary, description,
     environment, assignee_id, reporter_id, creator_id, parent_id, due_date, original_estimate, remaining_estimate,
-    time_spent, created, updated, resolution_date, status_changed";
+    time_spent, created, updated, resolution_date, status_changed, security_level_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Issue> {
     Ok(Issue {
@@ -37,6 +37,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Issue> {
         fix_version_ids: Vec::new(),
         affected_version_ids: Vec::new(),
         custom: Vec::new(),
+        security_level_id: r.get(22)?,
     })
 }
 
@@ -226,8 +227,8 @@ pub fn insert(db: &Tx, issue: &Issue, num: i64) -> StoreResult<IssueId> {
     db.prepare_cached(
         "INSERT INTO issues (id, project_id, num, key, issue_type_id, status_id, priority_id, resolution_id, summary,
             description, environment, assignee_id, reporter_id, creator_id, parent_id, due_date, original_estimate,
-            remaining_estimate, time_spent, created, updated, resolution_date, status_changed)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+            remaining_estimate, time_spent, created, updated, resolution_date, status_changed, security_level_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
     )?
     .execute(params![
         next_id,
@@ -253,6 +254,7 @@ pub fn insert(db: &Tx, issue: &Issue, num: i64) -> StoreResult<IssueId> {
         issue.updated.0,
         issue.resolution_date.map(|m| m.0),
         issue.status_changed.0,
+        issue.security_level_id,
     ])?;
     let id = IssueId(next_id);
     write_parts(db, id, issue)?;
@@ -265,7 +267,7 @@ pub fn update(db: &Tx, issue: &Issue) -> StoreResult<()> {
         "UPDATE issues SET issue_type_id = ?2, status_id = ?3, priority_id = ?4, resolution_id = ?5, summary = ?6,
             description = ?7, environment = ?8, assignee_id = ?9, reporter_id = ?10, parent_id = ?11, due_date = ?12,
             original_estimate = ?13, remaining_estimate = ?14, time_spent = ?15, updated = ?16, resolution_date = ?17,
-            status_changed = ?18
+            status_changed = ?18, security_level_id = ?19
          WHERE id = ?1",
     )?
     .execute(params![
@@ -287,6 +289,7 @@ pub fn update(db: &Tx, issue: &Issue) -> StoreResult<()> {
         issue.updated.0,
         issue.resolution_date.map(|m| m.0),
         issue.status_changed.0,
+        issue.security_level_id,
     ])?;
     for table in [
         "issue_labels",

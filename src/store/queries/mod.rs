@@ -17,6 +17,7 @@ pub mod links;
 pub mod projects;
 pub mod properties;
 pub mod remote_links;
+pub mod security;
 pub mod users;
 pub mod version_links;
 pub mod watchers;

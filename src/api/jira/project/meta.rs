@@ -72,18 +72,9 @@ pub(crate) async fn get_permission_scheme(
     Ok(Json(bean))
 }
 
-/// The one issue security scheme: it has no levels, so it restricts nothing. It exists
-/// because clients (python `jira`'s `create_project`) pick a scheme before creating.
+/// The issue security scheme V16 creates without levels: clients (python `jira`'s
+/// `create_project`) pick a scheme before creating a project.
 pub(super) const ISSUE_SECURITY_SCHEME_ID: i64 = 10000;
-
-/// # `GET /rest/api/2/issuesecurityschemes` (getIssueSecuritySchemes)
-pub(crate) async fn get_issue_security_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
-    ctx.user()?;
-    Ok(Json(json!({"issueSecuritySchemes": [{
-        "self": format!("{}/rest/api/2/issuesecurityschemes/{ISSUE_SECURITY_SCHEME_ID}", ctx.base),
-        "id": ISSUE_SECURITY_SCHEME_ID, "name": "Default", "description": "No security levels: every issue is visible to whoever may browse its project.",
-    }]})))
-}
 
 /// # `GET /rest/api/2/projectCategory` (getAllProjectCategories)
 pub(crate) async fn get_all_project_categories(

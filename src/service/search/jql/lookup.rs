@@ -18,6 +18,9 @@ pub(super) struct StoreLookup<'a> {
     pub caller: Option<UserId>,
     pub projects: &'a [Project],
     pub now: i64,
+    /// Every issue security level (id, name): which issues match is up to the search's
+    /// security filter, so names need no hiding.
+    pub levels: &'a [(i64, String)],
 }
 
 impl Lookup for StoreLookup<'_> {
@@ -52,6 +55,9 @@ impl Lookup for StoreLookup<'_> {
     }
     fn custom_fields(&self) -> &[CustomField] {
         &self.catalog.custom_fields
+    }
+    fn security_levels(&self) -> &[(i64, String)] {
+        self.levels
     }
     fn duration_seconds(&self, text: &str) -> Option<i64> {
         crate::service::fields::parse_duration_with(text, &self.catalog.time_tracking)

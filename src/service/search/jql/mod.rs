@@ -55,7 +55,15 @@ impl super::Service {
             .store
             .read(move |db| {
                 let every_project = pq::count(db)? == projects.len() as i64;
+                let security =
+                    crate::service::levels::search_filter(db, caller.as_ref(), &projects)?;
+                let levels: Vec<(i64, String)> = crate::store::queries::security::all(db)?
+                    .into_iter()
+                    .flat_map(|s| s.levels)
+                    .map(|l| (l.id, l.name))
+                    .collect();
                 let lookup = StoreLookup {
+                    levels: &levels,
                     db,
                     catalog: &catalog,
                     caller: caller.as_ref().map(|c| c.user.id),
@@ -66,7 +74,12 @@ impl super::Service {
                 Ok(plan.map(|plan| {
                     let (filter, sort) = crate::search::from_plan(&plan);
                     Resolved {
-                        filter,
+                        // Issue security rides on the filter, so every search and count
+                        // that uses the resolved query is restricted by it.
+                        filter: match security {
+                            Some(s) => Filter::And(vec![s, filter]),
+                            None => filter,
+                        },
                         // Browsing everything: no scope to evaluate per document.
                         scope: (!every_project).then(|| projects.iter().map(|p| p.id.0).collect()),
                         sort,
