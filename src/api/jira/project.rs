@@ -606,7 +606,7 @@ async fn get_project_roles(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}/role/{id}` (getProjectRole)
-pub(super) async fn get_project_role(
+pub(crate) async fn get_project_role(
     ctx: Ctx,
     Path((key, id)): Path<(String, String)>,
 ) -> JiraResult<Json<Value>> {

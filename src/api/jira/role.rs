@@ -232,7 +232,7 @@ async fn delete_project_role_actors_from_role(
 }
 
 #[derive(Deserialize, Default)]
-pub(super) struct SetActorsBody {
+pub(crate) struct SetActorsBody {
     #[serde(rename = "categorisedActors")]
     categorised_actors: Option<std::collections::BTreeMap<String, Vec<String>>>,
     #[allow(dead_code)]
@@ -243,7 +243,7 @@ pub(super) struct SetActorsBody {
 ///
 /// Replaces the role's actors in the project with `categorisedActors`
 /// (`atlassian-user-role-actor` and `atlassian-group-role-actor` lists).
-pub(super) async fn set_actors(
+pub(crate) async fn set_actors(
     ctx: Ctx,
     Path((key, id)): Path<(String, String)>,
     Json(body): Json<SetActorsBody>,
