@@ -622,3 +622,113 @@ async fn role_restricted_comments_and_worklogs_follow_role_membership() {
     them.get(&comment).await.expect(200);
     them.get(&worklog).await.expect(200);
 }
+
+/// Audit summaries recorded for one object (read beside the running server).
+fn audited(object_type: &str, object_id: &str) -> Vec<(String, String, String)> {
+    let db = rusqlite::Connection::open(crate::common::server().app.config.database_path())
+        .expect("open db");
+    let mut stmt = db
+        .prepare(
+            "SELECT summary, coalesce(author_key, ''), coalesce(remote_address, '') FROM audit_records
+             WHERE object_type = ?1 AND object_id = ?2 ORDER BY id",
+        )
+        .expect("prepare");
+    stmt.query_map([object_type, object_id], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    })
+    .expect("query")
+    .collect::<Result<_, _>>()
+    .expect("rows")
+}
+
+#[tokio::test]
+async fn role_actor_scheme_and_grant_changes_are_audited() {
+    let (id, name) = role("RAUD").await;
+    admin()
+        .post(
+            &format!("/rest/api/2/role/{id}"),
+            json!({"name": format!("{name} b")}),
+        )
+        .await
+        .expect(200);
+    admin()
+        .post(
+            &format!("/rest/api/2/role/{id}/actors"),
+            json!({"group": ["jira-users"]}),
+        )
+        .await
+        .expect(200);
+    admin()
+        .delete(&format!("/rest/api/2/role/{id}/actors?group=jira-users"))
+        .await
+        .expect(200);
+    let p = project("RAUD").await;
+    admin()
+        .put(
+            &format!("/rest/api/2/project/{p}/role/{id}"),
+            json!({"categorisedActors": {"atlassian-user-role-actor": ["admin"]}}),
+        )
+        .await
+        .expect(200);
+    let s = scheme(&[("BROWSE_PROJECTS", "group", Some("jira-administrators"))]).await;
+    let g = admin()
+        .post(
+            &format!("/rest/api/2/permissionscheme/{s}/permission"),
+            json!({"permission": "ADMINISTER_PROJECTS", "holder": {"type": "group", "parameter": "jira-administrators"}}),
+        )
+        .await
+        .expect(201)
+        .body;
+    admin()
+        .delete(&format!(
+            "/rest/api/2/permissionscheme/{s}/permission/{}",
+            g["id"]
+        ))
+        .await
+        .expect(204);
+    admin()
+        .put(
+            &format!("/rest/api/2/permissionscheme/{s}"),
+            json!({"description": "audited"}),
+        )
+        .await
+        .expect(200);
+    admin()
+        .delete(&format!("/rest/api/2/role/{id}"))
+        .await
+        .expect(204);
+    admin()
+        .delete(&format!("/rest/api/2/permissionscheme/{s}"))
+        .await
+        .expect(204);
+
+    let summaries = |rows: Vec<(String, String, String)>| -> Vec<String> {
+        assert!(
+            rows.iter()
+                .all(|(_, who, from)| who == "admin" && from == "127.0.0.1"),
+            "{rows:?}"
+        );
+        rows.into_iter().map(|(s, ..)| s).collect()
+    };
+    assert_eq!(
+        summaries(audited("PROJECT_ROLE", &id.to_string())),
+        vec![
+            "Project role created",
+            "Project role updated",
+            "Default actor added to project role",
+            "Default actor removed from project role",
+            "Project role actors changed",
+            "Project role deleted",
+        ]
+    );
+    assert_eq!(
+        summaries(audited("PERMISSION_SCHEME", &s.to_string())),
+        vec![
+            "Permission scheme created",
+            "Permission grant added to permission scheme",
+            "Permission grant removed from permission scheme",
+            "Permission scheme updated",
+            "Permission scheme deleted",
+        ]
+    );
+}
