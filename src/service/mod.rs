@@ -5,6 +5,7 @@
 //! the store directly.
 
 pub mod activity;
+pub mod admin;
 pub mod attachments;
 pub mod audit;
 pub mod catalog;
@@ -80,6 +81,8 @@ pub struct Services {
     pub links: Arc<links::Service>,
     pub remote_links: Arc<remote_links::Service>,
     pub projects: Arc<projects::Service>,
+    pub roles: Arc<admin::roles::Service>,
+    pub schemes: Arc<admin::schemes::Service>,
     pub components: Arc<components::Service>,
     pub version_links: Arc<version_links::Service>,
     pub meta: Arc<meta::Service>,
@@ -153,7 +156,23 @@ impl Services {
             projects.clone(),
             users.clone(),
         ));
+        let (roles, schemes) = (
+            Arc::new(admin::roles::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+                projects.clone(),
+            )),
+            Arc::new(admin::schemes::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+                projects.clone(),
+            )),
+        );
         let app = Arc::new(Services {
+            roles,
+            schemes,
             comments: Arc::new(comments::Service::new(
                 store.clone(),
                 catalog.clone(),

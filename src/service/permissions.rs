@@ -91,11 +91,24 @@ impl PermissionSet {
     }
 }
 
-/// Who the caller is relative to one issue, for reporter/assignee grants.
+/// Who the caller is relative to one issue, for reporter/assignee grants, and the issue
+/// itself for grants to the users or groups in its custom fields.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct IssueRoles {
+pub struct IssueRoles<'a> {
     pub reporter: bool,
     pub assignee: bool,
+    pub issue: Option<&'a Issue>,
+}
+
+impl<'a> IssueRoles<'a> {
+    pub fn of(caller: Option<&Caller>, issue: Option<&'a Issue>) -> IssueRoles<'a> {
+        let me = caller.map(|c| c.user.id);
+        IssueRoles {
+            reporter: me.is_some() && issue.is_some_and(|i| i.reporter_id == me),
+            assignee: me.is_some() && issue.is_some_and(|i| i.assignee_id == me),
+            issue,
+        }
+    }
 }
 
 /// Permissions: global grants, project permissions through schemes and roles, and the
@@ -103,12 +116,27 @@ pub struct IssueRoles {
 pub struct Service {
     store: Store,
     catalog: Arc<catalog::Service>,
-    /// Browsable projects per caller, valid while the ACL counter is unchanged.
+    /// Browsable projects per caller, valid while the ACL counter and the catalog
+    /// snapshot (which holds the grants) are unchanged.
     browse_cache: Mutex<BrowseCache>,
+    /// The roles each caller holds in each project, valid while the ACL counter is
+    /// unchanged: one read per request instead of one per permission check.
+    roles_cache: Mutex<RolesCache>,
 }
 
-/// (ACL version, the caller's groups, projects they may browse) per user (or anonymous).
-type BrowseCache = HashMap<Option<UserId>, (i64, Vec<String>, Arc<Vec<(Project, PermissionSet)>>)>;
+/// The projects one caller may browse, and what their answer was computed from.
+struct BrowseEntry {
+    version: i64,
+    groups: Vec<String>,
+    catalog: Arc<Catalog>,
+    list: Arc<Vec<(Project, PermissionSet)>>,
+}
+
+/// Per user (or anonymous).
+type BrowseCache = HashMap<Option<UserId>, BrowseEntry>;
+
+/// (ACL version, the caller's groups, project id → role ids) per user.
+type RolesCache = HashMap<UserId, (i64, Vec<String>, Arc<HashMap<i64, HashSet<i64>>>)>;
 
 impl Service {
     pub(super) fn new(store: Store, catalog: Arc<catalog::Service>) -> Service {
@@ -116,6 +144,7 @@ impl Service {
             store,
             catalog,
             browse_cache: Mutex::new(HashMap::new()),
+            roles_cache: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -205,10 +234,7 @@ impl Service {
         issue: &Issue,
     ) -> Result<PermissionSet> {
         let roles = self.roles_in(caller, project.id).await?;
-        let who = IssueRoles {
-            reporter: caller.is_some_and(|c| Some(c.user.id) == issue.reporter_id),
-            assignee: caller.is_some_and(|c| Some(c.user.id) == issue.assignee_id),
-        };
+        let who = IssueRoles::of(caller, Some(issue));
         Ok(evaluate(
             &self.catalog.current(),
             caller,
@@ -218,25 +244,59 @@ impl Service {
         ))
     }
 
-    async fn roles_in(&self, caller: Option<&Caller>, project: ProjectId) -> Result<HashSet<i64>> {
+    /// The role ids the caller holds in a project (directly or through a group).
+    pub async fn roles_in(
+        &self,
+        caller: Option<&Caller>,
+        project: ProjectId,
+    ) -> Result<HashSet<i64>> {
+        Ok(self
+            .roles_by_project(caller)
+            .await?
+            .get(&project.0)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// The caller's roles in every project, cached until the ACL counter moves.
+    async fn roles_by_project(
+        &self,
+        caller: Option<&Caller>,
+    ) -> Result<Arc<HashMap<i64, HashSet<i64>>>> {
         let Some(caller) = caller else {
-            return Ok(HashSet::new());
+            return Ok(Arc::default());
         };
-        let groups = caller.groups.clone();
-        let username = caller.user.username.clone();
-        let roles = self
+        let version = self.store.read(q::acl_version).await?;
+        {
+            let cache = self.roles_cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some((v, g, roles)) = cache.get(&caller.user.id)
+                && *v == version
+                && *g == caller.groups
+            {
+                return Ok(roles.clone());
+            }
+        }
+        let (id, name) = (caller.user.id, caller.user.username.clone());
+        let (version, rows) = self
             .store
             .read(move |db| {
-                Ok(q::role_actors(db, project)?
-                    .into_iter()
-                    .filter(|(_, kind, value)| match kind.as_str() {
-                        "user" => value.eq_ignore_ascii_case(&username),
-                        _ => groups.iter().any(|g| g.eq_ignore_ascii_case(value)),
-                    })
-                    .map(|(role, _, _)| role)
-                    .collect())
+                // The counter first: a change after it makes the entry stale.
+                Ok((q::acl_version(db)?, q::roles_of_user(db, id, &name)?))
             })
             .await?;
+        let mut by_project: HashMap<i64, HashSet<i64>> = HashMap::new();
+        for (pid, role) in rows {
+            by_project.entry(pid).or_default().insert(role);
+        }
+        let roles = Arc::new(by_project);
+        let mut cache = self.roles_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(
+            caller.user.id,
+            (version, caller.groups.clone(), roles.clone()),
+        );
         Ok(roles)
     }
 
@@ -247,44 +307,32 @@ impl Service {
     ) -> Result<Vec<(Project, PermissionSet)>> {
         let key = caller.map(|c| c.user.id);
         let groups: Vec<String> = caller.map(|c| c.groups.clone()).unwrap_or_default();
-        let cached = {
-            let cache = self.browse_cache.lock().unwrap_or_else(|p| p.into_inner());
-            cache
-                .get(&key)
-                .filter(|(_, g, _)| *g == groups)
-                .map(|(v, _, list)| (*v, list.clone()))
-        };
-        let version = self.store.read(q::acl_version).await?;
-        if let Some((v, list)) = cached
-            && v == version
-        {
-            return Ok(list.as_ref().clone());
-        }
-        let (projects, roles, version) = {
-            let who = caller.map(|c| (c.user.id, c.user.username.clone()));
-            self.store
-                .read(move |db| {
-                    // Read the counter first: a change after it makes the entry stale.
-                    let version = q::acl_version(db)?;
-                    let projects = q::all(db)?;
-                    let roles = match who {
-                        Some((id, name)) => q::roles_of_user(db, id, &name)?,
-                        None => Vec::new(),
-                    };
-                    Ok((projects, roles, version))
-                })
-                .await?
-        };
-        let mut by_project: std::collections::HashMap<i64, HashSet<i64>> = Default::default();
-        for (pid, role) in roles {
-            by_project.entry(pid).or_default().insert(role);
-        }
+        // The snapshot first: a reload after it makes the entry stale (grants live there).
         let catalog = self.catalog.current();
+        let version = self.store.read(q::acl_version).await?;
+        {
+            let cache = self.browse_cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(e) = cache.get(&key)
+                && e.version == version
+                && e.groups == groups
+                && Arc::ptr_eq(&e.catalog, &catalog)
+            {
+                return Ok(e.list.as_ref().clone());
+            }
+        }
+        let roles = self.roles_by_project(caller).await?;
+        let (projects, version) = self
+            .store
+            .read(move |db| {
+                let version = q::acl_version(db)?;
+                Ok((q::all(db)?, version))
+            })
+            .await?;
         let none = HashSet::new();
         let list: Vec<(Project, PermissionSet)> = projects
             .into_iter()
             .filter_map(|p| {
-                let mine = by_project.get(&p.id.0).unwrap_or(&none);
+                let mine = roles.get(&p.id.0).unwrap_or(&none);
                 let set = evaluate(&catalog, caller, &p, mine, IssueRoles::default());
                 set.has(Permission::BrowseProjects).then_some((p, set))
             })
@@ -293,8 +341,31 @@ impl Service {
         if cache.len() > 10_000 {
             cache.clear();
         }
-        cache.insert(key, (version, groups, std::sync::Arc::new(list.clone())));
+        cache.insert(
+            key,
+            BrowseEntry {
+                version,
+                groups,
+                catalog,
+                list: Arc::new(list.clone()),
+            },
+        );
         Ok(list)
+    }
+
+    /// Projects where the caller holds every one of `wanted` (project permissions).
+    pub async fn permitted_projects(
+        &self,
+        caller: Option<&Caller>,
+        wanted: &[Permission],
+    ) -> Result<Vec<Project>> {
+        Ok(self
+            .browsable_projects(caller)
+            .await?
+            .into_iter()
+            .filter(|(_, set)| wanted.iter().all(|p| set.has(*p)))
+            .map(|(p, _)| p)
+            .collect())
     }
 }
 
@@ -305,7 +376,7 @@ pub fn evaluate(
     caller: Option<&Caller>,
     project: &Project,
     caller_roles: &HashSet<i64>,
-    issue: IssueRoles,
+    issue: IssueRoles<'_>,
 ) -> PermissionSet {
     let mut set = PermissionSet::default();
     for grant in catalog
@@ -330,6 +401,13 @@ pub fn evaluate(
             "projectLead" => caller.is_some_and(|c| c.user.id == project.lead_id),
             "reporter" => issue.reporter,
             "assignee" => issue.assignee,
+            "userCustomField" => caller.zip(issue.issue).is_some_and(|(c, i)| {
+                field_values(catalog, i, param).any(|v| v == FieldHolder::User(c.user.id))
+            }),
+            "groupCustomField" => caller.zip(issue.issue).is_some_and(|(c, i)| {
+                field_values(catalog, i, param)
+                    .any(|v| matches!(v, FieldHolder::Group(g) if c.in_group(&g)))
+            }),
             _ => false,
         };
         if held {
@@ -337,6 +415,42 @@ pub fn evaluate(
         }
     }
     set
+}
+
+/// Who a custom field value on an issue names, for custom field grants.
+#[derive(Debug, PartialEq)]
+enum FieldHolder {
+    User(UserId),
+    Group(String),
+}
+
+/// The users or groups named in one custom field (`customfield_N`) of an issue.
+fn field_values<'a>(
+    catalog: &'a Catalog,
+    issue: &'a Issue,
+    field: &str,
+) -> impl Iterator<Item = FieldHolder> + 'a {
+    let def = catalog.custom_field_by_key(field);
+    let option = move |id: &i64| {
+        def.and_then(|f| f.options.iter().find(|o| o.id == *id))
+            .map(|o| FieldHolder::Group(o.value.clone()))
+    };
+    issue
+        .custom
+        .iter()
+        .filter(move |(id, _)| def.is_some_and(|f| f.id == *id))
+        .flat_map(move |(_, v)| -> Vec<FieldHolder> {
+            match v {
+                FieldValue::User(u) => vec![FieldHolder::User(*u)],
+                FieldValue::Text(t) => vec![FieldHolder::Group(t.clone())],
+                FieldValue::Labels(ls) => {
+                    ls.iter().map(|l| FieldHolder::Group(l.clone())).collect()
+                }
+                FieldValue::Option(o) => option(o).into_iter().collect(),
+                FieldValue::Options(os) => os.iter().filter_map(option).collect(),
+                _ => Vec::new(),
+            }
+        })
 }
 
 /// Permissions of any user (not the caller) in a project, inside a transaction: used to
@@ -391,21 +505,19 @@ pub fn caller_permissions(
             .map(|(role, _, _)| role)
             .collect(),
     };
-    let who = IssueRoles {
-        reporter: caller
-            .zip(issue)
-            .is_some_and(|(c, i)| Some(c.user.id) == i.reporter_id),
-        assignee: caller
-            .zip(issue)
-            .is_some_and(|(c, i)| Some(c.user.id) == i.assignee_id),
-    };
     // Outside the issue's security level the issue does not exist for the caller.
     if let Some(i) = issue
         && !super::levels::can_see(db, caller, project, i, &roles)?
     {
         return Ok(PermissionSet::default());
     }
-    Ok(evaluate(catalog, caller, project, &roles, who))
+    Ok(evaluate(
+        catalog,
+        caller,
+        project,
+        &roles,
+        IssueRoles::of(caller, issue),
+    ))
 }
 
 /// Whether the caller may see a comment restricted to a group or project role.

@@ -17,11 +17,13 @@ pub mod issue_input;
 mod issue_link;
 mod meta;
 mod pat;
+mod permission;
 mod project;
 mod properties;
 mod reindex;
 mod remote_link;
 mod render;
+mod role;
 mod search;
 mod security;
 mod server_info;
@@ -50,6 +52,8 @@ pub fn api_routes() -> Routes {
         .merge(field::routes())
         .merge(filter::routes())
         .merge(project::routes())
+        .merge(role::routes())
+        .merge(permission::routes())
         .merge(meta::routes())
         .merge(issue::routes())
         .merge(comment::routes())

@@ -56,12 +56,12 @@ pub fn routes() -> Routes {
         .get("/project/{key}/role", READ_WORK, get_project_roles)
         .get("/project/{key}/role/{id}", READ_WORK, get_project_role)
         .post("/project/{key}/role/{id}", MANAGE_PROJECT, add_actor_users)
-        .delete("/project/{key}/role/{id}", MANAGE_PROJECT, delete_actor)
-        .get(
-            "/project/{key}/permissionscheme",
-            READ_WORK,
-            get_assigned_permission_scheme,
+        .put(
+            "/project/{key}/role/{id}",
+            MANAGE_PROJECT,
+            super::role::set_actors,
         )
+        .delete("/project/{key}/role/{id}", MANAGE_PROJECT, delete_actor)
         .get("/projectvalidate/key", READ_WORK, validate_project_key)
         .get(
             "/projectvalidate/validProjectKey",
@@ -73,8 +73,6 @@ pub fn routes() -> Routes {
             READ_WORK,
             get_valid_project_name,
         )
-        .get("/permissionscheme", READ_WORK, get_all_permission_schemes)
-        .get("/permissionscheme/{id}", READ_WORK, get_permission_scheme)
         .get("/projectCategory", READ_WORK, get_all_project_categories)
         .get(
             "/projectCategory/{id}",
@@ -603,7 +601,7 @@ async fn get_project_roles(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Json
 }
 
 /// # `GET /rest/api/2/project/{projectIdOrKey}/role/{id}` (getProjectRole)
-async fn get_project_role(
+pub(crate) async fn get_project_role(
     ctx: Ctx,
     Path((key, id)): Path<(String, String)>,
 ) -> JiraResult<Json<Value>> {

@@ -598,10 +598,7 @@ fn load_view_core(
     else {
         return Ok(None);
     };
-    let who = super::permissions::IssueRoles {
-        reporter: caller.is_some_and(|c| Some(c.user.id) == issue.reporter_id),
-        assignee: caller.is_some_and(|c| Some(c.user.id) == issue.assignee_id),
-    };
+    let who = super::permissions::IssueRoles::of(caller, Some(&issue));
     let perms = super::permissions::evaluate(catalog, caller, project, roles, who);
     if !perms.has(Permission::BrowseProjects)
         || !super::levels::can_see(db, caller, project, &issue, roles)?

@@ -17,6 +17,8 @@ pub mod links;
 pub mod projects;
 pub mod properties;
 pub mod remote_links;
+pub mod roles;
+pub mod schemes;
 pub mod security;
 pub mod users;
 pub mod version_links;

@@ -1,5 +1,6 @@
-//! What a project create reads beside projects: permission schemes, issue security
-//! schemes, project categories, project types, and key and name validation.
+//! What a project create reads beside projects: project categories, project types, and
+//! key and name validation (permission schemes are in `permission.rs`, issue security
+//! schemes in `security.rs`).
 
 use axum::extract::Path;
 use serde::Deserialize;
@@ -8,69 +9,8 @@ use serde_json::{Value, json};
 use super::super::dto::*;
 use super::super::{JiraError, JiraResult, Json, Query, path_id};
 use crate::api::Ctx;
-use crate::domain::*;
 use crate::error::Error;
 use crate::service::projects::PROJECT_TYPES;
-
-fn scheme_bean(base: &str, s: &PermissionScheme) -> Value {
-    json!({"expand": "permissions,user,group,projectRole,field,all", "id": s.id, "self": format!("{base}/rest/api/2/permissionscheme/{}", s.id), "name": s.name, "description": s.description})
-}
-
-/// # `GET /rest/api/2/project/{projectKeyOrId}/permissionscheme` (getAssignedPermissionScheme)
-pub(crate) async fn get_assigned_permission_scheme(
-    ctx: Ctx,
-    Path(key): Path<String>,
-) -> JiraResult<Json<Value>> {
-    let caller = ctx.user()?;
-    let project = ctx
-        .app
-        .projects
-        .admin_project(caller, &ProjectRef::parse(&key))
-        .await?;
-    let cat = ctx.app.catalog.current();
-    let s = cat
-        .permission_schemes
-        .iter()
-        .find(|s| s.id == project.permission_scheme_id)
-        .ok_or_else(Error::internal)?;
-    Ok(Json(scheme_bean(&ctx.base, s)))
-}
-
-/// # `GET /rest/api/2/permissionscheme` (getAllPermissionSchemes)
-pub(crate) async fn get_all_permission_schemes(ctx: Ctx) -> JiraResult<Json<Value>> {
-    ctx.user()?;
-    let cat = ctx.app.catalog.current();
-    Ok(Json(
-        json!({"permissionSchemes": cat.permission_schemes.iter().map(|s| scheme_bean(&ctx.base, s)).collect::<Vec<_>>()}),
-    ))
-}
-
-/// # `GET /rest/api/2/permissionscheme/{schemeId}` (getPermissionScheme)
-pub(crate) async fn get_permission_scheme(
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> JiraResult<Json<Value>> {
-    ctx.user()?;
-    let n = path_id(&id, "permission scheme")?;
-    let cat = ctx.app.catalog.current();
-    let s = cat
-        .permission_schemes
-        .iter()
-        .find(|s| s.id == n)
-        .ok_or_else(|| {
-            Error::not_found(format!("Permission scheme with id {id} does not exist."))
-        })?;
-    let mut bean = scheme_bean(&ctx.base, s);
-    bean["permissions"] = Value::Array(
-        cat.grants
-            .iter()
-            .filter(|g| g.scheme_id == n)
-            .enumerate()
-            .map(|(i, g)| json!({"id": i + 1, "holder": {"type": g.holder_type, "parameter": g.holder_param}, "permission": g.permission}))
-            .collect(),
-    );
-    Ok(Json(bean))
-}
 
 /// The issue security scheme V16 creates without levels: clients (python `jira`'s
 /// `create_project`) pick a scheme before creating a project.
