@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod comments;
 pub mod components;
 pub mod demo;
+pub mod directory;
 pub mod fields;
 pub mod filters;
 pub mod issues;
@@ -86,6 +87,7 @@ pub struct Services {
     pub activity: Arc<activity::Service>,
     pub audit: Arc<audit::Service>,
     pub demo: Arc<demo::Service>,
+    pub directory: Arc<directory::Service>,
     /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
     store: Store,
 }
@@ -205,6 +207,14 @@ impl Services {
                 users.clone(),
             )),
             audit: Arc::new(audit::Service::new(store.clone(), permissions.clone())),
+            directory: Arc::new(directory::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+                users.clone(),
+                issues.clone(),
+                projects.clone(),
+            )),
             demo: Arc::new(demo::Service::new(
                 store.clone(),
                 catalog.clone(),

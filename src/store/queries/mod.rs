@@ -18,6 +18,7 @@ pub mod projects;
 pub mod properties;
 pub mod remote_links;
 pub mod users;
+pub mod users_admin;
 pub mod version_links;
 pub mod watchers;
 pub mod worklogs;
