@@ -8,7 +8,7 @@
 
 mod groups;
 mod preferences;
-pub mod query;
+mod query;
 mod users;
 
 pub use groups::{GroupPage, GroupView, PickedGroups};

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::service::Caller;
 use crate::store::queries::{users as uq, users_admin as q};
 
-pub use crate::store::queries::users_admin::IssueRole;
+use crate::store::queries::users_admin::IssueRole;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
@@ -276,12 +276,12 @@ fn property_matches(json: &str, path: &[String], value: &str) -> bool {
             None => return false,
         }
     }
+    // A value written as JSON (3, true) compares as that; anything else as a string.
+    let as_json = serde_json::from_str::<serde_json::Value>(value).ok();
+    let same = |x: &serde_json::Value| x.as_str() == Some(value) || as_json.as_ref() == Some(x);
     match &v {
-        serde_json::Value::String(s) => s == value,
-        serde_json::Value::Array(items) => items
-            .iter()
-            .any(|i| i.as_str() == Some(value) || i.to_string() == value),
-        other => other.to_string() == value,
+        serde_json::Value::Array(items) => items.iter().any(same),
+        other => same(other),
     }
 }
 
