@@ -2,8 +2,7 @@
 -- can alter who holds which permission bumps the ACL counter (V5), so cached answers
 -- are dropped on the next request. V5 covers actors, group members, grants and
 -- projects; these cover the rest: renamed or removed roles (their actors cascade),
--- removed schemes (their grants cascade) and global grants.
-CREATE TRIGGER acl_actors_update AFTER UPDATE ON project_role_actors BEGIN UPDATE acl_version SET version = version + 1; END;
+-- removed schemes (their grants cascade) and global grants. (Updated actors are V14's.)
 CREATE TRIGGER acl_roles_delete AFTER DELETE ON project_roles BEGIN UPDATE acl_version SET version = version + 1; END;
 CREATE TRIGGER acl_schemes_delete AFTER DELETE ON permission_schemes BEGIN UPDATE acl_version SET version = version + 1; END;
 CREATE TRIGGER acl_global_insert AFTER INSERT ON global_grants BEGIN UPDATE acl_version SET version = version + 1; END;

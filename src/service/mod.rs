@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod comments;
 pub mod components;
 pub mod demo;
+pub mod directory;
 pub mod fields;
 pub mod filters;
 pub mod issues;
@@ -92,6 +93,7 @@ pub struct Services {
     pub audit: Arc<audit::Service>,
     pub security: Arc<security::Service>,
     pub demo: Arc<demo::Service>,
+    pub directory: Arc<directory::Service>,
     /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
     store: Store,
 }
@@ -235,6 +237,14 @@ impl Services {
             security: Arc::new(security::Service::new(
                 store.clone(),
                 permissions.clone(),
+                projects.clone(),
+            )),
+            directory: Arc::new(directory::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+                users.clone(),
+                issues.clone(),
                 projects.clone(),
             )),
             demo: Arc::new(demo::Service::new(

@@ -6,9 +6,10 @@ use crate::store::Store;
 use std::sync::Arc;
 
 use super::{Caller, Permission};
+use crate::domain::audit::{AuditEntry, AuditItem, category};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::store::queries::{projects as pq, users as q};
+use crate::store::queries::{projects as pq, users as q, users_admin as aq};
 
 pub struct NewUserInput {
     pub username: String,
@@ -100,6 +101,7 @@ impl Service {
             None => None,
         };
         let admin = input.admin;
+        let auditor = caller.cloned();
         let user = self
             .store
             .write(move |db| {
@@ -132,10 +134,22 @@ impl Service {
                 if admin {
                     groups.push("jira-administrators");
                 }
-                for g in groups {
+                for g in &groups {
                     if let Some(gid) = q::group_id(db, g)? {
                         q::add_to_group(db, gid, id)?;
                     }
+                }
+                if let Some(c) = &auditor {
+                    let entry = AuditEntry::new(
+                        category::USER_MANAGEMENT,
+                        "User created",
+                        AuditItem::user(&username),
+                    )
+                    .changed("Username", None::<String>, Some(username.clone()))
+                    .changed("Email", None::<String>, Some(email.clone()))
+                    .changed("Full name", None::<String>, Some(display.clone()))
+                    .changed("Groups", None::<String>, Some(groups.join(", ")));
+                    super::audit::record(db, c, &entry)?;
                 }
                 q::by_id(db, id)
             })
@@ -206,7 +220,13 @@ impl Service {
     /// A user a caller may look at; 404 in Jira's words otherwise.
     pub async fn get_user(&self, caller: &Caller, r: &UserRef) -> Result<(User, Vec<String>)> {
         let _ = caller;
-        let user = self.user_by_ref(r).await?.ok_or_else(|| {
+        let user = self.user_by_ref(r).await?;
+        // A deleted user's row stays for what names them, but they are gone for lookups.
+        let user = match user {
+            Some(u) if !self.is_deleted(u.id).await? => Some(u),
+            _ => None,
+        };
+        let user = user.ok_or_else(|| {
             let what = match r {
                 UserRef::AccountId(a) => format!("The user with account ID '{a}' does not exist."),
                 UserRef::Username(u) => format!("The user named '{u}' does not exist."),
@@ -216,6 +236,10 @@ impl Service {
         let id = user.id;
         let groups = self.store.read(move |db| q::groups_of(db, id)).await?;
         Ok((user, groups))
+    }
+
+    async fn is_deleted(&self, id: UserId) -> Result<bool> {
+        Ok(self.store.read(move |db| aq::is_deleted(db, id)).await?)
     }
 
     pub async fn users_by_ids(&self, ids: Vec<UserId>) -> Result<Vec<User>> {
@@ -290,6 +314,8 @@ impl Service {
             .await?;
         let mut users: Vec<User> = users
             .into_iter()
+            // Deactivated users cannot be assigned or picked.
+            .filter(|u| u.active)
             .filter(|u| {
                 query.is_empty()
                     || u.username.to_lowercase().contains(&query)
@@ -311,6 +337,7 @@ impl Service {
             ));
         }
         let id = user.id;
+        let caller = caller.clone();
         self.store
             .write(move |db| {
                 if q::leads_projects(db, id)? {
@@ -319,7 +346,17 @@ impl Service {
                     )
                     .into());
                 }
-                q::delete(db, id)
+                // The row stays as a tombstone: issues, comments, worklogs and history
+                // keep rendering the former user (Jira DC keeps their name).
+                aq::tombstone(db, id, &user.username)?;
+                let entry = AuditEntry::new(
+                    category::USER_MANAGEMENT,
+                    "User deleted",
+                    AuditItem::user(&user.username),
+                )
+                .changed("Username", Some(user.username.clone()), None::<String>);
+                super::audit::record(db, &caller, &entry)?;
+                Ok(())
             })
             .await?;
         Ok(())
@@ -329,11 +366,20 @@ impl Service {
         self.permissions.require_admin(caller)?;
         let (user, _) = self.get_user(caller, user).await?;
         let group = group.to_string();
+        let caller = caller.clone();
         self.store
             .write(move |db| {
                 let gid = q::group_id(db, &group)?
                     .ok_or_else(|| Error::not_found(format!("Group '{group}' does not exist.")))?;
-                q::add_to_group(db, gid, user.id)?;
+                if q::add_to_group(db, gid, user.id)? {
+                    let entry = AuditEntry::new(
+                        category::GROUP_MANAGEMENT,
+                        "User added to group",
+                        AuditItem::group(&group),
+                    )
+                    .associated(AuditItem::user(&user.username));
+                    super::audit::record(db, &caller, &entry)?;
+                }
                 Ok(())
             })
             .await?;
@@ -349,6 +395,7 @@ impl Service {
         self.permissions.require_admin(caller)?;
         let (user, _) = self.get_user(caller, user).await?;
         let group = group.to_string();
+        let caller = caller.clone();
         self.store
             .write(move |db| {
                 let gid = q::group_id(db, &group)?
@@ -359,6 +406,13 @@ impl Service {
                     ))
                     .into());
                 }
+                let entry = AuditEntry::new(
+                    category::GROUP_MANAGEMENT,
+                    "User removed from group",
+                    AuditItem::group(&group),
+                )
+                .associated(AuditItem::user(&user.username));
+                super::audit::record(db, &caller, &entry)?;
                 Ok(())
             })
             .await?;
@@ -371,6 +425,7 @@ impl Service {
         if name.is_empty() {
             return Err(Error::field("name", "You must specify a group name."));
         }
+        let caller = caller.clone();
         self.store
             .write(move |db| {
                 if q::group_id(db, &name)?.is_some() {
@@ -380,6 +435,12 @@ impl Service {
                     .into());
                 }
                 q::create_group(db, &name)?;
+                let entry = AuditEntry::new(
+                    category::GROUP_MANAGEMENT,
+                    "Group created",
+                    AuditItem::group(&name),
+                );
+                super::audit::record(db, &caller, &entry)?;
                 Ok(())
             })
             .await?;

@@ -33,15 +33,15 @@ pub fn routes() -> Routes {
             find_users_with_browse_permission,
         )
         .get("/user/groups", READ_USER, get_user_groups)
-        .post("/group", MANAGE_CONFIG, create_group)
-        .post("/group/user", MANAGE_CONFIG, add_user_to_group)
-        .delete("/group/user", MANAGE_CONFIG, remove_user_from_group)
+        .merge(super::user_admin::routes())
+        .merge(super::group::routes())
+        .merge(super::preferences::routes())
 }
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct UserQuery {
-    account_id: Option<String>,
+    pub account_id: Option<String>,
     username: Option<String>,
     key: Option<String>,
     expand: Option<String>,
@@ -320,86 +320,4 @@ async fn get_user_groups(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Jso
     Ok(Json(Value::Array(
         groups.iter().map(|g| json!({"name": g, "self": format!("{}/rest/api/2/group?groupname={g}", ctx.base)})).collect(),
     )))
-}
-
-#[derive(Deserialize)]
-struct GroupBody {
-    name: Option<String>,
-}
-
-/// # `POST /rest/api/2/group` (createGroup)
-async fn create_group(ctx: Ctx, Json(body): Json<GroupBody>) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    let name = body.name.unwrap_or_default();
-    ctx.app.users.create_group(caller, &name).await?;
-    Ok((
-        StatusCode::CREATED,
-        axum::Json(json!({"name": name, "self": format!("{}/rest/api/2/group?groupname={name}", ctx.base),
-                          "users": {"size": 0, "items": [], "max-results": 50, "start-index": 0, "end-index": 0}})),
-    )
-        .into_response())
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct GroupQuery {
-    groupname: Option<String>,
-    account_id: Option<String>,
-    username: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct GroupMemberBody {
-    name: Option<String>,
-    account_id: Option<String>,
-}
-
-/// # `POST /rest/api/2/group/user` (addUserToGroup)
-async fn add_user_to_group(
-    ctx: Ctx,
-    Query(q): Query<GroupQuery>,
-    Json(body): Json<GroupMemberBody>,
-) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    let group = q.groupname.ok_or_else(|| {
-        JiraError(Error::bad_request(
-            "The groupname query parameter is required.",
-        ))
-    })?;
-    let who = match (body.account_id, body.name) {
-        (Some(a), _) => UserRef::AccountId(a),
-        (None, Some(n)) => UserRef::Username(n),
-        _ => {
-            return Err(JiraError(Error::bad_request(
-                "Give the user as 'name' or 'accountId'.",
-            )));
-        }
-    };
-    ctx.app.users.group_add_user(caller, &group, &who).await?;
-    Ok((StatusCode::CREATED, axum::Json(json!({"name": group, "self": format!("{}/rest/api/2/group?groupname={group}", ctx.base)}))).into_response())
-}
-
-/// # `DELETE /rest/api/2/group/user` (removeUserFromGroup)
-async fn remove_user_from_group(ctx: Ctx, Query(q): Query<GroupQuery>) -> JiraResult<Response> {
-    let caller = ctx.user()?;
-    let group = q.groupname.ok_or_else(|| {
-        JiraError(Error::bad_request(
-            "The groupname query parameter is required.",
-        ))
-    })?;
-    let who = match (q.account_id, q.username) {
-        (Some(a), _) => UserRef::AccountId(a),
-        (None, Some(n)) => UserRef::Username(n),
-        _ => {
-            return Err(JiraError(Error::bad_request(
-                "The accountId or username query parameter is required.",
-            )));
-        }
-    };
-    ctx.app
-        .users
-        .group_remove_user(caller, &group, &who)
-        .await?;
-    Ok(no_content())
 }

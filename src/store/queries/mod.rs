@@ -21,6 +21,7 @@ pub mod roles;
 pub mod schemes;
 pub mod security;
 pub mod users;
+pub mod users_admin;
 pub mod version_links;
 pub mod watchers;
 pub mod worklogs;

@@ -4,9 +4,10 @@ use super::{Db, Tx};
 use crate::domain::{User, UserId};
 use crate::store::StoreResult;
 
-const COLUMNS: &str = "id, account_id, username, email, display_name, active, time_zone, locale";
+pub(super) const COLUMNS: &str =
+    "id, account_id, username, email, display_name, active, time_zone, locale";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+pub(super) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
         id: UserId(r.get(0)?),
         account_id: r.get(1)?,
@@ -80,7 +81,7 @@ pub fn search(
     let mut stmt = db.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM users
          WHERE (username LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' OR display_name LIKE ?1 ESCAPE '\\')
-           AND (active = 1 OR ?2)
+           AND (active = 1 OR ?2) AND deleted = 0
          ORDER BY display_name COLLATE NOCASE, username LIMIT ?3 OFFSET ?4"
     ))?;
     let users = stmt
