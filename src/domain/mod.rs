@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod change;
 pub mod ids;
+pub mod notifications;
 pub mod security;
 pub mod time;
 

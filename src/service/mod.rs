@@ -84,6 +84,7 @@ pub struct Services {
     pub projects: Arc<projects::Service>,
     pub roles: Arc<admin::roles::Service>,
     pub schemes: Arc<admin::schemes::Service>,
+    pub notifications: Arc<admin::notifications::Service>,
     pub components: Arc<components::Service>,
     pub version_links: Arc<version_links::Service>,
     pub meta: Arc<meta::Service>,
@@ -175,6 +176,11 @@ impl Services {
         let app = Arc::new(Services {
             roles,
             schemes,
+            notifications: Arc::new(admin::notifications::Service::new(
+                store.clone(),
+                permissions.clone(),
+                projects.clone(),
+            )),
             comments: Arc::new(comments::Service::new(
                 store.clone(),
                 catalog.clone(),

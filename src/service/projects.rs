@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{Caller, Permission, PermissionSet};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::store::queries::{issues as iq, projects as q, users as uq};
+use crate::store::queries::{issues as iq, notifications as nq, projects as q, users as uq};
 
 /// Fields a client may set on create or update; `None` leaves a value as it is.
 #[derive(Debug, Default, Clone)]
@@ -22,6 +22,8 @@ pub struct ProjectInput {
     pub url: Option<String>,
     pub category_id: Option<Option<i64>>,
     pub permission_scheme_id: Option<i64>,
+    /// The notification scheme the project uses (default: Jira's default scheme).
+    pub notification_scheme_id: Option<i64>,
 }
 
 pub const PROJECT_TYPES: &[(&str, &str, &str)] = &[
@@ -221,6 +223,7 @@ impl Service {
         let lead = lead.ok_or_else(Error::internal)?;
         let description = input.description.unwrap_or_default();
         let url = input.url.unwrap_or_default();
+        let notification_scheme = input.notification_scheme_id;
         let by = caller.clone();
         let project = self
             .store
@@ -254,6 +257,11 @@ impl Service {
                         created: db.now().0,
                     },
                 )?;
+                if let Some(scheme) = notification_scheme
+                    && !nq::set_project_scheme(db, id, scheme)?
+                {
+                    return Err(no_notification_scheme(scheme).into());
+                }
                 // The lead administers the project.
                 q::add_role_actor(db, id, 10002, "user", &lead.username)?;
                 audit::record(
@@ -364,6 +372,7 @@ impl Service {
             return Err(e);
         }
         let p = project.clone();
+        let notification_scheme = input.notification_scheme_id;
         let by = caller.clone();
         self.store
             .write(move |db| {
@@ -376,6 +385,13 @@ impl Service {
                 }
                 let before = q::by_id(db, p.id)?.ok_or_else(Error::internal)?;
                 q::update(db, &p)?;
+                let scheme_before = nq::scheme_of_project(db, p.id)?;
+                if let Some(scheme) = notification_scheme
+                    && !nq::set_project_scheme(db, p.id, scheme)?
+                {
+                    return Err(no_notification_scheme(scheme).into());
+                }
+                let scheme_after = nq::scheme_of_project(db, p.id)?;
                 let lead = |id: UserId| -> crate::store::StoreResult<Option<String>> {
                     Ok(uq::by_id(db, id)?.map(|u| u.username))
                 };
@@ -411,6 +427,11 @@ impl Service {
                     "permissionScheme",
                     Some(before.permission_scheme_id.to_string()),
                     Some(p.permission_scheme_id.to_string()),
+                )
+                .changed(
+                    "notificationScheme",
+                    Some(scheme_before.to_string()),
+                    Some(scheme_after.to_string()),
                 );
                 if !entry.changed_values.is_empty() {
                     audit::record(db, &by, &entry)?;
@@ -621,4 +642,11 @@ fn project_item(id: i64, key: &str, name: &str) -> AuditItem {
         parent_id: Some(key.to_string()),
         ..AuditItem::new("PROJECT", id, name)
     }
+}
+
+fn no_notification_scheme(id: i64) -> Error {
+    Error::field(
+        "notificationScheme",
+        format!("The notification scheme {id} does not exist."),
+    )
 }

@@ -19,6 +19,7 @@ mod issue_security;
 mod issues;
 mod links_watchers;
 mod login_throttle;
+mod notifications;
 mod pat;
 mod permission_schemes;
 mod platform;

@@ -17,6 +17,7 @@ mod issue;
 pub mod issue_input;
 mod issue_link;
 mod meta;
+mod notification;
 mod pat;
 mod permission;
 mod preferences;
@@ -72,6 +73,7 @@ pub fn api_routes() -> Routes {
         .merge(search::routes())
         .merge(reindex::routes())
         .merge(audit::routes())
+        .merge(notification::routes())
         .merge(security::routes())
         .fallback(unknown_route)
 }

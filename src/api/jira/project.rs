@@ -303,7 +303,6 @@ impl ProjectBody {
                 format!("The issue security scheme {scheme} does not exist."),
             )));
         }
-        number(&self.notification_scheme, "notificationScheme")?;
         number(&self.avatar_id, "avatarId")?;
         let _ = &self.project_template_key;
         Ok(ProjectInput {
@@ -324,6 +323,7 @@ impl ProjectBody {
                 v => Some(number(&v.clone(), "categoryId")?),
             },
             permission_scheme_id: number(&self.permission_scheme, "permissionScheme")?,
+            notification_scheme_id: number(&self.notification_scheme, "notificationScheme")?,
         })
     }
 }

@@ -3,6 +3,7 @@
 //! audited inside its transaction and reloads the catalog; the ACL counter (bumped by
 //! triggers, V5 and V15) drops cached permission answers on the next request.
 
+pub mod notifications;
 pub mod roles;
 pub mod schemes;
 

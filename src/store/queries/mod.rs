@@ -14,6 +14,7 @@ pub mod components;
 pub mod filters;
 pub mod issues;
 pub mod links;
+pub mod notifications;
 pub mod projects;
 pub mod properties;
 pub mod remote_links;

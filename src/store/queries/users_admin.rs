@@ -182,7 +182,16 @@ pub fn delete_group(
             "UPDATE worklogs SET visibility_value = ?2 WHERE visibility_type = 'group' AND visibility_value = ?1 COLLATE NOCASE",
             params![name, swap_name],
         )?;
+        tx.execute(
+            "UPDATE OR IGNORE application_role_groups SET group_name = ?2 WHERE group_name = ?1 COLLATE NOCASE",
+            params![name, swap_name],
+        )?;
     }
+    // A deleted group no longer gives access to the tracker.
+    tx.execute(
+        "DELETE FROM application_role_groups WHERE group_name = ?1 COLLATE NOCASE",
+        [name],
+    )?;
     // Whatever is left (everything without a swap, duplicates with one) goes.
     d.global_grants += tx.execute("DELETE FROM global_grants WHERE group_name = ?1", [name])?;
     d.scheme_grants += tx.execute(
