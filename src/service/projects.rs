@@ -8,7 +8,9 @@ use std::sync::Arc;
 use super::{Caller, Permission, PermissionSet};
 use crate::domain::*;
 use crate::error::{Error, Result};
-use crate::store::queries::{issues as iq, notifications as nq, projects as q, users as uq};
+use crate::store::queries::{
+    issues as iq, notifications as nq, projects as q, security as sq, users as uq,
+};
 
 /// Fields a client may set on create or update; `None` leaves a value as it is.
 #[derive(Debug, Default, Clone)]
@@ -24,6 +26,9 @@ pub struct ProjectInput {
     pub permission_scheme_id: Option<i64>,
     /// The notification scheme the project uses (default: Jira's default scheme).
     pub notification_scheme_id: Option<i64>,
+    /// The issue security scheme: set on create; on update only through
+    /// `issuesecurityschemes/project`, which remaps the issues' levels.
+    pub issue_security_scheme_id: Option<i64>,
 }
 
 pub const PROJECT_TYPES: &[(&str, &str, &str)] = &[
@@ -224,6 +229,7 @@ impl Service {
         let description = input.description.unwrap_or_default();
         let url = input.url.unwrap_or_default();
         let notification_scheme = input.notification_scheme_id;
+        let security_scheme = input.issue_security_scheme_id;
         let by = caller.clone();
         let project = self
             .store
@@ -261,6 +267,16 @@ impl Service {
                     && !nq::set_project_scheme(db, id, scheme)?
                 {
                     return Err(no_notification_scheme(scheme).into());
+                }
+                if let Some(scheme) = security_scheme {
+                    if sq::scheme(db, scheme)?.is_none() {
+                        return Err(Error::field(
+                            "issueSecurityScheme",
+                            format!("The issue security scheme {scheme} does not exist."),
+                        )
+                        .into());
+                    }
+                    sq::set_project_scheme(db, id, Some(scheme))?;
                 }
                 // The lead administers the project.
                 q::add_role_actor(db, id, 10002, "user", &lead.username)?;
@@ -373,6 +389,7 @@ impl Service {
         }
         let p = project.clone();
         let notification_scheme = input.notification_scheme_id;
+        let security_scheme = input.issue_security_scheme_id;
         let by = caller.clone();
         self.store
             .write(move |db| {
@@ -385,6 +402,15 @@ impl Service {
                 }
                 let before = q::by_id(db, p.id)?.ok_or_else(Error::internal)?;
                 q::update(db, &p)?;
+                if let Some(scheme) = security_scheme
+                    && sq::scheme_of_project(db, p.id)? != Some(scheme)
+                {
+                    return Err(Error::field(
+                        "issueSecurityScheme",
+                        "Change a project's issue security scheme with PUT issuesecurityschemes/project, which maps its issues' levels.",
+                    )
+                    .into());
+                }
                 let scheme_before = nq::scheme_of_project(db, p.id)?;
                 if let Some(scheme) = notification_scheme
                     && !nq::set_project_scheme(db, p.id, scheme)?

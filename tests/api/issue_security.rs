@@ -552,3 +552,65 @@ async fn an_issue_behind_a_level_is_invisible_outside_it_everywhere() {
         .expect(200);
     assert_eq!(s.body["total"], 2);
 }
+
+/// `issueSecurityScheme` on project create is the project's scheme from the start (its
+/// default level applies to the first issue); an unknown one is refused, and an update
+/// may not swap it behind the level remapping of `issuesecurityschemes/project`.
+#[tokio::test]
+async fn a_project_created_with_a_security_scheme_uses_it() {
+    let admin = Client::admin();
+    let name = format!("Create-time scheme {}", unique_key("CS"));
+    let r = admin
+        .post(
+            "/rest/api/2/issuesecurityschemes",
+            json!({"name": name, "levels": [
+                {"name": "Team", "description": "", "isDefault": true, "members": [{"type": "applicationRole"}]}
+            ]}),
+        )
+        .await
+        .expect(201);
+    let scheme = r.body["id"].as_str().expect("id").to_string();
+    let key = unique_key("SECC");
+    admin
+        .post(
+            "/rest/api/2/project",
+            json!({"key": key, "name": format!("P {key}"), "projectTypeKey": "software", "issueSecurityScheme": scheme}),
+        )
+        .await
+        .expect(201);
+    let used = admin
+        .get(&format!(
+            "/rest/api/2/project/{key}/issuesecuritylevelscheme"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(used.body["id"].to_string().trim_matches('"'), scheme);
+    let issue = issue_with(&admin, &key, "First").await;
+    let view = admin
+        .get(&format!("/rest/api/2/issue/{issue}"))
+        .await
+        .expect(200);
+    assert_eq!(view.body["fields"]["security"]["name"], "Team");
+    let bad = admin
+        .post(
+            "/rest/api/2/project",
+            json!({"key": unique_key("SECB"), "name": "Bad security", "projectTypeKey": "software", "issueSecurityScheme": 4242}),
+        )
+        .await
+        .expect(400);
+    assert!(bad.text.contains("issueSecurityScheme"), "{}", bad.text);
+    admin
+        .put(
+            &format!("/rest/api/2/project/{key}"),
+            json!({"issueSecurityScheme": 10000}),
+        )
+        .await
+        .expect(400);
+    admin
+        .put(
+            &format!("/rest/api/2/project/{key}"),
+            json!({"issueSecurityScheme": scheme}),
+        )
+        .await
+        .expect(200);
+}

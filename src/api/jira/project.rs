@@ -295,14 +295,6 @@ fn number(v: &Option<Value>, field: &str) -> JiraResult<Option<i64>> {
 
 impl ProjectBody {
     fn input(&self) -> JiraResult<ProjectInput> {
-        if let Some(scheme) = number(&self.issue_security_scheme, "issueSecurityScheme")?
-            && scheme != ISSUE_SECURITY_SCHEME_ID
-        {
-            return Err(JiraError(Error::field(
-                "issueSecurityScheme",
-                format!("The issue security scheme {scheme} does not exist."),
-            )));
-        }
         number(&self.avatar_id, "avatarId")?;
         let _ = &self.project_template_key;
         Ok(ProjectInput {
@@ -324,6 +316,7 @@ impl ProjectBody {
             },
             permission_scheme_id: number(&self.permission_scheme, "permissionScheme")?,
             notification_scheme_id: number(&self.notification_scheme, "notificationScheme")?,
+            issue_security_scheme_id: number(&self.issue_security_scheme, "issueSecurityScheme")?,
         })
     }
 }

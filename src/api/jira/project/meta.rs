@@ -12,10 +12,6 @@ use crate::api::Ctx;
 use crate::error::Error;
 use crate::service::projects::PROJECT_TYPES;
 
-/// The issue security scheme V16 creates without levels: clients (python `jira`'s
-/// `create_project`) pick a scheme before creating a project.
-pub(super) const ISSUE_SECURITY_SCHEME_ID: i64 = 10000;
-
 /// # `GET /rest/api/2/projectCategory` (getAllProjectCategories)
 pub(crate) async fn get_all_project_categories(
     ctx: Ctx,
