@@ -418,47 +418,11 @@ impl Service {
                     return Err(no_notification_scheme(scheme).into());
                 }
                 let scheme_after = nq::scheme_of_project(db, p.id)?;
-                let lead = |id: UserId| -> crate::store::StoreResult<Option<String>> {
-                    Ok(uq::by_id(db, id)?.map(|u| u.username))
-                };
-                let entry = AuditEntry::new(
-                    category::PROJECTS,
-                    "Project updated",
-                    project_item(p.id.0, &p.key, &p.name),
-                )
-                .changed("name", Some(before.name.clone()), Some(p.name.clone()))
-                .changed(
-                    "description",
-                    Some(before.description.clone()),
-                    Some(p.description.clone()),
-                )
-                .changed("url", Some(before.url.clone()), Some(p.url.clone()))
-                .changed(
-                    "projectTypeKey",
-                    Some(before.project_type_key.clone()),
-                    Some(p.project_type_key.clone()),
-                )
-                .changed(
-                    "assigneeType",
-                    Some(before.assignee_type.clone()),
-                    Some(p.assignee_type.clone()),
-                )
-                .changed("lead", lead(before.lead_id)?, lead(p.lead_id)?)
-                .changed(
-                    "categoryId",
-                    before.category_id.map(|c| c.to_string()),
-                    p.category_id.map(|c| c.to_string()),
-                )
-                .changed(
-                    "permissionScheme",
-                    Some(before.permission_scheme_id.to_string()),
-                    Some(p.permission_scheme_id.to_string()),
-                )
-                .changed(
-                    "notificationScheme",
-                    Some(scheme_before.to_string()),
-                    Some(scheme_after.to_string()),
+                let leads = (
+                    uq::by_id(db, before.lead_id)?.map(|u| u.username),
+                    uq::by_id(db, p.lead_id)?.map(|u| u.username),
                 );
+                let entry = update_entry(&before, &p, leads, (scheme_before, scheme_after));
                 if !entry.changed_values.is_empty() {
                     audit::record(db, &by, &entry)?;
                 }
@@ -674,5 +638,50 @@ fn no_notification_scheme(id: i64) -> Error {
     Error::field(
         "notificationScheme",
         format!("The notification scheme {id} does not exist."),
+    )
+}
+
+/// The audit record of a project update: every setting that changed, before and after
+/// (`leads` and `notification_schemes` as (before, after): they live outside the row).
+fn update_entry(
+    before: &Project,
+    p: &Project,
+    leads: (Option<String>, Option<String>),
+    notification_schemes: (i64, i64),
+) -> AuditEntry {
+    let id = |v: Option<i64>| v.map(|c| c.to_string());
+    AuditEntry::new(
+        category::PROJECTS,
+        "Project updated",
+        project_item(p.id.0, &p.key, &p.name),
+    )
+    .changed("name", Some(&before.name), Some(&p.name))
+    .changed(
+        "description",
+        Some(&before.description),
+        Some(&p.description),
+    )
+    .changed("url", Some(&before.url), Some(&p.url))
+    .changed(
+        "projectTypeKey",
+        Some(&before.project_type_key),
+        Some(&p.project_type_key),
+    )
+    .changed(
+        "assigneeType",
+        Some(&before.assignee_type),
+        Some(&p.assignee_type),
+    )
+    .changed("lead", leads.0, leads.1)
+    .changed("categoryId", id(before.category_id), id(p.category_id))
+    .changed(
+        "permissionScheme",
+        id(Some(before.permission_scheme_id)),
+        id(Some(p.permission_scheme_id)),
+    )
+    .changed(
+        "notificationScheme",
+        id(Some(notification_schemes.0)),
+        id(Some(notification_schemes.1)),
     )
 }
