@@ -99,7 +99,7 @@ after(async () => {
 });
 
 test('the binary serves the page, its modules and client-side routes', async () => {
-  for (const path of ['/', '/issues', '/projects', '/browse/ABC-1', '/board/ABC', '/account', '/login']) {
+  for (const path of ['/', '/issues', '/projects', '/browse/ABC-1', '/board/ABC', '/account', '/login', '/admin', '/admin/users', '/admin/groups', '/admin/roles', '/admin/permissions', '/admin/audit']) {
     const r = await fetch(base + path);
     assert.equal(r.status, 200, path);
     assert.match(r.headers.get('content-type'), /^text\/html/);
