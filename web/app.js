@@ -59,7 +59,7 @@ function shell() {
     h(
       'header.top',
       link('/issues', h('strong.brand', 'Tessera')),
-      h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects'), state.admin && link('/admin', 'Administration')),
+      h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects'), state.admin && h('a.admin-link', { href: '/admin', 'data-link': true, title: 'Administration' }, h('span.long', 'Administration'), h('span.short', 'Admin'))),
       h('span.grow'),
       h('button.primary', { type: 'button', onclick: () => create(), title: 'Create issue (c)' }, 'Create'),
       h('button.ghost.help-button', { type: 'button', onclick: showHelp, title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts' }, '?'),
