@@ -23,12 +23,12 @@ export async function auditPage(el) {
       const res = await api.get(`/auditing/record?offset=${offset}&limit=${LIMIT}${q ? `&filter=${enc(q)}` : ''}`);
       const records = res.records || [];
       mount(table, records.length ? h('table.grid.audit',
-        h('thead', h('tr', h('th', 'When'), h('th', 'Summary'), h('th', 'Category'), h('th', 'Object'), h('th', 'Changes'), h('th', 'Author'), h('th', 'Client address'))),
+        h('thead', h('tr', h('th', 'When'), h('th', 'Summary'), h('th', 'Category'), h('th', 'Objects'), h('th', 'Changes'), h('th', 'Author'), h('th', 'Client address'))),
         h('tbody', records.map((r) => h('tr', { dataset: { id: r.id } },
           h('td', h('time', { datetime: r.created, title: r.created }, formatDate(r.created))),
           h('td', r.summary),
           h('td.muted', r.category || ''),
-          h('td', r.objectItem ? [h('span.muted.small', `${r.objectItem.typeName || ''} `), r.objectItem.name] : ''),
+          h('td', [r.objectItem, ...(r.associatedItems || [])].filter(Boolean).map((it) => h('div.small.audit-item', h('span.muted', `${(it.typeName || '').toLowerCase()} `), it.name))),
           h('td', changes(r)),
           h('td.mono', r.authorKey || ''),
           h('td.mono', r.remoteAddress || ''))))) : h('div.empty', h('p', q ? 'No record matches the filter.' : 'No records yet.')));
