@@ -16,12 +16,12 @@ export async function loadSecurity(projectKey) {
 export function securityBadge(level) {
   if (!level) return null;
   return h('span.security-badge#security-badge', { title: `Security level: only people in “${level.name}” see this issue` },
-    h('span', { 'aria-hidden': 'true' }, '🔒'), ' ', level.name);
+    h('span.lock', { 'aria-hidden': 'true' }), level.name);
 }
 
 /** The side-panel field; `save(label, body)` writes the issue and reloads the view. */
 export function securityField(level, { levels, canSet }, save) {
-  const shown = level ? h('div.security-name', h('span', { 'aria-hidden': 'true' }, '🔒 '), level.name) : h('div.muted', 'None');
+  const shown = level ? h('div.security-name', h('span.lock', { 'aria-hidden': 'true' }), level.name) : h('div.muted', 'None');
   if (!canSet || !levels.length) return level ? h('div.field#security', h('h3', 'Security level'), shown) : null;
   const select = h('select#security-select', {
     'aria-label': 'Security level',

@@ -35,13 +35,13 @@ export async function rolesPage(el) {
     const base = `/project/${enc(key)}/role/${r.id}`;
     const kind = h('select.actor-kind', { 'aria-label': `Actor type for ${r.name}` },
       h('option', { value: 'user' }, 'User'), h('option', { value: 'group' }, 'Group'));
-    const who = h('input.actor-name', { required: true, placeholder: 'username or group', 'aria-label': `Actor for ${r.name}` });
+    const who = h('input.actor-name', { required: true, placeholder: 'name', 'aria-label': `Actor for ${r.name}` });
     return h('section.card.role', { dataset: { role: r.name } },
       h('h3', r.name), h('p.muted.small', r.description || ''),
       h('div.chips', (r.actors || []).length ? r.actors.map((a) => {
         const isUser = a.type === USER;
         return h('span.chip.actor', { dataset: { actor: a.name } },
-          h('span.muted', isUser ? 'user ' : 'group '), a.displayName || a.name,
+          h('span.muted.actor-kind-label', isUser ? 'user' : 'group'), a.displayName || a.name,
           h('button.chip-x', {
             type: 'button',
             'aria-label': `Remove ${a.name} from ${r.name}`,
