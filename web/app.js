@@ -7,9 +7,10 @@ import { navigatorView } from './views/navigator.js';
 import { issueView } from './views/issue.js';
 import { boardView } from './views/board.js';
 import { accountView } from './views/account.js';
+import { adminView } from './views/admin/index.js';
 import { openCreateDialog } from './views/create.js';
 
-export const state = { me: null };
+export const state = { me: null, admin: false };
 const root = document.getElementById('app');
 let main = null;
 let current = null; // the active view: { keys?(e) => bool, focusSearch?() }
@@ -27,6 +28,7 @@ const routes = [
   [/^\/browse\/([A-Za-z0-9_]+-\d+)$/, () => issueView],
   [/^\/board\/([A-Za-z0-9_]+)$/, () => boardView],
   [/^\/account$/, () => accountView],
+  [/^\/admin(?:\/([a-z]+))?$/, () => adminView],
 ];
 
 async function route() {
@@ -57,7 +59,7 @@ function shell() {
     h(
       'header.top',
       link('/issues', h('strong.brand', 'Tessera')),
-      h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects')),
+      h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects'), state.admin && h('a.admin-link', { href: '/admin', 'data-link': true, title: 'Administration' }, h('span.long', 'Administration'), h('span.short', 'Admin'))),
       h('span.grow'),
       h('button.primary', { type: 'button', onclick: () => create(), title: 'Create issue (c)' }, 'Create'),
       h('button.ghost.help-button', { type: 'button', onclick: showHelp, title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts' }, '?'),
@@ -104,8 +106,14 @@ function showLogin() {
 async function loadMe() {
   try {
     state.me = await api.get('/myself');
+    // The Administration link is for global administrators; the server refuses the
+    // admin calls to anyone else all the same, so a failed check just hides the link.
+    state.admin = await api.get('/mypermissions?permissions=ADMINISTER')
+      .then((p) => !!(p.permissions && p.permissions.ADMINISTER && p.permissions.ADMINISTER.havePermission))
+      .catch(() => false);
   } catch (e) {
     state.me = null;
+    state.admin = false;
     if (e.status !== 401) throw e;
   }
 }

@@ -99,7 +99,7 @@ after(async () => {
 });
 
 test('the binary serves the page, its modules and client-side routes', async () => {
-  for (const path of ['/', '/issues', '/projects', '/browse/ABC-1', '/board/ABC', '/account', '/login']) {
+  for (const path of ['/', '/issues', '/projects', '/browse/ABC-1', '/board/ABC', '/account', '/login', '/admin', '/admin/users', '/admin/groups', '/admin/roles', '/admin/permissions', '/admin/audit']) {
     const r = await fetch(base + path);
     assert.equal(r.status, 200, path);
     assert.match(r.headers.get('content-type'), /^text\/html/);
@@ -624,6 +624,220 @@ test('a person works through the tracker in the browser', async (t) => {
     await page.click('#signout');
     await page.waitForSelector('form.login');
     assert.equal((await rest('GET', '/rest/api/2/myself')).status, 401);
+  });
+
+  assert.deepEqual(problems, [], 'no script errors or CSP violations');
+});
+
+test('an administrator manages access in the browser; others are refused', async (t) => {
+  const ok = (r, what) => assert.ok(r.status < 300, `${what}: ${r.status} ${r.body}`);
+  const json = async (path) => JSON.parse((await rest('GET', path)).body);
+  const signIn = async (user, password) => {
+    await page.goto(`${base}/`);
+    await page.waitForSelector('form.login');
+    await page.fill('#login-username', user);
+    await page.fill('#login-password', password);
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('header.top .me');
+  };
+
+  await t.test('users: create, search, deactivate and activate, delete', async () => {
+    await signIn('admin', PASSWORD);
+    await page.click('nav.nav a[href="/admin"]');
+    await page.waitForSelector('table.users tr[data-user="admin"]');
+    assert.equal(await page.locator('.admin-tabs a.tab.active').innerText(), 'Users');
+    await page.fill('#new-user-name', 'carol');
+    await page.fill('#new-user-display', 'Carol Tester');
+    await page.fill('#new-user-email', 'carol@example.com');
+    await page.fill('#new-user-password', 'carol-password-1');
+    await page.click('form.create-user button[type=submit]');
+    await page.waitForSelector('table.users tr[data-user="carol"]');
+    assert.match(await text('.admin-body .status'), /User carol created/);
+    await page.fill('#user-search', 'carol');
+    await until('only carol listed', async () => (await page.locator('table.users tbody tr').count()) === 1
+      && (await page.locator('table.users tr[data-user="carol"]').count()) === 1);
+    await page.click('tr[data-user="carol"] .toggle-active');
+    await page.waitForSelector('tr[data-user="carol"] .lozenge:has-text("Inactive")');
+    assert.equal((await json('/rest/api/2/user?username=carol')).active, false);
+    await page.click('tr[data-user="carol"] .toggle-active');
+    await page.waitForSelector('tr[data-user="carol"] .lozenge:has-text("Active")');
+    assert.equal((await json('/rest/api/2/user?username=carol')).active, true);
+    ok(await rest('POST', '/rest/api/2/user', { name: 'dave', emailAddress: 'dave@example.com', displayName: 'Dave Gone' }), 'dave');
+    await page.fill('#user-search', 'dave');
+    await page.waitForSelector('tr[data-user="dave"]');
+    page.once('dialog', (d) => d.accept());
+    await page.click('tr[data-user="dave"] .delete-user');
+    await page.waitForSelector('table.users tr[data-user="dave"]', { state: 'detached' });
+    assert.equal((await rest('GET', '/rest/api/2/user?username=dave')).status, 404);
+    await page.fill('#user-search', '');
+    await page.waitForSelector('table.users tr[data-user="bob"]');
+    await shot('30-admin-users');
+  });
+
+  await t.test('groups: create, add a member and see it, remove a member', async () => {
+    await page.click('.admin-tabs a[data-page="groups"]');
+    await page.waitForURL(`${base}/admin/groups`);
+    await page.waitForSelector('table.groups tr[data-group="jira-users"]');
+    await page.fill('#new-group-name', 'testers');
+    await page.click('form.create-group button[type=submit]');
+    await page.waitForSelector('.group-members h2:has-text("Members of testers")');
+    assert.ok(await page.locator('table.groups tr.selected[data-group="testers"]').count());
+    for (const who of ['carol', 'bob']) {
+      await page.fill('#member-name', who);
+      await page.click('form.add-member button[type=submit]');
+      await page.waitForSelector(`.members li[data-user="${who}"]`);
+    }
+    assert.match(await text('.members li[data-user="carol"]'), /Carol Tester/);
+    await page.click('.members li[data-user="bob"] .remove-member');
+    await page.waitForSelector('.members li[data-user="bob"]', { state: 'detached' });
+    const members = await json('/rest/api/2/group/member?groupname=testers');
+    assert.deepEqual(members.values.map((u) => u.name), ['carol']);
+    await shot('31-admin-groups');
+  });
+
+  await t.test('project roles: add and remove a group and a user', async () => {
+    await page.click('.admin-tabs a[data-page="roles"]');
+    await page.waitForSelector('.role[data-role="Members"]');
+    await page.selectOption('#role-project', 'WEB');
+    const members = page.locator('.role[data-role="Members"]');
+    await members.locator('.actor-kind').selectOption('group');
+    await members.locator('.actor-name').fill('testers');
+    await members.locator('.add-actor button').click();
+    await page.waitForSelector('.role[data-role="Members"] .chip[data-actor="testers"]');
+    const viewers = page.locator('.role[data-role="Viewers"]');
+    await viewers.locator('.actor-name').fill('bob');
+    await viewers.locator('.add-actor button').click();
+    await page.waitForSelector('.role[data-role="Viewers"] .chip[data-actor="bob"]');
+    await shot('32-admin-roles');
+    await page.click('.role[data-role="Viewers"] .chip[data-actor="bob"] .chip-x');
+    await page.waitForSelector('.role[data-role="Viewers"] .chip[data-actor="bob"]', { state: 'detached' });
+    const roles = await json('/rest/api/2/project/WEB/role');
+    const id = roles.Members.split('/').pop();
+    const actors = (await json(`/rest/api/2/project/WEB/role/${id}`)).actors.map((a) => a.name);
+    assert.ok(actors.includes('testers'), actors.join(','));
+  });
+
+  await t.test('permission schemes: create, add and remove grants, change a project\'s scheme', async () => {
+    ok(await rest('POST', '/rest/api/2/project', { key: 'ADM', name: 'Admin test', projectTypeKey: 'software', lead: 'admin' }), 'project ADM');
+    await page.click('.admin-tabs a[data-page="permissions"]');
+    await page.waitForSelector('table.schemes tr[data-scheme="Default Permission Scheme"]');
+    await page.fill('#new-scheme-name', 'Strict');
+    await page.fill('#new-scheme-description', 'Testers only');
+    await page.click('form.create-scheme button[type=submit]');
+    await page.waitForSelector('.grants h2:has-text("Grants of Strict")');
+    const grant = async (permission, holder, parameter) => {
+      await page.selectOption('#grant-permission', permission);
+      await page.selectOption('#grant-holder', holder);
+      if (parameter) {
+        if (holder === 'user') await page.fill('#grant-parameter', parameter);
+        else await page.selectOption('#grant-parameter', parameter);
+      }
+      await page.click('form.add-grant button[type=submit]');
+    };
+    await grant('BROWSE_PROJECTS', 'group', 'testers');
+    await page.waitForSelector('tr[data-permission="BROWSE_PROJECTS"] .chip:has-text("Group: testers")');
+    // The administrators keep seeing a project that uses the scheme.
+    await grant('BROWSE_PROJECTS', 'group', 'jira-administrators');
+    await page.waitForSelector('tr[data-permission="BROWSE_PROJECTS"] .chip:has-text("Group: jira-administrators")');
+    await grant('ADD_COMMENTS', 'user', 'carol');
+    await page.waitForSelector('tr[data-permission="ADD_COMMENTS"] .chip:has-text("User: Carol Tester")');
+    await page.click('tr[data-permission="ADD_COMMENTS"] .chip .chip-x');
+    await page.waitForSelector('tr[data-permission="ADD_COMMENTS"]', { state: 'detached' });
+    const schemes = (await json('/rest/api/2/permissionscheme')).permissionSchemes;
+    const strict = schemes.find((s) => s.name === 'Strict');
+    const grants = (await json(`/rest/api/2/permissionscheme/${strict.id}/permission`)).permissions;
+    assert.deepEqual(grants.map((g) => `${g.permission}:${g.holder.type}:${g.holder.parameter}`).sort(),
+      ['BROWSE_PROJECTS:group:jira-administrators', 'BROWSE_PROJECTS:group:testers']);
+    await page.selectOption('tr[data-project="ADM"] select.project-scheme', { label: 'Strict' });
+    await page.waitForSelector('.admin-body .status .ok:has-text("ADM now uses Strict")');
+    assert.equal((await json('/rest/api/2/project/ADM/permissionscheme')).name, 'Strict');
+    await shot('33-admin-permissions');
+  });
+
+  await t.test('audit log: the changes above, filtered by text, paged', async () => {
+    // Enough records for a second page.
+    for (let i = 0; i < 26; i++) ok(await rest('POST', '/rest/api/2/group', { name: `bulk-${i}` }), `group ${i}`);
+    await page.click('.admin-tabs a[data-page="audit"]');
+    await page.waitForSelector('table.audit tbody tr');
+    assert.equal(await page.locator('table.audit tbody tr').count(), 25);
+    assert.match(await text('#audit-range'), /^1–25 of \d+$/);
+    await page.click('#audit-next');
+    await page.waitForSelector('#audit-range:has-text("26–")');
+    assert.ok(!(await page.locator('#audit-prev').isDisabled()));
+    await page.fill('#audit-filter', 'testers');
+    await page.waitForSelector('#audit-range:has-text("1–")');
+    await until('only records about testers', async () => {
+      const rows = await page.locator('table.audit tbody tr').allInnerTexts();
+      return rows.length > 0 && rows.every((r) => /testers/i.test(r));
+    });
+    const rows = await page.locator('table.audit tbody tr').allInnerTexts();
+    assert.ok(rows.some((r) => /Group created/i.test(r)), rows.join('\n'));
+    assert.ok(rows.some((r) => /carol/.test(r)), 'the member added shows in the changes');
+    await shot('34-admin-audit');
+    await page.fill('#audit-filter', 'no such thing anywhere');
+    await page.waitForSelector('.audit-table .empty:has-text("No record matches")');
+  });
+
+  await t.test('issue security: the badge, and changing the level', async () => {
+    const project = await json('/rest/api/2/project/WEB');
+    const scheme = JSON.parse((await rest('POST', '/rest/api/2/issuesecurityschemes', {
+      name: 'Web security',
+      levels: [
+        { name: 'Staff only', members: [{ type: 'group', parameter: 'jira-administrators' }] },
+        { name: 'Team', members: [{ type: 'group', parameter: 'jira-users' }] },
+      ],
+    })).body);
+    ok(await rest('PUT', '/rest/api/2/issuesecurityschemes/project', { projectId: String(project.id), schemeId: scheme.id }), 'associate');
+    const levels = (await json('/rest/api/2/project/WEB/securitylevel')).levels;
+    const staff = levels.find((l) => l.name === 'Staff only');
+    ok(await rest('PUT', '/rest/api/2/issue/WEB-2', { fields: { security: { id: staff.id } } }), 'set level');
+    await page.goto(`${base}/browse/WEB-2`);
+    await page.waitForSelector('#security-badge:has-text("Staff only")');
+    assert.equal(await page.inputValue('#security-select'), staff.id);
+    await shot('35-issue-security');
+    await page.selectOption('#security-select', { label: 'Team' });
+    await page.waitForSelector('#security-badge:has-text("Team")');
+    assert.equal((await json('/rest/api/2/issue/WEB-2?fields=security')).fields.security.name, 'Team');
+    await page.selectOption('#security-select', '');
+    await page.waitForSelector('#security-badge', { state: 'detached' });
+    assert.equal((await json('/rest/api/2/issue/WEB-2?fields=security')).fields.security, null);
+    await page.goto(`${base}/browse/WEB-1`);
+    await page.waitForSelector('#security-select');
+    assert.equal(await page.locator('#security-badge').count(), 0, 'no badge without a level');
+  });
+
+  await t.test('every admin route opens on a reload', async () => {
+    for (const [path, ready] of [
+      ['/admin', 'table.users'],
+      ['/admin/users', 'table.users'],
+      ['/admin/groups', 'table.groups'],
+      ['/admin/roles', '.role[data-role="Members"]'],
+      ['/admin/permissions', 'table.schemes'],
+      ['/admin/audit', 'table.audit'],
+    ]) {
+      await page.goto(`${base}${path}`);
+      await page.reload();
+      await page.waitForSelector(ready);
+      assert.equal(new URL(page.url()).pathname, path);
+    }
+    await page.goto(`${base}/admin/nope`);
+    await page.waitForSelector('.view h1:has-text("Not found")');
+  });
+
+  await t.test('a user who is not an administrator is refused, in words', async () => {
+    await page.click('#signout');
+    await page.waitForSelector('form.login');
+    await signIn('carol', 'carol-password-1');
+    assert.equal(await page.locator('nav.nav a[href="/admin"]').count(), 0, 'no Administration link');
+    for (const path of ['/admin', '/admin/users', '/admin/groups', '/admin/roles', '/admin/permissions', '/admin/audit']) {
+      await page.goto(`${base}${path}`);
+      await page.waitForSelector('.refused h2:has-text("You need administrator access")');
+      assert.equal(await page.locator('table.users, table.groups, table.audit, .error').count(), 0, path);
+    }
+    await shot('36-admin-refused');
+    assert.equal((await rest('GET', '/rest/api/2/auditing/record')).status, 403);
+    await page.click('#signout');
+    await page.waitForSelector('form.login');
   });
 
   assert.deepEqual(problems, [], 'no script errors or CSP violations');

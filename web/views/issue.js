@@ -3,6 +3,7 @@
 // comments, history and sub-tasks.
 import { api, enc, upload } from '../api.js';
 import { h, mount, link, spinner, errorBox, trustedHtml, formatDate, lozenge } from '../dom.js';
+import { loadSecurity, securityBadge, securityField } from './security.js';
 
 let priorities = null;
 const loadPriorities = () => (priorities ||= api.get('/priority').catch((e) => { priorities = null; throw e; }));
@@ -14,7 +15,7 @@ export async function issueView(el, [key], { state, navigate }) {
   // components and versions need not wait for the issue.
   const projectKey = key.replace(/-\d+$/, '');
   const soft = (p, empty) => p.catch(() => empty);
-  const [issue, comments, prios, assignable, components, versions, watch, votes, worklogs, webLinks] = await Promise.all([
+  const [issue, comments, prios, assignable, components, versions, watch, votes, worklogs, webLinks, security] = await Promise.all([
     api.get(`${base}?expand=renderedFields,transitions`),
     api.get(`${base}/comment?expand=renderedBody`),
     loadPriorities(),
@@ -25,6 +26,7 @@ export async function issueView(el, [key], { state, navigate }) {
     soft(api.get(`${base}/votes`), null),
     soft(api.get(`${base}/worklog?maxResults=100`), { worklogs: [] }),
     soft(api.get(`${base}/remotelink`), []),
+    loadSecurity(projectKey),
   ]);
   const f = issue.fields;
   const flash = h('div.flash', { 'aria-live': 'polite' });
@@ -156,6 +158,7 @@ export async function issueView(el, [key], { state, navigate }) {
         onclick: () => save(`status → ${t.to.name}`, { transition: { id: t.id } }, `${base}/transitions`, 'post').catch(() => {}),
       }, t.name)))),
     h('div.field', h('div.watch-vote', watchButton, voteButton)),
+    securityField(f.security, security, save),
     h('div.field', h('h3', 'Assignee'), h('div#assignee', f.assignee ? f.assignee.displayName : h('span.muted', 'Unassigned')),
       assigneeSelect,
       (!f.assignee || f.assignee.name !== me.name) && h('button.linkish#assign-me', { type: 'button', onclick: assignToMe }, 'Assign to me')),
@@ -353,7 +356,7 @@ export async function issueView(el, [key], { state, navigate }) {
   const project = f.project || {};
   mount(el,
     h('nav.crumbs', link(`/issues?jql=${enc(`project = ${project.key} ORDER BY updated DESC`)}`, project.name || project.key), ' / ',
-      link(`/board/${project.key}`, 'Board'), ' / ', h('span.mono#issue-key', issue.key)),
+      link(`/board/${project.key}`, 'Board'), ' / ', h('span.mono#issue-key', issue.key), ' ', securityBadge(f.security)),
     flash,
     h('div.issue-layout',
       h('div.issue-main', summary, descBox, subtasks, links, attachments, webLinkSection, workLog, h('section', tabs, activity)),
