@@ -126,7 +126,23 @@ impl Service {
     }
 
     /// A project the caller may administer (or a global admin).
+    ///
+    /// A global administrator administers every project, browsable or not: otherwise a
+    /// scheme that grants them nothing would lock everyone out of putting it right.
     pub async fn admin_project(&self, caller: &Caller, r: &ProjectRef) -> Result<Project> {
+        if self.permissions.is_admin(caller) {
+            let r2 = r.clone();
+            return self
+                .store
+                .read(move |db| q::by_ref(db, &r2))
+                .await?
+                .ok_or_else(|| {
+                    Error::not_found(format!(
+                        "No project could be found with key '{}'.",
+                        r.as_text()
+                    ))
+                });
+        }
         let (project, perms) = self.browse_project(Some(caller), r).await?;
         if !perms.has(Permission::AdministerProjects) && !self.permissions.is_admin(caller) {
             return Err(Error::forbidden(
@@ -540,8 +556,22 @@ impl Service {
             )));
         }
         let id = project.id;
+        let role_name = self
+            .catalog
+            .current()
+            .role(role)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let by = caller.clone();
         self.store
             .write(move |db| {
+                let audit_actor = |kind: &str, name: &str| {
+                    audit::record(
+                        db,
+                        &by,
+                        &actor_entry(&project, role, &role_name, kind, None, Some(name)),
+                    )
+                };
                 for u in &users {
                     let user = match uq::by_username(db, u)? {
                         Some(x) => x,
@@ -550,6 +580,7 @@ impl Service {
                         })?,
                     };
                     q::add_role_actor(db, id, role, "user", &user.username)?;
+                    audit_actor("user", &user.username)?;
                 }
                 for g in &groups {
                     if uq::group_id(db, g)?.is_none() {
@@ -558,6 +589,7 @@ impl Service {
                         );
                     }
                     q::add_role_actor(db, id, role, "group", g)?;
+                    audit_actor("group", g)?;
                 }
                 Ok(())
             })
@@ -580,20 +612,37 @@ impl Service {
             )));
         }
         let id = project.id;
+        let role_name = self
+            .catalog
+            .current()
+            .role(role)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let by = caller.clone();
         let removed = self
             .store
-            .write(move |db| match (user, group) {
-                (Some(u), _) => {
-                    let name = match uq::by_username(db, &u)? {
-                        Some(x) => x.username,
-                        None => uq::by_account_id(db, &u)?.map(|x| x.username).unwrap_or(u),
-                    };
-                    q::remove_role_actor(db, id, role, "user", &name)
+            .write(move |db| {
+                let (kind, name) = match (user, group) {
+                    (Some(u), _) => {
+                        let name = match uq::by_username(db, &u)? {
+                            Some(x) => x.username,
+                            None => uq::by_account_id(db, &u)?.map(|x| x.username).unwrap_or(u),
+                        };
+                        ("user", name)
+                    }
+                    (None, Some(g)) => ("group", g),
+                    (None, None) => {
+                        return Err(
+                            Error::bad_request("Specify a user or a group to remove.").into()
+                        );
+                    }
+                };
+                let removed = q::remove_role_actor(db, id, role, kind, &name)?;
+                if removed {
+                    let entry = actor_entry(&project, role, &role_name, kind, Some(&name), None);
+                    audit::record(db, &by, &entry)?;
                 }
-                (None, Some(g)) => q::remove_role_actor(db, id, role, "group", &g),
-                (None, None) => {
-                    Err(Error::bad_request("Specify a user or a group to remove.").into())
-                }
+                Ok(removed)
             })
             .await?;
         if removed {
@@ -684,4 +733,23 @@ fn update_entry(
         id(Some(notification_schemes.0)),
         id(Some(notification_schemes.1)),
     )
+}
+
+/// The audit record of a role actor added (`to`) or removed (`from`) in a project.
+fn actor_entry(
+    project: &Project,
+    role: i64,
+    role_name: &str,
+    kind: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> AuditEntry {
+    let field = if kind == "user" { "Users" } else { "Groups" };
+    AuditEntry::new(
+        category::PROJECTS,
+        "Project roles changed",
+        AuditItem::new("PROJECT_ROLE", role, role_name),
+    )
+    .changed(field, from, to)
+    .associated(project_item(project.id.0, &project.key, &project.name))
 }

@@ -187,3 +187,38 @@ async fn only_administrators_read_the_log() {
         .expect(403);
     r.jira_error();
 }
+
+/// Adding and removing a project role's actors (POST / DELETE `project/{key}/role/{id}`)
+/// is recorded with the actor and the project.
+#[tokio::test]
+async fn role_actor_changes_are_recorded() {
+    let admin = Client::admin();
+    let key = project("AUDR").await;
+    let (name, _) = user("audrole").await;
+    let role = format!("/rest/api/2/project/{key}/role/10003");
+    admin.post(&role, json!({"user": [name]})).await.expect(200);
+    admin
+        .delete(&format!("{role}?user={name}"))
+        .await
+        .expect(204);
+    let page = admin
+        .get(&format!("{RECORDS}?filter={name}"))
+        .await
+        .expect(200);
+    let mine: Vec<&Value> = page.body["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter(|r| r["objectItem"]["typeName"] == "PROJECT_ROLE")
+        .collect();
+    assert_eq!(mine.len(), 2, "{}", page.text);
+    assert_eq!(mine[0]["changedValues"][0]["changedFrom"], name.as_str());
+    assert_eq!(mine[1]["changedValues"][0]["changedTo"], name.as_str());
+    assert!(mine.iter().all(|r| {
+        r["associatedItems"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .any(|i| i["typeName"] == "PROJECT")
+    }));
+}

@@ -692,3 +692,36 @@ async fn anonymous_access_only_where_a_scheme_grants_anyone() {
     assert!(matches!(r.status.as_u16(), 401 | 404), "{}", r.text);
     assert!(!r.text.contains("Readable by anyone"));
 }
+
+/// A global administrator administers every project, also one whose scheme grants them
+/// nothing (as in Jira): they can always put a working scheme back.
+#[tokio::test]
+async fn an_administrator_cannot_lock_themselves_out_of_a_project() {
+    let p = project("PSLOCK").await;
+    let empty = scheme(vec![grant("BROWSE_PROJECTS", "group", Some("jira-users"))]).await;
+    assign(&p, empty).await;
+    let (name, password) = user("pslock").await;
+    let member = Client::basic(&name, &password);
+    // The admin is in jira-users too (every user is), so take a scheme with no grant at all.
+    let none = scheme(vec![]).await;
+    assign(&p, none).await;
+    let current = admin()
+        .get(&format!("/rest/api/2/project/{p}/permissionscheme"))
+        .await
+        .expect(200);
+    assert_eq!(current.body["id"], none);
+    admin()
+        .put(
+            &format!("/rest/api/2/project/{p}/permissionscheme"),
+            json!({"id": 0}),
+        )
+        .await
+        .expect(200);
+    // Nobody else gained anything from the rule: a user who may browse the project
+    // (the default scheme again) still may not administer it.
+    member
+        .get(&format!("/rest/api/2/project/{p}/permissionscheme"))
+        .await
+        .expect(403)
+        .jira_error();
+}
