@@ -60,27 +60,7 @@ impl Service {
         let email = input.email.trim().to_string();
         let display = input.display_name.trim().to_string();
         let mut errors = std::collections::BTreeMap::new();
-        if username.is_empty()
-            || username.len() > 255
-            || username.chars().any(|c| c.is_whitespace() || c == ':')
-        {
-            errors.insert(
-                "name".to_string(),
-                "The username must be 1 to 255 characters without spaces or ':'.".to_string(),
-            );
-        }
-        if !email.contains('@') || email.len() > 255 {
-            errors.insert(
-                "emailAddress".to_string(),
-                "You must specify a valid email address.".to_string(),
-            );
-        }
-        if display.is_empty() {
-            errors.insert(
-                "displayName".to_string(),
-                "You must specify a full name.".to_string(),
-            );
-        }
+        check_user_fields(&mut errors, &username, &email, &display);
         if let Some(p) = &input.password
             && p.is_empty()
         {
@@ -461,5 +441,36 @@ impl Service {
             .into_iter()
             .map(|u| (u.id, u))
             .collect())
+    }
+}
+
+/// The field errors a user's name, email address and full name give, in Jira's words;
+/// shared by create and update.
+pub(crate) fn check_user_fields(
+    errors: &mut std::collections::BTreeMap<String, String>,
+    username: &str,
+    email: &str,
+    display: &str,
+) {
+    if username.is_empty()
+        || username.len() > 255
+        || username.chars().any(|c| c.is_whitespace() || c == ':')
+    {
+        errors.insert(
+            "name".to_string(),
+            "The username must be 1 to 255 characters without spaces or ':'.".to_string(),
+        );
+    }
+    if !email.contains('@') || email.len() > 255 {
+        errors.insert(
+            "emailAddress".to_string(),
+            "You must specify a valid email address.".to_string(),
+        );
+    }
+    if display.is_empty() {
+        errors.insert(
+            "displayName".to_string(),
+            "You must specify a full name.".to_string(),
+        );
     }
 }

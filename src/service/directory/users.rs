@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::service::audit::record;
 use crate::service::permissions::caller_permissions;
 use crate::service::users::UserRef;
+use crate::service::users::check_user_fields;
 use crate::service::{Caller, Permission};
 use crate::store::queries::{users as uq, users_admin as q};
 
@@ -72,27 +73,7 @@ impl Service {
             .unwrap_or_else(|| user.display_name.clone());
         let active = change.active.unwrap_or(user.active);
         let mut errors = BTreeMap::new();
-        if username.is_empty()
-            || username.len() > 255
-            || username.chars().any(|c| c.is_whitespace() || c == ':')
-        {
-            errors.insert(
-                "name".to_string(),
-                "The username must be 1 to 255 characters without spaces or ':'.".to_string(),
-            );
-        }
-        if !email.contains('@') || email.len() > 255 {
-            errors.insert(
-                "emailAddress".to_string(),
-                "You must specify a valid email address.".to_string(),
-            );
-        }
-        if display.is_empty() {
-            errors.insert(
-                "displayName".to_string(),
-                "You must specify a full name.".to_string(),
-            );
-        }
+        check_user_fields(&mut errors, &username, &email, &display);
         if !active && user.id == caller.user.id {
             errors.insert(
                 "active".to_string(),
