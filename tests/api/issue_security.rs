@@ -614,3 +614,47 @@ async fn a_project_created_with_a_security_scheme_uses_it() {
         .await
         .expect(200);
 }
+
+/// A sub-task the caller may see does not show a parent they may not: no key or
+/// summary of the hidden parent in the sub-task's view.
+#[tokio::test]
+async fn a_visible_sub_task_does_not_reveal_a_hidden_parent() {
+    let admin = Client::admin();
+    let (key, _, _) = secured_project(&admin, "SECP").await;
+    let (name, pw) = user("secpar").await;
+    let outsider = Client::basic(&name, &pw);
+    let summary = format!("hiddenparent{}", key.to_lowercase());
+    let parent = admin
+        .post(
+            "/rest/api/2/issue",
+            json!({"fields": {"project": {"key": key}, "summary": summary,
+            "issuetype": {"name": "Task"}, "security": {"name": "Secret"}}}),
+        )
+        .await
+        .expect(201)
+        .body["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let child = admin
+        .post("/rest/api/2/issue", json!({"fields": {"project": {"key": key}, "summary": "open child",
+            "issuetype": {"name": "Sub-task"}, "parent": {"key": parent}, "security": {"name": "Open"}}}))
+        .await
+        .expect(201)
+        .body["key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = outsider
+        .get(&format!("/rest/api/2/issue/{child}"))
+        .await
+        .expect(200);
+    assert!(!leaks(&r.text, &parent, &summary), "{}", r.text);
+    assert!(r.body["fields"]["parent"].is_null(), "{}", r.text);
+    // Members of the level still see the parent.
+    let mine = admin
+        .get(&format!("/rest/api/2/issue/{child}"))
+        .await
+        .expect(200);
+    assert_eq!(mine.body["fields"]["parent"]["key"], parent.as_str());
+}

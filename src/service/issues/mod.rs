@@ -606,9 +606,16 @@ fn load_view_core(
         return Ok(None);
     }
     let (project, components, versions) = (project.clone(), components.clone(), versions.clone());
-    let parent = match issue.parent_id {
-        Some(p) => q::by_id(db, p)?,
-        None => None,
+    // A parent outside the caller's security level is left out, as a hidden linked
+    // issue is: a visible sub-task must not reveal its key or summary.
+    let parent = match issue
+        .parent_id
+        .map(|p| q::by_id(db, p))
+        .transpose()?
+        .flatten()
+    {
+        Some(p) if super::levels::can_see(db, caller, &project, &p, roles)? => Some(p),
+        _ => None,
     };
     let subtasks = if needs.subtasks {
         let mut all = q::subtasks(db, issue.id)?;
