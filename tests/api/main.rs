@@ -21,6 +21,7 @@ mod links_watchers;
 mod login_throttle;
 mod pat;
 mod permission_schemes;
+mod permission_matrix;
 mod platform;
 mod preferences;
 mod projects;
