@@ -123,14 +123,15 @@ fn id_str(v: &Value) -> String {
     }
 }
 
-async fn upload(c: &Client, key: &str) -> Reply {
+/// Posts one small text file to `path` (an issue's `attachments`), as Jira clients do.
+async fn upload(c: &Client, path: &str) -> Reply {
     let boundary = "matrix-boundary";
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
     );
     let req = c
         .http
-        .post(format!("{}/rest/api/2/issue/{key}/attachments", c.base))
+        .post(format!("{}{path}", c.base))
         .header(
             "content-type",
             format!("multipart/form-data; boundary={boundary}"),
@@ -212,7 +213,9 @@ async fn new_remote(admin: &Client, key: &str) -> String {
 }
 
 async fn new_attachment(admin: &Client, key: &str) -> String {
-    let r = upload(admin, key).await.expect(200);
+    let r = upload(admin, &format!("/rest/api/2/issue/{key}/attachments"))
+        .await
+        .expect(200);
     id_str(&r.body[0]["id"])
 }
 
@@ -472,6 +475,7 @@ impl World {
             .replace("{SPARE_GROUP}", &self.spare_group)
             .replace("{LEVEL}", &self.level)
             .replace("{SCHEME}", &self.scheme)
+            .replace("{SEC_SCHEME}", &self.sec_scheme)
             .replace("{VERSION}", &self.version)
             .replace("{COMPONENT}", &self.component)
     }
@@ -561,10 +565,10 @@ impl World {
         }
         let admin = admin_on(&self.base);
         if query.contains("{FRESH_USER}") {
-            f.user = Some(new_user(&admin, "pmfresh").await.0);
+            f.user = Some(new_user(&admin, "f").await.0);
         }
         if query.contains("{FRESH_GROUP}") {
-            f.group = Some(new_group(&admin, "pmfresh").await);
+            f.group = Some(new_group(&admin, "g").await);
         }
         // A deleted property is put back first, so each persona finds one to delete.
         if template.ends_with("/properties/{property}") {
@@ -577,6 +581,10 @@ impl World {
             if persona != 0 || !template.contains("/user/properties") {
                 who.put(&put, json!({"v": 1})).await;
             }
+        }
+        if template.ends_with("/project/{key}/role/{id}") {
+            let role = self.fill(template, v, &Fresh::default());
+            admin.post(&role, json!({"user": [self.spare_user]})).await;
         }
         if template.ends_with("/remotelink/{global_id}") {
             admin
@@ -712,11 +720,12 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
             )
         })
         .collect();
-    // Reads and writes first, deletions last, so a deletion cannot take an object away
-    // from a later route.
-    // Of the deletions, the schemes and levels the secret issue depends on go last.
+    // Reads first (they meet the world as set up), then writes, then deletions, so a
+    // deletion cannot take an object away from a later route; of the deletions, the
+    // schemes and levels the secret issue depends on go last.
     specs.sort_by_key(|(m, p)| {
         (
+            *m != Method::GET,
             *m == Method::DELETE,
             p.contains("issuesecurityschemes") || p.contains("permissionscheme"),
         )
@@ -731,8 +740,10 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
     let secret_marks = [
         secret.key.clone(),
         secret.summary.clone(),
-        format!("\"id\":\"{}\"", secret.id),
-        format!("/issue/{}", secret.id),
+        // The id alone is any object's id; these are the ways an issue's id shows.
+        format!("/issue/{}\"", secret.id),
+        format!("\"issueId\":\"{}\"", secret.id),
+        format!("\"issueId\":{},", secret.id),
     ];
     for (method, path) in &specs {
         let key = (method.to_string(), canonical(path));
@@ -775,7 +786,11 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
                     .or_else(|| {
                         (*method == Method::POST || *method == Method::PUT).then(|| json!({}))
                     });
-                let r = world.clients[p].send(method.clone(), &url, body).await;
+                let r = if *method == Method::POST && path.ends_with("/attachments") {
+                    upload(&world.clients[p], &url).await
+                } else {
+                    world.clients[p].send(method.clone(), &url, body).await
+                };
                 requests += 1;
                 got[p] = class(r.status.as_u16());
                 if r.status.is_server_error() {
@@ -816,13 +831,22 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
         if entry.is_none() {
             missing.insert(format!("{} {} {}", key.0, key.1, line.join("/")));
         }
-        observed.push(format!("{} {} {}", key.0, key.1, line.join("/")));
+        let query = entry
+            .filter(|e| !e.query.is_empty())
+            .map(|e| format!("?{}", e.query))
+            .unwrap_or_default();
+        let body = entry
+            .and_then(|e| e.body.as_ref())
+            .map(|b| format!(" {b}"))
+            .unwrap_or_default();
+        observed.push(format!("{} {}{query} {}{body}", key.0, key.1, line.join("/")));
     }
     eprintln!("permission matrix: {} routes, {requests} requests", specs.len());
-    if std::env::var("MATRIX_DUMP").is_ok() {
+    // `MATRIX_DUMP=file` writes what was observed in the table's format, for review.
+    if let Ok(file) = std::env::var("MATRIX_DUMP") {
         observed.sort();
         observed.dedup();
-        eprintln!("OBSERVED\n{}", observed.join("\n"));
+        std::fs::write(file, observed.join("\n")).expect("dump");
     }
     assert!(
         missing.is_empty() && leaks.is_empty() && wrong.is_empty(),
