@@ -530,8 +530,10 @@ pub fn can_browse_issue(
     let Some(project) = q::by_id(db, issue.project_id)? else {
         return Ok(false);
     };
-    Ok(caller_permissions(db, catalog, caller, &project, Some(issue))?
-        .has(Permission::BrowseProjects))
+    Ok(
+        caller_permissions(db, catalog, caller, &project, Some(issue))?
+            .has(Permission::BrowseProjects),
+    )
 }
 
 /// History as the caller may see it: a "Link" item names the other issue by key, so an

@@ -414,8 +414,7 @@ impl Service {
             .read(move |db| {
                 let (mut groups, total) = cq::of_issue(db, id, start_at, max_results)?;
                 // The total drops by what this page leaves out; other pages may hold more.
-                let hidden =
-                    permissions::hide_unseen_links(db, &catalog, Some(&who), &mut groups)?;
+                let hidden = permissions::hide_unseen_links(db, &catalog, Some(&who), &mut groups)?;
                 let total = total - hidden as i64;
                 let ids: Vec<UserId> = groups.iter().filter_map(|g| g.author_id).collect();
                 let users = uq::by_ids(db, &ids)?

@@ -154,4 +154,3 @@ pub fn version_issues(db: &Db, id: i64, kind: &str) -> StoreResult<Vec<IssueId>>
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }
-
