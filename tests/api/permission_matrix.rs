@@ -24,6 +24,8 @@ const PERSONAS: [&str; 7] = [
 /// Writes run from the least to the most privileged, so a refused write leaves the
 /// object for the caller allowed to change it.
 const WRITE_ORDER: [usize; 7] = [0, 1, 2, 6, 3, 4, 5];
+/// A label only the secret issue has: suggestions must not offer it to outsiders.
+const SECRET_LABEL: &str = "zanzibarlabel";
 /// Personas outside the secret issue's level, to whom it must never show.
 const OUTSIDERS: [usize; 4] = [0, 1, 2, 6];
 
@@ -413,7 +415,7 @@ impl World {
         admin
             .put(
                 &format!("/rest/api/2/issue/{}", secret.key),
-                json!({"fields": {"components": [{"id": component}], "fixVersions": [{"id": versions[0]}]}}),
+                json!({"fields": {"components": [{"id": component}], "fixVersions": [{"id": versions[0]}], "labels": [SECRET_LABEL]}}),
             )
             .await
             .expect(204);
@@ -479,6 +481,8 @@ impl World {
             .replace("{ISSUE}", &i.key)
             .replace("{ISSUE_ID}", &i.id)
             .replace("{PLAIN}", &self.plain.key)
+            .replace("{PLAIN_WORKLOG}", &self.plain.worklog)
+            .replace("{SECRET_WORKLOG}", &self.secret.worklog)
             .replace("{MEMBER}", &self.names[3])
             .replace("{SPARE_USER}", &self.spare_user)
             .replace("{SPARE_GROUP}", &self.spare_group)
@@ -765,8 +769,10 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
     let secret_marks = [
         secret.key.clone(),
         secret.summary.clone(),
+        SECRET_LABEL.to_string(),
         // The id alone is any object's id; these are the ways an issue's id shows.
         format!("/issue/{}\"", secret.id),
+        format!("/issue/{}/", secret.id),
         format!("\"issueId\":\"{}\"", secret.id),
         format!("\"issueId\":{},", secret.id),
     ];
@@ -817,6 +823,10 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
                     world.clients[p].send(method.clone(), &url, body).await
                 };
                 requests += 1;
+                // `MATRIX_SHOW="GET /rest/api/2/x"` prints what each persona got there.
+                if std::env::var("MATRIX_SHOW").is_ok_and(|w| w == format!("{method} {path}")) {
+                    eprintln!("{} {url}: {} {}", PERSONAS[p], r.status, r.text);
+                }
                 got[p] = class(r.status.as_u16());
                 if r.status.is_server_error() {
                     wrong.push(format!(
