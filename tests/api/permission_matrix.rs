@@ -901,8 +901,9 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
     );
 }
 
-/// Counts answer as if the secret issue did not exist to those outside its level: the
-/// component and the version hold only it, the project holds it and the plain one.
+/// Counts (and label suggestions) answer as if the secret issue did not exist to those
+/// outside its level: the component, the version and the label are only on it; the
+/// project holds it and the plain one. Those inside still count it.
 async fn counts_leave_out_the_secret_issue(w: &World) {
     let mut wrong = Vec::new();
     let jql = json!({"jql": format!("project = {}", w.project)});
@@ -949,6 +950,13 @@ async fn counts_leave_out_the_secret_issue(w: &World) {
             continue;
         }
         let one = u64::from(inside);
+        let labels = c
+            .get("/rest/api/2/jql/autocompletedata/suggestions?fieldName=labels&fieldValue=zan")
+            .await
+            .expect(200);
+        if labels.text.contains(SECRET_LABEL) != inside {
+            wrong.push(format!("{who}: label suggestions: {}", labels.text));
+        }
         for (r, field, want) in [
             (&comp, "issueCount", one),
             (&ver, "issuesFixedCount", one),
