@@ -88,6 +88,7 @@ struct World {
     base: String,
     clients: Vec<Client>,
     names: Vec<String>,
+    secret_subtask: String,
     project: String,
     plain: Issue,
     secret: Issue,
@@ -366,6 +367,17 @@ impl World {
         let mut plain = new_issue(&admin, &project, "plain matrix issue", None).await;
         let mut secret = new_issue(&admin, &project, "zanzibar hidden plans", Some(&level)).await;
         fill_issue(&admin, &mut plain).await;
+        // A sub-task of the plain issue behind the same level: the plain issue's
+        // sub-task lists must not show it.
+        let r = admin
+            .post(
+                "/rest/api/2/issue",
+                json!({"fields": {"project": {"key": project}, "summary": "zanzibar hidden subtask",
+                    "issuetype": {"name": "Sub-task"}, "parent": {"key": plain.key}, "security": {"id": level}}}),
+            )
+            .await;
+        assert!(r.status.is_success(), "secret sub-task: {}", r.text);
+        let secret_subtask = r.body["key"].as_str().unwrap_or_default().to_string();
         fill_issue(&admin, &mut secret).await;
         let r = admin
             .post(
@@ -447,6 +459,7 @@ impl World {
             base: base.to_string(),
             clients,
             names,
+            secret_subtask,
             project,
             plain,
             secret,
@@ -770,6 +783,7 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
         secret.key.clone(),
         secret.summary.clone(),
         SECRET_LABEL.to_string(),
+        world.secret_subtask.clone(),
         // The id alone is any object's id; these are the ways an issue's id shows.
         format!("/issue/{}\"", secret.id),
         format!("/issue/{}/", secret.id),
@@ -903,7 +917,8 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
 
 /// Counts (and label suggestions) answer as if the secret issue did not exist to those
 /// outside its level: the component, the version and the label are only on it; the
-/// project holds it and the plain one. Those inside still count it.
+/// project holds the plain one and, behind the level, the secret one and its sub-task.
+/// Those inside still count them.
 async fn counts_leave_out_the_secret_issue(w: &World) {
     let mut wrong = Vec::new();
     let jql = json!({"jql": format!("project = {}", w.project)});
@@ -961,8 +976,9 @@ async fn counts_leave_out_the_secret_issue(w: &World) {
             (&comp, "issueCount", one),
             (&ver, "issuesFixedCount", one),
             (&unresolved, "issuesUnresolvedCount", one),
-            (&search, "total", 1 + one),
-            (&approx, "count", 1 + one),
+            // The plain issue, and the secret one with its secret sub-task.
+            (&search, "total", 1 + 2 * one),
+            (&approx, "count", 1 + 2 * one),
         ] {
             if r.body[field] != want {
                 wrong.push(format!("{who}: {field} should be {want}: {}", r.text));
