@@ -26,6 +26,10 @@ const PERSONAS: [&str; 7] = [
 const WRITE_ORDER: [usize; 7] = [0, 1, 2, 6, 3, 4, 5];
 /// A label only the secret issue has: suggestions must not offer it to outsiders.
 const SECRET_LABEL: &str = "zanzibarlabel";
+/// The text of a comment and a worklog only administrators may see.
+const RESTRICTED_TEXT: &str = "zanzibar for administrators only";
+/// Personas not in the Administrators role.
+const NOT_ADMINS: [usize; 5] = [0, 1, 2, 3, 6];
 /// Personas outside the secret issue's level, to whom it must never show.
 const OUTSIDERS: [usize; 4] = [0, 1, 2, 6];
 
@@ -367,6 +371,22 @@ impl World {
         let mut plain = new_issue(&admin, &project, "plain matrix issue", None).await;
         let mut secret = new_issue(&admin, &project, "zanzibar hidden plans", Some(&level)).await;
         fill_issue(&admin, &mut plain).await;
+        // On the plain issue, a comment for the Administrators role and a worklog for
+        // jira-administrators: only the two administrators may read them.
+        admin
+            .post(
+                &format!("/rest/api/2/issue/{}/comment", plain.key),
+                json!({"body": RESTRICTED_TEXT, "visibility": {"type": "role", "value": "Administrators"}}),
+            )
+            .await
+            .expect(201);
+        admin
+            .post(
+                &format!("/rest/api/2/issue/{}/worklog", plain.key),
+                json!({"timeSpent": "1m", "comment": RESTRICTED_TEXT, "visibility": {"type": "group", "value": "jira-administrators"}}),
+            )
+            .await
+            .expect(201);
         // A sub-task of the plain issue behind the same level: the plain issue's
         // sub-task lists must not show it.
         let r = admin
@@ -863,6 +883,12 @@ async fn permission_matrix_every_route_by_persona_and_issue_kind() {
                         ));
                     }
                 }
+                if NOT_ADMINS.contains(&p) && r.text.contains(RESTRICTED_TEXT) {
+                    leaks.push(format!(
+                        "{method} {url} as {} shows a restricted comment or worklog",
+                        PERSONAS[p]
+                    ));
+                }
                 if OUTSIDERS.contains(&p) {
                     for mark in &secret_marks {
                         if r.text.contains(mark.as_str()) {
@@ -965,6 +991,21 @@ async fn counts_leave_out_the_secret_issue(w: &World) {
             continue;
         }
         let one = u64::from(inside);
+        // A restricted comment's words do not find its issue for those it is hidden from.
+        if NOT_ADMINS.contains(&p) {
+            let found = c
+                .post(
+                    "/rest/api/2/search",
+                    json!({"jql": format!("project = {} AND comment ~ \"administrators only\"", w.project)}),
+                )
+                .await;
+            if found.body["total"] != 0 {
+                wrong.push(format!(
+                    "{who}: a restricted comment's words find: {}",
+                    found.text
+                ));
+            }
+        }
         let labels = c
             .get("/rest/api/2/jql/autocompletedata/suggestions?fieldName=labels&fieldValue=zan")
             .await
@@ -1040,13 +1081,13 @@ async fn refused_writes_change_nothing(w: &World) {
         .await;
     assert!(!r.status.is_success(), "{}", r.text);
 
-    for (key, summary) in [(secret, &w.secret.summary), (plain, &w.plain.summary)] {
+    for (key, summary, comments) in [(secret, &w.secret.summary, 1), (plain, &w.plain.summary, 2)] {
         let r = admin
             .get(&format!("/rest/api/2/issue/{key}?fields=summary,comment"))
             .await
             .expect(200);
         assert_eq!(r.body["fields"]["summary"], summary.as_str(), "{}", r.text);
-        assert_eq!(r.body["fields"]["comment"]["total"], 1, "{}", r.text);
+        assert_eq!(r.body["fields"]["comment"]["total"], comments, "{}", r.text);
     }
     let role = admin.get("/rest/api/2/role/10004").await.expect(200);
     assert_eq!(role.body["name"], "Viewers", "{}", role.text);
