@@ -429,10 +429,13 @@ pub fn count(db: &Db) -> StoreResult<i64> {
     Ok(db.query_row("SELECT count(*) FROM issues", [], |r| r.get(0))?)
 }
 
-/// Comment bodies of an issue, for the search index.
+/// Comment bodies of an issue without a visibility restriction, for the search index.
 pub fn comment_bodies(db: &Db, id: IssueId) -> StoreResult<Vec<String>> {
-    let mut stmt =
-        db.prepare_cached("SELECT body FROM comments WHERE issue_id = ?1 ORDER BY id")?;
+    // Restricted comments stay out of the index: one document serves every searcher, so
+    // their words would find the issue for those they are hidden from.
+    let mut stmt = db.prepare_cached(
+        "SELECT body FROM comments WHERE issue_id = ?1 AND visibility_type IS NULL ORDER BY id",
+    )?;
     let rows = stmt
         .query_map([id.0], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
