@@ -1,13 +1,17 @@
 //! The permission matrix (issue 14's proof): every route of the router × seven personas
 //! → the status class `data/permission_matrix.txt` declares, with routes that take an
 //! issue (or an object of one) asked twice — about a plain issue and about an issue
-//! behind a security level — and no body answered to someone outside that level holding
-//! the secret issue's key, summary or id. A route the table lacks fails the test by name.
+//! behind a security level. No body answered to someone outside that level may hold the
+//! secret issue's key, summary, id (as issues show it), label or secret sub-task, and
+//! none answered to a non-administrator the text of the restricted comment and worklog.
+//! Counts, label suggestions and comment search are checked per persona, and a few
+//! refused writes are re-read unchanged. A route the table lacks fails the test by name.
 //!
 //! Table lines: `METHOD PATH[?query] EXPECT [json body]`, EXPECT one letter per persona in
 //! [`PERSONAS`] order (`O` 2xx, `D` 401/403, `H` 404, `B` 400, `C` 409), and for routes
 //! about an issue `PLAIN/SECRET`. `/rest/api/latest/…` routes share the `/rest/api/2/…`
-//! line (the twin is asked the reads only). Query and body may use the placeholders of [`World::substitute`].
+//! line (the twin is asked the reads only). Query and body may use the placeholders of
+//! [`World::substitute`]. `MATRIX_DUMP=file` writes what was observed in this format.
 
 use std::collections::{BTreeSet, HashMap};
 
