@@ -188,6 +188,7 @@ impl Service {
                 ))
             })
             .await?;
+        let groups = self.issues.visible_history(caller, groups).await?;
         // Comments that exist but are restricted from this caller; deleted ones leave
         // only "a comment was deleted", which tells nothing of their content.
         let hidden: HashSet<i64> = all_comments

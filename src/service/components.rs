@@ -13,7 +13,7 @@ use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Tx, changelog as cq, components as q, issues as iq, projects as pq, users as uq,
+    Db, Tx, changelog as cq, components as q, issues as iq, projects as pq, users as uq,
 };
 
 pub const ASSIGNEE_TYPES: &[&str] = &[
@@ -346,9 +346,13 @@ impl Service {
     /// `GET component/{id}/relatedIssueCounts`: issues with the component.
     pub async fn component_issue_count(&self, caller: Option<&Caller>, id: i64) -> Result<i64> {
         self.get_component(caller, id).await?;
+        let caller = caller.cloned();
         Ok(self
             .store
-            .read(move |db| Ok(q::component_issues(db, id)?.len() as i64))
+            .read(move |db| {
+                let ids = q::component_issues(db, id)?;
+                Ok(visible(db, caller.as_ref(), &ids)?.len() as i64)
+            })
             .await?)
     }
 
@@ -604,19 +608,33 @@ impl Service {
         id: i64,
     ) -> Result<(Version, VersionCounts)> {
         let (v, _) = self.get_version(caller, id).await?;
+        let caller = caller.cloned();
         let counts = self
             .store
             .read(move |db| {
-                let fixed = q::version_issues(db, id, "fix")?.len() as i64;
-                let affected = q::version_issues(db, id, "affected")?.len() as i64;
-                let (_, unresolved) = q::version_unresolved(db, id)?;
+                let caller = caller.as_ref();
+                let fixed = visible(db, caller, &q::version_issues(db, id, "fix")?)?;
+                let affected = visible(db, caller, &q::version_issues(db, id, "affected")?)?;
                 Ok(VersionCounts {
-                    fixed,
-                    affected,
-                    fixed_unresolved: unresolved,
+                    fixed: fixed.len() as i64,
+                    affected: affected.len() as i64,
+                    fixed_unresolved: fixed.iter().filter(|i| i.resolution_id.is_none()).count()
+                        as i64,
                 })
             })
             .await?;
         Ok((v, counts))
     }
+}
+
+/// The issues among `ids` the caller may see: a count must not include an issue behind a
+/// security level the caller is outside of (its existence is what the level hides).
+fn visible(db: &Db, caller: Option<&Caller>, ids: &[IssueId]) -> StoreResult<Vec<Issue>> {
+    let mut out = Vec::new();
+    for issue in iq::by_ids(db, ids)? {
+        if super::levels::can_see_issue(db, caller, &issue)? {
+            out.push(issue);
+        }
+    }
+    Ok(out)
 }

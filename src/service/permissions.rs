@@ -520,6 +520,67 @@ pub fn caller_permissions(
     ))
 }
 
+/// Whether the caller may browse `issue`: its project's Browse Projects, inside its level.
+pub fn can_browse_issue(
+    db: &Db,
+    catalog: &Catalog,
+    caller: Option<&Caller>,
+    issue: &Issue,
+) -> StoreResult<bool> {
+    let Some(project) = q::by_id(db, issue.project_id)? else {
+        return Ok(false);
+    };
+    Ok(
+        caller_permissions(db, catalog, caller, &project, Some(issue))?
+            .has(Permission::BrowseProjects),
+    )
+}
+
+/// History as the caller may see it: a "Link" item names the other issue by key, so an
+/// item whose other issue the caller may not browse is left out (and a change left
+/// with no items with it). Returns how many changes were left out whole.
+pub fn hide_unseen_links(
+    db: &Db,
+    catalog: &Catalog,
+    caller: Option<&Caller>,
+    groups: &mut Vec<ChangeGroup>,
+) -> StoreResult<usize> {
+    let mut seen: HashMap<String, bool> = HashMap::new();
+    let before = groups.len();
+    for g in groups.iter_mut() {
+        let mut keep = Vec::with_capacity(g.items.len());
+        for item in std::mem::take(&mut g.items) {
+            let other = (item.field_id == "issuelinks")
+                .then(|| item.to.clone().or_else(|| item.from.clone()))
+                .flatten();
+            let visible = match other {
+                None => true,
+                Some(key) => match seen.get(&key) {
+                    Some(v) => *v,
+                    None => {
+                        let v = match crate::store::queries::issues::by_ref(
+                            db,
+                            &IssueRef::Key(key.clone()),
+                        )? {
+                            // A deleted issue has nothing left to hide.
+                            None => true,
+                            Some(i) => can_browse_issue(db, catalog, caller, &i)?,
+                        };
+                        seen.insert(key, v);
+                        v
+                    }
+                },
+            };
+            if visible {
+                keep.push(item);
+            }
+        }
+        g.items = keep;
+    }
+    groups.retain(|g| !g.items.is_empty());
+    Ok(before - groups.len())
+}
+
 /// Whether the caller may see a comment restricted to a group or project role.
 pub fn can_see_visibility(
     db: &Db,

@@ -21,6 +21,7 @@ mod links_watchers;
 mod login_throttle;
 mod notifications;
 mod pat;
+mod permission_matrix;
 mod permission_schemes;
 mod platform;
 mod preferences;

@@ -407,10 +407,15 @@ impl Service {
     ) -> Result<(IssueView, Page<ChangeGroup>, HashMap<UserId, User>)> {
         let view = self.view_issue(Some(caller), r).await?;
         let id = view.issue.id;
+        let catalog = self.catalog.current();
+        let who = caller.clone();
         let (groups, total, users) = self
             .store
             .read(move |db| {
-                let (groups, total) = cq::of_issue(db, id, start_at, max_results)?;
+                let (mut groups, total) = cq::of_issue(db, id, start_at, max_results)?;
+                // The total drops by what this page leaves out; other pages may hold more.
+                let hidden = permissions::hide_unseen_links(db, &catalog, Some(&who), &mut groups)?;
+                let total = total - hidden as i64;
                 let ids: Vec<UserId> = groups.iter().filter_map(|g| g.author_id).collect();
                 let users = uq::by_ids(db, &ids)?
                     .into_iter()
@@ -429,6 +434,24 @@ impl Service {
             },
             users,
         ))
+    }
+
+    /// Change groups with the links to issues the caller may not browse left out (the
+    /// activity stream reads the history without paging).
+    pub async fn visible_history(
+        &self,
+        caller: &Caller,
+        mut groups: Vec<ChangeGroup>,
+    ) -> Result<Vec<ChangeGroup>> {
+        let catalog = self.catalog.current();
+        let who = caller.clone();
+        Ok(self
+            .store
+            .read(move |db| {
+                permissions::hide_unseen_links(db, &catalog, Some(&who), &mut groups)?;
+                Ok(groups)
+            })
+            .await?)
     }
 
     /// `issue/picker`: issues whose key or summary matches, in browsable projects.

@@ -154,13 +154,3 @@ pub fn version_issues(db: &Db, id: i64, kind: &str) -> StoreResult<Vec<IssueId>>
         .collect::<Result<_, _>>()?;
     Ok(ids)
 }
-
-/// (issues with the version as fix version, of which unresolved), as Jira counts them.
-pub fn version_unresolved(db: &Db, id: i64) -> StoreResult<(i64, i64)> {
-    Ok(db.query_row(
-        "SELECT count(*), coalesce(sum(i.resolution_id IS NULL), 0) FROM issues i
-         WHERE i.id IN (SELECT issue_id FROM issue_versions WHERE version_id = ?1 AND kind = 'fix')",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
-}

@@ -429,10 +429,13 @@ pub fn count(db: &Db) -> StoreResult<i64> {
     Ok(db.query_row("SELECT count(*) FROM issues", [], |r| r.get(0))?)
 }
 
-/// Comment bodies of an issue, for the search index.
+/// Comment bodies of an issue without a visibility restriction, for the search index.
 pub fn comment_bodies(db: &Db, id: IssueId) -> StoreResult<Vec<String>> {
-    let mut stmt =
-        db.prepare_cached("SELECT body FROM comments WHERE issue_id = ?1 ORDER BY id")?;
+    // Restricted comments stay out of the index: one document serves every searcher, so
+    // their words would find the issue for those they are hidden from.
+    let mut stmt = db.prepare_cached(
+        "SELECT body FROM comments WHERE issue_id = ?1 AND visibility_type IS NULL ORDER BY id",
+    )?;
     let rows = stmt
         .query_map([id.0], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
@@ -508,7 +511,8 @@ pub fn was(db: &Db, field_id: &str, values: &[String], w: &HistoryWindow) -> Sto
     Ok(rows)
 }
 
-/// Labels in use within the given projects, starting with `prefix`.
+/// Labels in use within the given projects, starting with `prefix`, on issues without
+/// a security level.
 pub fn labels_in_projects(
     db: &Db,
     prefix: &str,
@@ -526,10 +530,40 @@ pub fn labels_in_projects(
     let mut stmt = db.prepare_cached(
         "SELECT DISTINCT l.label FROM issue_labels l JOIN issues i ON i.id = l.issue_id
          WHERE l.label LIKE ?1 ESCAPE '\\' AND i.project_id IN (SELECT value FROM json_each(?2))
+           AND i.security_level_id IS NULL
          ORDER BY l.label LIMIT ?3",
     )?;
     let labels = stmt
         .query_map(params![pattern, projects, limit], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     Ok(labels)
+}
+
+/// The issues with a security level in the given projects carrying a label starting
+/// with `prefix`, with that label: the caller checks each against its levels.
+pub fn secured_labels_in_projects(
+    db: &Db,
+    prefix: &str,
+    projects: &[i64],
+) -> StoreResult<Vec<(String, IssueId)>> {
+    let pattern = format!(
+        "{}%",
+        prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let projects = serde_json::to_string(projects).unwrap_or_else(|_| "[]".into());
+    let mut stmt = db.prepare_cached(
+        "SELECT l.label, i.id FROM issue_labels l JOIN issues i ON i.id = l.issue_id
+         WHERE l.label LIKE ?1 ESCAPE '\\' AND i.project_id IN (SELECT value FROM json_each(?2))
+           AND i.security_level_id IS NOT NULL
+         ORDER BY l.label, i.id",
+    )?;
+    let rows = stmt
+        .query_map(params![pattern, projects], |r| {
+            Ok((r.get(0)?, IssueId(r.get(1)?)))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
 }

@@ -73,8 +73,25 @@ impl Service {
             Some(Kind::Labels) => {
                 let ids: Vec<i64> = projects.iter().map(|p| p.id.0).collect();
                 let q = prefix.to_string();
+                let who = caller.cloned();
                 self.store
-                    .read(move |db| iq::labels_in_projects(db, &q, &ids, 15))
+                    .read(move |db| {
+                        // A label only issues behind a level the caller is outside of
+                        // carry is theirs to hide as much as their titles.
+                        let mut labels = iq::labels_in_projects(db, &q, &ids, 15)?;
+                        for (label, id) in iq::secured_labels_in_projects(db, &q, &ids)? {
+                            if labels.contains(&label) {
+                                continue;
+                            }
+                            if let Some(issue) = iq::by_id(db, id)?
+                                && crate::service::levels::can_see_issue(db, who.as_ref(), &issue)?
+                            {
+                                labels.push(label);
+                            }
+                        }
+                        labels.sort();
+                        Ok(labels)
+                    })
                     .await?
                     .into_iter()
                     .map(|l| (l.clone(), l))
