@@ -545,6 +545,7 @@ impl World {
             let val: String = match (*seg, prev) {
                 ("{*path}", _) => "app.js".into(),
                 ("{key}", "type") => "software".into(),
+                ("{key}", "applicationrole") => "jira-software".into(),
                 ("{key}", "project") | ("{key}", "board") => {
                     fresh.project.clone().unwrap_or(self.project.clone())
                 }
@@ -578,6 +579,8 @@ impl World {
                 ("{level}", _) => self.level.clone(),
                 ("{member}", _) => self.level_member.clone(),
                 ("{id}", "securitylevel") => self.level.clone(),
+                ("{id}", "notificationscheme") => "10000".into(),
+                ("{page}", "admin") => "users".into(),
                 ("{id}", "issuetype") => "10001".into(),
                 ("{id}", "priority") => "3".into(),
                 ("{id}", "resolution") => "1".into(),

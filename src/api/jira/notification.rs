@@ -21,7 +21,7 @@ pub fn routes() -> Routes {
             get_notification_scheme,
         )
         .get(
-            "/project/{projectKeyOrId}/notificationscheme",
+            "/project/{key}/notificationscheme",
             READ_WORK,
             get_notification_scheme_for_project,
         )
