@@ -227,3 +227,34 @@ pub fn resolve_level(
 pub fn level_name(db: &Db, id: i64) -> StoreResult<Option<String>> {
     Ok(q::level(db, id)?.map(|l| l.name))
 }
+
+/// Names of the levels, in the schemes of `projects`, that the caller is inside of on
+/// at least some issue (a reporter or assignee member counts: they may be one), for
+/// JQL autocomplete. A level nobody lets the caller into stays unnamed to them.
+pub fn visible_level_names(
+    db: &Db,
+    caller: Option<&Caller>,
+    projects: &[Project],
+) -> StoreResult<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for project in projects {
+        let Some(scheme) = q::scheme_of_project(db, project.id)? else {
+            continue;
+        };
+        let Some(scheme) = q::scheme(db, scheme)? else {
+            continue;
+        };
+        let roles = roles_in(db, caller, project.id)?;
+        for level in scheme.levels {
+            let inside = level.members.iter().any(|m| {
+                (caller.is_some() && matches!(m.holder, Holder::Reporter | Holder::Assignee))
+                    || holds(&m.holder, caller, project, None, &roles)
+            });
+            if inside && !names.iter().any(|n| n.eq_ignore_ascii_case(&level.name)) {
+                names.push(level.name);
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}

@@ -658,3 +658,59 @@ async fn a_visible_sub_task_does_not_reveal_a_hidden_parent() {
         .expect(200);
     assert_eq!(mine.body["fields"]["parent"]["key"], parent.as_str());
 }
+
+/// JQL autocomplete offers the levels of the caller's projects that let them in, and
+/// keeps quiet about the others.
+#[tokio::test]
+async fn level_suggestions_name_only_levels_the_caller_is_in() {
+    let admin = Client::admin();
+    let key = project_with(&admin, "SECS").await;
+    let tag = key.to_lowercase();
+    let r = admin
+        .post(
+            "/rest/api/2/issuesecurityschemes",
+            json!({"name": format!("Suggest {key}"), "levels": [
+                {"name": format!("Boardroom {tag}"), "description": "", "members": [{"type": "group", "parameter": "jira-administrators"}]},
+                {"name": format!("Lobby {tag}"), "description": "", "members": [{"type": "applicationRole"}]}
+            ]}),
+        )
+        .await
+        .expect(201);
+    let scheme: i64 = r.body["id"].as_str().unwrap().parse().unwrap();
+    admin
+        .put(
+            "/rest/api/2/issuesecurityschemes/project",
+            json!({"projectId": key, "schemeId": scheme}),
+        )
+        .await
+        .expect(204);
+    let (name, pw) = user("secsug").await;
+    let outsider = Client::basic(&name, &pw);
+    let values = |c: Client, typed: String| async move {
+        let r = c
+            .get(&format!(
+                "/rest/api/2/jql/autocompletedata/suggestions?fieldName=level&fieldValue={typed}"
+            ))
+            .await
+            .expect(200);
+        r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["value"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        values(admin.clone(), "board".into()).await,
+        [format!("Boardroom {tag}")]
+    );
+    assert_eq!(
+        values(admin.clone(), "lob".into()).await,
+        [format!("Lobby {tag}")]
+    );
+    assert_eq!(
+        values(outsider.clone(), "lob".into()).await,
+        [format!("Lobby {tag}")]
+    );
+    assert!(values(outsider, "board".into()).await.is_empty());
+}

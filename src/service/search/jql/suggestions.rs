@@ -97,6 +97,17 @@ impl Service {
                     .map(|l| (l.clone(), l))
                     .collect()
             }
+            Some(Kind::SecurityLevel) => {
+                let who = caller.cloned();
+                let projects = projects.clone();
+                named(
+                    self.store
+                        .read(move |db| {
+                            crate::service::levels::visible_level_names(db, who.as_ref(), &projects)
+                        })
+                        .await?,
+                )
+            }
             Some(Kind::Component) | Some(Kind::Version(_)) => {
                 let components = matches!(kind, Some(Kind::Component));
                 named(component_or_version_names(self, projects, components).await?)
