@@ -217,6 +217,25 @@ impl Service {
             .await?)
     }
 
+    /// The levels the caller may give this issue on edit (empty without Set Issue
+    /// Security or a scheme), for editmeta.
+    pub async fn levels_for_edit(
+        &self,
+        caller: &Caller,
+        view: &crate::service::issues::IssueView,
+    ) -> Result<Vec<SecurityLevel>> {
+        let (caller, project, issue, perms) = (
+            caller.clone(),
+            view.project.clone(),
+            view.issue.clone(),
+            view.perms,
+        );
+        Ok(self
+            .store
+            .read(move |db| settable_levels(db, &caller, &project, Some(&issue), perms))
+            .await?)
+    }
+
     /// `POST issuesecurityschemes`: a scheme with its levels; returns its id.
     pub async fn create_scheme(
         &self,

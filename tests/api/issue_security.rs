@@ -714,3 +714,78 @@ async fn level_suggestions_name_only_levels_the_caller_is_in() {
     );
     assert!(values(outsider, "board".into()).await.is_empty());
 }
+
+/// createmeta and editmeta (and `expand=editmeta`) offer the `security` field with the
+/// levels the caller may set, and leave it out for a caller who may set none.
+#[tokio::test]
+async fn create_and_edit_metadata_offer_the_settable_levels() {
+    let admin = Client::admin();
+    let (key, _, _) = secured_project(&admin, "SECM").await;
+    let issue = issue_with(&admin, &key, "meta").await;
+    let names = |meta: &Value| -> Vec<String> {
+        meta["allowedValues"]
+            .as_array()
+            .map(|a| {
+                let mut n: Vec<String> = a
+                    .iter()
+                    .map(|l| l["name"].as_str().unwrap().to_string())
+                    .collect();
+                n.sort();
+                n
+            })
+            .unwrap_or_default()
+    };
+    let edit = admin
+        .get(&format!("/rest/api/2/issue/{issue}/editmeta"))
+        .await
+        .expect(200);
+    let security = &edit.body["fields"]["security"];
+    assert_eq!(security["operations"], json!(["set"]), "{}", edit.text);
+    assert_eq!(names(security), ["Open", "Secret"]);
+    let expanded = admin
+        .get(&format!("/rest/api/2/issue/{issue}?expand=editmeta"))
+        .await
+        .expect(200);
+    assert_eq!(
+        names(&expanded.body["editmeta"]["fields"]["security"]),
+        ["Open", "Secret"]
+    );
+    let create = admin
+        .get(&format!(
+            "/rest/api/2/issue/createmeta?projectKeys={key}&expand=projects.issuetypes.fields"
+        ))
+        .await
+        .expect(200);
+    let task = create.body["projects"][0]["issuetypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "Task")
+        .unwrap()
+        .clone();
+    assert_eq!(names(&task["fields"]["security"]), ["Open", "Secret"]);
+    // A member without Set Issue Security edits the issue but is offered no level.
+    let (name, pw) = user("secmeta").await;
+    admin
+        .post(
+            &format!("/rest/api/2/project/{key}/role/10003"),
+            json!({"user": [name]}),
+        )
+        .await
+        .expect(200);
+    let member = Client::basic(&name, &pw);
+    let theirs = member
+        .get(&format!("/rest/api/2/issue/{issue}/editmeta"))
+        .await
+        .expect(200);
+    assert!(
+        theirs.body["fields"]["summary"].is_object(),
+        "{}",
+        theirs.text
+    );
+    assert!(
+        theirs.body["fields"].get("security").is_none(),
+        "{}",
+        theirs.text
+    );
+}

@@ -231,7 +231,7 @@ async fn get_issue(
         None
     };
     let cat = ctx.app.catalog.current();
-    Ok(Json(render::issue(
+    let mut bean = render::issue(
         &ctx.base,
         &cat,
         &view,
@@ -241,7 +241,16 @@ async fn get_issue(
             properties,
             changelog,
         },
-    )?))
+    )?;
+    if let (Some(caller), Some(meta)) = (
+        ctx.caller.as_ref(),
+        bean.get_mut("editmeta")
+            .and_then(|m| m.get_mut("fields"))
+            .and_then(Value::as_object_mut),
+    ) {
+        add_security_meta(&ctx, caller, &view, meta).await?;
+    }
+    Ok(Json(bean))
 }
 
 #[derive(Deserialize, Default)]
@@ -347,9 +356,25 @@ async fn get_edit_issue_meta(ctx: Ctx, Path(key): Path<String>) -> JiraResult<Js
         .view_issue(Some(caller), &IssueRef::parse(&key))
         .await?;
     let cat = ctx.app.catalog.current();
-    Ok(Json(
-        json!({"fields": render::edit_fields(&ctx.base, &cat, &view)?}),
-    ))
+    let mut fields = render::edit_fields(&ctx.base, &cat, &view)?;
+    add_security_meta(&ctx, caller, &view, &mut fields).await?;
+    Ok(Json(json!({"fields": fields})))
+}
+
+/// Adds the `security` field to editmeta when the caller may set the issue's level.
+async fn add_security_meta(
+    ctx: &Ctx,
+    caller: &crate::service::Caller,
+    view: &crate::service::issues::IssueView,
+    fields: &mut serde_json::Map<String, Value>,
+) -> JiraResult<()> {
+    if !fields.is_empty() {
+        let levels = ctx.app.security.levels_for_edit(caller, view).await?;
+        if let Some(m) = render::security_meta(&ctx.base, &levels) {
+            fields.insert("security".into(), m);
+        }
+    }
+    Ok(())
 }
 
 #[derive(Deserialize, Default)]
@@ -485,6 +510,16 @@ async fn get_create_issue_meta(
         } else {
             (Vec::new(), Vec::new())
         };
+        let security = if with_fields {
+            let levels = ctx
+                .app
+                .security
+                .project_levels(Some(caller), &ProjectRef::Id(p.id.0))
+                .await?;
+            render::security_meta(&ctx.base, &levels)
+        } else {
+            None
+        };
         let types: Vec<Value> = cat
             .issue_types
             .iter()
@@ -504,6 +539,9 @@ async fn get_create_issue_meta(
                         &components,
                         &versions,
                     )?);
+                    if let Some(m) = &security {
+                        bean["fields"]["security"] = m.clone();
+                    }
                 }
                 Ok(bean)
             })

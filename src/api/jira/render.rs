@@ -714,6 +714,22 @@ pub fn history(base: &str, g: &ChangeGroup, users: &HashMap<UserId, User>) -> Re
 }
 
 /// A security level as Jira shows it (`fields.security`, `securitylevel/{id}`).
+/// The `security` entry of createmeta / editmeta, when the caller may set a level.
+pub fn security_meta(
+    base: &str,
+    levels: &[crate::domain::security::SecurityLevel],
+) -> Option<Value> {
+    (!levels.is_empty()).then(|| {
+        json!({
+            "required": false,
+            "schema": {"type": "securitylevel", "system": "security"},
+            "name": "Security Level", "key": "security", "hasDefaultValue": false,
+            "operations": ["set"],
+            "allowedValues": levels.iter().map(|l| security_level(base, l)).collect::<Vec<_>>(),
+        })
+    })
+}
+
 pub fn security_level(base: &str, l: &crate::domain::security::SecurityLevel) -> Value {
     json!({"self": format!("{base}/rest/api/2/securitylevel/{}", l.id), "id": l.id.to_string(), "name": l.name, "description": l.description})
 }
