@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use crate::error::Result;
-use crate::service::attachments::{sweep, thumbnail_path};
+use crate::service::blobs::{sweep, thumbnail_path};
 use crate::store::queries::attachments as q;
 
 /// Clears what a killed process left in the attachment folders: upload and thumbnail

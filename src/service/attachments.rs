@@ -6,6 +6,7 @@
 //! File moves and removals of blobs run inside writer jobs, so an upload that reuses a
 //! blob and a delete that drops its last reference are serialised by the store's writer.
 
+use super::blobs::{blob_path, sweep, thumbnail_path};
 use super::{catalog, issues, users};
 use crate::auth;
 use crate::config::Config;
@@ -26,7 +27,7 @@ use crate::domain::*;
 use crate::error::{Error, Kind, Result};
 use crate::store::StoreResult;
 use crate::store::queries::{
-    Db, Tx, attachments as q, changelog, issues as iq, projects as pq, users as uq,
+    Db, attachments as q, changelog, issues as iq, projects as pq, users as uq,
 };
 
 pub use signed::{SIGNED_LINK_SECONDS, Signature, SignedPart};
@@ -261,14 +262,6 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-fn blob_path(root: &Path, sha256: &str) -> PathBuf {
-    root.join(sha256.get(..2).unwrap_or("00")).join(sha256)
-}
-
-pub(crate) fn thumbnail_path(root: &Path, sha256: &str) -> PathBuf {
-    root.join("thumbs").join(format!("{sha256}.png"))
-}
-
 /// Syncs the directory holding a just-renamed blob, and the root too, which holds the
 /// name of the blob's directory when that was created for it.
 fn sync_new_entry(root: &Path, blob: &Path) -> std::io::Result<()> {
@@ -276,21 +269,6 @@ fn sync_new_entry(root: &Path, blob: &Path) -> std::io::Result<()> {
         std::fs::File::open(dir)?.sync_all()?;
     }
     std::fs::File::open(root)?.sync_all()
-}
-
-/// Removes unreferenced blob rows and their files (and cached thumbnails). Runs inside
-/// a writer job.
-pub(crate) fn sweep(db: &Tx, root: &Path) -> StoreResult<()> {
-    for hash in q::take_unreferenced(db)? {
-        for path in [blob_path(root, &hash), thumbnail_path(root, &hash)] {
-            if let Err(e) = std::fs::remove_file(&path)
-                && e.kind() != std::io::ErrorKind::NotFound
-            {
-                tracing::warn!(error = %e, "cannot remove an unreferenced attachment file");
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The issue of an attachment and the caller's permissions on it; 404 for an unknown
@@ -718,27 +696,6 @@ fn make_thumbnail(source: &Path, cached: &Path) -> Option<Vec<u8>> {
         }
     }
     Some(bytes)
-}
-
-/// The content store of attachments: files under the data directory named by content
-/// hash. Issues hold this (not the attachment service) to drop content after a delete.
-pub struct Blobs {
-    store: Store,
-    root: std::path::PathBuf,
-}
-
-impl Blobs {
-    pub(super) fn new(store: Store, root: std::path::PathBuf) -> Blobs {
-        Blobs { store, root }
-    }
-
-    /// Removes content that no attachment uses any more.
-    pub async fn sweep(&self) {
-        let root = self.root.clone();
-        if let Err(e) = self.store.write(move |db| sweep(db, &root)).await {
-            tracing::warn!(error = %e, "attachment sweep failed");
-        }
-    }
 }
 
 #[cfg(test)]

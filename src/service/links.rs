@@ -18,16 +18,7 @@ use crate::store::queries::{
     Db, changelog as cq, comments as comq, issues as iq, links as q, projects as pq,
 };
 
-/// A link as one of its issues sees it.
-#[derive(Debug, Clone)]
-pub struct LinkedIssue {
-    pub link_id: i64,
-    pub link_type: LinkType,
-    /// The issue at the other end.
-    pub other: Issue,
-    /// True when the viewing issue is the source: the other issue is its `outwardIssue`.
-    pub outward: bool,
-}
+pub use super::issues::LinkedIssue;
 
 /// A link with both its issues, for `GET /issueLink/{id}`.
 #[derive(Debug, Clone)]
@@ -53,40 +44,6 @@ pub struct LinkInput {
     /// The destination of the link (Jira's `outwardIssue`).
     pub outward: Option<IssueRef>,
     pub comment: Option<CommentInput>,
-}
-
-/// Links of an issue whose other end the caller may browse, oldest first.
-pub(crate) fn linked_issues(
-    db: &Db,
-    catalog: &Catalog,
-    caller: Option<&Caller>,
-    issue: IssueId,
-) -> StoreResult<Vec<LinkedIssue>> {
-    let mut out = Vec::new();
-    for link in q::of_issue(db, issue)? {
-        let outward = link.source_id == issue;
-        let other_id = if outward {
-            link.dest_id
-        } else {
-            link.source_id
-        };
-        let Some(link_type) = catalog.link_type(link.link_type_id).cloned() else {
-            continue;
-        };
-        let Some(other) = iq::by_id(db, other_id)? else {
-            continue;
-        };
-        if !can_browse(db, catalog, caller, &other)? {
-            continue;
-        }
-        out.push(LinkedIssue {
-            link_id: link.id,
-            link_type,
-            other,
-            outward,
-        });
-    }
-    Ok(out)
 }
 
 fn can_browse(

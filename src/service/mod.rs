@@ -8,6 +8,7 @@ pub mod activity;
 pub mod admin;
 pub mod attachments;
 pub mod audit;
+pub mod blobs;
 pub mod catalog;
 pub mod comments;
 pub mod components;
@@ -118,7 +119,7 @@ impl Services {
         let catalog = Arc::new(catalog::Service::load(store.clone())?);
         let auth = Arc::new(crate::auth::Service::new(store.clone(), config.clone())?);
         let permissions = Arc::new(permissions::Service::new(store.clone(), catalog.clone()));
-        let blobs = attachments::Blobs::new(store.clone(), config.attachments_dir());
+        let blobs = blobs::Blobs::new(store.clone(), config.attachments_dir());
         let users = Arc::new(users::Service::new(
             store.clone(),
             catalog.clone(),

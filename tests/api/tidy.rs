@@ -289,7 +289,11 @@ fn service_imports() -> std::collections::BTreeMap<String, std::collections::BTr
         if from == "mod" {
             continue;
         }
-        let top = file.parent() == Some(dir.as_path());
+        // `super::` names a sibling area from `service/<area>.rs` and from
+        // `service/<area>/mod.rs` alike (both are the area's module itself).
+        let top = file.parent() == Some(dir.as_path())
+            || (file.file_name().is_some_and(|n| n == "mod.rs")
+                && file.parent().and_then(Path::parent) == Some(dir.as_path()));
         let text = std::fs::read_to_string(file).unwrap_or_default();
         let code: String = text.lines().map(code_of).collect::<Vec<_>>().join("\n");
         let mut named = Vec::new();

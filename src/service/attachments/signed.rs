@@ -4,9 +4,10 @@
 //! Permission is checked when the link is made; a link stops working when it expires or
 //! when the attachment is deleted.
 
-use super::{Error, Result, blob_path, hex, io_error, thumbnailable};
+use super::{Error, Result, hex, io_error, thumbnailable};
 use crate::domain::*;
 use crate::service::Caller;
+use crate::service::blobs::blob_path;
 
 /// How long a signed link stays valid.
 pub const SIGNED_LINK_SECONDS: i64 = 300;

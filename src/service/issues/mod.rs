@@ -3,9 +3,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::fields::{self, Ctx, PendingComment};
-use super::permissions::{caller_permissions, can_see_visibility};
+use super::permissions::caller_permissions;
 use super::{Caller, Catalog, Page, Permission, PermissionSet};
-use super::{attachments, catalog, permissions, users};
+use super::{catalog, permissions, users};
 use crate::domain::change::{Op, UserSel, Value as Set};
 use crate::domain::*;
 use crate::error::{Error, Result};
@@ -14,7 +14,6 @@ use crate::store::StoreResult;
 use crate::store::Tx;
 use crate::store::queries::{
     Db, changelog as cq, comments as comq, issues as q, projects as pq, users as uq,
-    watchers::UserSet,
 };
 use std::sync::Arc;
 
@@ -35,7 +34,7 @@ pub struct IssueView {
     pub worklogs: Vec<Worklog>,
     pub transitions: Vec<Transition>,
     /// Links whose other issue the caller may browse.
-    pub links: Vec<super::links::LinkedIssue>,
+    pub links: Vec<LinkedIssue>,
     /// (watchers, the caller watches)
     pub watches: (i64, bool),
     /// (votes, the caller voted)
@@ -48,6 +47,13 @@ pub struct IssueView {
 
 mod create;
 pub mod subtasks;
+mod view;
+mod worklog_writes;
+
+pub(crate) use worklog_writes::after_worklog_change;
+
+pub use view::{LinkedIssue, ViewNeeds};
+use view::{ProjectCache, load_view_core, load_view_with};
 
 pub use crate::domain::change::IssueChange;
 
@@ -60,7 +66,7 @@ pub struct Service {
     catalog: Arc<catalog::Service>,
     permissions: Arc<permissions::Service>,
     users: Arc<users::Service>,
-    blobs: attachments::Blobs,
+    blobs: super::blobs::Blobs,
 }
 
 impl Service {
@@ -69,7 +75,7 @@ impl Service {
         catalog: Arc<catalog::Service>,
         permissions: Arc<permissions::Service>,
         users: Arc<users::Service>,
-        blobs: attachments::Blobs,
+        blobs: super::blobs::Blobs,
     ) -> Service {
         Service {
             store,
@@ -179,13 +185,7 @@ impl Service {
             .store
             .write(move |db| {
                 let issue = create::create_in_tx(db, &catalog, &caller, &change)?;
-                super::worklogs::log_from_update(
-                    db,
-                    &catalog,
-                    &caller,
-                    issue.id,
-                    &change.worklogs,
-                )?;
+                worklog_writes::log_from_update(db, &catalog, &caller, issue.id, &change.worklogs)?;
                 Ok(issue)
             })
             .await?)
@@ -239,7 +239,7 @@ impl Service {
                 };
                 let comments = apply_all(db, &ctx, &mut issue, &change)?;
                 save_change(db, &catalog, &caller, &before, &mut issue, comments)?;
-                super::worklogs::log_from_update(db, &catalog, &caller, issue.id, &change.worklogs)
+                worklog_writes::log_from_update(db, &catalog, &caller, issue.id, &change.worklogs)
             })
             .await?;
         Ok(())
@@ -499,257 +499,6 @@ impl Service {
             .map(|(p, _)| p)
             .collect())
     }
-}
-
-/// What a view must carry beyond the issue itself.
-#[derive(Debug, Clone, Copy)]
-pub struct ViewNeeds {
-    pub comments: bool,
-    pub subtasks: bool,
-    /// Issue links of the issue.
-    pub links: bool,
-    /// Watcher and vote counts.
-    pub social: bool,
-    pub attachments: bool,
-}
-
-impl ViewNeeds {
-    /// The issue's own fields and no more.
-    pub const NONE: ViewNeeds = ViewNeeds {
-        comments: false,
-        subtasks: false,
-        links: false,
-        social: false,
-        attachments: false,
-    };
-    pub const ALL: ViewNeeds = ViewNeeds {
-        comments: true,
-        subtasks: true,
-        links: true,
-        social: true,
-        attachments: true,
-    };
-}
-
-/// A project with the caller's role ids in it, its components and versions.
-struct ProjectEntry {
-    project: Project,
-    roles: std::collections::HashSet<i64>,
-    components: Vec<Component>,
-    versions: Vec<Version>,
-}
-
-/// Per-project data shared by every issue of a batch.
-#[derive(Default)]
-struct ProjectCache {
-    entries: HashMap<ProjectId, Option<ProjectEntry>>,
-}
-
-impl ProjectCache {
-    fn get(
-        &mut self,
-        db: &Db,
-        caller: Option<&Caller>,
-        id: ProjectId,
-    ) -> StoreResult<Option<&ProjectEntry>> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.entries.entry(id) {
-            let entry = match pq::by_id(db, id)? {
-                None => None,
-                Some(project) => {
-                    let roles = match caller {
-                        None => Default::default(),
-                        Some(c) => pq::role_actors(db, id)?
-                            .into_iter()
-                            .filter(|(_, kind, value)| match kind.as_str() {
-                                "user" => value.eq_ignore_ascii_case(&c.user.username),
-                                _ => c.in_group(value),
-                            })
-                            .map(|(role, _, _)| role)
-                            .collect(),
-                    };
-                    let components = pq::components(db, id)?;
-                    let versions = pq::versions(db, id)?;
-                    Some(ProjectEntry {
-                        project,
-                        roles,
-                        components,
-                        versions,
-                    })
-                }
-            };
-            slot.insert(entry);
-        }
-        Ok(self.entries.get(&id).and_then(|e| e.as_ref()))
-    }
-}
-
-fn load_view_with(
-    db: &Db,
-    catalog: &Catalog,
-    caller: Option<&Caller>,
-    issue: Issue,
-    cache: &mut ProjectCache,
-    needs: ViewNeeds,
-) -> StoreResult<Option<IssueView>> {
-    let Some((mut view, user_ids)) = load_view_core(db, catalog, caller, issue, cache, needs)?
-    else {
-        return Ok(None);
-    };
-    view.users = uq::by_ids(db, &user_ids)?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
-    Ok(Some(view))
-}
-
-/// The view of an issue the caller may browse, without its users, and the ids of the
-/// users it mentions (so a batch can load them in one query).
-fn load_view_core(
-    db: &Db,
-    catalog: &Catalog,
-    caller: Option<&Caller>,
-    issue: Issue,
-    cache: &mut ProjectCache,
-    needs: ViewNeeds,
-) -> StoreResult<Option<(IssueView, Vec<UserId>)>> {
-    let Some(ProjectEntry {
-        project,
-        roles,
-        components,
-        versions,
-    }) = cache.get(db, caller, issue.project_id)?
-    else {
-        return Ok(None);
-    };
-    let who = super::permissions::IssueRoles::of(caller, Some(&issue));
-    let perms = super::permissions::evaluate(catalog, caller, project, roles, who);
-    if !perms.has(Permission::BrowseProjects)
-        || !super::levels::can_see(db, caller, project, &issue, roles)?
-    {
-        return Ok(None);
-    }
-    let (project, components, versions) = (project.clone(), components.clone(), versions.clone());
-    // A parent outside the caller's security level is left out, as a hidden linked
-    // issue is: a visible sub-task must not reveal its key or summary.
-    let parent = match issue
-        .parent_id
-        .map(|p| q::by_id(db, p))
-        .transpose()?
-        .flatten()
-    {
-        Some(p) if super::levels::can_see(db, caller, &project, &p, roles)? => Some(p),
-        _ => None,
-    };
-    let subtasks = if needs.subtasks {
-        let mut all = q::subtasks(db, issue.id)?;
-        let mut hidden = Vec::new();
-        for s in &all {
-            hidden.push(!super::levels::can_see(db, caller, &project, s, roles)?);
-        }
-        let mut i = 0;
-        all.retain(|_| {
-            i += 1;
-            !hidden[i - 1]
-        });
-        all
-    } else {
-        Vec::new()
-    };
-    let mut comments = Vec::new();
-    let mut worklogs = Vec::new();
-    if needs.comments {
-        for c in comq::of_issue(db, issue.id)? {
-            if can_see_visibility(db, caller, &project, c.visibility.as_ref())? {
-                comments.push(c);
-            }
-        }
-        worklogs = super::worklogs::visible(db, caller, &project, issue.id)?;
-    }
-    let attachments = if needs.attachments {
-        crate::store::queries::attachments::of_issue(db, issue.id)?
-    } else {
-        Vec::new()
-    };
-    let security = match issue.security_level_id {
-        Some(id) => crate::store::queries::security::level(db, id)?,
-        None => None,
-    };
-    let user_ids = mentioned_users(&issue, &project, &comments, &worklogs, &attachments);
-    let transitions = if perms.has(Permission::TransitionIssues) {
-        catalog
-            .transitions_from(project.workflow_id, issue.status_id)
-            .into_iter()
-            .cloned()
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let links = if needs.links {
-        super::links::linked_issues(db, catalog, caller, issue.id)?
-    } else {
-        Vec::new()
-    };
-    let (watches, votes) = if needs.social {
-        (
-            super::watchers::summary(db, UserSet::Watchers, issue.id, caller)?,
-            super::watchers::summary(db, UserSet::Voters, issue.id, caller)?,
-        )
-    } else {
-        ((0, false), (0, false))
-    };
-    Ok(Some((
-        IssueView {
-            issue,
-            project,
-            perms,
-            users: HashMap::new(),
-            components,
-            versions,
-            parent,
-            subtasks,
-            comments,
-            worklogs,
-            transitions,
-            links,
-            watches,
-            votes,
-            attachments,
-            security,
-        },
-        user_ids,
-    )))
-}
-
-/// Every user an issue view shows, without repeats.
-fn mentioned_users(
-    issue: &Issue,
-    project: &Project,
-    comments: &[Comment],
-    worklogs: &[Worklog],
-    attachments: &[Attachment],
-) -> Vec<UserId> {
-    let mut user_ids: Vec<UserId> = [issue.assignee_id, issue.reporter_id, issue.creator_id]
-        .into_iter()
-        .flatten()
-        .collect();
-    user_ids.push(project.lead_id);
-    for c in comments {
-        user_ids.extend(c.author_id);
-        user_ids.extend(c.update_author_id);
-    }
-    for w in worklogs {
-        user_ids.extend(w.author_id);
-        user_ids.extend(w.update_author_id);
-    }
-    user_ids.extend(attachments.iter().filter_map(|a| a.author_id));
-    for (_, v) in &issue.custom {
-        if let FieldValue::User(u) = v {
-            user_ids.push(*u);
-        }
-    }
-    user_ids.sort();
-    user_ids.dedup();
-    user_ids
 }
 
 pub(super) fn load_for_write(
