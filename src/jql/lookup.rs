@@ -37,6 +37,9 @@ pub trait Lookup {
 
     /// The time relative dates and date functions count from, in epoch milliseconds.
     fn now(&self) -> i64;
+    /// The zone calendar dates and the `startOf…`/`endOf…` functions are read in: the
+    /// caller's own, as in Jira.
+    fn time_zone(&self) -> &jiff::tz::TimeZone;
     /// The user `currentUser()` means; `None` when anonymous.
     fn caller(&self) -> Option<UserId>;
     /// The projects the caller may browse: names resolve only among these.

@@ -171,3 +171,81 @@ async fn user_properties_at_both_paths_share_the_user_property_store() {
             .expect(401);
     }
 }
+
+/// `jira.user.timezone` is the profile's zone: `myself` shows it, and JQL reads
+/// calendar dates in it. Kiritimati (UTC+14) and Pago Pago (UTC−11) are 25 hours
+/// apart, so at any moment at least one of them is on another date than UTC, and a
+/// search reading dates in UTC gets that user's boundary wrong.
+#[tokio::test]
+async fn the_time_zone_preference_moves_jql_dates() {
+    let admin = crate::common::Client::admin();
+    let key = crate::common::project("TZP").await;
+    let issue = crate::common::issue(&key, "Zoned").await;
+    let created = admin
+        .get(&format!("/rest/api/2/issue/{issue}"))
+        .await
+        .expect(200)
+        .body["fields"]["created"]
+        .as_str()
+        .expect("created")
+        .to_string();
+    let created: jiff::Timestamp = jiff::fmt::strtime::parse("%Y-%m-%dT%H:%M:%S%.f%z", &created)
+        .and_then(|t| t.to_timestamp())
+        .expect("Jira's date format");
+    for zone in ["Pacific/Kiritimati", "Pacific/Pago_Pago"] {
+        let (name, pw) = user("tzp").await;
+        let c = Client::basic(&name, &pw);
+        c.put(
+            "/rest/api/2/mypreferences?key=jira.user.timezone",
+            json!(zone),
+        )
+        .await
+        .expect(204);
+        assert_eq!(
+            c.get("/rest/api/2/mypreferences?key=jira.user.timezone")
+                .await
+                .expect(200)
+                .text,
+            zone
+        );
+        assert_eq!(
+            c.get("/rest/api/2/myself").await.expect(200).body["timeZone"],
+            zone
+        );
+        let local = created
+            .to_zoned(jiff::tz::TimeZone::get(zone).expect("zone"))
+            .date();
+        let next = local.tomorrow().expect("a date");
+        let count = |date: jiff::civil::Date| {
+            let c = &c;
+            let jql = format!("key = {issue} AND created >= \"{date}\"");
+            async move {
+                c.post("/rest/api/2/search", json!({"jql": jql}))
+                    .await
+                    .expect(200)
+                    .body["total"]
+                    .clone()
+            }
+        };
+        assert_eq!(count(local).await, 1, "{zone}: created on {local} there");
+        assert_eq!(count(next).await, 0, "{zone}: not on or after {next} there");
+    }
+    let (name, pw) = user("tzp").await;
+    let c = Client::basic(&name, &pw);
+    let bad = c
+        .put(
+            "/rest/api/2/mypreferences?key=jira.user.timezone",
+            json!("Mars/Olympus"),
+        )
+        .await
+        .expect(400)
+        .jira_error();
+    assert!(bad.contains("Mars/Olympus"), "{bad}");
+    c.delete("/rest/api/2/mypreferences?key=jira.user.timezone")
+        .await
+        .expect(204);
+    assert_eq!(
+        c.get("/rest/api/2/myself").await.expect(200).body["timeZone"],
+        "UTC"
+    );
+}

@@ -414,6 +414,71 @@ async fn get_bytes(url: &str) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8
     (status, headers, resp.bytes().await.expect("bytes").to_vec())
 }
 
+/// A signed link carries its user's access as it is when opened: a security level
+/// set after the link was made closes it at once, not when it expires.
+#[tokio::test]
+async fn a_signed_link_stops_when_its_user_loses_sight_of_the_issue() {
+    let admin = admin();
+    let p = project("SLNK").await;
+    let scheme = admin
+        .post(
+            "/rest/api/2/issuesecurityschemes",
+            json!({"name": format!("Links {p}"), "levels": [{"name": "Admins", "members": [
+                {"type": "group", "parameter": "jira-administrators"}]}]}),
+        )
+        .await
+        .expect(201)
+        .body["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    admin
+        .put(
+            "/rest/api/2/issuesecurityschemes/project",
+            json!({"projectId": p, "schemeId": scheme}),
+        )
+        .await
+        .expect(204);
+    let key = issue(&p, "soon secret").await;
+    let upload = admin
+        .authorize(admin.http.post(format!("{}/rest/api/2/issue/{key}/attachments", admin.base)))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .header("x-atlassian-token", "no-check")
+        .body("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--XyZ--\r\n")
+        .send()
+        .await
+        .expect("upload");
+    let att = Reply::read(upload).await.expect(200).body[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    let (name, pw) = user("slnk").await;
+    let mut reader = Client::basic(&name, &pw);
+    reader.http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = reader
+        .get(&format!("/v1/issues/{key}/attachments/att_{att}/content"))
+        .await
+        .expect(302);
+    let link = r.headers["location"]
+        .to_str()
+        .expect("location")
+        .to_string();
+    assert_eq!(get_bytes(&link).await.0, StatusCode::OK);
+    admin
+        .put(
+            &format!("/rest/api/2/issue/{key}"),
+            json!({"fields": {"security": {"name": "Admins"}}}),
+        )
+        .await
+        .expect(204);
+    let (status, _, body) = get_bytes(&link).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!String::from_utf8_lossy(&body).contains("hello"));
+}
+
 #[tokio::test]
 async fn attachments_filters_fields_and_signed_downloads() {
     let p = project("VATT").await;
@@ -567,6 +632,7 @@ async fn attachments_filters_fields_and_signed_downloads() {
         location.replace(&rs_id, &pdf_id),
         format!("{}0", location),
         location.replace("expires=", "expires=9"),
+        location.replace("user=", "user=9"),
     ] {
         let resp = reqwest::Client::new()
             .get(&tampered)
@@ -584,13 +650,20 @@ async fn attachments_filters_fields_and_signed_downloads() {
         .expect("clock")
         .as_secs() as i64
         - 10;
+    let signer: i64 = location
+        .split("user=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .and_then(|u| u.parse().ok())
+        .expect("the link names its user");
     let sig = server().app.attachments.attachment_link_signature(
         tessera::service::attachments::SignedPart::Content,
         number,
+        signer,
         past,
     );
     let expired = format!(
-        "{}/v1/files/{rs_id}/content?expires={past}&sig={sig}",
+        "{}/v1/files/{rs_id}/content?expires={past}&user={signer}&sig={sig}",
         server().base
     );
     let resp = reqwest::Client::new()

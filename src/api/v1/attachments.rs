@@ -211,11 +211,12 @@ async fn redirect_to_signed(
         .sign_attachment_link(caller, &issue_ref(issue_key), id, part)
         .await?;
     let location = format!(
-        "{}/v1/files/{}/{}?expires={}&sig={}",
+        "{}/v1/files/{}/{}?expires={}&user={}&sig={}",
         ctx.base,
         prefixed("att", id),
         part.name(),
         sig.expires,
+        sig.signer,
         sig.sig
     );
     let mut r = StatusCode::FOUND.into_response();
@@ -226,7 +227,7 @@ async fn redirect_to_signed(
     Ok(r)
 }
 
-/// # `GET /v1/files/{attachmentId}/{content|preview}?expires=…&sig=…`
+/// # `GET /v1/files/{attachmentId}/{content|preview}?expires=…&user=…&sig=…`
 ///
 /// Serves a signed link; 403 when the signature does not match or has expired.
 pub async fn open_signed_link(
@@ -247,6 +248,10 @@ pub async fn open_signed_link(
     let signature = Signature {
         expires: params
             .one("expires")
+            .and_then(|e| e.parse().ok())
+            .ok_or_else(|| V1Error(Error::forbidden("The link is not signed.")))?,
+        signer: params
+            .one("user")
             .and_then(|e| e.parse().ok())
             .ok_or_else(|| V1Error(Error::forbidden("The link is not signed.")))?,
         sig: params

@@ -1,5 +1,11 @@
 //! Date operands: absolute dates, relative periods and the date functions
-//! (`startOfDay(-1)`, `endOfMonth()`, `now()`), fixed against the lookup's "now".
+//! (`startOfDay(-1)`, `endOfMonth()`, `now()`), fixed against the lookup's "now" and
+//! read in the lookup's time zone: `created >= "2026-03-01"` and `startOfDay()` mean
+//! midnight where the caller lives, as in Jira.
+
+use jiff::civil::{Date, DateTime};
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp, Zoned};
 
 use super::{Lookup, Resolver};
 use crate::jql::Operand;
@@ -8,6 +14,7 @@ use crate::jql::dates::{DateValue, Period, parse_date_value, parse_function_offs
 impl<L: Lookup> Resolver<'_, L> {
     /// A date operand as epoch milliseconds.
     pub(super) fn date_value(&mut self, field: &str, v: &Operand) -> Option<i64> {
+        let tz = self.lookup.time_zone();
         match v {
             Operand::Function { name, args } => {
                 let lower = name.to_lowercase();
@@ -17,59 +24,41 @@ impl<L: Lookup> Resolver<'_, L> {
                         .unwrap_or_default()
                 };
                 let now = self.now;
-                let day = 86_400_000i64;
-                let start_of_day = now - now.rem_euclid(day);
-                let v = match lower.as_str() {
-                    "now" | "currentlogin" | "lastlogin" => now,
-                    "startofday" => apply_period(start_of_day, offset('d')),
-                    "endofday" => apply_period(start_of_day + day - 1, offset('d')),
-                    "startofweek" | "endofweek" => {
-                        // Weeks start on Sunday, as in Jira's default (en_US) locale.
-                        let days_since_sunday = ((start_of_day / day) + 4).rem_euclid(7);
-                        let start = start_of_day - days_since_sunday * day;
-                        let base = if lower == "startofweek" {
-                            start
-                        } else {
-                            start + 7 * day - 1
-                        };
-                        apply_period(base, offset('w'))
-                    }
-                    "startofmonth" | "endofmonth" | "startofyear" | "endofyear" => {
-                        let dt = ::time::OffsetDateTime::from_unix_timestamp(now / 1000).ok()?;
-                        let (y, m) = (dt.year(), dt.month());
-                        let unit = if lower.contains("month") { 'M' } else { 'y' };
-                        let first = if unit == 'M' {
-                            ::time::Date::from_calendar_date(y, m, 1).ok()?
-                        } else {
-                            ::time::Date::from_calendar_date(y, ::time::Month::January, 1).ok()?
-                        };
-                        let start = first.midnight().assume_utc().unix_timestamp() * 1000;
-                        let base = if lower.starts_with("start") {
-                            start
-                        } else {
-                            apply_period(
-                                start,
-                                Period {
-                                    months: if unit == 'M' { 1 } else { 12 },
-                                    minutes: 0,
-                                },
-                            ) - 1
-                        };
-                        apply_period(base, offset(unit))
-                    }
-                    _ => {
-                        self.function_error(name);
-                        return None;
-                    }
+                if matches!(lower.as_str(), "now" | "currentlogin" | "lastlogin") {
+                    return Some(now);
+                }
+                let Some((unit, start)) = unit_of(&lower) else {
+                    self.function_error(name);
+                    return None;
+                };
+                let today = zoned(now, tz)?.date();
+                // The function's own unit shifts the period first (`startOfMonth(-1)` is
+                // the first of last month), then the boundary is taken.
+                let first = first_day(unit, today);
+                let v = if start {
+                    apply_period(tz, at_midnight(tz, first)?, offset(unit))
+                } else {
+                    let next = first.checked_add(unit_span(unit)).ok()?;
+                    apply_period(tz, at_midnight(tz, next)?, offset(unit)) - 1
                 };
                 Some(v)
             }
             Operand::Value(s, _) => match parse_date_value(s) {
                 Some(DateValue::Absolute { date, time }) => {
                     let t = time.unwrap_or(::time::Time::MIDNIGHT);
-                    Some(date.with_time(t).assume_utc().unix_timestamp() * 1000)
+                    let civil = DateTime::new(
+                        i16::try_from(date.year()).ok()?,
+                        date.month() as i8,
+                        date.day() as i8,
+                        t.hour() as i8,
+                        t.minute() as i8,
+                        0,
+                        0,
+                    )
+                    .ok()?;
+                    to_millis(tz, civil)
                 }
-                Some(DateValue::Relative(p)) => Some(apply_period(self.now, p)),
+                Some(DateValue::Relative(p)) => Some(apply_period(tz, self.now, p)),
                 None => {
                     self.error(format!("Date value '{s}' for field '{field}' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'."));
                     None
@@ -84,24 +73,82 @@ impl<L: Lookup> Resolver<'_, L> {
     }
 }
 
-/// Adds a period to a time: calendar months first, then the fixed part.
-fn apply_period(ms: i64, p: Period) -> i64 {
-    let mut out = ms;
-    if p.months != 0
-        && let Ok(dt) = ::time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-    {
-        let total = dt.year() as i64 * 12 + (dt.month() as i64 - 1) + p.months;
-        let (y, m) = (
-            total.div_euclid(12) as i32,
-            (total.rem_euclid(12) + 1) as u8,
-        );
-        if let Ok(month) = ::time::Month::try_from(m) {
-            let last = month.length(y);
-            if let Ok(date) = ::time::Date::from_calendar_date(y, month, dt.day().min(last)) {
-                out = date.with_time(dt.time()).assume_utc().unix_timestamp() * 1000
-                    + ms.rem_euclid(1000);
-            }
-        }
+/// `startOfWeek` → (`'w'`, true); the unit letter is also the offset's default unit.
+fn unit_of(function: &str) -> Option<(char, bool)> {
+    let (start, unit) = if let Some(u) = function.strip_prefix("startof") {
+        (true, u)
+    } else {
+        (false, function.strip_prefix("endof")?)
+    };
+    let unit = match unit {
+        "day" => 'd',
+        "week" => 'w',
+        "month" => 'M',
+        "year" => 'y',
+        _ => return None,
+    };
+    Some((unit, start))
+}
+
+/// The first day of the day, week, month or year holding `day`. Weeks start on
+/// Sunday, as in Jira's default (en_US) locale.
+fn first_day(unit: char, day: Date) -> Date {
+    match unit {
+        'w' => day
+            .checked_sub(Span::new().days(day.weekday().to_sunday_zero_offset()))
+            .unwrap_or(day),
+        'M' => day.first_of_month(),
+        'y' => day.first_of_year(),
+        _ => day,
     }
-    out + p.seconds() * 1000
+}
+
+fn unit_span(unit: char) -> Span {
+    match unit {
+        'w' => Span::new().weeks(1),
+        'M' => Span::new().months(1),
+        'y' => Span::new().years(1),
+        _ => Span::new().days(1),
+    }
+}
+
+fn zoned(ms: i64, tz: &TimeZone) -> Option<Zoned> {
+    Some(Timestamp::from_millisecond(ms).ok()?.to_zoned(tz.clone()))
+}
+
+/// The instant a wall-clock time names in `tz`; in a gap or overlap of a clock
+/// change, the earlier reading (Java's rule, and so Jira's).
+fn to_millis(tz: &TimeZone, civil: DateTime) -> Option<i64> {
+    let z = tz.to_ambiguous_zoned(civil).compatible().ok()?;
+    Some(z.timestamp().as_millisecond())
+}
+
+/// The first instant of `day` in `tz` (not always 00:00: some zones skip midnight).
+fn at_midnight(tz: &TimeZone, day: Date) -> Option<i64> {
+    Some(
+        day.to_zoned(tz.clone())
+            .ok()?
+            .start_of_day()
+            .ok()?
+            .timestamp()
+            .as_millisecond(),
+    )
+}
+
+/// Adds a period to a time on the wall clock of `tz`: calendar months first (the day
+/// clamped to the month's length, so `-1M` from 31 March is the end of February),
+/// then the fixed part, so a day is a calendar day across a clock change. A result
+/// outside the calendar's range leaves the time as it was.
+fn apply_period(tz: &TimeZone, ms: i64, p: Period) -> i64 {
+    let shifted = || -> Option<i64> {
+        let z = zoned(ms, tz)?;
+        let civil = z
+            .datetime()
+            .checked_add(Span::new().try_months(p.months).ok()?)
+            .ok()?
+            .checked_add(Span::new().try_minutes(p.minutes).ok()?)
+            .ok()?;
+        to_millis(tz, civil)
+    };
+    shifted().unwrap_or(ms)
 }

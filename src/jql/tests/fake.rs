@@ -43,6 +43,8 @@ pub(super) struct Fake {
     pub watching: Vec<(UserId, i64)>,
     /// `(field, values, window)` of every `was` call; `changed` records no values.
     pub history_calls: RefCell<Vec<HistoryCall>>,
+    /// The caller's zone (UTC unless a test moves them).
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 fn project(id: i64, key: &str, name: &str) -> Project {
@@ -158,6 +160,7 @@ impl Fake {
     // One literal holding the whole fixture: long, but read top to bottom.
     pub fn new() -> Fake {
         Fake {
+            time_zone: jiff::tz::TimeZone::UTC,
             caller: Some(ALICE),
             projects: vec![project(1, "ABC", "Alpha"), project(2, "XYZ", "Xylophone")],
             issue_types: vec![
@@ -271,6 +274,9 @@ impl Lookup for Fake {
 
     fn now(&self) -> i64 {
         NOW
+    }
+    fn time_zone(&self) -> &jiff::tz::TimeZone {
+        &self.time_zone
     }
     fn caller(&self) -> Option<UserId> {
         self.caller

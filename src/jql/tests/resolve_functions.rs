@@ -56,6 +56,48 @@ fn date_functions() {
 }
 
 #[test]
+fn dates_are_read_in_the_callers_zone() {
+    let tokyo = Fake {
+        time_zone: jiff::tz::TimeZone::get("Asia/Tokyo").expect("the bundled zone database"),
+        ..Fake::new()
+    };
+    let berlin = Fake {
+        time_zone: jiff::tz::TimeZone::get("Europe/Berlin").expect("the bundled zone database"),
+        ..Fake::new()
+    };
+    let from = |lookup: &Fake, src: &str| match plan_with(lookup, src).predicate {
+        P::Range(N::Created, Included(ms), Unbounded) => ms,
+        other => panic!("{src}: {other:?}"),
+    };
+    let hour = 3_600_000;
+    // NOW is 2026-03-19 00:30 in Tokyo (UTC+9): its day began at 15:00 UTC on the 18th.
+    assert_eq!(from(&tokyo, "created >= startOfDay()"), TODAY + 15 * hour);
+    assert_eq!(from(&tokyo, "created >= '2026-03-18'"), TODAY - 9 * hour);
+    assert_eq!(
+        from(&tokyo, "created >= '2026/03/18 09:00'"),
+        TODAY,
+        "a time of day is on the caller's clock too"
+    );
+    // Berlin is UTC+1 until 29 March 2026, UTC+2 after.
+    assert_eq!(from(&berlin, "created >= startOfDay()"), TODAY - hour);
+    assert_eq!(
+        from(&berlin, "created >= startOfDay(14)"),
+        TODAY + 14 * DAY - 2 * hour,
+        "a day is a calendar day across the change to summer time"
+    );
+    assert_eq!(
+        from(&berlin, "created >= startOfMonth(1)"),
+        1_775_001_600_000 - 2 * hour,
+        "1 April in Berlin"
+    );
+    // The week in Tokyo is already Thursday's: it began on Sunday the 15th, Tokyo time.
+    assert_eq!(
+        from(&tokyo, "created >= startOfWeek()"),
+        TODAY - 3 * DAY - 9 * hour
+    );
+}
+
+#[test]
 fn issue_type_functions() {
     assert_eq!(
         predicate("type in standardIssueTypes()"),

@@ -8,6 +8,24 @@ use crate::store::queries::users_admin as q;
 /// The locale a user has until they choose one.
 pub const DEFAULT_LOCALE: &str = "en_US";
 
+/// Jira's preference key for the user's time zone: reading and writing it reads and
+/// writes the profile's `timeZone`, the zone JQL dates are read in.
+pub const TIME_ZONE_KEY: &str = "jira.user.timezone";
+
+/// The zone a user has until they choose one.
+pub const DEFAULT_TIME_ZONE: &str = "UTC";
+
+/// An IANA zone name the zone database knows, in its canonical spelling.
+fn valid_time_zone(name: &str) -> Result<String> {
+    let name = name.trim();
+    match jiff::tz::TimeZone::get(name) {
+        Ok(tz) if !name.is_empty() => Ok(tz.iana_name().unwrap_or(name).to_string()),
+        _ => Err(Error::bad_request(format!(
+            "'{name}' is not a time zone; give an IANA name such as Europe/Berlin or UTC."
+        ))),
+    }
+}
+
 /// `ll` or `ll_CC` (Java's locale shape: language lower-case, country upper-case).
 fn valid_locale(s: &str) -> bool {
     let mut parts = s.split('_');
@@ -31,6 +49,9 @@ fn check_key(key: &str) -> Result<()> {
 impl Service {
     pub async fn preference(&self, caller: &Caller, key: &str) -> Result<String> {
         check_key(key)?;
+        if key == TIME_ZONE_KEY {
+            return Ok(caller.user.time_zone.clone());
+        }
         let (id, k) = (caller.user.id, key.to_string());
         self.store
             .read(move |db| q::preference(db, id, &k))
@@ -45,7 +66,15 @@ impl Service {
                 "A preference value may hold at most 32 KiB.",
             ));
         }
-        let (id, k) = (caller.user.id, key.to_string());
+        let id = caller.user.id;
+        if key == TIME_ZONE_KEY {
+            let zone = valid_time_zone(&value)?;
+            self.store
+                .write(move |tx| q::set_time_zone(tx, id, &zone))
+                .await?;
+            return Ok(());
+        }
+        let k = key.to_string();
         self.store
             .write(move |tx| q::set_preference(tx, id, &k, &value))
             .await?;
@@ -55,6 +84,12 @@ impl Service {
     pub async fn delete_preference(&self, caller: &Caller, key: &str) -> Result<()> {
         check_key(key)?;
         let (id, k) = (caller.user.id, key.to_string());
+        if key == TIME_ZONE_KEY {
+            self.store
+                .write(move |tx| q::set_time_zone(tx, id, DEFAULT_TIME_ZONE))
+                .await?;
+            return Ok(());
+        }
         if !self
             .store
             .write(move |tx| q::delete_preference(tx, id, &k))

@@ -245,6 +245,14 @@ pub fn set_locale(tx: &Tx, user: UserId, locale: &str) -> StoreResult<()> {
     Ok(())
 }
 
+pub fn set_time_zone(tx: &Tx, user: UserId, zone: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE users SET time_zone = ?2 WHERE id = ?1",
+        params![user.0, zone],
+    )?;
+    Ok(())
+}
+
 /// How a user relates to issues, for `user/search/query`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IssueRole {

@@ -21,6 +21,7 @@ pub(super) struct StoreLookup<'a> {
     /// Every issue security level (id, name): which issues match is up to the search's
     /// security filter, so names need no hiding.
     pub levels: &'a [(i64, String)],
+    pub time_zone: jiff::tz::TimeZone,
 }
 
 impl Lookup for StoreLookup<'_> {
@@ -28,6 +29,9 @@ impl Lookup for StoreLookup<'_> {
 
     fn now(&self) -> i64 {
         self.now
+    }
+    fn time_zone(&self) -> &jiff::tz::TimeZone {
+        &self.time_zone
     }
     fn caller(&self) -> Option<UserId> {
         self.caller

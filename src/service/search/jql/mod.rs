@@ -69,6 +69,11 @@ impl super::Service {
                     caller: caller.as_ref().map(|c| c.user.id),
                     projects: &projects,
                     now: db.now().0,
+                    // The caller's zone; anonymous callers and unknown names read UTC.
+                    time_zone: caller
+                        .as_ref()
+                        .and_then(|c| jiff::tz::TimeZone::get(&c.user.time_zone).ok())
+                        .unwrap_or(jiff::tz::TimeZone::UTC),
                 };
                 let plan = crate::jql::resolve(&lookup, &query, validation)?;
                 Ok(plan.map(|plan| {
