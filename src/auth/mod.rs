@@ -7,6 +7,7 @@
 
 pub mod extract;
 mod login_throttle;
+mod password_cache;
 pub mod scopes;
 mod service;
 

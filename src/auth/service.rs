@@ -3,8 +3,9 @@
 //!
 //! Why a password cache: one argon2id check costs ~20 ms on this class of machine, and
 //! Jira clients send Basic credentials on every request. A successful check is remembered
-//! for a few minutes under an HMAC of (stored hash, password) — never the password — so a
-//! changed password (a new stored hash) misses the cache at once.
+//! under an HMAC of (stored hash, password) — never the password — so a changed password
+//! (a new stored hash) misses the cache at once; see `password_cache` for how it avoids
+//! stampedes.
 
 use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
@@ -16,10 +17,10 @@ use hmac::{Hmac, Mac};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::login_throttle;
+use super::password_cache::PasswordCache;
 use super::scopes::Grants;
 use crate::config::Config;
 use crate::domain::*;
@@ -212,7 +213,7 @@ pub struct Service {
     config: Arc<Config>,
     /// Secret for keyed digests (password cache, signed URLs); kept in the database.
     secret: [u8; 32],
-    password_cache: Mutex<HashMap<[u8; 32], Instant>>,
+    password_cache: PasswordCache,
     /// Failed logins per (account, client) and per client; see `login_throttle`.
     login_failures: Mutex<LoginFailures>,
     /// Password verifications run (argon2id), including the dummy ones for unknown users.
@@ -232,11 +233,12 @@ impl Service {
     pub(crate) fn new(store: Store, config: Arc<Config>) -> Result<Service> {
         let secret = load_or_create_secret(&store)?;
         let cap = config.login_table_cap;
+        let password_cache = PasswordCache::new(Duration::from_secs(config.password_cache_secs));
         Ok(Service {
             store,
             config,
             secret,
-            password_cache: Mutex::new(HashMap::new()),
+            password_cache,
             login_failures: Mutex::new(LoginFailures {
                 pairs: login_throttle::Table::new(cap),
                 clients: login_throttle::Table::new(cap),
@@ -246,6 +248,19 @@ impl Service {
                 std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
             ),
         })
+    }
+
+    /// One argon2id verification, counted, on the blocking pool, within the slots
+    /// allowed at once. A failure to run it counts as a wrong password.
+    async fn verify_slowly(&self, hash: String, password: &str) -> bool {
+        self.password_checks.fetch_add(1, Ordering::Relaxed);
+        let password = password.to_string();
+        let Ok(_slot) = self.password_slots.acquire().await else {
+            return false;
+        };
+        tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+            .await
+            .unwrap_or(false)
     }
 
     pub fn secret(&self) -> &[u8; 32] {
@@ -383,40 +398,19 @@ impl Service {
             _ => (None, dummy_hash().to_string()),
         };
         let cache_key = self.keyed(&[hash.as_bytes(), password.as_bytes()]);
-        let cached = user.is_some() && {
-            let cache = self
-                .password_cache
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            cache
-                .get(&cache_key)
-                .is_some_and(|until| *until > Instant::now())
-        };
-        if !cached {
-            self.password_checks.fetch_add(1, Ordering::Relaxed);
-            let password = password.to_string();
-            let _slot = self
-                .password_slots
-                .acquire()
-                .await
-                .map_err(|_| Error::internal())?;
-            let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-                .await
-                .map_err(|_| Error::internal())?;
-            if !ok || user.is_none() {
-                self.login_failed(Some(pair_key), client_key, now);
-                return Err(Error::unauthenticated().into());
+        let ok = match &user {
+            Some(_) if self.password_cache.hit(&cache_key) => true,
+            Some(_) => {
+                self.password_cache
+                    .verify_once(cache_key, self.verify_slowly(hash, password))
+                    .await
             }
-            let mut cache = self
-                .password_cache
-                .lock()
-                .unwrap_or_else(|p| p.into_inner());
-            let now = Instant::now();
-            cache.retain(|_, until| *until > now);
-            cache.insert(
-                cache_key,
-                now + Duration::from_secs(self.config.password_cache_secs),
-            );
+            // Unknown users are not remembered: the dummy check runs every time.
+            None => self.verify_slowly(hash, password).await,
+        };
+        if !ok || user.is_none() {
+            self.login_failed(Some(pair_key), client_key, now);
+            return Err(Error::unauthenticated().into());
         }
         let Some(user) = user else {
             return Err(Error::unauthenticated().into());

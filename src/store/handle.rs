@@ -57,7 +57,8 @@ impl Db {
         P: Params,
         F: FnOnce(&Row<'_>) -> rusqlite::Result<T>,
     {
-        self.conn.query_row(sql, params, f)
+        // Cached: parsing a statement costs more than running most of ours.
+        self.conn.prepare_cached(sql)?.query_row(params, f)
     }
 }
 
@@ -73,7 +74,7 @@ impl Tx {
         sql: &str,
         params: P,
     ) -> rusqlite::Result<usize> {
-        self.db.conn.execute(sql, params)
+        self.db.conn.prepare_cached(sql)?.execute(params)
     }
 
     pub(in crate::store) fn last_insert_rowid(&self) -> i64 {

@@ -32,8 +32,17 @@ pub use handle::{Db, Tx};
 
 /// The largest number of queued writes folded into one transaction.
 const MAX_GROUP: usize = 256;
-/// Read connections kept open; more are opened on demand under load and then dropped.
-const READ_POOL_SIZE: usize = 8;
+/// Reads running at once, each on its own connection, kept open once made: a read
+/// past the limit waits for a connection instead of opening (and then dropping) one,
+/// which would re-read the schema and reopen the WAL index each time. A few per core,
+/// since a read mostly waits on the page cache rather than computing.
+fn read_pool_size() -> usize {
+    std::thread::available_parallelism().map_or(8, |n| (n.get() * 4).clamp(8, 64))
+}
+
+/// Statements each connection keeps prepared; more than the store's distinct queries
+/// on a hot path, so the cache does not thrash.
+const STATEMENT_CACHE: usize = 256;
 
 /// Errors below the service layer. Services decide what they mean to a caller.
 #[derive(Debug)]
@@ -136,6 +145,11 @@ struct ReadPool {
     path: std::path::PathBuf,
     clock: Clock,
     idle: Mutex<Vec<Db>>,
+    /// One permit per connection the pool may hold; an async read holds one while it runs.
+    slots: Arc<tokio::sync::Semaphore>,
+    size: usize,
+    /// Connections opened so far (each costs a schema parse and a WAL-index mapping).
+    opened: std::sync::atomic::AtomicUsize,
 }
 
 impl ReadPool {
@@ -143,12 +157,16 @@ impl ReadPool {
         if let Some(conn) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
             return Ok(conn);
         }
+        self.opened
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(Db::new(open_reader(&self.path)?, self.clock.clone()))
     }
 
     fn give_back(&self, conn: Db) {
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.len() < READ_POOL_SIZE {
+        // Only blocking reads (start-up, the command line) run outside the permits and
+        // can make a connection more; that one is dropped.
+        if idle.len() < self.size {
             idle.push(conn);
         }
     }
@@ -167,6 +185,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -32_000)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }
 
@@ -215,6 +234,9 @@ impl Store {
                 path: path.to_path_buf(),
                 clock: clock.clone(),
                 idle: Mutex::new(Vec::new()),
+                slots: Arc::new(tokio::sync::Semaphore::new(read_pool_size())),
+                size: read_pool_size(),
+                opened: Default::default(),
             }),
             writer_thread: Arc::new(Mutex::new(Some(handle))),
             clock,
@@ -283,7 +305,14 @@ impl Store {
         T: Send + 'static,
     {
         let pool = self.readers.clone();
+        let permit = pool
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| StoreError::Closed)?;
         tokio::task::spawn_blocking(move || {
+            let _permit = permit;
             let conn = pool.take()?;
             // One read transaction, so multi-query reads see one consistent snapshot.
             conn.conn().execute_batch("BEGIN DEFERRED")?;

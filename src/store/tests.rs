@@ -121,3 +121,54 @@ async fn an_ordinary_write_queued_behind_bulk_jobs_has_its_references_checked() 
         .expect("read");
     assert_eq!(names, ["queued-bulk-1", "queued-bulk-2"]);
 }
+
+/// The build turns SQLite's memory statistics off (`.cargo/config.toml`): they take a
+/// global mutex on every allocation, which serialised concurrent readers.
+#[tokio::test]
+async fn sqlite_is_built_without_memory_statistics() {
+    let (_dir, store) = store();
+    let options: Vec<String> = store
+        .read(|db| {
+            let mut stmt = db.prepare("PRAGMA compile_options")?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+        .expect("read");
+    assert!(
+        options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "{options:?}"
+    );
+}
+
+/// Many more concurrent reads than the pool holds: they all finish, and the pool never
+/// holds more connections than its size (none opened only to be dropped).
+#[tokio::test]
+async fn reads_past_the_pool_size_wait_for_a_connection() {
+    let (_dir, store) = store();
+    let size = store.readers.size;
+    let mut reads = Vec::new();
+    for _ in 0..size * 8 {
+        let store = store.clone();
+        reads.push(tokio::spawn(async move {
+            store
+                .read(|db| {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    Ok(db.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)
+                })
+                .await
+        }));
+    }
+    for r in reads {
+        assert_eq!(r.await.expect("task").expect("read"), 1);
+    }
+    let opened = store
+        .readers
+        .opened
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert!(
+        opened <= size,
+        "{opened} connections opened for a pool of {size}"
+    );
+    assert_eq!(store.readers.slots.available_permits(), size);
+}

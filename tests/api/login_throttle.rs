@@ -211,3 +211,24 @@ async fn unknown_users_cost_the_same_verification_as_wrong_passwords() {
         "wrong password"
     );
 }
+
+/// Sixteen requests with one credential the cache has not seen (a client's first
+/// burst, or every client at once after an expiry) run one argon2id check between
+/// them, not sixteen.
+#[tokio::test]
+async fn a_burst_with_one_new_credential_verifies_it_once() {
+    let server = std::sync::Arc::new(start_server_with(|_| {}).server);
+    let password = make_user(&server, "burst").await;
+    let before = server.app.auth.password_checks();
+    let mut requests = Vec::new();
+    for _ in 0..16 {
+        let (server, password) = (server.clone(), password.clone());
+        requests.push(tokio::spawn(async move {
+            myself(&server, B, "burst", &password, None).await.status
+        }));
+    }
+    for r in requests {
+        assert_eq!(r.await.expect("task"), 200);
+    }
+    assert_eq!(server.app.auth.password_checks(), before + 1);
+}
