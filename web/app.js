@@ -58,7 +58,7 @@ function shell() {
     root,
     h(
       'header.top',
-      link('/issues', h('strong.brand', 'Tessera')),
+      link('/issues', h('strong.brand', state.title || 'Tessera')),
       h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects'), state.admin && h('a.admin-link', { href: '/admin', 'data-link': true, title: 'Administration' }, h('span.long', 'Administration'), h('span.short', 'Admin'))),
       h('span.grow'),
       h('button.primary', { type: 'button', onclick: () => create(), title: 'Create issue (c)' }, 'Create'),
@@ -104,6 +104,12 @@ function showLogin() {
 }
 
 async function loadMe() {
+  // The instance's name (jira.title) names the tab and the brand; serverInfo answers
+  // anonymous callers, so the sign-in page has it too.
+  await api.get('/serverInfo').then((info) => {
+    state.title = info.serverTitle || 'Tessera';
+    document.title = state.title;
+  }).catch(() => {});
   try {
     state.me = await api.get('/myself');
     // The Administration link is for global administrators; the server refuses the

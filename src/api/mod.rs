@@ -60,10 +60,14 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
-/// `--base-url` when configured, otherwise the scheme and Host of the request.
+/// `--base-url` when configured, else the base URL an administrator set
+/// (`settings/baseUrl`), otherwise the scheme and Host of the request.
 pub fn base_url(parts: &Parts, app: &Services) -> String {
     if let Some(base) = &app.config.base_url {
         return base.trim_end_matches('/').to_string();
+    }
+    if let Some(base) = app.settings.base_url() {
+        return base;
     }
     let host = parts
         .headers

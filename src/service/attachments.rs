@@ -412,6 +412,12 @@ impl Service {
         r: &IssueRef,
         files: Vec<Staged>,
     ) -> Result<Vec<AttachmentView>> {
+        if !self.catalog.current().settings.attachments() {
+            // Jira's answer while `jira.option.allowattachments` is off.
+            return Err(Error::forbidden(
+                "Attachments are disabled on this instance.",
+            ));
+        }
         if files.is_empty() {
             return Err(Error::bad_request(
                 "The request contains no file: send it as multipart/form-data field 'file'.",

@@ -37,6 +37,8 @@ pub struct Catalog {
     pub custom_fields: Vec<CustomField>,
     /// Time tracking options (`configuration/timetracking/options`).
     pub time_tracking: TimeTracking,
+    /// Application properties (`application-properties`): feature switches, title.
+    pub settings: crate::domain::settings::AppSettings,
 }
 
 impl Catalog {
@@ -64,6 +66,9 @@ impl Catalog {
             global_grants: q::global_grants(db)?,
             custom_fields: q::custom_fields(db)?,
             time_tracking: load_time_tracking(db)?,
+            settings: crate::domain::settings::AppSettings::from_stored(q::settings_with_prefix(
+                db, "jira.",
+            )?),
         })
     }
 

@@ -262,6 +262,10 @@ impl Service {
     /// the link id. Needs Link Issues on the source and Browse on both.
     pub async fn link_issues(&self, caller: &Caller, input: LinkInput) -> Result<i64> {
         let catalog = self.catalog.current();
+        if !catalog.settings.linking() {
+            // Jira's answer while `jira.option.issuelinking` is off.
+            return Err(Error::not_found("Issue linking is currently disabled."));
+        }
         let link_type = match &input.link_type {
             None => {
                 return Err(Error::field(

@@ -26,6 +26,7 @@ pub mod properties;
 pub mod remote_links;
 pub mod search;
 pub mod security;
+pub mod settings;
 pub mod users;
 pub mod version_links;
 pub mod watchers;
@@ -94,6 +95,7 @@ pub struct Services {
     pub activity: Arc<activity::Service>,
     pub audit: Arc<audit::Service>,
     pub security: Arc<security::Service>,
+    pub settings: Arc<settings::Service>,
     pub demo: Arc<demo::Service>,
     pub directory: Arc<directory::Service>,
     /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
@@ -175,6 +177,11 @@ impl Services {
             )),
         );
         let app = Arc::new(Services {
+            settings: Arc::new(settings::Service::new(
+                store.clone(),
+                catalog.clone(),
+                permissions.clone(),
+            )),
             roles,
             schemes,
             notifications: Arc::new(admin::notifications::Service::new(

@@ -128,13 +128,33 @@ impl Service {
             .await?)
     }
 
+    /// 404 while voting is switched off (`jira.option.voting`), as Jira answers.
+    fn require_voting(&self) -> Result<()> {
+        if self.catalog.current().settings.voting() {
+            Ok(())
+        } else {
+            Err(Error::not_found("Voting is disabled on this instance."))
+        }
+    }
+
+    /// 404 while watching is switched off (`jira.option.watching`).
+    fn require_watching(&self) -> Result<()> {
+        if self.catalog.current().settings.watching() {
+            Ok(())
+        } else {
+            Err(Error::not_found("Watching is disabled on this instance."))
+        }
+    }
+
     /// `GET issue/{key}/watchers`
     pub async fn watchers(&self, caller: &Caller, r: &IssueRef) -> Result<UserSetView> {
+        self.require_watching()?;
         self.user_set(caller, r, UserSet::Watchers).await
     }
 
     /// `GET issue/{key}/votes`
     pub async fn votes(&self, caller: &Caller, r: &IssueRef) -> Result<UserSetView> {
+        self.require_voting()?;
         self.user_set(caller, r, UserSet::Voters).await
     }
 
@@ -146,11 +166,13 @@ impl Service {
         r: &IssueRef,
         who: Option<UserRef>,
     ) -> Result<()> {
+        self.require_watching()?;
         self.change_watcher(caller, r, who, true).await
     }
 
     /// `DELETE issue/{key}/watchers?username=|accountId=`
     pub async fn remove_watcher(&self, caller: &Caller, r: &IssueRef, who: UserRef) -> Result<()> {
+        self.require_watching()?;
         self.change_watcher(caller, r, Some(who), false).await
     }
 
@@ -202,11 +224,13 @@ impl Service {
 
     /// `POST issue/{key}/votes`: the caller votes; never on their own or a resolved issue.
     pub async fn add_vote(&self, caller: &Caller, r: &IssueRef) -> Result<()> {
+        self.require_voting()?;
         self.change_vote(caller, r, true).await
     }
 
     /// `DELETE issue/{key}/votes`
     pub async fn remove_vote(&self, caller: &Caller, r: &IssueRef) -> Result<()> {
+        self.require_voting()?;
         self.change_vote(caller, r, false).await
     }
 

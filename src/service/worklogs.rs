@@ -243,6 +243,9 @@ impl Service {
         adjust: Adjust,
     ) -> Result<Worklogs<Worklog>> {
         let cat = self.catalog.current();
+        if !cat.settings.time_tracking() {
+            return Err(time_tracking_disabled());
+        }
         let est = estimate(&cat, &adjust, false, false)?;
         let (spent, started, comment, visibility) = self.worklog_fields(caller, input, None)?;
         let c = caller.clone();
@@ -525,6 +528,11 @@ impl Service {
         self.catalog.reload().await?;
         Ok(self.time_tracking_options())
     }
+}
+
+/// Logging work while `jira.option.timetracking` is off.
+pub(crate) fn time_tracking_disabled() -> Error {
+    Error::field("worklog", crate::domain::settings::TIME_TRACKING_OFF)
 }
 
 fn browse(db: &Db, cat: &Catalog, caller: &Caller, issue: &Issue) -> StoreResult<bool> {

@@ -179,10 +179,17 @@ fn header(dir: &Path, name: &str) -> Option<(String, String, Option<String>)> {
 }
 
 fn snake_case(id: &str) -> String {
+    // An acronym is one word: `setBaseURL` is `set_base_url`, `getJQLAutocomplete`
+    // is `get_jql_autocomplete`.
+    let chars: Vec<char> = id.chars().collect();
     let mut out = String::new();
-    for (i, c) in id.chars().enumerate() {
+    for (i, &c) in chars.iter().enumerate() {
         if c.is_uppercase() {
-            if i > 0 {
+            let prev_lower = i > 0 && !chars[i - 1].is_uppercase();
+            let acronym_ends = i > 0
+                && chars[i - 1].is_uppercase()
+                && chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev_lower || acronym_ends {
                 out.push('_');
             }
             out.extend(c.to_lowercase());

@@ -31,6 +31,7 @@ mod remote_links;
 mod roles;
 mod scopes;
 mod search;
+mod settings;
 mod slow_clients;
 mod tidy;
 mod users_admin;

@@ -38,9 +38,12 @@ const NOT_ADMINS: [usize; 5] = [0, 1, 2, 3, 6];
 const OUTSIDERS: [usize; 4] = [0, 1, 2, 6];
 
 /// Routes left out of the matrix for now, as `METHOD /path`, each with why; keep it
-/// short. Every other route must have a line, or the test fails naming it. (Empty: all
-/// of the router's routes are in the table.)
-const LATER: &[&str] = &[];
+/// short. Every other route must have a line, or the test fails naming it.
+const LATER: &[&str] = &[
+    // Switches time tracking off for the whole matrix server, which the worklog lines
+    // after it would then see; settings.rs checks who may call it.
+    "DELETE /rest/api/2/configuration/timetracking",
+];
 
 #[derive(Clone, Copy, PartialEq)]
 enum Variant {
@@ -588,6 +591,7 @@ impl World {
                 ("{id_or_key}", _) => "1".into(),
                 ("{id}", "issueLinkType") => "10000".into(),
                 ("{id}", "projectCategory") => "10000".into(),
+                ("{id}", "application-properties") => "jira.option.voting".into(),
                 ("{id}", "customFieldOption") => "1".into(),
                 ("{field_key}", _) => "customfield_10000".into(),
                 ("{option_id}", _) => "1".into(),

@@ -31,6 +31,7 @@ mod search;
 mod security;
 mod server_info;
 mod session;
+mod settings;
 mod user;
 mod user_admin;
 mod version;
@@ -75,6 +76,7 @@ pub fn api_routes() -> Routes {
         .merge(audit::routes())
         .merge(notification::routes())
         .merge(security::routes())
+        .merge(settings::routes())
         .fallback(unknown_route)
 }
 

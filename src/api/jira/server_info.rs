@@ -29,7 +29,7 @@ pub struct ServerInformation {
     build_date: &'static str,
     server_time: String,
     scm_info: &'static str,
-    server_title: &'static str,
+    server_title: String,
 }
 
 /// # `GET /rest/api/2/serverInfo` (getServerInfo)
@@ -45,7 +45,7 @@ async fn get_server_info(ctx: Ctx) -> Json<ServerInformation> {
         build_date: "2026-11-01T00:00:00.000+0000",
         server_time: ctx.app.now().to_jira(),
         scm_info: env!("CARGO_PKG_VERSION"),
-        server_title: "Tessera",
+        server_title: ctx.app.settings.title(),
     })
 }
 

@@ -481,9 +481,14 @@ fn jira_provider(base: &str) -> Value {
 }
 
 /// # `GET /rest/api/2/configuration/timetracking` (getSelectedTimeTrackingImplementation)
-async fn get_selected_time_tracking_implementation(ctx: Ctx) -> JiraResult<Json<Value>> {
+///
+/// 204 while time tracking is switched off, as Jira answers.
+async fn get_selected_time_tracking_implementation(ctx: Ctx) -> JiraResult<Response> {
     ctx.user()?;
-    Ok(Json(jira_provider(&ctx.base)))
+    if !ctx.app.settings.current().time_tracking() {
+        return Ok(no_content());
+    }
+    Ok(Json(jira_provider(&ctx.base)).into_response())
 }
 
 /// # `GET /rest/api/2/configuration/timetracking/list` (getAvailableTimeTrackingImplementations)

@@ -189,10 +189,13 @@ fn assignee(db: &Db, ctx: &Ctx<'_>, issue: &mut Issue, sel: &UserSel) -> StoreRe
         return Ok(Err("You do not have permission to assign issues.".into()));
     }
     if *sel == UserSel::Automatic {
-        issue.assignee_id = default_assignee(ctx.project);
+        issue.assignee_id = default_assignee(ctx.catalog, ctx.project);
         return Ok(Ok(()));
     }
     Ok(match resolve::user(db, sel)? {
+        Ok(None) if !ctx.catalog.settings.unassigned_allowed() => {
+            Err("Issues must be assigned.".into())
+        }
         Ok(None) => {
             issue.assignee_id = None;
             Ok(())

@@ -40,6 +40,9 @@ pub fn cannot_set(field: &str) -> String {
     format!("Field '{field}' cannot be set. It is not on the appropriate screen, or unknown.")
 }
 
-pub fn default_assignee(project: &Project) -> Option<UserId> {
-    (project.assignee_type == "PROJECT_LEAD").then_some(project.lead_id)
+/// Who a new issue goes to without an assignee given: the project's lead when that is
+/// its default, or when issues may not be unassigned (`jira.option.allowunassigned`).
+pub fn default_assignee(catalog: &Catalog, project: &Project) -> Option<UserId> {
+    (project.assignee_type == "PROJECT_LEAD" || !catalog.settings.unassigned_allowed())
+        .then_some(project.lead_id)
 }

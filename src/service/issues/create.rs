@@ -120,7 +120,7 @@ fn blank(catalog: &Catalog, project: &Project, caller: &Caller, now: Millis) -> 
         summary: String::new(),
         description: None,
         environment: None,
-        assignee_id: fields::default_assignee(project),
+        assignee_id: fields::default_assignee(catalog, project),
         reporter_id: Some(caller.user.id),
         creator_id: Some(caller.user.id),
         parent_id: None,
@@ -154,6 +154,12 @@ fn check_created(
     let subtask = catalog
         .issue_type(issue.issue_type_id)
         .is_some_and(|t| t.subtask);
+    if has_type && subtask && !catalog.settings.subtasks() {
+        errors.insert(
+            "issuetype".into(),
+            "Sub-tasks are disabled on this instance.".into(),
+        );
+    }
     if has_type
         && !errors.contains_key("issuetype")
         && subtask
@@ -167,7 +173,7 @@ fn check_created(
     }
     if issue.assignee_id.is_some()
         && !perms.has(Permission::AssignIssues)
-        && issue.assignee_id != fields::default_assignee(project)
+        && issue.assignee_id != fields::default_assignee(catalog, project)
     {
         errors.insert(
             "assignee".into(),

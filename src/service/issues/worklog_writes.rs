@@ -64,6 +64,9 @@ pub(super) fn log_from_update(
     if logs.is_empty() {
         return Ok(());
     }
+    if !cat.settings.time_tracking() {
+        return Err(Error::field("worklog", crate::domain::settings::TIME_TRACKING_OFF).into());
+    }
     let issue = iq::by_id(db, issue)?.ok_or_else(Error::issue_not_found)?;
     let project = pq::by_id(db, issue.project_id)?.ok_or_else(Error::issue_not_found)?;
     let perms = caller_permissions(db, cat, Some(caller), &project, Some(&issue))?;

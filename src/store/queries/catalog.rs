@@ -329,6 +329,15 @@ pub fn setting(db: &Db, key: &str) -> StoreResult<Option<String>> {
         .optional()?)
 }
 
+/// Every setting whose key starts with `prefix`.
+pub fn settings_with_prefix(db: &Db, prefix: &str) -> StoreResult<Vec<(String, String)>> {
+    let mut stmt = db.prepare_cached(
+        "SELECT key, value FROM settings WHERE substr(key, 1, length(?1)) = ?1 ORDER BY key",
+    )?;
+    let rows = stmt.query_map([prefix], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn set_setting(db: &Tx, key: &str, value: &str) -> StoreResult<()> {
     db.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
