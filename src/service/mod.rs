@@ -258,6 +258,7 @@ impl Services {
                 store.clone(),
                 catalog.clone(),
                 search.clone(),
+                config.attachments_dir(),
             )),
             config,
             catalog,
