@@ -73,29 +73,12 @@ pub struct DemoArgs {
     pub comments: usize,
 }
 
-impl DemoArgs {
-    fn data_set(&self) -> crate::service::demo::DataSet {
-        let projects = self
-            .projects
-            .unwrap_or((self.issues / 250).clamp(3, 500))
-            .max(1);
-        crate::service::demo::DataSet {
-            projects,
-            users: self
-                .users
-                .unwrap_or((projects * 6).clamp(10, 20_000))
-                .max(1),
-            issues: self.issues,
-            comments_per_issue: self.comments,
-            seed: self.seed,
-            // About 50 progress steps, in batches no smaller than bulk loading likes.
-            batch_issues: (self.issues / 50).clamp(1000, crate::service::demo::BATCH_ISSUES),
-        }
-    }
-}
-
 /// A progress line on stderr, redrawn in place.
 fn progress_bar(what: &str, done: usize, total: usize) {
+    if total == 0 {
+        // Nothing counted yet: no bar rather than a full one.
+        return;
+    }
     let pct = (done * 100).checked_div(total).unwrap_or(100).min(100);
     let filled = pct / 5;
     eprint!(
@@ -338,7 +321,7 @@ pub fn run(cli: Cli) -> i32 {
                 if !app.demo.is_empty().await.map_err(|e| describe(&e))? {
                     return Err(format!("{} already has projects; the demo needs a new data directory", app.config.data_dir.display()));
                 }
-                let set = args.data_set();
+                let set = crate::service::demo::DataSet::sized(args.issues, args.projects, args.users, args.comments, args.seed);
                 let started = std::time::Instant::now();
                 let loaded = app.demo.load_data_set_with_progress(&set, &|done, total| progress_bar("issues written", done, total)).await.map_err(|e| describe(&e))?;
                 eprintln!();

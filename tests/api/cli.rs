@@ -539,5 +539,28 @@ async fn demo_generates_a_realistic_tracker_deterministically_that_serves() {
         let n = search_total(port, &password, jql).await;
         assert!(n >= at_least && n < 400, "{jql}: {n}");
     }
+    // Attachments are real files in the content store.
+    let r: serde_json::Value = http
+        .post(format!("http://127.0.0.1:{port}/rest/api/2/search"))
+        .basic_auth("admin", Some(&password))
+        .json(&serde_json::json!({"jql": "attachments is not empty", "maxResults": 1, "fields": ["attachment"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let attachment = &r["issues"][0]["fields"]["attachment"][0];
+    let content = http
+        .get(attachment["content"].as_str().expect("content link"))
+        .basic_auth("admin", Some(&password))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(content.status(), 200, "{attachment}");
+    assert_eq!(
+        content.bytes().await.unwrap().len() as u64,
+        attachment["size"].as_u64().unwrap()
+    );
     assert!(terminate(&mut child).success());
 }

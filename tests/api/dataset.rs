@@ -1,4 +1,4 @@
-//! Generated data sets (`serve --demo`, the search benchmark): loaded in bulk jobs that
+//! Generated data sets (`serve --demo`, `tessera demo`, the search benchmark): loaded in bulk jobs that
 //! skip foreign-key checks, so the test checks what those checks would have: every
 //! reference resolves, each project's key counter covers its loaded issues, and the
 //! store checks references again afterwards.

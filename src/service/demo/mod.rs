@@ -44,6 +44,29 @@ impl DataSet {
     }
 }
 
+impl DataSet {
+    /// `tessera demo`: `issues` over `projects` (default one per 250 issues, at least
+    /// 3) for `users` people (default 6 per project, at least 10).
+    pub fn sized(
+        issues: usize,
+        projects: Option<usize>,
+        users: Option<usize>,
+        comments_per_issue: usize,
+        seed: u64,
+    ) -> DataSet {
+        let projects = projects.unwrap_or((issues / 250).clamp(3, 500)).max(1);
+        DataSet {
+            projects,
+            users: users.unwrap_or((projects * 6).clamp(10, 20_000)).max(1),
+            issues,
+            comments_per_issue,
+            seed,
+            // About 50 progress steps, in batches no smaller than bulk loading likes.
+            batch_issues: (issues / 50).clamp(1000, BATCH_ISSUES),
+        }
+    }
+}
+
 /// Issues per write job of a load: larger batches mean fewer commits, each of which
 /// rewrites the B-trees' right edges into the log; 20,000 issues are about 20 MB.
 pub const BATCH_ISSUES: usize = 20_000;
