@@ -1,7 +1,8 @@
 //! Dataset generator and JQL load generator.
 //!
-//! Builds a generated data set (projects, users, issues with labels, components,
-//! versions, comments and changelog) in a fresh data directory, measures the bulk load,
+//! Builds the data set `tessera demo` makes (the library's `service::demo` generator:
+//! projects, people, epics and their issues with labels, components, versions, comment
+//! threads, attachments and changelog) in a fresh data directory, measures the bulk load,
 //! a full index rebuild, then JQL latency through HTTP with concurrent clients.
 //!
 //! Run: `cargo bench --bench search_load` with env
@@ -152,10 +153,9 @@ fn main() {
             (
                 "selective: project AND status ORDER BY updated DESC (50)",
                 Box::new(move |i| {
-                    let p = ["DEM", "APP", "OPS", "WEB", "DAT"][(i % 5) as usize];
-                    let n = (i * 7) % set_projects();
-                    let n = n - n % 5 + (i % 5);
-                    format!("project = {p}{n} AND status = \"{}\" ORDER BY updated DESC", statuses[(i % 4) as usize])
+                    // The generator's own project keys, so the data set is the demo's.
+                    let (p, _) = tessera::service::demo::project_key_and_name(((i * 7) % set_projects()) as usize);
+                    format!("project = {p} AND status = \"{}\" ORDER BY updated DESC", statuses[(i % 4) as usize])
                 }),
             ),
             ("text prefix: text ~ \"sync*\"", Box::new(|_| "text ~ \"sync*\"".to_string())),

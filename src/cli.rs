@@ -43,12 +43,49 @@ pub enum Command {
     Migrate,
     /// Rebuild the search index from the database (stop the server first).
     Reindex,
+    /// Fill a new data directory with a generated, realistic tracker (people, projects,
+    /// epics, comment threads, attachments), indexed and ready to serve.
+    Demo(DemoArgs),
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Issues to generate.
+    #[arg(long, default_value_t = 1000)]
+    pub issues: usize,
+    /// Projects to spread them over (default: one per 250 issues, at least 3).
+    #[arg(long)]
+    pub projects: Option<usize>,
+    /// People (default: 6 per project, at least 10).
+    #[arg(long)]
+    pub users: Option<usize>,
+    /// The same seed gives the same data.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Average comments per issue.
+    #[arg(long, default_value_t = 3)]
+    pub comments: usize,
+}
+
+/// A progress line on stderr, redrawn in place.
+fn progress_bar(what: &str, done: usize, total: usize) {
+    if total == 0 {
+        // Nothing counted yet: no bar rather than a full one.
+        return;
+    }
+    let pct = (done * 100).checked_div(total).unwrap_or(100).min(100);
+    let filled = pct / 5;
+    eprint!(
+        "\r[{}{}] {pct:>3}%  {done}/{total} {what}",
+        "#".repeat(filled),
+        " ".repeat(20 - filled)
+    );
 }
 
 #[derive(Args)]
@@ -221,7 +258,10 @@ pub fn run(cli: Cli) -> i32 {
         }
     };
     // Only the server (and `reindex`, with the server stopped) writes the search index.
-    config.index_writer = matches!(command, Command::Serve(_) | Command::Reindex);
+    config.index_writer = matches!(
+        command,
+        Command::Serve(_) | Command::Reindex | Command::Demo(_)
+    );
     if let Command::Serve(args) = &command {
         config.listen = args.listen;
         config.base_url = args.base_url.clone().filter(|b| !b.is_empty());
@@ -271,14 +311,26 @@ pub fn run(cli: Cli) -> i32 {
             Command::Reindex => {
                 let started = std::time::Instant::now();
                 let count = app
-                    .search.rebuild_index_offline(|st| {
-                        let pct = (st.done * 100).checked_div(st.total).unwrap_or(100).min(100);
-                        let filled = (pct / 5) as usize;
-                        eprint!("\r[{}{}] {pct:>3}%  {}/{} issues", "#".repeat(filled), " ".repeat(20 - filled), st.done, st.total);
-                    })
+                    .search.rebuild_index_offline(|st| progress_bar("issues", st.done as usize, st.total as usize))
                     .map_err(|e| describe(&e))?;
                 eprintln!();
                 println!("Reindexed {count} issues in {:.1}s.", started.elapsed().as_secs_f64());
+                Ok(())
+            }
+            Command::Demo(args) => {
+                if !app.demo.is_empty().await.map_err(|e| describe(&e))? {
+                    return Err(format!("{} already has projects; the demo needs a new data directory", app.config.data_dir.display()));
+                }
+                let set = crate::service::demo::DataSet::sized(args.issues, args.projects, args.users, args.comments, args.seed);
+                let started = std::time::Instant::now();
+                let loaded = app.demo.load_data_set_with_progress(&set, &|done, total| progress_bar("issues written", done, total)).await.map_err(|e| describe(&e))?;
+                eprintln!();
+                let indexed = app.search.rebuild_index_offline(|st| progress_bar("issues indexed", st.done as usize, st.total as usize)).map_err(|e| describe(&e))?;
+                eprintln!();
+                println!("Generated {loaded} issues in {} projects for {} people and indexed {indexed} in {:.1}s.", set.projects, set.users, started.elapsed().as_secs_f64());
+                if let Some(pw) = &generated_password {
+                    println!("First start: created the administrator.\n  username: admin\n  password: {pw}\n(This password is shown only once.)");
+                }
                 Ok(())
             }
             Command::User(UserCommand::Create { username, email, display_name, password, admin }) => {

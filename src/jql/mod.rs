@@ -46,6 +46,7 @@ pub mod fields;
 pub mod functions;
 pub mod lexer;
 pub mod lookup;
+mod negate;
 mod parser;
 pub mod plan;
 pub mod printer;

@@ -265,6 +265,7 @@ impl Services {
                 store.clone(),
                 catalog.clone(),
                 search.clone(),
+                config.attachments_dir(),
             )),
             config,
             catalog,

@@ -180,7 +180,7 @@ async fn serve_demo_fills_a_new_data_directory_once_and_indexes_it() {
     wait_ready(port);
     // The index is rebuilt in the background after the load.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while search_total(port, &password, "project = DEM0").await < 50 {
+    while search_total(port, &password, "project = PAY").await < 50 {
         assert!(
             Instant::now() < deadline,
             "the demo issues were never indexed"
@@ -188,7 +188,7 @@ async fn serve_demo_fills_a_new_data_directory_once_and_indexes_it() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(
-        search_total(port, &password, "project in (DEM0, APP1, OPS2)").await,
+        search_total(port, &password, "project in (PAY, MOB, WEB)").await,
         150
     );
     assert!(terminate(&mut child).success());
@@ -199,7 +199,7 @@ async fn serve_demo_fills_a_new_data_directory_once_and_indexes_it() {
     assert!(!lines.iter().any(|l| l.contains("Demo data")), "{lines:?}");
     wait_ready(port);
     assert_eq!(
-        search_total(port, &password, "project in (DEM0, APP1, OPS2)").await,
+        search_total(port, &password, "project in (PAY, MOB, WEB)").await,
         150
     );
     assert!(terminate(&mut child).success());
@@ -385,4 +385,182 @@ async fn logs_have_no_colour_off_a_terminal_and_json_on_request() {
     assert!(request["latency_us"].is_u64(), "{request}");
     assert!(request["request_id"].is_string(), "{request}");
     assert!(request["user_id"].is_i64(), "{request}");
+}
+
+/// What a data directory holds, row by row, to compare two generated sets (without
+/// times: they are relative to when the set was made).
+fn dump(dir: &std::path::Path) -> Vec<String> {
+    let db = rusqlite::Connection::open(dir.join("tessera.db")).expect("open db");
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT key || '|' || summary || '|' || coalesce(description, '') || '|' || status_id || '|' || coalesce(assignee_id, 0) || '|' || coalesce(parent_id, 0) FROM issues ORDER BY id",
+        "SELECT issue_id || '|' || author_id || '|' || body FROM comments ORDER BY id",
+        "SELECT issue_id || '|' || label FROM issue_labels ORDER BY issue_id, label",
+        "SELECT issue_id || '|' || filename FROM attachments ORDER BY id",
+        "SELECT username || '|' || display_name FROM users ORDER BY id",
+    ] {
+        let mut stmt = db.prepare(sql).expect(sql);
+        let found: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .expect(sql)
+            .collect::<Result<_, _>>()
+            .expect(sql);
+        rows.extend(found);
+    }
+    rows
+}
+
+#[tokio::test]
+async fn demo_generates_a_realistic_tracker_deterministically_that_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "demo",
+        "--issues",
+        "400",
+        "--projects",
+        "4",
+        "--users",
+        "20",
+        "--seed",
+        "5",
+    ];
+    let (ok, out, err) = run(dir.path(), &args);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("Generated 400 issues in 4 projects for 20 people and indexed 400"),
+        "{out}"
+    );
+    assert!(
+        err.contains("100%  400/400 issues written"),
+        "progress: {err}"
+    );
+    let password = out
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("password: ").map(String::from))
+        .unwrap_or_else(|| panic!("no generated password in {out}"));
+
+    // The same seed gives the same data; the directory is filled only once.
+    let again = tempfile::tempdir().unwrap();
+    let (ok, out2, err2) = run(again.path(), &args);
+    assert!(ok, "{out2}{err2}");
+    let first = dump(dir.path());
+    assert!(first.len() > 400, "{} rows", first.len());
+    let second = dump(again.path());
+    let differs = first.iter().zip(&second).find(|(a, b)| a != b);
+    assert!(
+        differs.is_none() && first.len() == second.len(),
+        "same seed, same data: {differs:?}"
+    );
+    let (ok, _, err) = run(dir.path(), &["demo", "--issues", "10"]);
+    assert!(!ok && err.contains("already has projects"), "{err}");
+
+    let port = free_port();
+    let (mut child, _) = serve(dir.path(), port);
+    wait_ready(port);
+    let http = reqwest::Client::new();
+    let get = |path: &str| {
+        let req = http
+            .get(format!("http://127.0.0.1:{port}{path}"))
+            .basic_auth("admin", Some(&password));
+        async move {
+            req.send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    // Real-sounding, distinct project names, without generated numbers.
+    let projects = get("/rest/api/2/project").await;
+    let names: std::collections::BTreeSet<String> = projects
+        .as_array()
+        .expect("projects")
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(
+        names.iter().all(|n| !n.contains(char::is_numeric)),
+        "{names:?}"
+    );
+    assert_eq!(search_total(port, &password, "order by key").await, 400);
+
+    // A few labels, used again and again; people with names.
+    let r: serde_json::Value = http
+        .post(format!("http://127.0.0.1:{port}/rest/api/2/search"))
+        .basic_auth("admin", Some(&password))
+        .json(&serde_json::json!({"jql": "order by key", "maxResults": 400, "fields": ["labels", "assignee", "description"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let issues = r["issues"].as_array().expect("issues");
+    let labels: Vec<&str> = issues
+        .iter()
+        .flat_map(|i| i["fields"]["labels"].as_array().unwrap().iter())
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    let distinct: std::collections::BTreeSet<&str> = labels.iter().copied().collect();
+    assert!(
+        distinct.len() <= 12 && labels.len() >= distinct.len() * 5,
+        "{} uses of {distinct:?}",
+        labels.len()
+    );
+    let assignee = issues
+        .iter()
+        .find_map(|i| i["fields"]["assignee"]["displayName"].as_str())
+        .expect("someone is assigned");
+    assert!(
+        assignee.contains(' ') && !assignee.contains(char::is_numeric),
+        "{assignee}"
+    );
+    assert!(
+        issues.iter().any(|i| i["fields"]["description"]
+            .as_str()
+            .is_some_and(|d| d.contains("h3. "))),
+        "descriptions in wiki markup"
+    );
+
+    // Epics with children, a spread of statuses, threads, attachments.
+    for (jql, at_least) in [
+        ("issuetype = Epic", 4),
+        ("parent is not empty", 40),
+        ("statusCategory = Done", 40),
+        ("status = \"In Progress\"", 10),
+        ("statusCategory != Done", 40),
+        ("priority = Medium", 100),
+        ("priority = High", 10),
+        ("attachments is not empty", 5),
+        ("comment ~ \"staging\"", 5),
+    ] {
+        let n = search_total(port, &password, jql).await;
+        assert!(n >= at_least && n < 400, "{jql}: {n}");
+    }
+    // Attachments are real files in the content store.
+    let r: serde_json::Value = http
+        .post(format!("http://127.0.0.1:{port}/rest/api/2/search"))
+        .basic_auth("admin", Some(&password))
+        .json(&serde_json::json!({"jql": "attachments is not empty", "maxResults": 1, "fields": ["attachment"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let attachment = &r["issues"][0]["fields"]["attachment"][0];
+    let content = http
+        .get(attachment["content"].as_str().expect("content link"))
+        .basic_auth("admin", Some(&password))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(content.status(), 200, "{attachment}");
+    assert_eq!(
+        content.bytes().await.unwrap().len() as u64,
+        attachment["size"].as_u64().unwrap()
+    );
+    assert!(terminate(&mut child).success());
 }

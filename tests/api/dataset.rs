@@ -1,4 +1,4 @@
-//! Generated data sets (`serve --demo`, the search benchmark): loaded in bulk jobs that
+//! Generated data sets (`serve --demo`, `tessera demo`, the search benchmark): loaded in bulk jobs that
 //! skip foreign-key checks, so the test checks what those checks would have: every
 //! reference resolves, each project's key counter covers its loaded issues, and the
 //! store checks references again afterwards.
@@ -59,7 +59,7 @@ async fn a_generated_data_set_loads_whole_and_consistent_in_many_batches() {
 
     // Loaded issues are served, with their comments; a new issue continues the keys.
     let r = admin
-        .get("/rest/api/2/issue/DEM0-700?fields=summary,comment,labels")
+        .get("/rest/api/2/issue/PAY-700?fields=summary,comment,labels")
         .await
         .expect(200);
     assert!(!r.body["fields"]["summary"].as_str().unwrap().is_empty());
@@ -67,11 +67,11 @@ async fn a_generated_data_set_loads_whole_and_consistent_in_many_batches() {
     let r = admin
         .post(
             "/rest/api/2/issue",
-            json!({"fields": {"project": {"key": "APP1"}, "summary": "after the load", "issuetype": {"name": "Task"}}}),
+            json!({"fields": {"project": {"key": "MOB"}, "summary": "after the load", "issuetype": {"name": "Task"}}}),
         )
         .await
         .expect(201);
-    assert_eq!(r.body["key"], "APP1-701");
+    assert_eq!(r.body["key"], "MOB-701");
 
     // A rebuild indexes them for JQL.
     admin
@@ -83,7 +83,7 @@ async fn a_generated_data_set_loads_whole_and_consistent_in_many_batches() {
         let r = admin
             .post(
                 "/rest/api/2/search",
-                json!({"jql": "project = OPS2", "maxResults": 0}),
+                json!({"jql": "project = WEB", "maxResults": 0}),
             )
             .await
             .expect(200);
@@ -93,5 +93,5 @@ async fn a_generated_data_set_loads_whole_and_consistent_in_many_batches() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(total, 700, "every issue of OPS2 found after the rebuild");
+    assert_eq!(total, 700, "every issue of WEB found after the rebuild");
 }

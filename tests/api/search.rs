@@ -74,125 +74,185 @@ struct Row {
     assigned: bool,
     status: &'static str,
     words: Vec<&'static str>,
+    components: Vec<&'static str>,
+    /// The description's words; `None` without a description.
+    description: Option<Vec<&'static str>>,
+    /// The day of November 2026 the issue is due.
+    due: Option<u32>,
 }
 
 const TYPES: [&str; 3] = ["Task", "Bug", "Story"];
 const LABELS: [&str; 3] = ["red", "green", "blue"];
 const STATUSES: [(&str, &str); 3] = [("To Do", "11"), ("In Progress", "21"), ("Done", "41")];
 const WORDS: [&str; 6] = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"];
+const COMPONENTS: [&str; 2] = ["Core", "UI"];
 
-/// A generated clause: its JQL and the oracle's predicate.
+type Test = std::rc::Rc<dyn Fn(&Row) -> bool>;
+
+/// A generated clause: its JQL, the oracle's predicate, and the predicate of the
+/// clause under NOT as Jira reads it (pushed down by De Morgan's laws to the opposite
+/// operators, which never match an empty field), which is not the complement.
 struct Gen {
     jql: String,
-    test: Box<dyn Fn(&Row) -> bool>,
+    test: Test,
+    negated: Test,
+}
+
+fn clause_of(
+    jql: String,
+    test: impl Fn(&Row) -> bool + 'static,
+    negated: impl Fn(&Row) -> bool + 'static,
+) -> Gen {
+    Gen {
+        jql,
+        test: std::rc::Rc::new(test),
+        negated: std::rc::Rc::new(negated),
+    }
 }
 
 fn gen_clause(rng: &mut Rng, depth: u32) -> Gen {
     if depth < 2 && rng.chance(35) {
         let a = gen_clause(rng, depth + 1);
         let b = gen_clause(rng, depth + 1);
-        return match rng.next() % 3 {
-            0 => Gen {
-                jql: format!("({} AND {})", a.jql, b.jql),
-                test: Box::new(move |r| (a.test)(r) && (b.test)(r)),
-            },
-            1 => Gen {
-                jql: format!("({} OR {})", a.jql, b.jql),
-                test: Box::new(move |r| (a.test)(r) || (b.test)(r)),
-            },
-            _ => Gen {
-                jql: format!("NOT {}", a.jql),
-                test: Box::new(move |r| !(a.test)(r)),
-            },
+        let (at, an, bt, bn) = (a.test, a.negated, b.test, b.negated);
+        return match rng.next() % 4 {
+            0 => clause_of(
+                format!("({} AND {})", a.jql, b.jql),
+                {
+                    let (at, bt) = (at.clone(), bt.clone());
+                    move |r| at(r) && bt(r)
+                },
+                move |r| an(r) || bn(r),
+            ),
+            1 => clause_of(
+                format!("({} OR {})", a.jql, b.jql),
+                {
+                    let (at, bt) = (at.clone(), bt.clone());
+                    move |r| at(r) || bt(r)
+                },
+                move |r| an(r) && bn(r),
+            ),
+            2 => clause_of(format!("NOT {}", a.jql), move |r| an(r), move |r| at(r)),
+            _ => clause_of(format!("!({})", a.jql), move |r| an(r), move |r| at(r)),
         };
     }
-    match rng.next() % 9 {
+    match rng.next() % 13 {
         0 => {
             let t = rng.pick(&TYPES);
-            Gen {
-                jql: format!("issuetype = {t}"),
-                test: Box::new(move |r| r.issue_type == t),
-            }
+            clause_of(
+                format!("issuetype = {t}"),
+                move |r| r.issue_type == t,
+                move |r| r.issue_type != t,
+            )
         }
         1 => {
             let p = (rng.next() % 5 + 1) as i64;
             let name = ["Highest", "High", "Medium", "Low", "Lowest"][(p - 1) as usize];
             if rng.chance(50) {
-                Gen {
-                    jql: format!("priority = {name}"),
-                    test: Box::new(move |r| r.priority == p),
-                }
+                clause_of(
+                    format!("priority = {name}"),
+                    move |r| r.priority == p,
+                    move |r| r.priority != p,
+                )
             } else {
-                Gen {
-                    jql: format!("priority > {name}"),
-                    test: Box::new(move |r| r.priority < p),
-                }
+                // Highest is 1: "greater" is a smaller number.
+                clause_of(
+                    format!("priority > {name}"),
+                    move |r| r.priority < p,
+                    move |r| r.priority >= p,
+                )
             }
         }
         2 => {
             let l = rng.pick(&LABELS);
+            // != never matches issues without labels, and is what NOT = means.
+            let eq = move |r: &Row| r.labels.contains(&l);
+            let ne = move |r: &Row| !r.labels.is_empty() && !r.labels.contains(&l);
             if rng.chance(50) {
-                Gen {
-                    jql: format!("labels = {l}"),
-                    test: Box::new(move |r| r.labels.contains(&l)),
-                }
+                clause_of(format!("labels = {l}"), eq, ne)
             } else {
-                // != never matches issues without labels.
-                Gen {
-                    jql: format!("labels != {l}"),
-                    test: Box::new(move |r| !r.labels.is_empty() && !r.labels.contains(&l)),
-                }
+                clause_of(format!("labels != {l}"), ne, eq)
             }
         }
-        3 => Gen {
-            jql: "labels IS EMPTY".into(),
-            test: Box::new(|r| r.labels.is_empty()),
-        },
+        3 => clause_of(
+            "labels IS EMPTY".into(),
+            |r| r.labels.is_empty(),
+            |r| !r.labels.is_empty(),
+        ),
         4 => {
             if rng.chance(50) {
-                Gen {
-                    jql: "assignee = currentUser()".into(),
-                    test: Box::new(|r| r.assigned),
-                }
+                // Everyone assigned is assigned to the caller: `!=` matches no one.
+                clause_of("assignee = currentUser()".into(), |r| r.assigned, |_| false)
             } else {
-                Gen {
-                    jql: "assignee IS EMPTY".into(),
-                    test: Box::new(|r| !r.assigned),
-                }
+                clause_of("assignee IS EMPTY".into(), |r| !r.assigned, |r| r.assigned)
             }
         }
         5 => {
             let (s, _) = rng.pick(&STATUSES);
-            Gen {
-                jql: format!("status = \"{s}\""),
-                test: Box::new(move |r| r.status == s),
-            }
+            clause_of(
+                format!("status = \"{s}\""),
+                move |r| r.status == s,
+                move |r| r.status != s,
+            )
         }
         6 => {
             let a = rng.pick(&TYPES);
             let b = rng.pick(&TYPES);
-            Gen {
-                jql: format!("issuetype in ({a}, {b})"),
-                test: Box::new(move |r| r.issue_type == a || r.issue_type == b),
-            }
+            clause_of(
+                format!("issuetype in ({a}, {b})"),
+                move |r| r.issue_type == a || r.issue_type == b,
+                move |r| r.issue_type != a && r.issue_type != b,
+            )
         }
         7 => {
             let w = rng.pick(&WORDS);
-            Gen {
-                jql: format!("summary ~ {w}"),
-                test: Box::new(move |r| r.words.contains(&w)),
-            }
+            // Every summary has text, so `!~` is the complement here.
+            clause_of(
+                format!("summary ~ {w}"),
+                move |r| r.words.contains(&w),
+                move |r| !r.words.contains(&w),
+            )
         }
+        8 => {
+            let c = rng.pick(&COMPONENTS);
+            clause_of(
+                format!("component = \"{c}\""),
+                move |r| r.components.contains(&c),
+                move |r| !r.components.is_empty() && !r.components.contains(&c),
+            )
+        }
+        9 => {
+            let w = rng.pick(&WORDS);
+            clause_of(
+                format!("description ~ {w}"),
+                move |r| r.description.as_ref().is_some_and(|d| d.contains(&w)),
+                move |r| r.description.as_ref().is_some_and(|d| !d.contains(&w)),
+            )
+        }
+        10 => {
+            let day = (rng.next() % 9 + 1) as u32;
+            clause_of(
+                format!("duedate < \"2026/11/{day:02}\""),
+                move |r| r.due.is_some_and(|d| d < day),
+                move |r| r.due.is_some_and(|d| d >= day),
+            )
+        }
+        11 => clause_of(
+            "description IS EMPTY".into(),
+            |r| r.description.is_none(),
+            |r| r.description.is_some(),
+        ),
         _ => {
             let done = rng.chance(50);
-            Gen {
-                jql: if done {
+            clause_of(
+                if done {
                     "resolution IS NOT EMPTY".into()
                 } else {
                     "resolution = Unresolved".into()
                 },
-                test: Box::new(move |r| (r.status == "Done") == done),
-            }
+                move |r| (r.status == "Done") == done,
+                move |r| (r.status == "Done") != done,
+            )
         }
     }
 }
@@ -201,6 +261,12 @@ fn gen_clause(rng: &mut Rng, depth: u32) -> Gen {
 async fn generated_queries_match_a_brute_force_oracle_keys_and_order() {
     let key = project("ORA").await;
     let admin = Client::admin();
+    for c in COMPONENTS {
+        admin
+            .post("/rest/api/2/component", json!({"project": key, "name": c}))
+            .await
+            .expect(201);
+    }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let mut rows = Vec::new();
     for n in 1..=60 {
@@ -209,12 +275,32 @@ async fn generated_queries_match_a_brute_force_oracle_keys_and_order() {
         let labels: Vec<&str> = LABELS.iter().copied().filter(|_| rng.chance(40)).collect();
         let assigned = rng.chance(50);
         let words: Vec<&str> = WORDS.iter().copied().filter(|_| rng.chance(30)).collect();
+        let components: Vec<&str> = COMPONENTS
+            .iter()
+            .copied()
+            .filter(|_| rng.chance(40))
+            .collect();
+        let description = rng.chance(60).then(|| {
+            WORDS
+                .iter()
+                .copied()
+                .filter(|_| rng.chance(30))
+                .collect::<Vec<_>>()
+        });
+        let due = rng.chance(60).then(|| (rng.next() % 9 + 1) as u32);
         let mut fields = json!({
             "project": {"key": key}, "summary": format!("item {}", words.join(" ")), "issuetype": {"name": issue_type},
             "priority": {"id": priority.to_string()}, "labels": labels,
+            "components": components.iter().map(|c| json!({"name": c})).collect::<Vec<_>>(),
         });
         if assigned {
             fields["assignee"] = json!({"name": "admin"});
+        }
+        if let Some(d) = &description {
+            fields["description"] = json!(format!("notes {}", d.join(" ")));
+        }
+        if let Some(day) = due {
+            fields["duedate"] = json!(format!("2026-11-{day:02}"));
         }
         let r = admin
             .post("/rest/api/2/issue", json!({"fields": fields}))
@@ -241,9 +327,12 @@ async fn generated_queries_match_a_brute_force_oracle_keys_and_order() {
             assigned,
             status,
             words,
+            components,
+            description,
+            due,
         });
     }
-    for case in 0..300 {
+    for case in 0..400 {
         let g = gen_clause(&mut rng, 0);
         let order = rng.next() % 3;
         let (order_jql, mut expected): (&str, Vec<&Row>) = (
@@ -263,6 +352,61 @@ async fn generated_queries_match_a_brute_force_oracle_keys_and_order() {
         assert_eq!(keys(&body), want, "case {case}: {jql}");
         assert_eq!(body["total"], want.len(), "case {case}: {jql}");
     }
+}
+
+/// Jira's NOT is the opposite operator, which never matches an empty field: `NOT
+/// component = X`, `NOT duedate < d` and `!(description ~ w)` leave out issues
+/// without a component, due date or description.
+#[tokio::test]
+async fn not_leaves_out_issues_with_the_field_empty() {
+    let key = project("NEG").await;
+    let admin = Client::admin();
+    for c in ["Core", "UI"] {
+        admin
+            .post("/rest/api/2/component", json!({"project": key, "name": c}))
+            .await
+            .expect(201);
+    }
+    let create = |fields: Value| {
+        let (admin, key) = (admin.clone(), key.clone());
+        async move {
+            let mut fields = fields;
+            fields["project"] = json!({"key": key});
+            fields["issuetype"] = json!({"name": "Task"});
+            admin
+                .post("/rest/api/2/issue", json!({"fields": fields}))
+                .await
+                .expect(201)
+                .body["key"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let core = create(json!({"summary": "core", "components": [{"name": "Core"}], "duedate": "2026-11-01", "description": "the database crashed"})).await;
+    let ui = create(json!({"summary": "ui", "components": [{"name": "UI"}], "duedate": "2026-11-10", "description": "the login page"})).await;
+    let _bare = create(json!({"summary": "bare"})).await;
+    for jql in [
+        "NOT component = Core",
+        "component != Core",
+        "NOT duedate < \"2026/11/05\"",
+        "!(description ~ database)",
+        "description !~ database",
+        "NOT (component = Core OR duedate < \"2026/11/05\")",
+        "NOT (component = Core OR NOT component = UI)",
+    ] {
+        let body = search(&admin, &format!("project = {key} AND {jql}")).await;
+        assert_eq!(keys(&body), vec![ui.clone()], "{jql}");
+    }
+    // NOT (a AND b) is (NOT a OR NOT b): the bare issue matches neither.
+    let body = search(
+        &admin,
+        &format!(
+            "project = {key} AND NOT (component = UI AND duedate > \"2026/11/05\") ORDER BY key"
+        ),
+    )
+    .await;
+    assert_eq!(keys(&body), vec![core]);
 }
 
 #[tokio::test]

@@ -31,6 +31,8 @@ struct Resolver<'a, L: Lookup> {
     now: i64,
     errors: Vec<String>,
     warnings: Vec<String>,
+    /// Resolving a terminal under NOT with its operator flipped.
+    flipped: bool,
 }
 
 /// Resolves a parsed query against `lookup`. The outer `Err` is the lookup's own
@@ -46,6 +48,7 @@ pub fn resolve<L: Lookup>(
         now: lookup.now(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        flipped: false,
     };
     let predicate = match &query.clause {
         Some(c) => r.clause(c)?,
@@ -162,7 +165,7 @@ impl<'a, L: Lookup> Resolver<'a, L> {
                     .map(|p| self.clause(p))
                     .collect::<Out<_, L>>()?,
             ),
-            Clause::Not(inner) => Predicate::Not(Box::new(self.clause(inner)?)),
+            Clause::Not(inner) => self.negated(inner)?,
             Clause::Terminal {
                 field,
                 op,
@@ -178,10 +181,59 @@ impl<'a, L: Lookup> Resolver<'a, L> {
         })
     }
 
+    /// `NOT c` as Jira reads it (see `jql/negate.rs`): pushed through AND and OR by
+    /// De Morgan's laws, each terminal resolved with the opposite operator, whose
+    /// negation skips empty fields; only `CHANGED`, without an opposite, becomes the
+    /// complement.
+    fn negated(&mut self, c: &Clause) -> Out<Predicate, L> {
+        Ok(match c {
+            Clause::And(parts) => Predicate::Or(
+                parts
+                    .iter()
+                    .map(|p| self.negated(p))
+                    .collect::<Out<_, L>>()?,
+            ),
+            Clause::Or(parts) => Predicate::And(
+                parts
+                    .iter()
+                    .map(|p| self.negated(p))
+                    .collect::<Out<_, L>>()?,
+            ),
+            Clause::Not(inner) => self.clause(inner)?,
+            Clause::Terminal {
+                field,
+                op,
+                value,
+                predicates,
+                ..
+            } => match op.opposite() {
+                None => Predicate::Not(Box::new(self.clause(c)?)),
+                Some(opposite) => {
+                    let Some(kind) = self.kind(field) else {
+                        return Ok(Predicate::Nothing);
+                    };
+                    // Messages name the operator as written, not its opposite.
+                    let outer = std::mem::replace(&mut self.flipped, true);
+                    let p = self.terminal(field, kind, opposite, value, predicates);
+                    self.flipped = outer;
+                    p?
+                }
+            },
+        })
+    }
+
+    /// The operator as the query wrote it, for messages.
+    fn written(&self, op: Operator) -> Operator {
+        match op.opposite() {
+            Some(o) if self.flipped => o,
+            _ => op,
+        }
+    }
+
     fn unsupported_operator(&mut self, op: Operator, field: &Field) -> Predicate {
         self.error(format!(
             "The operator '{}' is not supported by the '{field}' field.",
-            op.as_jql()
+            self.written(op).as_jql()
         ));
         Predicate::Nothing
     }
@@ -234,7 +286,7 @@ impl<'a, L: Lookup> Resolver<'a, L> {
     fn is_needs_empty(&mut self, field: &Field, op: Operator) -> Predicate {
         self.error(format!(
             "The operator '{}' can only be used with the 'EMPTY' value for the '{field}' field.",
-            op.as_jql()
+            self.written(op).as_jql()
         ));
         Predicate::Nothing
     }

@@ -170,25 +170,27 @@ impl<L: Lookup> Resolver<'_, L> {
             (Operator::IsNot, Operand::Empty) if fields.len() == 1 => {
                 Predicate::Not(Box::new(Predicate::TextEmpty(fields[0])))
             }
-            (Operator::Like | Operator::NotLike, Operand::Value(s, _)) => {
-                let m = text_match(s);
-                let f = Predicate::Text(fields, m);
-                if op == Operator::NotLike {
-                    Predicate::Not(Box::new(f))
-                } else {
-                    f
+            (Operator::Like | Operator::NotLike, Operand::Value(_, _) | Operand::Number(_)) => {
+                let m = match value {
+                    Operand::Number(n) => TextMatch::Words(n.to_string()),
+                    _ => text_match(&value_text(value).unwrap_or_default()),
+                };
+                if op == Operator::Like {
+                    return Predicate::Text(fields, m);
                 }
-            }
-            (Operator::Like | Operator::NotLike, Operand::Number(n)) => {
-                let f = Predicate::Text(fields, TextMatch::Words(n.to_string()));
-                if op == Operator::NotLike {
-                    Predicate::Not(Box::new(f))
-                } else {
-                    f
+                // Jira: !~ never matches an issue with the field empty. `text` spans
+                // several fields, the summary among them, which is never empty.
+                let single = (fields.len() == 1).then(|| fields[0]);
+                let not = Predicate::Not(Box::new(Predicate::Text(fields, m)));
+                match single {
+                    Some(t) => {
+                        Predicate::And(vec![not, Predicate::Not(Box::new(Predicate::TextEmpty(t)))])
+                    }
+                    None => not,
                 }
             }
             (Operator::Like | Operator::NotLike, _) => {
-                self.error(format!("The operator '{}' does not support the list or function value for field '{field}'.", op.as_jql()));
+                self.error(format!("The operator '{}' does not support the list or function value for field '{field}'.", self.written(op).as_jql()));
                 Predicate::Nothing
             }
             _ => self.unsupported_operator(op, field),

@@ -5,6 +5,7 @@
 
 mod dates;
 mod fake;
+mod negation;
 mod parse;
 mod print;
 mod resolve_errors;

@@ -109,10 +109,14 @@ fn text_fields_and_matches() {
     );
     assert_eq!(
         predicate("environment !~ 'd?sk'"),
-        not(text(
-            TextField::Environment,
-            TextMatch::Wildcard("d?sk".into())
-        ))
+        // !~ never matches an empty field.
+        P::And(vec![
+            not(text(
+                TextField::Environment,
+                TextMatch::Wildcard("d?sk".into())
+            )),
+            not(P::TextEmpty(TextField::Environment)),
+        ])
     );
     let P::Text(fields, _) = predicate("text ~ disk") else {
         panic!("text is a text match");
@@ -232,7 +236,8 @@ fn in_and_not_in() {
             P::In(N::Project, vec![1]),
             P::Or(vec![
                 P::In(N::Status, vec![1]),
-                not(P::In(N::Assignee, vec![8]))
+                // Jira's NOT is `!=`, which leaves out the unassigned.
+                none_of(N::Assignee, vec![8])
             ]),
         ])
     );

@@ -19,11 +19,16 @@ pub struct BulkSetup {
     pub users: Vec<BulkUser>,
     pub group_id: i64,
     pub projects: Vec<BulkProject>,
+    /// Attachment content the issues use: (sha256, size); the files are the caller's.
+    pub blobs: Vec<(String, i64)>,
     pub created: i64,
 }
 
 pub fn setup(db: &Tx, setup: &BulkSetup) -> StoreResult<()> {
     users(db, &setup.users, setup.group_id, setup.created)?;
+    for (sha256, size) in &setup.blobs {
+        super::attachments::ensure_blob(db, sha256, *size)?;
+    }
     projects(db, &setup.projects, setup.created)
 }
 
@@ -101,15 +106,31 @@ pub struct BulkIssue {
     pub labels: Vec<String>,
     pub component_id: Option<i64>,
     pub fix_version_id: Option<i64>,
+    /// An epic (or, for a sub-task, its issue) loaded before this issue.
+    pub parent_id: Option<i64>,
+    /// `YYYY-MM-DD`.
+    pub due_date: Option<String>,
+    pub attachments: Vec<BulkAttachment>,
     /// (comment id, author, created, body)
     pub comments: Vec<(i64, i64, i64, String)>,
     /// (change group id, author, created, from status, to status)
     pub transitions: Vec<(i64, i64, i64, i64, i64)>,
 }
 
+/// An attachment whose content (a blob of the setup) is already on disk.
+pub struct BulkAttachment {
+    pub id: i64,
+    pub author_id: i64,
+    pub filename: String,
+    pub mime_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub created: i64,
+}
+
 /// Rows per multi-row INSERT: one statement step then inserts many rows, so the per
 /// statement work (binding the cursor, opening and closing the B-tree) is paid once per
-/// chunk; 100 rows of 15 columns stay far below SQLite's limit of bound parameters.
+/// chunk; 100 rows of 19 columns stay far below SQLite's limit of bound parameters.
 const ROWS_PER_STATEMENT: usize = 100;
 
 /// Inserts `rows` with multi-row statements `{head} VALUES {row}, {row}, ...`.
@@ -149,7 +170,7 @@ pub fn issues(
     issues: &[BulkIssue],
     status_names: &dyn Fn(i64) -> String,
 ) -> StoreResult<()> {
-    let rows: Vec<[&dyn ToSql; 17]> = issues
+    let rows: Vec<[&dyn ToSql; 19]> = issues
         .iter()
         .map(|i| {
             [
@@ -171,15 +192,41 @@ pub fn issues(
                 // The creator is the reporter; the status last changed at the last update.
                 &i.reporter_id,
                 &i.updated,
+                &i.parent_id,
+                &i.due_date,
             ]
         })
         .collect();
     insert_rows(
         db,
         "INSERT OR ROLLBACK INTO issues (id, project_id, num, key, issue_type_id, status_id, priority_id, resolution_id, summary,
-            description, assignee_id, reporter_id, created, updated, resolution_date, creator_id, status_changed)",
-        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            description, assignee_id, reporter_id, created, updated, resolution_date, creator_id, status_changed, parent_id, due_date)",
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         &rows,
+    )?;
+
+    let attachments: Vec<[&dyn ToSql; 8]> = issues
+        .iter()
+        .flat_map(|i| {
+            i.attachments.iter().map(move |a| {
+                [
+                    &a.id as &dyn ToSql,
+                    &i.id,
+                    &a.author_id,
+                    &a.filename,
+                    &a.mime_type,
+                    &a.size,
+                    &a.sha256,
+                    &a.created,
+                ]
+            })
+        })
+        .collect();
+    insert_rows(
+        db,
+        "INSERT OR ROLLBACK INTO attachments (id, issue_id, author_id, filename, mime_type, size, sha256, created)",
+        "(?,?,?,?,?,?,?,?)",
+        &attachments,
     )?;
 
     let labels: Vec<[&dyn ToSql; 2]> = issues
