@@ -248,7 +248,7 @@ struct PickerQuery {
 }
 
 /// `query` in bold inside `name`, HTML-escaped, as Jira's pickers highlight.
-fn highlight(name: &str, query: &str) -> String {
+pub(super) fn highlight(name: &str, query: &str) -> String {
     let esc = crate::markup::escape;
     if query.is_empty() {
         return esc(name).to_string();

@@ -18,6 +18,7 @@ use crate::service::projects::ProjectInput;
 use crate::service::users::UserRef;
 
 mod meta;
+mod picker;
 
 use meta::*;
 
@@ -26,6 +27,7 @@ pub fn routes() -> Routes {
         .get("/project", READ_WORK, get_all_projects)
         .post("/project", MANAGE_PROJECT, create_project)
         .get("/project/search", READ_WORK, search_projects)
+        .get("/projects/picker", READ_WORK, picker::search_for_projects)
         .get("/project/type", READ_WORK, get_all_project_types)
         .get("/project/type/{key}", READ_WORK, get_project_type_by_key)
         .get(
