@@ -11,6 +11,7 @@ mod components_versions;
 mod crash;
 mod createmeta;
 mod dataset;
+mod dc_gaps;
 mod filters;
 mod groups;
 mod handlers;

@@ -94,6 +94,32 @@ fn needs(fields: &FieldSelection) -> crate::service::issues::ViewNeeds {
     }
 }
 
+/// A hit's `changelog` when `expand` asks for it, as `GET issue/{key}` gives it: the
+/// first 100 change groups. Anonymous callers see none.
+async fn changelog(
+    ctx: &Ctx,
+    expand: &Expand,
+    view: &crate::service::issues::IssueView,
+) -> JiraResult<Option<Value>> {
+    let Some(caller) = ctx.caller.as_ref().filter(|_| expand.has("changelog")) else {
+        return Ok(None);
+    };
+    let (_, page, users) = ctx
+        .app
+        .issues
+        .changelog(
+            caller,
+            &crate::domain::IssueRef::Id(view.issue.id.0),
+            0,
+            100,
+        )
+        .await?;
+    Ok(Some(json!({
+        "startAt": 0, "maxResults": page.items.len(), "total": page.total,
+        "histories": page.items.iter().map(|g| render::history(&ctx.base, g, &users)).collect::<Result<Vec<_>, _>>()?,
+    })))
+}
+
 async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let (start, max) = crate::service::paging(p.start_at, p.max_results, 50, 1000)?;
     let jql = p.jql.unwrap_or_default();
@@ -132,7 +158,7 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
                 fields: &fields,
                 expand: &expand,
                 properties,
-                changelog: None,
+                changelog: changelog(&ctx, &expand, view).await?,
             },
         )?);
     }
@@ -220,7 +246,7 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
                 fields: &fields,
                 expand: &expand,
                 properties,
-                changelog: None,
+                changelog: changelog(&ctx, &expand, view).await?,
             },
         )?;
         if p.fields.items().is_empty()
