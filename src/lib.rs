@@ -18,6 +18,8 @@
 //! - `api/routes.rs`: the route table. **Architecture invariant:** every route is
 //!   declared there with the token scope it needs ([`auth::scopes`]), checked before
 //!   the handler runs; a route without one refuses scoped tokens.
+//! - `api/query.rs`: query strings for every surface: a list parameter (`api::query::List`)
+//!   takes repeated and comma-separated values alike, any other its first value.
 //! - `api/auth.rs`: the middleware that turns a request's credentials into its caller
 //!   (401/429 in the surface's shape) and applies the cross-site rule for cookie writes.
 //! - `api/web.rs`: the browser UI (`web/`, embedded with rust-embed); it calls only the

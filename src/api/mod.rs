@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod jira;
+pub mod query;
 pub mod routes;
 pub mod v1;
 pub mod web;

@@ -555,6 +555,8 @@ impl World {
                 ("{key}", _) | ("{issue_key}", _) | ("{issue}", _) => {
                     fresh.issue.clone().unwrap_or(i.key.clone())
                 }
+                ("{project}", "createmeta") => self.project.clone(),
+                ("{type_id}", "issuetypes") => "10001".into(),
                 ("{property}", _) => "pm.prop".into(),
                 ("{filename}", _) | ("{name}", "thumbnail") | ("{name}", _) => "a.txt".into(),
                 ("{id}", "comment") => fresh.comment.clone().unwrap_or(i.comment.clone()),

@@ -927,3 +927,57 @@ async fn search_projects_pages_filters_and_orders() {
         .expect(400);
     r.jira_error();
 }
+
+/// The Data Center project picker: a match in the key or name, in bold, with Jira's
+/// header; a blank query matches nothing unless `allowEmptyQuery=true`.
+#[tokio::test]
+async fn projects_picker_answers_as_jira_data_center() {
+    let admin = crate::common::Client::admin();
+    let key = crate::common::unique_key("PKZ");
+    admin
+        .post(
+            "/rest/api/2/project",
+            serde_json::json!({"key": key, "name": format!("Zanzibar {key}"), "projectTypeKey": "software"}),
+        )
+        .await
+        .expect(201);
+    let r = admin
+        .get("/rest/api/2/projects/picker?query=zanzib")
+        .await
+        .expect(200);
+    let picked = r.body["projects"].as_array().expect("projects");
+    let mine = picked
+        .iter()
+        .find(|p| p["key"] == key.as_str())
+        .unwrap_or_else(|| panic!("{}", r.text));
+    assert_eq!(mine["name"], format!("Zanzibar {key}"));
+    assert!(mine["id"].is_string());
+    assert!(mine["avatar"].is_string());
+    assert_eq!(
+        mine["html"],
+        format!("<b>Zanzib</b>ar {key} ({key})"),
+        "{}",
+        r.text
+    );
+    let total = r.body["total"].as_u64().expect("total");
+    assert_eq!(
+        r.body["header"],
+        format!("Showing {} of {total} matching projects", picked.len())
+    );
+    let one = admin
+        .get("/rest/api/2/projects/picker?query=zanzib&maxResults=0")
+        .await
+        .expect(200);
+    assert_eq!(one.body["projects"], serde_json::json!([]));
+    assert_eq!(one.body["total"], total);
+    let blank = admin
+        .get("/rest/api/2/projects/picker?query=")
+        .await
+        .expect(200);
+    assert_eq!(blank.body["total"], 0);
+    let all = admin
+        .get("/rest/api/2/projects/picker?allowEmptyQuery=true")
+        .await
+        .expect(200);
+    assert!(all.body["total"].as_u64().expect("total") >= 1);
+}

@@ -1010,6 +1010,12 @@ async fn subissues_are_sub_tasks_with_filters() {
         .await
         .expect(200);
     assert_eq!(keys(&r), children[1..].to_vec());
+    // The comma-separated form lists the same values.
+    let r = admin()
+        .get(&format!("{base}?status_id=iss-status_3,iss-status_10001"))
+        .await
+        .expect(200);
+    assert_eq!(keys(&r), children[1..].to_vec());
     let account = first["primaryAssigneeUserAccountId"]
         .as_str()
         .expect("account");

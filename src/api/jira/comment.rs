@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::dto::{CommentBean, EntityProperty, PropertyKey, PropertyKeys, comment};
 use super::issue::property_set_response;
-use super::{JiraError, JiraResult, Json, Query, csv, no_content, path_id};
+use super::{JiraError, JiraResult, Json, List, Query, no_content, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
@@ -51,13 +51,12 @@ struct ListQuery {
     start_at: Option<i64>,
     max_results: Option<i64>,
     order_by: Option<String>,
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
-fn rendered(expand: Option<String>) -> bool {
-    csv(&[expand.unwrap_or_default()])
-        .iter()
-        .any(|e| e == "renderedBody")
+fn rendered(expand: List) -> bool {
+    expand.items().iter().any(|e| e == "renderedBody")
 }
 
 /// # `GET /rest/api/2/issue/{issueIdOrKey}/comment` (getComments)
@@ -137,7 +136,8 @@ impl CommentBody {
 
 #[derive(Deserialize, Default)]
 struct ExpandQuery {
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
 /// # `POST /rest/api/2/issue/{issueIdOrKey}/comment` (addComment)

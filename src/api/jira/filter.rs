@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::dto::{GroupName, PageBean, UserBean, avatar_urls, to_json, user};
-use super::{JiraError, JiraResult, Json, Query, csv, lenient_bool, no_content};
+use super::{JiraError, JiraResult, Json, List, Query, lenient_bool, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
@@ -300,7 +300,8 @@ fn filter_id(raw: &str) -> JiraResult<i64> {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ExpandQuery {
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
     #[serde(default, deserialize_with = "lenient_bool")]
     include_favourites: Option<bool>,
 }
@@ -312,8 +313,9 @@ impl ExpandQuery {
 }
 
 /// Whether `expand` names `what` (`sharedUsers[0:10]` counts as `sharedUsers`).
-fn expands(expand: &Option<String>, what: &str) -> bool {
-    csv(&[expand.clone().unwrap_or_default()])
+fn expands(expand: &List, what: &str) -> bool {
+    expand
+        .items()
         .iter()
         .any(|e| e == what || e.starts_with(&format!("{what}[")))
 }
@@ -548,7 +550,8 @@ struct SearchQuery {
     order_by: Option<String>,
     start_at: Option<i64>,
     max_results: Option<i64>,
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
 /// Fields of `FilterDetails` always present; the others come with `expand`.
@@ -599,7 +602,7 @@ async fn get_filters_paginated(
             }
         }
     }
-    let expanded: Vec<String> = csv(&[q.expand.clone().unwrap_or_default()]);
+    let expanded: Vec<String> = q.expand.items().to_vec();
     let with_users = expands(&q.expand, "sharedUsers");
     let owner = match (q.account_id, q.owner) {
         (Some(a), _) if !a.is_empty() => Some(UserRef::AccountId(a)),

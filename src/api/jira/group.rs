@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::{PageBean, UserBean, user};
-use super::{JiraError, JiraResult, Json, Query, csv};
+use super::{JiraError, JiraResult, Json, List, Query};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_USER, Routes};
 use crate::error::Error;
@@ -66,8 +66,8 @@ fn group_json(base: &str, name: &str, total: i64, start: i64, members: &[UserBea
 }
 
 /// `expand=users` (members 0..49) or `users[a:b]` (members a..=b), as Jira pages them.
-fn member_range(expand: Option<&str>) -> JiraResult<Option<(i64, i64)>> {
-    for e in csv(&[expand.unwrap_or_default().to_string()]) {
+fn member_range(expand: &List) -> JiraResult<Option<(i64, i64)>> {
+    for e in expand.items() {
         if e == "users" {
             return Ok(Some((0, 49)));
         }
@@ -96,7 +96,8 @@ struct GroupQuery {
     groupname: Option<String>,
     account_id: Option<String>,
     username: Option<String>,
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
     swap_group: Option<String>,
     #[serde(default, deserialize_with = "super::lenient_bool")]
     include_inactive_users: Option<bool>,
@@ -108,7 +109,7 @@ struct GroupQuery {
 async fn get_group(ctx: Ctx, Query(q): Query<GroupQuery>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let name = required_group(q.groupname)?;
-    let range = member_range(q.expand.as_deref())?;
+    let range = member_range(&q.expand)?;
     let g = ctx.app.directory.get_group(caller, &name, range).await?;
     let members: Vec<UserBean> = g.members.iter().map(|u| user(&ctx.base, u)).collect();
     let mut v = group_json(&ctx.base, &g.name, g.total, g.start, &members);
@@ -237,7 +238,8 @@ async fn remove_user_from_group(ctx: Ctx, Query(q): Query<GroupQuery>) -> JiraRe
 #[serde(rename_all = "camelCase")]
 struct PickerQuery {
     query: Option<String>,
-    exclude: Option<String>,
+    #[serde(default)]
+    exclude: List,
     max_results: Option<i64>,
     user_name: Option<String>,
     account_id: Option<String>,
@@ -246,7 +248,7 @@ struct PickerQuery {
 }
 
 /// `query` in bold inside `name`, HTML-escaped, as Jira's pickers highlight.
-fn highlight(name: &str, query: &str) -> String {
+pub(super) fn highlight(name: &str, query: &str) -> String {
     let esc = crate::markup::escape;
     if query.is_empty() {
         return esc(name).to_string();
@@ -263,7 +265,7 @@ fn highlight(name: &str, query: &str) -> String {
 
 async fn picked_groups(ctx: &Ctx, q: &PickerQuery, max: i64) -> JiraResult<Value> {
     let caller = ctx.user()?;
-    let exclude = csv(&[q.exclude.clone().unwrap_or_default()]);
+    let exclude = q.exclude.items();
     let user = match (&q.account_id, &q.user_name) {
         (Some(a), _) => Some(UserRef::AccountId(a.clone())),
         (None, Some(u)) => Some(UserRef::Username(u.clone())),
@@ -273,7 +275,7 @@ async fn picked_groups(ctx: &Ctx, q: &PickerQuery, max: i64) -> JiraResult<Value
     let picked = ctx
         .app
         .directory
-        .find_groups(caller, &text, &exclude, max as usize, user.as_ref())
+        .find_groups(caller, &text, exclude, max as usize, user.as_ref())
         .await?;
     let groups: Vec<Value> = picked
         .groups

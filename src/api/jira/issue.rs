@@ -1,5 +1,5 @@
 //! Issues: create (one or many), get, edit, delete, assign, transitions, changelog,
-//! create/edit metadata, the picker, and issue properties.
+//! edit metadata, the picker, and issue properties.
 
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::dto::{CreatedIssue, EntityProperty, PropertyKey, PropertyKeys};
 use super::issue_input::{self, Request};
 use super::render::{self, Expand, FieldSelection, IssueOptions};
-use super::{JiraError, JiraResult, Json, Query, csv, no_content};
+use super::{JiraError, JiraResult, Json, List, Query, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{READ_WORK, Routes, WRITE_WORK};
 use crate::domain::change::IssueChange;
@@ -22,7 +22,6 @@ pub fn routes() -> Routes {
     Routes::new()
         .post("/issue", WRITE_WORK, create_issue)
         .post("/issue/bulk", WRITE_WORK, create_issues)
-        .get("/issue/createmeta", READ_WORK, get_create_issue_meta)
         .get("/issue/picker", READ_WORK, get_issue_picker_resource)
         .get("/issue/{key}", READ_WORK, get_issue)
         .put("/issue/{key}", WRITE_WORK, edit_issue)
@@ -167,32 +166,36 @@ async fn create_issues(ctx: Ctx, Json(body): Json<BulkBody>) -> JiraResult<Respo
         .into_response())
 }
 
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GetIssueQuery {
+    #[serde(default)]
+    fields: List,
+    #[serde(default)]
+    expand: List,
+    #[serde(default)]
+    properties: List,
+    // fieldsByKeys and updateHistory change nothing here, but must still be booleans.
+    #[serde(
+        default,
+        rename = "fieldsByKeys",
+        deserialize_with = "super::lenient_bool"
+    )]
+    _fields_by_keys: Option<bool>,
+    #[serde(
+        default,
+        rename = "updateHistory",
+        deserialize_with = "super::lenient_bool"
+    )]
+    _update_history: Option<bool>,
+}
+
 /// # `GET /rest/api/2/issue/{issueIdOrKey}` (getIssue)
-///
-/// Read as pairs: Jira lets `fields`, `expand` and `properties` repeat.
 async fn get_issue(
     ctx: Ctx,
     Path(key): Path<String>,
-    Query(pairs): Query<Vec<(String, String)>>,
+    Query(q): Query<GetIssueQuery>,
 ) -> JiraResult<Json<Value>> {
-    let all = |name: &str| -> Vec<String> {
-        pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    };
-    // fieldsByKeys and updateHistory change nothing here, but must still be booleans.
-    for flag in ["fieldsByKeys", "updateHistory"] {
-        if let Some(bad) = all(flag)
-            .into_iter()
-            .find(|v| !matches!(v.to_ascii_lowercase().as_str(), "" | "true" | "false"))
-        {
-            return Err(JiraError(Error::bad_request(format!(
-                "Invalid query parameter: {flag}: '{bad}' is not a boolean; use true or false"
-            ))));
-        }
-    }
     let view = match ctx
         .app
         .issues
@@ -205,9 +208,9 @@ async fn get_issue(
         }
         other => other?,
     };
-    let fields = FieldSelection::parse(&csv(&all("fields")), "*all");
-    let expand = Expand::parse(&csv(&all("expand")));
-    let wanted = csv(&all("properties"));
+    let fields = FieldSelection::parse(q.fields.items(), "*all");
+    let expand = Expand::parse(q.expand.items());
+    let wanted = q.properties.0;
     let properties = if wanted.is_empty() {
         Vec::new()
     } else {
@@ -264,7 +267,8 @@ struct EditQuery {
     override_editable_flag: Option<bool>,
     #[serde(default, deserialize_with = "super::lenient_bool")]
     return_issue: Option<bool>,
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
 /// # `PUT /rest/api/2/issue/{issueIdOrKey}` (editIssue)
@@ -287,7 +291,7 @@ async fn edit_issue(
     if q.return_issue.unwrap_or(false) {
         let view = ctx.app.issues.view_issue(Some(caller), &r).await?;
         let fields = FieldSelection::parse(&[], "*all");
-        let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
+        let expand = Expand::parse(q.expand.items());
         let cat = ctx.app.catalog.current();
         let bean = render::issue(
             &ctx.base,
@@ -380,7 +384,8 @@ async fn add_security_meta(
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct TransitionsQuery {
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
     transition_id: Option<String>,
 }
 
@@ -399,7 +404,7 @@ async fn get_transitions(
     if let Some(id) = q.transition_id {
         view.transitions.retain(|t| t.id.to_string() == id);
     }
-    let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
+    let expand = Expand::parse(q.expand.items());
     let cat = ctx.app.catalog.current();
     Ok(Json(json!({
         "expand": "transitions",
@@ -461,97 +466,6 @@ async fn get_change_logs(
         bean["nextPage"] = json!(format!("{this}?startAt={}&maxResults={max}", start + max));
     }
     Ok(Json(bean))
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct CreateMetaQuery {
-    project_ids: Option<String>,
-    project_keys: Option<String>,
-    issuetype_ids: Option<String>,
-    issuetype_names: Option<String>,
-    expand: Option<String>,
-}
-
-/// # `GET /rest/api/2/issue/createmeta` (getCreateIssueMeta)
-async fn get_create_issue_meta(
-    ctx: Ctx,
-    Query(q): Query<CreateMetaQuery>,
-) -> JiraResult<Json<Value>> {
-    let caller = ctx.user()?;
-    let ids = csv(&[q.project_ids.unwrap_or_default()]);
-    let keys: Vec<String> = csv(&[q.project_keys.unwrap_or_default()])
-        .into_iter()
-        .map(|k| k.to_uppercase())
-        .collect();
-    let type_ids = csv(&[q.issuetype_ids.unwrap_or_default()]);
-    let type_names = csv(&[q.issuetype_names.unwrap_or_default()]);
-    let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
-    let with_fields = expand.has("projects.issuetypes.fields");
-    let cat = ctx.app.catalog.current();
-    let mut projects = Vec::new();
-    for p in ctx.app.issues.creatable_projects(caller).await? {
-        if (!ids.is_empty() || !keys.is_empty())
-            && !ids.contains(&p.id.to_string())
-            && !keys.contains(&p.key)
-        {
-            continue;
-        }
-        let (components, versions) = if with_fields {
-            let r = ProjectRef::Id(p.id.0);
-            (
-                ctx.app
-                    .projects
-                    .project_components(Some(caller), &r)
-                    .await?
-                    .1,
-                ctx.app.projects.project_versions(Some(caller), &r).await?.1,
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        let security = if with_fields {
-            let levels = ctx
-                .app
-                .security
-                .project_levels(Some(caller), &ProjectRef::Id(p.id.0))
-                .await?;
-            render::security_meta(&ctx.base, &levels)
-        } else {
-            None
-        };
-        let types: Vec<Value> = cat
-            .issue_types
-            .iter()
-            .filter(|t| {
-                type_ids.is_empty() && type_names.is_empty()
-                    || type_ids.contains(&t.id.to_string())
-                    || type_names.iter().any(|n| n.eq_ignore_ascii_case(&t.name))
-            })
-            .map(|t| {
-                let mut bean = super::dto::to_json(super::dto::issue_type(&ctx.base, t))?;
-                bean["expand"] = json!("fields");
-                if with_fields {
-                    bean["fields"] = Value::Object(render::create_fields(
-                        &ctx.base,
-                        &cat,
-                        t,
-                        &components,
-                        &versions,
-                    )?);
-                    if let Some(m) = &security {
-                        bean["fields"]["security"] = m.clone();
-                    }
-                }
-                Ok(bean)
-            })
-            .collect::<crate::error::Result<_>>()?;
-        let mut bean = render::project_short(&ctx.base, &cat, &p)?;
-        bean["expand"] = json!("issuetypes");
-        bean["issuetypes"] = Value::Array(types);
-        projects.push(bean);
-    }
-    Ok(Json(json!({"expand": "projects", "projects": projects})))
 }
 
 #[derive(Deserialize, Default)]

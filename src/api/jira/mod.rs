@@ -9,6 +9,7 @@ mod attachment;
 mod audit;
 mod comment;
 mod component;
+mod createmeta;
 pub mod dto;
 mod field;
 mod filter;
@@ -49,6 +50,8 @@ use super::routes::Routes;
 use crate::error::Error;
 use crate::service::Caller;
 
+pub use crate::api::query::List;
+
 /// The v2 routes, mounted under each Jira API prefix.
 pub fn api_routes() -> Routes {
     Routes::new()
@@ -61,6 +64,7 @@ pub fn api_routes() -> Routes {
         .merge(permission::routes())
         .merge(meta::routes())
         .merge(issue::routes())
+        .merge(createmeta::routes())
         .merge(comment::routes())
         .merge(component::routes())
         .merge(version::routes())
@@ -210,20 +214,20 @@ impl<T: serde::Serialize> IntoResponse for Json<T> {
     }
 }
 
-/// `Query` whose rejections are Jira error bodies.
+/// `Query` whose rejections are Jira error bodies; list fields ([`List`]) take repeated
+/// and comma-separated values alike (see [`crate::api::query`]).
 pub struct Query<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = JiraError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| Query(q.0))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let pairs = crate::api::query::pairs(parts.uri.query());
+        crate::api::query::from_pairs(&pairs)
+            .map(Query)
             .map_err(|e| {
                 JiraError(Error::bad_request(format!(
-                    "Invalid query parameter: {}",
-                    e.body_text()
+                    "Invalid query parameter: Failed to deserialize query string: {e}"
                 )))
             })
     }
@@ -236,16 +240,6 @@ pub fn path_id(raw: &str, what: &str) -> JiraResult<i64> {
             "The {what} with id '{raw}' does not exist."
         )))
     })
-}
-
-/// Splits comma-separated query values (`fields=a,b`, `expand=x,y`) and repeated ones.
-pub fn csv(values: &[String]) -> Vec<String> {
-    values
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
 }
 
 /// 204 No Content.

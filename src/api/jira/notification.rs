@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::render::Expand;
-use super::{JiraResult, Json, Query, csv, path_id};
+use super::{JiraResult, Json, List, Query, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes};
 use crate::domain::ProjectRef;
@@ -38,7 +38,8 @@ pub fn routes() -> Routes {
 struct SchemeQuery {
     start_at: Option<i64>,
     max_results: Option<i64>,
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
 /// `expand`: `notificationSchemeEvents` (or `all`) lists the events; `group` (or
@@ -78,7 +79,7 @@ fn scheme_bean(base: &str, s: &NotificationScheme, expand: &Expand) -> Value {
 }
 
 fn expand_of(q: &SchemeQuery) -> Expand {
-    Expand::parse(&csv(&[q.expand.clone().unwrap_or_default()]))
+    Expand::parse(q.expand.items())
 }
 
 /// # `GET /rest/api/2/notificationscheme` (getNotificationSchemes)

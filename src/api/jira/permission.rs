@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{JiraResult, Json, Query, csv, no_content, path_id};
+use super::{JiraResult, Json, List, Query, no_content, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, MANAGE_PROJECT, READ_WORK, Routes};
 use crate::domain::*;
@@ -135,13 +135,14 @@ const EXPANDS: &str = "permissions,user,group,projectRole,field,all";
 
 #[derive(Deserialize, Default)]
 struct ExpandQuery {
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
 impl ExpandQuery {
     fn parse(&self) -> JiraResult<Expand> {
         let mut e = Expand::default();
-        for v in csv(&self.expand.iter().cloned().collect::<Vec<_>>()) {
+        for v in self.expand.items() {
             match v.as_str() {
                 "permissions" => e.permissions = true,
                 "user" => e.user = true,

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::dto::*;
 use super::render::{Expand, project_full};
-use super::{JiraError, JiraResult, Json, Query, csv, no_content, path_id};
+use super::{JiraError, JiraResult, Json, List, Query, no_content, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
 use crate::domain::*;
@@ -18,6 +18,7 @@ use crate::service::projects::ProjectInput;
 use crate::service::users::UserRef;
 
 mod meta;
+mod picker;
 
 use meta::*;
 
@@ -26,6 +27,7 @@ pub fn routes() -> Routes {
         .get("/project", READ_WORK, get_all_projects)
         .post("/project", MANAGE_PROJECT, create_project)
         .get("/project/search", READ_WORK, search_projects)
+        .get("/projects/picker", READ_WORK, picker::search_for_projects)
         .get("/project/type", READ_WORK, get_all_project_types)
         .get("/project/type/{key}", READ_WORK, get_project_type_by_key)
         .get(
@@ -84,7 +86,8 @@ pub fn routes() -> Routes {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct ExpandQuery {
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
     start_at: Option<i64>,
     max_results: Option<i64>,
     order_by: Option<String>,
@@ -93,7 +96,7 @@ struct ExpandQuery {
 
 /// # `GET /rest/api/2/project` (getAllProjects)
 async fn get_all_projects(ctx: Ctx, Query(q): Query<ExpandQuery>) -> JiraResult<Json<Vec<Value>>> {
-    let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
+    let expand = Expand::parse(q.expand.items());
     let projects = ctx.app.projects.list_projects(ctx.caller.as_ref()).await?;
     Ok(Json(project_list(&ctx, &projects, &expand).await?))
 }
@@ -127,45 +130,54 @@ async fn project_list(ctx: &Ctx, projects: &[Project], expand: &Expand) -> JiraR
         .collect::<crate::error::Result<_>>()?)
 }
 
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct SearchQuery {
+    // Read as text so that a bad number gets Jira's wording.
+    start_at: Option<String>,
+    max_results: Option<String>,
+    #[serde(default)]
+    id: List,
+    #[serde(default)]
+    keys: List,
+    #[serde(default)]
+    expand: List,
+    query: Option<String>,
+    type_key: Option<String>,
+    category_id: Option<String>,
+    order_by: Option<String>,
+}
+
 /// # `GET /rest/api/2/project/search` (searchProjects)
 ///
 /// The visible projects, paged (`startAt`, `maxResults` up to 100, default 50), filtered
 /// by `id` and `keys` (repeatable or comma-separated), `query` (in the key or name,
 /// any case), `typeKey` and `categoryId`, ordered by `orderBy` (`key`, `name`, `category`,
 /// `issueCount` is read as `key`; `-` reverses).
-async fn search_projects(
-    ctx: Ctx,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> JiraResult<Json<Value>> {
-    let values = |name: &str| -> Vec<String> {
-        csv(&pairs
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect::<Vec<_>>())
-    };
-    let one = |name: &str| values(name).into_iter().next_back();
-    let number = |name: &str, default: i64| -> JiraResult<i64> {
-        match one(name) {
+async fn search_projects(ctx: Ctx, Query(q): Query<SearchQuery>) -> JiraResult<Json<Value>> {
+    let number = |name: &str, raw: &Option<String>, default: i64| -> JiraResult<i64> {
+        match raw {
             None => Ok(default),
-            Some(raw) => raw.parse::<i64>().map_err(|_| {
+            Some(raw) => raw.trim().parse::<i64>().map_err(|_| {
                 JiraError(Error::bad_request(format!(
                     "The value '{raw}' of '{name}' is not a number."
                 )))
             }),
         }
     };
-    let start_at = number("startAt", 0)?.max(0);
-    let max_results = number("maxResults", 50)?.clamp(0, 100);
-    let ids: Vec<i64> = values("id").iter().filter_map(|i| i.parse().ok()).collect();
-    let keys: Vec<String> = values("keys")
+    let start_at = number("startAt", &q.start_at, 0)?.max(0);
+    let max_results = number("maxResults", &q.max_results, 50)?.clamp(0, 100);
+    let ids: Vec<i64> = q.id.items().iter().filter_map(|i| i.parse().ok()).collect();
+    let keys: Vec<String> = q
+        .keys
+        .items()
         .iter()
         .map(|k| k.to_ascii_uppercase())
         .collect();
-    let query = one("query").map(|q| q.to_lowercase());
-    let type_key = one("typeKey");
-    let category = one("categoryId").and_then(|c| c.parse::<i64>().ok());
-    let expand = Expand::parse(&values("expand"));
+    let query = q.query.as_ref().map(|q| q.to_lowercase());
+    let type_key = q.type_key.clone();
+    let category = q.category_id.as_ref().and_then(|c| c.parse::<i64>().ok());
+    let expand = Expand::parse(q.expand.items());
 
     let mut projects: Vec<Project> = ctx
         .app
@@ -183,7 +195,7 @@ async fn search_projects(
         .filter(|p| type_key.as_ref().is_none_or(|t| &p.project_type_key == t))
         .filter(|p| category.is_none_or(|c| p.category_id == Some(c)))
         .collect();
-    let order = one("orderBy").unwrap_or_else(|| "key".to_string());
+    let order = q.order_by.clone().unwrap_or_else(|| "key".to_string());
     let (descending, field) = match order.strip_prefix('-') {
         Some(f) => (true, f.to_string()),
         None => (false, order.trim_start_matches('+').to_string()),
@@ -233,7 +245,7 @@ async fn get_project(
     Path(key): Path<String>,
     Query(q): Query<ExpandQuery>,
 ) -> JiraResult<Json<Value>> {
-    let expand = Expand::parse(&csv(&[q.expand.unwrap_or_default()]));
+    let expand = Expand::parse(q.expand.items());
     let r = ProjectRef::parse(&key);
     let (project, components) = ctx
         .app

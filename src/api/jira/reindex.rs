@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{JiraError, JiraResult, Json, Query, csv, path_id};
+use super::{JiraError, JiraResult, Json, List, Query, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, Routes};
 use crate::domain::Millis;
@@ -101,13 +101,16 @@ async fn get_reindex_progress(ctx: Ctx, Query(q): Query<ReindexQuery>) -> JiraRe
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct IssueIds {
-    issue_id: Option<String>,
+    #[serde(default)]
+    issue_id: List,
 }
 
 /// # `POST /rest/api/2/reindex/issue` (reindexIssues)
 async fn reindex_issues(ctx: Ctx, Query(q): Query<IssueIds>) -> JiraResult<Response> {
     let caller = ctx.user()?;
-    let ids = csv(&[q.issue_id.unwrap_or_default()])
+    let ids = q
+        .issue_id
+        .items()
         .iter()
         .map(|s| path_id(s, "issue"))
         .collect::<JiraResult<Vec<i64>>>()?;
@@ -145,14 +148,17 @@ async fn get_progress(ctx: Ctx, Path(id): Path<String>) -> JiraResult<Json<Value
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct BulkQuery {
-    request_id: Option<String>,
+    #[serde(default)]
+    request_id: List,
 }
 
 /// # `GET /rest/api/2/reindex/request/bulk` (getProgressBulk)
 async fn get_progress_bulk(ctx: Ctx, Query(q): Query<BulkQuery>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     ctx.app.permissions.require_admin(caller)?;
-    let ids = csv(&[q.request_id.unwrap_or_default()])
+    let ids = q
+        .request_id
+        .items()
         .iter()
         .map(|s| path_id(s, "reindex request"))
         .collect::<JiraResult<Vec<i64>>>()?;

@@ -682,6 +682,27 @@ pub fn edit_fields(base: &str, cat: &Catalog, v: &IssueView) -> Result<Map<Strin
             out.insert(id.to_string(), m);
         }
     }
+    // Links and attachments are edited through their own resources, yet Jira's edit
+    // screen lists them: links with the one operation an edit takes (`update.issuelinks
+    // [{"add": …}]`), attachments with none.
+    for (id, ops) in [("issuelinks", json!(["add"])), ("attachment", json!([]))] {
+        if id == "issuelinks" && !v.perms.has(Permission::LinkIssues) {
+            continue;
+        }
+        if let Some(f) = crate::service::fields::system_field(id) {
+            let mut m = json!({
+                "required": false, "schema": system_schema(f), "name": f.name, "key": f.id,
+                "operations": ops,
+            });
+            if id == "issuelinks" {
+                m["autoCompleteUrl"] = json!(format!(
+                    "{base}/rest/api/2/issue/picker?currentProjectId=&showSubTaskParent=true&showSubTasks=true&currentIssueKey={}&query=",
+                    v.issue.key
+                ));
+            }
+            out.insert(id.to_string(), m);
+        }
+    }
     if cat.is_done(v.issue.status_id)
         && let Some(m) = field_meta(base, cat, "resolution", &v.components, &v.versions, false)?
     {

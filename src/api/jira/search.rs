@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::render::{self, Expand, FieldSelection, IssueOptions};
-use super::{JiraError, JiraResult, Json, Query, csv};
+use super::{JiraError, JiraResult, Json, List, Query};
 use crate::api::Ctx;
 use crate::api::routes::{READ_WORK, Routes};
 use crate::error::Error;
@@ -42,26 +42,6 @@ pub fn v3_routes() -> Routes {
         )
 }
 
-/// A list given either as `a,b` or as a JSON array.
-#[derive(Deserialize, Default, Clone)]
-#[serde(untagged)]
-enum ListParam {
-    #[default]
-    None,
-    One(String),
-    Many(Vec<String>),
-}
-
-impl ListParam {
-    fn items(&self) -> Vec<String> {
-        match self {
-            ListParam::None => Vec::new(),
-            ListParam::One(s) => csv(std::slice::from_ref(s)),
-            ListParam::Many(v) => csv(v),
-        }
-    }
-}
-
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct SearchParams {
@@ -69,11 +49,11 @@ struct SearchParams {
     start_at: Option<i64>,
     max_results: Option<i64>,
     #[serde(default)]
-    fields: ListParam,
+    fields: List,
     #[serde(default)]
-    expand: ListParam,
+    expand: List,
     #[serde(default)]
-    properties: ListParam,
+    properties: List,
     #[serde(default, deserialize_with = "super::lenient_bool")]
     fields_by_keys: Option<bool>,
     validate_query: Option<Value>,
@@ -114,10 +94,36 @@ fn needs(fields: &FieldSelection) -> crate::service::issues::ViewNeeds {
     }
 }
 
+/// A hit's `changelog` when `expand` asks for it, as `GET issue/{key}` gives it: the
+/// first 100 change groups. Anonymous callers see none.
+async fn changelog(
+    ctx: &Ctx,
+    expand: &Expand,
+    view: &crate::service::issues::IssueView,
+) -> JiraResult<Option<Value>> {
+    let Some(caller) = ctx.caller.as_ref().filter(|_| expand.has("changelog")) else {
+        return Ok(None);
+    };
+    let (_, page, users) = ctx
+        .app
+        .issues
+        .changelog(
+            caller,
+            &crate::domain::IssueRef::Id(view.issue.id.0),
+            0,
+            100,
+        )
+        .await?;
+    Ok(Some(json!({
+        "startAt": 0, "maxResults": page.items.len(), "total": page.total,
+        "histories": page.items.iter().map(|g| render::history(&ctx.base, g, &users)).collect::<Result<Vec<_>, _>>()?,
+    })))
+}
+
 async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let (start, max) = crate::service::paging(p.start_at, p.max_results, 50, 1000)?;
     let jql = p.jql.unwrap_or_default();
-    let fields = FieldSelection::parse(&p.fields.items(), "*navigable");
+    let fields = FieldSelection::parse(p.fields.items(), "*navigable");
     let page = ctx
         .app
         .search
@@ -130,8 +136,8 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
             needs(&fields),
         )
         .await?;
-    let expand = Expand::parse(&p.expand.items());
-    let wanted_props = p.properties.items();
+    let expand = Expand::parse(p.expand.items());
+    let wanted_props = p.properties.0.clone();
     let _ = p.fields_by_keys;
     let cat = ctx.app.catalog.current();
     let mut issues = Vec::with_capacity(page.views.len());
@@ -152,7 +158,7 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
                 fields: &fields,
                 expand: &expand,
                 properties,
-                changelog: None,
+                changelog: changelog(&ctx, &expand, view).await?,
             },
         )?);
     }
@@ -206,7 +212,7 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let (_, max) = crate::service::paging(None, p.max_results, 50, 5000)?;
     let jql = p.jql.clone().unwrap_or_default();
     // The enhanced search returns only ids unless fields are asked for.
-    let fields = FieldSelection::parse(&p.fields.items(), "*none");
+    let fields = FieldSelection::parse(p.fields.items(), "*none");
     let page = ctx
         .app
         .search
@@ -219,8 +225,8 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
             needs(&fields),
         )
         .await?;
-    let expand = Expand::parse(&p.expand.items());
-    let wanted_props = p.properties.items();
+    let expand = Expand::parse(p.expand.items());
+    let wanted_props = p.properties.0.clone();
     let cat = ctx.app.catalog.current();
     let mut issues = Vec::with_capacity(page.views.len());
     for view in &page.views {
@@ -240,7 +246,7 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
                 fields: &fields,
                 expand: &expand,
                 properties,
-                changelog: None,
+                changelog: changelog(&ctx, &expand, view).await?,
             },
         )?;
         if p.fields.items().is_empty()

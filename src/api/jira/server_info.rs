@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::dto::{UserDetails, user_details};
-use super::{JiraResult, Json, Query, csv};
+use super::{JiraResult, Json, List, Query};
 use crate::api::Ctx;
 use crate::api::routes::{ANY, FULL_ACCESS, READ_USER, READ_WORK, Routes};
 use crate::domain::*;
@@ -88,7 +88,7 @@ struct PermissionsQuery {
     project_id: Option<String>,
     issue_key: Option<String>,
     issue_id: Option<String>,
-    permissions: Option<String>,
+    permissions: Option<List>,
 }
 
 /// # `GET /rest/api/2/mypermissions` (getMyPermissions)
@@ -98,7 +98,7 @@ async fn get_my_permissions(
 ) -> JiraResult<Json<Value>> {
     let caller = ctx.caller.as_ref();
     let global = ctx.app.permissions.global_permissions(caller);
-    let wanted = q.permissions.map(|p| csv(&[p]));
+    let wanted = q.permissions.map(|p| p.0);
     let scoped = match (q.issue_key.or(q.issue_id), q.project_key.or(q.project_id)) {
         (Some(issue), _) => {
             let view = ctx

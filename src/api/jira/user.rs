@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::dto::{UserBean, to_json, user, user_details};
-use super::{JiraError, JiraResult, Json, Query, csv, no_content};
+use super::{JiraError, JiraResult, Json, List, Query, no_content};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_USER, Routes};
 use crate::domain::*;
@@ -44,7 +44,8 @@ pub struct UserQuery {
     pub account_id: Option<String>,
     username: Option<String>,
     key: Option<String>,
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
 /// The user a query names, by `accountId`, `username` or `key`.
@@ -64,7 +65,7 @@ pub fn user_ref(q: &UserQuery) -> JiraResult<UserRef> {
 async fn get_user(ctx: Ctx, Query(q): Query<UserQuery>) -> JiraResult<Json<Value>> {
     let caller = ctx.user()?;
     let (u, groups) = ctx.app.users.get_user(caller, &user_ref(&q)?).await?;
-    let expand = q.expand.map(|e| csv(&[e])).unwrap_or_default();
+    let expand = q.expand.items();
     if expand
         .iter()
         .any(|e| e == "groups" || e == "applicationRoles")
@@ -129,7 +130,8 @@ struct SearchQuery {
     #[serde(default, deserialize_with = "super::lenient_bool")]
     include_inactive: Option<bool>,
     project: Option<String>,
-    project_keys: Option<String>,
+    #[serde(default)]
+    project_keys: List,
     issue_key: Option<String>,
 }
 
@@ -237,7 +239,7 @@ async fn find_bulk_assignable_users(
 ) -> JiraResult<Json<Vec<UserBean>>> {
     let caller = ctx.user()?;
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, 1000)?;
-    let keys = csv(&[q.project_keys.clone().unwrap_or_default()]);
+    let keys = q.project_keys.items().to_vec();
     if keys.is_empty() {
         return Err(JiraError(Error::bad_request(
             "The projectKeys query parameter is required.",

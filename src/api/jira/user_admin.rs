@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::dto::{PageBean, UserBean, to_json, user, user_details};
 use super::user::{UserQuery, user_ref};
-use super::{JiraError, JiraResult, Json, Query, csv};
+use super::{JiraError, JiraResult, Json, List, Query};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_USER, Routes};
 use crate::domain::*;
@@ -64,40 +64,27 @@ async fn update_user(
     Ok(Json(to_json(user(&ctx.base, &u))?))
 }
 
-/// Every value of the query parameters named `names` (repeated or comma-separated).
-fn values_of(pairs: &[(String, String)], names: &[&str]) -> Vec<String> {
-    let raw: Vec<String> = pairs
-        .iter()
-        .filter(|(k, _)| names.contains(&k.as_str()))
-        .map(|(_, v)| v.clone())
-        .collect();
-    csv(&raw)
-}
-
-fn number(pairs: &[(String, String)], name: &str) -> JiraResult<Option<i64>> {
-    match pairs.iter().find(|(k, _)| k == name) {
-        None => Ok(None),
-        Some((_, v)) => v.trim().parse().map(Some).map_err(|_| {
-            JiraError(Error::bad_request(format!(
-                "{name} must be a number, not '{v}'."
-            )))
-        }),
-    }
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct BulkQuery {
+    start_at: Option<i64>,
+    max_results: Option<i64>,
+    #[serde(default)]
+    account_id: List,
+    #[serde(default)]
+    username: List,
+    #[serde(default)]
+    key: List,
 }
 
 /// # `GET /rest/api/2/user/bulk` (bulkGetUsers)
-async fn bulk_get_users(
-    ctx: Ctx,
-    Query(pairs): Query<Vec<(String, String)>>,
-) -> JiraResult<Json<PageBean<Value>>> {
+async fn bulk_get_users(ctx: Ctx, Query(q): Query<BulkQuery>) -> JiraResult<Json<PageBean<Value>>> {
     let caller = ctx.user()?;
-    let (start, max) = crate::service::paging(
-        number(&pairs, "startAt")?,
-        number(&pairs, "maxResults")?,
-        10,
-        200,
-    )?;
-    let names = values_of(&pairs, &["accountId", "username", "key"]);
+    let (start, max) = crate::service::paging(q.start_at, q.max_results, 10, 200)?;
+    let names: Vec<String> = [q.account_id, q.username, q.key]
+        .into_iter()
+        .flat_map(|l| l.0)
+        .collect();
     if names.is_empty() {
         return Err(JiraError(Error::bad_request(
             "Give the users as accountId, username or key query parameters.",
@@ -164,7 +151,8 @@ async fn find_users_by_query(
 struct PermissionSearch {
     username: Option<String>,
     query: Option<String>,
-    permissions: Option<String>,
+    #[serde(default)]
+    permissions: List,
     issue_key: Option<String>,
     project_key: Option<String>,
     start_at: Option<i64>,
@@ -178,7 +166,7 @@ async fn find_users_with_all_permissions(
 ) -> JiraResult<Json<Vec<UserBean>>> {
     let caller = ctx.user()?;
     let (start, max) = crate::service::paging(q.start_at, q.max_results, 50, MAX_USERS)?;
-    let permissions = csv(&[q.permissions.unwrap_or_default()]);
+    let permissions = q.permissions.0;
     let project = q.project_key.map(|p| ProjectRef::parse(&p));
     let issue = q.issue_key.map(|i| IssueRef::parse(&i));
     let text = q.username.or(q.query).unwrap_or_default();

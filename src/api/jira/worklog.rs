@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::dto::{EntityProperty, PropertyKey, PropertyKeys, WorklogBean, worklog};
 use super::issue::property_set_response;
-use super::{JiraError, JiraResult, Json, Query, csv, no_content, path_id};
+use super::{JiraError, JiraResult, Json, List, Query, no_content, path_id};
 use crate::api::Ctx;
 use crate::api::routes::{MANAGE_CONFIG, READ_WORK, Routes, WRITE_WORK};
 use crate::domain::*;
@@ -93,7 +93,8 @@ pub fn routes() -> Routes {
 struct ListQuery {
     start_at: Option<i64>,
     max_results: Option<i64>,
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
 #[derive(Deserialize, Default)]
@@ -103,7 +104,8 @@ struct AdjustQuery {
     new_estimate: Option<String>,
     reduce_by: Option<String>,
     increase_by: Option<String>,
-    expand: Option<String>,
+    #[serde(default)]
+    expand: List,
 }
 
 impl AdjustQuery {
@@ -178,10 +180,8 @@ impl WorklogBody {
     }
 }
 
-fn wants_properties(expand: &Option<String>) -> bool {
-    csv(&[expand.clone().unwrap_or_default()])
-        .iter()
-        .any(|e| e == "properties")
+fn wants_properties(expand: &List) -> bool {
+    expand.items().iter().any(|e| e == "properties")
 }
 
 /// Adds `properties` to worklog beans when `expand=properties` asks for them.
@@ -189,7 +189,7 @@ async fn with_properties(
     ctx: &Ctx,
     key: &str,
     mut beans: Vec<WorklogBean>,
-    expand: &Option<String>,
+    expand: &List,
 ) -> JiraResult<Vec<WorklogBean>> {
     if !wants_properties(expand) {
         return Ok(beans);

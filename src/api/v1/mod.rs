@@ -188,16 +188,8 @@ pub struct Params(Vec<(String, String)>);
 impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = V1Error;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Query::<Vec<(String, String)>>::from_request_parts(parts, state)
-            .await
-            .map(|q| Params(q.0))
-            .map_err(|e| {
-                V1Error(Error::bad_request(format!(
-                    "The query string is malformed: {}",
-                    e.body_text()
-                )))
-            })
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Params(crate::api::query::pairs(parts.uri.query())))
     }
 }
 
@@ -212,13 +204,14 @@ impl Params {
             .map(|(_, v)| v.as_str())
     }
 
-    /// Every value of a repeatable parameter.
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, v)| k == name && !v.is_empty())
-            .map(|(_, v)| v.as_str())
-            .collect()
+    /// Every value of a list parameter, repeated or comma-separated.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        crate::api::query::split(
+            self.0
+                .iter()
+                .filter(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str()),
+        )
     }
 
     pub fn bool(&self, name: &str) -> V1Result<Option<bool>> {

@@ -83,7 +83,7 @@ pub async fn list_subissues(
         .into_iter()
         .map(|raw| {
             raw.strip_prefix("iss-status_")
-                .unwrap_or(raw)
+                .unwrap_or(&raw)
                 .parse::<i64>()
                 .map_err(|_| {
                     V1Error(Error::field(
@@ -97,8 +97,8 @@ pub async fn list_subissues(
         status_ids,
         assignee_account_ids: params
             .all("assignee_user_account_id")
-            .into_iter()
-            .map(account_of)
+            .iter()
+            .map(|a| account_of(a))
             .collect(),
         include_completed: params.bool("include_completed")?.unwrap_or(true),
     };

@@ -28,7 +28,11 @@ pub(super) fn create_in_tx(
     let project = project(db, catalog, caller, change, &mut errors)?;
     let has_type = change.names("issuetype");
     if !has_type {
-        errors.insert("issuetype".to_string(), "Specify an issue type".to_string());
+        // Jira's own wording, lower case and all: clients match on it.
+        errors.insert(
+            "issuetype".to_string(),
+            "issue type is required".to_string(),
+        );
     }
     if !change.names("summary") {
         errors.insert(

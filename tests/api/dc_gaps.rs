@@ -1,0 +1,187 @@
+//! Smaller Jira Data Center behaviours clients rely on: removing one's vote, a worklog
+//! update echoing `timeSpent` as given, bulk create's per-field wording, editmeta's
+//! full field list, and project `expand`.
+
+use serde_json::{Value, json};
+
+use crate::common::{Client, issue, project, user};
+
+#[tokio::test]
+async fn a_voter_can_remove_their_vote() {
+    let p = project("DGV").await;
+    let key = issue(&p, "Vote on me").await;
+    let (name, password) = user("dgv").await;
+    let voter = Client::basic(&name, &password);
+    voter
+        .post(&format!("/rest/api/2/issue/{key}/votes"), json!(null))
+        .await
+        .expect(204);
+    let votes = voter
+        .get(&format!("/rest/api/2/issue/{key}/votes"))
+        .await
+        .expect(200);
+    assert_eq!(votes.body["votes"], 1, "{}", votes.text);
+    assert_eq!(votes.body["hasVoted"], true);
+    voter
+        .delete(&format!("/rest/api/2/issue/{key}/votes"))
+        .await
+        .expect(204);
+    let votes = voter
+        .get(&format!("/rest/api/2/issue/{key}/votes"))
+        .await
+        .expect(200);
+    assert_eq!(votes.body["votes"], 0, "{}", votes.text);
+    assert_eq!(votes.body["hasVoted"], false);
+}
+
+#[tokio::test]
+async fn a_worklog_update_echoes_time_spent_as_given() {
+    let p = project("DGW").await;
+    let key = issue(&p, "Work on me").await;
+    let admin = Client::admin();
+    let w = admin
+        .post(
+            &format!("/rest/api/2/issue/{key}/worklog"),
+            json!({"timeSpent": "1h"}),
+        )
+        .await
+        .expect(201);
+    let id = w.body["id"].as_str().expect("id").to_string();
+    let r = admin
+        .put(
+            &format!("/rest/api/2/issue/{key}/worklog/{id}"),
+            json!({"timeSpent": "1h 30m"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["timeSpent"], "1h 30m", "{}", r.text);
+    assert_eq!(r.body["timeSpentSeconds"], 5400);
+}
+
+#[tokio::test]
+async fn bulk_create_words_each_missing_field_as_jira_does() {
+    let p = project("DGB").await;
+    let r = Client::admin()
+        .post(
+            "/rest/api/2/issue/bulk",
+            json!({"issueUpdates": [
+                {"fields": {"project": {"key": p}, "summary": "No type"}},
+                {"fields": {"project": {"key": p}, "issuetype": {"name": "Task"}}},
+            ]}),
+        )
+        .await;
+    let errors = r.body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 2, "{}", r.text);
+    let by = |n: u64| -> &Value {
+        errors
+            .iter()
+            .find(|e| e["failedElementNumber"] == n)
+            .unwrap_or_else(|| panic!("{n} in {}", r.text))
+    };
+    assert_eq!(
+        by(0)["elementErrors"]["errors"]["issuetype"],
+        "issue type is required",
+        "{}",
+        r.text
+    );
+    assert_eq!(by(0)["status"], 400);
+    assert_eq!(
+        by(1)["elementErrors"]["errors"]["summary"],
+        "You must specify a summary of the issue.",
+        "{}",
+        r.text
+    );
+}
+
+#[tokio::test]
+async fn editmeta_lists_links_and_attachments() {
+    let p = project("DGE").await;
+    let key = issue(&p, "Edit me").await;
+    let r = Client::admin()
+        .get(&format!("/rest/api/2/issue/{key}/editmeta"))
+        .await
+        .expect(200);
+    let fields = r.body["fields"].as_object().expect("fields");
+    for id in ["summary", "issuelinks", "attachment", "comment", "labels"] {
+        assert!(fields.contains_key(id), "{id}: {}", r.text);
+    }
+    assert_eq!(fields["issuelinks"]["schema"]["type"], "array");
+    assert_eq!(fields["issuelinks"]["schema"]["items"], "issuelinks");
+    assert_eq!(fields["attachment"]["schema"]["items"], "attachment");
+}
+
+#[tokio::test]
+async fn project_expand_adds_what_jira_omits_without_it() {
+    let p = project("DGP").await;
+    let admin = Client::admin();
+    let all = admin.get("/rest/api/2/project").await.expect(200);
+    let plain = all
+        .body
+        .as_array()
+        .expect("projects")
+        .iter()
+        .find(|x| x["key"] == p.as_str())
+        .expect("listed")
+        .clone();
+    for omitted in ["description", "lead", "issueTypes", "url", "projectKeys"] {
+        assert!(plain.get(omitted).is_none(), "{omitted}: {plain}");
+    }
+    let all = admin
+        .get("/rest/api/2/project?expand=description,lead,issueTypes,url,projectKeys")
+        .await
+        .expect(200);
+    let full = all
+        .body
+        .as_array()
+        .expect("projects")
+        .iter()
+        .find(|x| x["key"] == p.as_str())
+        .expect("listed")
+        .clone();
+    for added in ["description", "lead", "issueTypes", "projectKeys"] {
+        assert!(full.get(added).is_some(), "{added}: {full}");
+    }
+    assert_eq!(full["projectKeys"], json!([p]));
+}
+
+#[tokio::test]
+async fn search_expands_every_hit() {
+    let p = project("DGS").await;
+    let key = issue(&p, "Find me").await;
+    let admin = Client::admin();
+    admin
+        .put(
+            &format!("/rest/api/2/issue/{key}"),
+            json!({"fields": {"summary": "Found me"}}),
+        )
+        .await
+        .expect(204);
+    let r = admin
+        .get(&format!(
+            "/rest/api/2/search?jql=project={p}&expand=changelog,renderedFields,transitions,operations,editmeta"
+        ))
+        .await
+        .expect(200);
+    let hit = &r.body["issues"][0];
+    assert_eq!(hit["key"], key.as_str());
+    let histories = hit["changelog"]["histories"].as_array().expect("histories");
+    assert!(
+        histories
+            .iter()
+            .any(|h| h["items"][0]["field"] == "summary"),
+        "{}",
+        r.text
+    );
+    assert!(hit["renderedFields"].is_object(), "{}", r.text);
+    assert!(
+        hit["transitions"].as_array().is_some_and(|t| !t.is_empty()),
+        "{}",
+        r.text
+    );
+    assert!(hit["operations"].is_object(), "{}", r.text);
+    assert!(
+        hit["editmeta"]["fields"]["summary"].is_object(),
+        "{}",
+        r.text
+    );
+}
