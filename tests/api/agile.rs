@@ -117,10 +117,7 @@ async fn a_software_project_gets_a_scrum_board_over_its_issues() {
         .expect(200);
     assert_eq!(p.body["values"][0]["key"], key.as_str());
     admin
-        .post(
-            &format!("/rest/api/2/version"),
-            json!({"project": key, "name": "v1"}),
-        )
+        .post("/rest/api/2/version", json!({"project": key, "name": "v1"}))
         .await
         .expect(201);
     let v = admin
@@ -310,7 +307,7 @@ async fn sprints_run_future_active_closed_and_unfinished_issues_move_on() {
         .get(&format!("{AGILE}/board/{board}/backlog"))
         .await
         .expect(200);
-    assert_eq!(keys(&r), [backlog.clone()]);
+    assert_eq!(keys(&r), vec![backlog.clone()]);
     assert_eq!(
         search_keys(&format!("sprint = {s1} ORDER BY key")).await,
         [done.clone(), open.clone()]
@@ -423,7 +420,7 @@ async fn sprints_run_future_active_closed_and_unfinished_issues_move_on() {
         .get(&format!("{AGILE}/sprint/{s2}/issue"))
         .await
         .expect(200);
-    assert_eq!(keys(&r), [open.clone()]);
+    assert_eq!(keys(&r), vec![open.clone()]);
     let r = admin
         .get(&format!("{AGILE}/sprint/{s1}/issue"))
         .await
@@ -565,7 +562,7 @@ async fn sprint_update_delete_swap_backlog_and_errors() {
                 .await
                 .expect(200)
         ),
-        [a.clone()]
+        vec![a.clone()]
     );
     let e = admin
         .post(
@@ -727,7 +724,7 @@ async fn sprint_writes_need_manage_sprints_and_hidden_issues_stay_hidden() {
         .get(&format!("{AGILE}/sprint/{s}/issue"))
         .await
         .expect(200);
-    assert_eq!(keys(&seen), [i.clone()]);
+    assert_eq!(keys(&seen), vec![i.clone()]);
     assert_eq!(seen.body["total"], 1);
     let e = member
         .post(

@@ -130,15 +130,15 @@ async fn story_points_epic_link_and_rank_through_the_platform_api() {
     // JQL.
     assert_eq!(
         search_keys(&format!("project = {key} AND \"Story Points\" > 3")).await,
-        [story.clone()]
+        vec![story.clone()]
     );
     assert_eq!(
         search_keys(&format!("project = {key} AND \"Story Points\" <= 2.5")).await,
-        [small.clone()]
+        vec![small.clone()]
     );
     assert_eq!(
         search_keys(&format!("project = {key} AND \"Epic Link\" = {epic}")).await,
-        [story.clone()]
+        vec![story.clone()]
     );
     assert_eq!(
         search_keys(&format!("project = {key} ORDER BY Rank ASC")).await,

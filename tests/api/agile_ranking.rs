@@ -230,7 +230,7 @@ async fn epics_get_update_list_move_and_rank() {
         .get(&format!("{AGILE}/epic/{e1}/issue"))
         .await
         .expect(200);
-    assert_eq!(keys(&r), [story.clone()]);
+    assert_eq!(keys(&r), vec![story.clone()]);
     let link = crate::agile::field_id("Epic Link").await;
     let got = admin
         .get(&format!("/rest/api/2/issue/{story}?fields={link},parent"))
@@ -241,17 +241,17 @@ async fn epics_get_update_list_move_and_rank() {
         .get(&format!("{AGILE}/board/{board}/epic/{e1}/issue"))
         .await
         .expect(200);
-    assert_eq!(keys(&r), [story.clone()]);
+    assert_eq!(keys(&r), vec![story.clone()]);
     let r = admin
         .get(&format!("{AGILE}/board/{board}/epic/none/issue"))
         .await
         .expect(200);
-    assert_eq!(keys(&r), [loose.clone()]);
+    assert_eq!(keys(&r), vec![loose.clone()]);
     let r = admin
         .get(&format!("{AGILE}/epic/none/issue?jql=project={key}"))
         .await
         .expect(200);
-    assert_eq!(keys(&r), [loose.clone()]);
+    assert_eq!(keys(&r), vec![loose.clone()]);
     let r = admin
         .get(&format!("{AGILE}/board/{board}/epic"))
         .await

@@ -57,9 +57,11 @@ async fn rank_issues(ctx: Ctx, Json(body): Json<Value>) -> JiraResult<Response> 
         .entries
         .iter()
         .map(|(key, id, r)| {
-            let mut e = json!({"issueKey": key, "status": if r.is_ok() { 200 } else { 400 }});
+            let mut e = json!({"status": if r.is_ok() { 200 } else { 400 }});
+            // An issue that was not found is not named back (it may be a hidden one).
             if let Some(id) = id {
                 e["issueId"] = json!(id.0);
+                e["issueKey"] = json!(key);
             }
             if let Err(msg) = r {
                 e["errors"] = json!([msg]);

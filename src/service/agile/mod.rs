@@ -120,11 +120,9 @@ fn writable_issue(
     key: &str,
     need: Permission,
 ) -> StoreResult<std::result::Result<Issue, String>> {
-    let missing = || {
-        Err(format!(
-            "Issue does not exist or you do not have permission to see it: {key}"
-        ))
-    };
+    // The key is not repeated: an error about a hidden issue names nothing it holds.
+    let missing =
+        || Err("Issue does not exist or you do not have permission to see it.".to_string());
     let Some(issue) = iq::by_ref(db, &IssueRef::parse(key))? else {
         return Ok(missing());
     };

@@ -181,12 +181,20 @@ impl Service {
             self.board(caller, b).await?;
         }
         let field = self.points_field()?;
+        // A hidden issue is a missing one (404); a visible one the caller may not edit, 403.
+        self.issues
+            .view_issue_with(
+                caller,
+                &IssueRef::parse(key),
+                crate::service::issues::ViewNeeds::NONE,
+            )
+            .await?;
         let (cat, fid, k) = (self.catalog.current(), field.id, key.to_string());
         self.store
             .write(move |tx| {
                 let mut issue = match writable_issue(tx, &cat, &who, &k, Permission::EditIssues)? {
                     Ok(i) => i,
-                    Err(e) => return Err(Error::bad_request(e).into()),
+                    Err(e) => return Err(Error::forbidden(e).into()),
                 };
                 write_field(tx, &mut issue, fid, value.map(FieldValue::Number))
             })
