@@ -196,7 +196,10 @@ impl Service {
             ));
         }
         let mut s = old.clone();
-        if full || input.name.is_some() {
+        // A full update clears what is missing, except the name and the dates: clients
+        // (python `jira`'s update_sprint) PUT only what they change, and a sprint without
+        // its name, or an active one without its dates, cannot exist.
+        if input.name.is_some() {
             let name = input
                 .name
                 .as_deref()
@@ -211,10 +214,10 @@ impl Service {
         if full || input.goal.is_some() {
             s.goal = input.goal.clone().unwrap_or_default();
         }
-        if full || input.start_date.is_some() {
+        if input.start_date.is_some() {
             s.start_date = date("startDate", input.start_date.as_deref())?;
         }
-        if full || input.end_date.is_some() {
+        if input.end_date.is_some() {
             s.end_date = date("endDate", input.end_date.as_deref())?;
         }
         check_dates(s.start_date, s.end_date)?;
