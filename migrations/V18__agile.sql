@@ -75,3 +75,9 @@ FROM permission_grants WHERE permission = 'ADMINISTER_PROJECTS';
 CREATE TABLE agile_project_boards_made (
     project_id INTEGER PRIMARY KEY REFERENCES projects(id) ON DELETE CASCADE
 );
+
+-- Issues that exist already are ranked in id order, below every rank handed out later
+-- (new ranks start at "i..."; these are "h" and eight digits).
+INSERT OR IGNORE INTO issue_field_values (issue_id, field_id, value)
+SELECT i.id, f.id, json_object('t', 'text', 'v', 'h' || printf('%08d', ROW_NUMBER() OVER (ORDER BY i.id)))
+FROM issues i, custom_fields f WHERE f.kind = 'gh-lexo-rank';

@@ -268,6 +268,13 @@ async fn epics_get_update_list_move_and_rank() {
         .await
         .expect(200);
     assert_eq!(r.body["fields"]["epic"]["key"], e1.as_str());
+    // `done` picks epics by Epic Status (e1 was marked done above).
+    let r = admin
+        .get(&format!("{AGILE}/board/{board}/epic?done=false"))
+        .await
+        .expect(200);
+    assert_eq!(r.body["values"][0]["key"], e2.as_str());
+    assert_eq!(r.body["values"].as_array().unwrap().len(), 1);
     // Errors: an epic into an epic, unknown issues.
     admin
         .post(&format!("{AGILE}/epic/{e1}/issue"), json!({"issues": [e2]}))

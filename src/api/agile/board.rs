@@ -306,7 +306,7 @@ async fn get_epics(
         )
         .await?;
     let cat = ctx.app.catalog.current();
-    let done = p.state.as_deref().map(|d| d.eq_ignore_ascii_case("true"));
+    let done = p.done.as_deref().map(|d| d.eq_ignore_ascii_case("true"));
     let values: Vec<Value> = page
         .views
         .iter()

@@ -68,6 +68,7 @@ struct ListParams {
     project_key_or_id: Option<String>,
     board_id: Option<i64>,
     released: Option<String>,
+    done: Option<String>,
 }
 
 impl ListParams {
