@@ -337,3 +337,57 @@ async fn epics_get_update_list_move_and_rank() {
         .await
         .expect(400);
 }
+
+#[tokio::test]
+async fn concurrent_ranks_into_one_gap_give_distinct_ordered_ranks() {
+    let admin = Client::admin();
+    let key = project("AGC").await;
+    let board = project_board(&admin, &key).await;
+    let anchor = issue(&key, "anchor").await;
+    let mut movers = Vec::new();
+    for n in 0..12 {
+        movers.push(issue(&key, &format!("mover {n}")).await);
+    }
+    // Every mover is ranked just before the anchor at once: each rank is computed in
+    // the write job, so none reads a gap another has already taken.
+    let mut tasks = Vec::new();
+    for m in &movers {
+        let (admin, m, anchor) = (admin.clone(), m.clone(), anchor.clone());
+        tasks.push(tokio::spawn(async move {
+            admin
+                .put(
+                    &format!("{AGILE}/issue/rank"),
+                    json!({"issues": [m], "rankBeforeIssue": anchor}),
+                )
+                .await
+                .status
+                .as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 204);
+    }
+    let rank = crate::agile::field_id("Rank").await;
+    let r = admin
+        .get(&format!(
+            "{AGILE}/board/{board}/issue?fields={rank}&maxResults=100"
+        ))
+        .await
+        .expect(200);
+    let ranks: Vec<String> = r.body["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["fields"][&rank].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ranks.len(), 13);
+    let mut sorted = ranks.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted, ranks, "listed in rank order, no two alike");
+    assert_eq!(
+        keys(&r).last(),
+        Some(&anchor),
+        "every mover went before the anchor"
+    );
+}
