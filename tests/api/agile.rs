@@ -329,6 +329,15 @@ async fn sprints_run_future_active_closed_and_unfinished_issues_move_on() {
             .len(),
         2
     );
+    // The move is in the issue's history, as Jira records it.
+    let h = admin
+        .get(&format!("/rest/api/2/issue/{open}?expand=changelog"))
+        .await
+        .expect(200);
+    let item = &h.body["changelog"]["histories"][0]["items"][0];
+    assert_eq!(item["field"], "Sprint", "{}", h.text);
+    assert_eq!(item["toString"], "Sprint 1");
+    assert_eq!(item["to"], s1.to_string());
     // The Sprint field on the issue names the sprint.
     let cf = field_id("Sprint").await;
     let i = admin
@@ -744,42 +753,6 @@ async fn sprint_writes_need_manage_sprints_and_hidden_issues_stay_hidden() {
         .get(&format!("{AGILE}/issue/{secret}"))
         .await
         .expect(404);
-}
-
-#[tokio::test]
-async fn board_and_sprint_properties() {
-    let admin = Client::admin();
-    let key = project("AGQ").await;
-    let board = project_board(&admin, &key).await;
-    let s = sprint(&admin, board, "Props").await;
-    for base in [
-        format!("{AGILE}/board/{board}/properties"),
-        format!("{AGILE}/sprint/{s}/properties"),
-    ] {
-        admin
-            .put(&format!("{base}/colour"), json!({"v": 1}))
-            .await
-            .expect(201);
-        admin
-            .put(&format!("{base}/colour"), json!({"v": 2}))
-            .await
-            .expect(200);
-        let got = admin.get(&format!("{base}/colour")).await.expect(200);
-        assert_eq!(got.body, json!({"key": "colour", "value": {"v": 2}}));
-        let keys = admin.get(&base).await.expect(200);
-        assert_eq!(keys.body["keys"][0]["key"], "colour");
-        let (u, pw) = user("agqm").await;
-        let member = Client::basic(&u, &pw);
-        member.get(&format!("{base}/colour")).await.expect(200);
-        member
-            .put(&format!("{base}/colour"), json!(3))
-            .await
-            .expect(403);
-        admin.delete(&format!("{base}/colour")).await.expect(204);
-        let e = admin.get(&format!("{base}/colour")).await.expect(404);
-        e.jira_error();
-        admin.delete(&format!("{base}/colour")).await.expect(404);
-    }
 }
 
 /// The `customfield_N` id of a field by name.

@@ -3,6 +3,7 @@
 
 mod agile;
 mod agile_fields;
+mod agile_properties;
 mod agile_ranking;
 mod attachments;
 mod attachments_storage;

@@ -270,11 +270,12 @@ impl Service {
     pub async fn delete_board(&self, caller: Option<&Caller>, id: i64) -> Result<()> {
         self.board_admin(caller, id).await?;
         let sprint_field = self.field(CustomFieldKind::Sprint)?;
+        let who = caller.map(|c| c.user.id);
         self.store
             .write(move |tx| {
                 // Issues leave the board's sprints, as they leave a deleted sprint.
                 for s in q::sprints_of_board(tx, id)? {
-                    super::sprints::drop_sprint_from_issues(tx, sprint_field, s.id)?;
+                    super::sprints::drop_sprint_from_issues(tx, sprint_field, s.id, who)?;
                 }
                 q::delete_board(tx, id)
             })

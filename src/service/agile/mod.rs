@@ -105,6 +105,54 @@ fn write_field(
     write_issue(tx, issue)
 }
 
+/// Writes an issue's sprints and records the change in its history, as Jira shows it
+/// (`Sprint`: the sprint ids and names before and after).
+fn write_sprints(
+    tx: &Tx,
+    issue: &mut Issue,
+    field: i64,
+    ids: Vec<i64>,
+    who: Option<UserId>,
+) -> StoreResult<()> {
+    let before = sprint_ids(issue, field);
+    if before == ids {
+        return Ok(());
+    }
+    let describe = |ids: &[i64]| -> StoreResult<(Option<String>, Option<String>)> {
+        if ids.is_empty() {
+            return Ok((None, None));
+        }
+        let sprints = q::sprints_by_ids(tx, ids)?;
+        let name = |id: &i64| {
+            sprints
+                .iter()
+                .find(|s| s.id == *id)
+                .map_or_else(|| id.to_string(), |s| s.name.clone())
+        };
+        let join = |f: &dyn Fn(&i64) -> String| ids.iter().map(f).collect::<Vec<_>>().join(", ");
+        Ok((Some(join(&|i| i.to_string())), Some(join(&name))))
+    };
+    let (from, from_string) = describe(&before)?;
+    let (to, to_string) = describe(&ids)?;
+    crate::store::queries::changelog::record(
+        tx,
+        issue.id,
+        who,
+        tx.now(),
+        &[ChangeItem {
+            field: "Sprint".into(),
+            field_type: "custom".into(),
+            field_id: format!("customfield_{field}"),
+            from,
+            from_string,
+            to,
+            to_string,
+        }],
+    )?;
+    let value = (!ids.is_empty()).then_some(FieldValue::Options(ids));
+    write_field(tx, issue, field, value)
+}
+
 fn write_issue(tx: &Tx, issue: &mut Issue) -> StoreResult<()> {
     issue.updated = tx.now();
     iq::update(tx, issue)?;

@@ -249,13 +249,14 @@ impl Service {
             }
         }
         s.state = state;
+        let who = caller.map(|c| c.user.id);
         let closing = old.state == SprintState::Active && state == SprintState::Closed;
         let (sprint_field, cat) = (self.field(CustomFieldKind::Sprint)?, self.catalog.current());
         self.store
             .write(move |tx| {
                 if closing {
                     s.complete_date = Some(tx.now());
-                    complete(tx, &cat, sprint_field, &s)?;
+                    complete(tx, &cat, sprint_field, &s, who)?;
                 }
                 q::update_sprint(tx, &s)
             })
@@ -268,9 +269,10 @@ impl Service {
         let (_, view) = self.visible_sprint(caller, id).await?;
         self.require_manage_sprints(caller, &view).await?;
         let sprint_field = self.field(CustomFieldKind::Sprint)?;
+        let who = caller.map(|c| c.user.id);
         self.store
             .write(move |tx| {
-                drop_sprint_from_issues(tx, sprint_field, id)?;
+                drop_sprint_from_issues(tx, sprint_field, id, who)?;
                 q::delete_sprint(tx, id)
             })
             .await?;
@@ -349,7 +351,7 @@ impl Service {
                     let kept = closed_only(tx, &sprint_ids(&issue, sprint_field))?;
                     let mut ids = kept;
                     ids.push(sprint.id);
-                    write_field(tx, &mut issue, sprint_field, Some(FieldValue::Options(ids)))?;
+                    write_sprints(tx, &mut issue, sprint_field, ids, Some(who.user.id))?;
                 }
                 Ok(())
             })
@@ -386,8 +388,7 @@ impl Service {
                     let ids = sprint_ids(&issue, sprint_field);
                     let kept = closed_only(tx, &ids)?;
                     if kept.len() != ids.len() {
-                        let value = (!kept.is_empty()).then_some(FieldValue::Options(kept));
-                        write_field(tx, &mut issue, sprint_field, value)?;
+                        write_sprints(tx, &mut issue, sprint_field, kept, Some(caller.user.id))?;
                     }
                 }
                 Ok(())
@@ -421,7 +422,13 @@ fn closed_only(db: &Db, ids: &[i64]) -> StoreResult<Vec<i64>> {
 
 /// Completes `sprint`: issues not done move to the board's next future sprint, or to the
 /// backlog; done issues keep the sprint, now closed.
-fn complete(tx: &Tx, cat: &Catalog, field: i64, sprint: &Sprint) -> StoreResult<()> {
+fn complete(
+    tx: &Tx,
+    cat: &Catalog,
+    field: i64,
+    sprint: &Sprint,
+    who: Option<UserId>,
+) -> StoreResult<()> {
     let next = q::sprints_of_board(tx, sprint.board_id)?
         .into_iter()
         .find(|s| s.state == SprintState::Future && s.id != sprint.id);
@@ -444,7 +451,7 @@ fn complete(tx: &Tx, cat: &Catalog, field: i64, sprint: &Sprint) -> StoreResult<
             let mut ids = sprint_ids(&issue, field);
             if !ids.contains(&n.id) {
                 ids.push(n.id);
-                write_field(tx, &mut issue, field, Some(FieldValue::Options(ids)))?;
+                write_sprints(tx, &mut issue, field, ids, who)?;
             }
         }
     }
@@ -452,7 +459,12 @@ fn complete(tx: &Tx, cat: &Catalog, field: i64, sprint: &Sprint) -> StoreResult<
 }
 
 /// Takes a sprint out of every issue's Sprint field (the sprint is going away).
-pub(super) fn drop_sprint_from_issues(tx: &Tx, field: i64, sprint: i64) -> StoreResult<()> {
+pub(super) fn drop_sprint_from_issues(
+    tx: &Tx,
+    field: i64,
+    sprint: i64,
+    who: Option<UserId>,
+) -> StoreResult<()> {
     for id in q::issues_with_option(tx, field, sprint)? {
         let Some(mut issue) = iq::by_id(tx, id)? else {
             continue;
@@ -461,8 +473,7 @@ pub(super) fn drop_sprint_from_issues(tx: &Tx, field: i64, sprint: i64) -> Store
             .into_iter()
             .filter(|s| *s != sprint)
             .collect();
-        let value = (!ids.is_empty()).then_some(FieldValue::Options(ids));
-        write_field(tx, &mut issue, field, value)?;
+        write_sprints(tx, &mut issue, field, ids, who)?;
     }
     Ok(())
 }
