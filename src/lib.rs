@@ -13,6 +13,8 @@
 //!   `/rest/api/latest`, personal access tokens under `/rest/pat/latest`, the cookie
 //!   session under `/rest/auth/1/session`; one file per resource, wire types in
 //!   `api/jira/dto.rs` and `api/jira/render.rs`.
+//! - `api/agile/`: the Jira Software API under `/rest/agile/1.0` (boards, sprints, the
+//!   backlog, ranking, epics; the agile page envelope), over `service/agile/`.
 //! - `api/v1/`: the native v1 API (`/v1`, cursor pagination, `{"error": …}` bodies).
 //! - `api/yandex/`: Yandex Tracker's attachment list (`/v2/issues/{key}/attachments`).
 //! - `api/routes.rs`: the route table. **Architecture invariant:** every route is

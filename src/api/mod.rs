@@ -1,5 +1,6 @@
 //! API surfaces. Each translates its wire format to calls on [`crate::service::Services`].
 
+pub mod agile;
 pub mod auth;
 pub mod jira;
 pub mod query;
@@ -26,6 +27,7 @@ pub type AppState = Arc<Services>;
 pub fn routes() -> routes::Routes {
     routes::Routes::new()
         .merge(jira::routes())
+        .merge(agile::routes())
         .merge(v1::routes())
         .merge(yandex::routes())
         .merge(web::routes())

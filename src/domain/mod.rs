@@ -2,6 +2,7 @@
 //! Architecture invariant: nothing here derives `Serialize`; each API surface has its own
 //! wire types and maps from these.
 
+pub mod agile;
 pub mod audit;
 pub mod change;
 pub mod ids;
@@ -169,9 +170,32 @@ pub enum CustomFieldKind {
     Labels,
     User,
     Url,
+    /// Jira Software's fields (seeded by the agile migration, not creatable by clients).
+    /// Sprint: the ids of the issue's sprints (stored as [`FieldValue::Options`]).
+    Sprint,
+    /// Epic Link: the issue's parent when that is an Epic; no value of its own.
+    EpicLink,
+    /// Epic Name (text).
+    EpicLabel,
+    /// Epic Status (an option: To Do, In Progress, Done).
+    EpicStatus,
+    /// Epic Colour (text such as `ghx-label-1`).
+    EpicColor,
+    /// Rank: a LexoRank-style string; issues order by it.
+    Rank,
 }
 
 impl CustomFieldKind {
+    /// The Jira Software kinds, known when read back but never offered for creation.
+    pub const AGILE: [CustomFieldKind; 6] = [
+        CustomFieldKind::Sprint,
+        CustomFieldKind::EpicLink,
+        CustomFieldKind::EpicLabel,
+        CustomFieldKind::EpicStatus,
+        CustomFieldKind::EpicColor,
+        CustomFieldKind::Rank,
+    ];
+
     pub const ALL: [CustomFieldKind; 10] = [
         CustomFieldKind::Text,
         CustomFieldKind::Textarea,
@@ -204,6 +228,12 @@ impl CustomFieldKind {
             CustomFieldKind::Labels => "com.atlassian.jira.plugin.system.customfieldtypes:labels",
             CustomFieldKind::User => "com.atlassian.jira.plugin.system.customfieldtypes:userpicker",
             CustomFieldKind::Url => "com.atlassian.jira.plugin.system.customfieldtypes:url",
+            CustomFieldKind::Sprint => "com.pyxis.greenhopper.jira:gh-sprint",
+            CustomFieldKind::EpicLink => "com.pyxis.greenhopper.jira:gh-epic-link",
+            CustomFieldKind::EpicLabel => "com.pyxis.greenhopper.jira:gh-epic-label",
+            CustomFieldKind::EpicStatus => "com.pyxis.greenhopper.jira:gh-epic-status",
+            CustomFieldKind::EpicColor => "com.pyxis.greenhopper.jira:gh-epic-color",
+            CustomFieldKind::Rank => "com.pyxis.greenhopper.jira:gh-lexo-rank",
         }
     }
 
@@ -232,6 +262,15 @@ impl CustomFieldKind {
             CustomFieldKind::Url => {
                 "com.atlassian.jira.plugin.system.customfieldtypes:exacttextsearcher"
             }
+            CustomFieldKind::Sprint => "com.pyxis.greenhopper.jira:gh-sprint-searcher",
+            CustomFieldKind::EpicLink => "com.pyxis.greenhopper.jira:gh-epic-link-searcher",
+            CustomFieldKind::EpicLabel | CustomFieldKind::EpicColor => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:textsearcher"
+            }
+            CustomFieldKind::EpicStatus => {
+                "com.atlassian.jira.plugin.system.customfieldtypes:multiselectsearcher"
+            }
+            CustomFieldKind::Rank => "com.pyxis.greenhopper.jira:gh-lexo-rank-searcher",
         }
     }
 
@@ -240,6 +279,7 @@ impl CustomFieldKind {
         let short = key.rsplit(':').next().unwrap_or(key);
         CustomFieldKind::ALL
             .into_iter()
+            .chain(CustomFieldKind::AGILE)
             .find(|k| k.type_key().rsplit(':').next() == Some(short))
     }
 

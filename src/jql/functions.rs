@@ -17,6 +17,8 @@ pub enum Returns {
     Version,
     /// Several components.
     Components,
+    /// Several sprints (`openSprints()`).
+    Sprints,
 }
 
 impl Returns {
@@ -24,7 +26,11 @@ impl Returns {
     pub fn is_list(self) -> bool {
         matches!(
             self,
-            Returns::Users | Returns::Issues | Returns::Versions | Returns::Components
+            Returns::Users
+                | Returns::Issues
+                | Returns::Versions
+                | Returns::Components
+                | Returns::Sprints
         )
     }
 }
@@ -84,6 +90,9 @@ pub const FUNCTIONS: &[FunctionDef] = &[
     f("earliestUnreleasedVersion", 1, 1, Returns::Version),
     f("componentsLeadByUser", 0, 1, Returns::Components),
     f("updatedBy", 1, 3, Returns::Issues),
+    f("openSprints", 0, 0, Returns::Sprints),
+    f("closedSprints", 0, 0, Returns::Sprints),
+    f("futureSprints", 0, 0, Returns::Sprints),
 ];
 
 /// The function named `name`, ignoring case as Jira does.

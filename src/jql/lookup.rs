@@ -60,6 +60,17 @@ pub trait Lookup {
     /// A duration (`2h`, `1d 4h`, a bare number) in seconds, with the configured day
     /// and week lengths and default unit; `None` when it is not one.
     fn duration_seconds(&self, text: &str) -> Option<i64>;
+    /// Ids of the sprints in these states (`openSprints()` and its kin); none by default.
+    fn sprints_in(
+        &self,
+        _states: &[crate::domain::agile::SprintState],
+    ) -> Result<Vec<i64>, Self::Error> {
+        Ok(Vec::new())
+    }
+    /// Ids of the sprints called `name` (any case); none by default.
+    fn sprints_named(&self, _name: &str) -> Result<Vec<i64>, Self::Error> {
+        Ok(Vec::new())
+    }
 
     fn user_by_login(&self, login: &str) -> Result<Option<User>, Self::Error>;
     /// A user (active or not) whose display name is `name` (case-insensitive).

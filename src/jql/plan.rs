@@ -56,6 +56,12 @@ pub enum NumField {
     Attachments,
     /// The issue security level (`level`).
     SecurityLevel,
+    /// The sprints of the Sprint field (multi-valued).
+    Sprint,
+    /// The Rank field as a number ordering like the rank string.
+    Rank,
+    /// Story Points in thousandths, so `> 2.5` compares whole numbers.
+    StoryPoints,
 }
 
 /// An issue field holding text, matched with `~`.

@@ -155,6 +155,8 @@ fn function_use(
         Returns::Issues => matches!(kind, ValueKind::IssueKey),
         Returns::Versions | Returns::Version => matches!(kind, ValueKind::Version),
         Returns::Components => matches!(kind, ValueKind::Component),
+        // The Sprint field is a custom field: its kind is not one of the system kinds.
+        Returns::Sprints => !kind.is_date(),
     };
     if !fits {
         errors.push(ParseError::validation(

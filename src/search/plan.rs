@@ -78,6 +78,9 @@ fn num(f: plan::NumField) -> NumField {
         P::IssueLinkType => NumField::IssueLinkType,
         P::Attachments => NumField::Attachments,
         P::SecurityLevel => NumField::SecurityLevel,
+        P::Sprint => NumField::Sprint,
+        P::Rank => NumField::Rank,
+        P::StoryPoints => NumField::StoryPoints,
     }
 }
 

@@ -12,7 +12,7 @@ use super::SearchIndex;
 use super::stem;
 
 /// Bumped when the schema changes; a mismatch makes the index rebuild from SQLite.
-pub(super) const SCHEMA_VERSION: &str = "5";
+pub(super) const SCHEMA_VERSION: &str = "6";
 pub(super) const TEXT_TOKENIZER: &str = "tessera_en";
 
 /// An issue as the index sees it. Built by the service layer from the store.
@@ -53,6 +53,12 @@ pub struct IndexDoc {
     pub attachments: i64,
     /// The issue security level, which searches filter on for the caller.
     pub security_level: Option<i64>,
+    /// Sprint ids of the Sprint field.
+    pub sprints: Vec<i64>,
+    /// The Rank field's sort number (`domain::agile::rank::sort_key`).
+    pub rank: Option<i64>,
+    /// Story Points in thousandths.
+    pub story_points: Option<i64>,
     pub summary: String,
     pub description: String,
     pub environment: String,
@@ -101,6 +107,9 @@ pub enum NumField {
     Attachments,
     /// The issue security level; absent without one.
     SecurityLevel,
+    Sprint,
+    Rank,
+    StoryPoints,
 }
 
 impl NumField {
@@ -136,10 +145,13 @@ impl NumField {
             NumField::IssueLinkType => "issuelinktype",
             NumField::Attachments => "attachments",
             NumField::SecurityLevel => "securitylevel",
+            NumField::Sprint => "sprint",
+            NumField::Rank => "rank",
+            NumField::StoryPoints => "storypoints",
         }
     }
 
-    const ALL: [NumField; 30] = [
+    const ALL: [NumField; 33] = [
         NumField::Id,
         NumField::Project,
         NumField::Num,
@@ -170,6 +182,9 @@ impl NumField {
         NumField::IssueLinkType,
         NumField::Attachments,
         NumField::SecurityLevel,
+        NumField::Sprint,
+        NumField::Rank,
+        NumField::StoryPoints,
     ];
 }
 
@@ -284,6 +299,8 @@ impl SearchIndex {
         put(NumField::RemainingEstimate, d.remaining_estimate);
         put(NumField::TimeSpent, d.time_spent);
         put(NumField::SecurityLevel, d.security_level);
+        put(NumField::Rank, d.rank);
+        put(NumField::StoryPoints, d.story_points);
         put(NumField::Watches, Some(d.watchers.len() as i64));
         put(NumField::Votes, Some(d.voters.len() as i64));
         put(
@@ -297,6 +314,7 @@ impl SearchIndex {
             (NumField::Watcher, &d.watchers),
             (NumField::Voter, &d.voters),
             (NumField::IssueLinkType, &d.link_types),
+            (NumField::Sprint, &d.sprints),
         ] {
             for v in values {
                 put(field, Some(*v));

@@ -115,6 +115,16 @@ impl Catalog {
             .and_then(|n| n.parse().ok())
             .and_then(|id| self.custom_field(id))
     }
+    /// Finds a custom field by its name (case-insensitive), as create and edit accept it.
+    pub fn custom_field_by_name(&self, name: &str) -> Option<&CustomField> {
+        self.custom_fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+    /// The one custom field of a Jira Software kind (seeded by the agile migration).
+    pub fn agile_field(&self, kind: CustomFieldKind) -> Option<&CustomField> {
+        self.custom_fields.iter().find(|f| f.kind == kind)
+    }
     pub fn link_type(&self, id: i64) -> Option<&LinkType> {
         self.link_types.iter().find(|l| l.id == id)
     }

@@ -6,6 +6,7 @@
 
 pub mod activity;
 pub mod admin;
+pub mod agile;
 pub mod attachments;
 pub mod audit;
 pub mod blobs;
@@ -98,6 +99,7 @@ pub struct Services {
     pub settings: Arc<settings::Service>,
     pub demo: Arc<demo::Service>,
     pub directory: Arc<directory::Service>,
+    pub agile: Arc<agile::Service>,
     /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
     store: Store,
 }
@@ -176,12 +178,28 @@ impl Services {
                 projects.clone(),
             )),
         );
+        let filters = Arc::new(filters::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            users.clone(),
+            search.clone(),
+        ));
+        let agile = Arc::new(agile::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            search.clone(),
+            filters.clone(),
+            issues.clone(),
+        ));
         let app = Arc::new(Services {
             settings: Arc::new(settings::Service::new(
                 store.clone(),
                 catalog.clone(),
                 permissions.clone(),
             )),
+            agile,
             roles,
             schemes,
             notifications: Arc::new(admin::notifications::Service::new(
@@ -230,13 +248,7 @@ impl Services {
                 catalog.clone(),
                 permissions.clone(),
             )),
-            filters: Arc::new(filters::Service::new(
-                store.clone(),
-                catalog.clone(),
-                permissions.clone(),
-                users.clone(),
-                search.clone(),
-            )),
+            filters,
             properties: Arc::new(properties::Service::new(
                 store.clone(),
                 catalog.clone(),

@@ -73,6 +73,7 @@ permissions! {
     EditAllWorklogs = "EDIT_ALL_WORKLOGS", "PROJECT", "Edit All Worklogs", "Ability to edit all worklogs made on issues.";
     DeleteOwnWorklogs = "DELETE_OWN_WORKLOGS", "PROJECT", "Delete Own Worklogs", "Ability to delete own worklogs made on issues.";
     DeleteAllWorklogs = "DELETE_ALL_WORKLOGS", "PROJECT", "Delete All Worklogs", "Ability to delete all worklogs made on issues.";
+    ManageSprints = "MANAGE_SPRINTS_PERMISSION", "PROJECT", "Manage Sprints", "Ability to manage sprints.";
 }
 
 /// A set of permissions held by one caller in one context.

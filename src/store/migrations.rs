@@ -91,4 +91,62 @@ mod tests {
             assert_eq!(count(table), 0, "{table}");
         }
     }
+
+    /// V18 seeds the Jira Software fields and ranks the issues already there in id
+    /// order, below the ranks new issues get.
+    #[test]
+    fn agile_migration_ranks_existing_issues_in_id_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        embedded::migrations::runner()
+            .set_target(refinery::Target::Version(17))
+            .run(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO users (id, account_id, username, email, display_name, created)
+                 VALUES (900, 'acc900', 'u900', 'u900@example.com', 'U', 0);
+             INSERT INTO projects (id, key, name, lead_id, permission_scheme_id, workflow_id, created)
+                 VALUES (900, 'MIG', 'Mig', 900, 0, 1, 0);
+             INSERT INTO issues (id, project_id, num, key, issue_type_id, status_id, summary, created, updated, status_changed)
+                 SELECT n, 900, n - 900, 'MIG-' || (n - 900), (SELECT min(id) FROM issue_types), (SELECT min(id) FROM statuses), 's', 0, 0, 0
+                 FROM (SELECT 902 AS n UNION SELECT 901 UNION SELECT 910);",
+        )
+        .unwrap();
+        apply(&mut conn).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT v.issue_id, json_extract(v.value, '$.v') FROM issue_field_values v
+                 JOIN custom_fields f ON f.id = v.field_id WHERE f.kind = 'gh-lexo-rank'
+                 ORDER BY json_extract(v.value, '$.v')",
+            )
+            .unwrap();
+        let ranked: Vec<(i64, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, [901, 902, 910]);
+        let new = crate::domain::agile::rank::after(Some(&ranked[2].1));
+        assert!(new > ranked[2].1, "{new}");
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM custom_fields ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "Sprint",
+                "Epic Link",
+                "Epic Name",
+                "Epic Status",
+                "Epic Colour",
+                "Rank",
+                "Story Points"
+            ]
+        );
+    }
 }

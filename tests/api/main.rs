@@ -1,6 +1,10 @@
 //! The one integration-test binary: every test talks HTTP to one real server on port 0
 //! with a temporary data directory. Each test uses its own project key.
 
+mod agile;
+mod agile_fields;
+mod agile_properties;
+mod agile_ranking;
 mod attachments;
 mod attachments_storage;
 mod audit;

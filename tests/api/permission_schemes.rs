@@ -538,7 +538,12 @@ async fn permissions_catalogue_and_permitted_projects() {
         assert_eq!(all["permissions"][key]["type"], "GLOBAL", "{key}");
     }
     assert_eq!(all["permissions"]["BROWSE_PROJECTS"]["type"], "PROJECT");
-    assert_eq!(all["permissions"].as_object().unwrap().len(), 38);
+    // Jira Software's Manage Sprints is a project permission too.
+    assert_eq!(
+        all["permissions"]["MANAGE_SPRINTS_PERMISSION"]["type"],
+        "PROJECT"
+    );
+    assert_eq!(all["permissions"].as_object().unwrap().len(), 39);
     let (u, pw) = user("psp").await;
     let them = Client::basic(&u, &pw);
     them.get("/rest/api/2/permissions")

@@ -171,11 +171,15 @@ fn set_value(cat: &Catalog, key: &str, v: &Value) -> Result<Set, String> {
         "parent" => Set::Parent(parent(v)?),
         "timetracking" => Set::TimeTracking(estimates(cat, v)?),
         "security" => Set::Security(opt_ref(v)),
-        k if k.starts_with("customfield_") => match cat.custom_field_by_key(k) {
+        k => match cat
+            .custom_field_by_key(k)
+            .or_else(|| cat.custom_field_by_name(k))
+        {
             None => return Err(cannot_set(k)),
+            // Epic Link is the parent under another name: one value, two fields.
+            Some(f) if f.kind == CustomFieldKind::EpicLink => Set::Parent(epic_link(v)?),
             Some(f) => Set::Custom(f.id, custom_value(f, v)?),
         },
-        other => return Err(cannot_set(other)),
     })
 }
 
@@ -261,6 +265,16 @@ fn estimates(cat: &Catalog, v: &Value) -> Result<Estimates, String> {
     error.map_or(Ok(out), Err)
 }
 
+/// Epic Link's value: the epic's key (or `{"key": ..}` / `{"id": ..}`), or null.
+fn epic_link(v: &Value) -> Result<Option<IssueRef>, String> {
+    match v {
+        Value::Null => Ok(None),
+        Value::String(s) if s.is_empty() => Ok(None),
+        Value::String(s) => Ok(Some(IssueRef::parse(s))),
+        other => parent(other),
+    }
+}
+
 /// A custom field's value, read by the field's kind.
 fn custom_value(f: &CustomField, v: &Value) -> Result<CustomValue, String> {
     if v.is_null() {
@@ -268,13 +282,16 @@ fn custom_value(f: &CustomField, v: &Value) -> Result<CustomValue, String> {
     }
     let name = &f.name;
     Ok(match f.kind {
-        CustomFieldKind::Text | CustomFieldKind::Textarea | CustomFieldKind::Url => {
-            match v.as_str() {
-                Some("") => CustomValue::Clear,
-                Some(s) => CustomValue::Text(s.to_string()),
-                None => return Err(format!("{name}: expected a string.")),
-            }
-        }
+        CustomFieldKind::Text
+        | CustomFieldKind::Textarea
+        | CustomFieldKind::Url
+        | CustomFieldKind::EpicLabel
+        | CustomFieldKind::EpicColor
+        | CustomFieldKind::Rank => match v.as_str() {
+            Some("") => CustomValue::Clear,
+            Some(s) => CustomValue::Text(s.to_string()),
+            None => return Err(format!("{name}: expected a string.")),
+        },
         CustomFieldKind::Number => match v {
             Value::Number(n) => n
                 .as_f64()
@@ -309,6 +326,17 @@ fn custom_value(f: &CustomField, v: &Value) -> Result<CustomValue, String> {
             None => return Err(format!("{name}: expected a list of labels.")),
         },
         CustomFieldKind::User => CustomValue::User(user_sel(v, false)),
+        CustomFieldKind::EpicStatus => CustomValue::Option(option_ref(v)),
+        // A sprint by id (python `jira` sends a bare number); a list names one sprint.
+        CustomFieldKind::Sprint => match v {
+            Value::Array(items) => match items.as_slice() {
+                [] => CustomValue::Clear,
+                [one] => CustomValue::Option(option_ref(one)),
+                _ => return Err(format!("{name}: an issue can be in one open sprint only.")),
+            },
+            one => CustomValue::Option(option_ref(one)),
+        },
+        CustomFieldKind::EpicLink => return Err(format!("{name}: expected an issue key.")),
     })
 }
 

@@ -26,7 +26,7 @@ mod project;
 mod properties;
 mod reindex;
 mod remote_link;
-mod render;
+pub mod render;
 mod role;
 mod search;
 mod security;

@@ -182,6 +182,10 @@ pub fn custom_schema(f: &CustomField) -> Value {
         CustomFieldKind::MultiSelect => ("array", Some("option")),
         CustomFieldKind::Labels => ("array", Some("string")),
         CustomFieldKind::User => ("user", None),
+        CustomFieldKind::Sprint => ("array", Some("json")),
+        CustomFieldKind::EpicLink | CustomFieldKind::Rank => ("any", None),
+        CustomFieldKind::EpicLabel | CustomFieldKind::EpicColor => ("string", None),
+        CustomFieldKind::EpicStatus => ("option", None),
     };
     let mut s = json!({"type": ty, "custom": f.kind.type_key(), "customId": f.id});
     if let Some(i) = items {
@@ -218,6 +222,34 @@ pub fn custom_field_bean(f: &CustomField) -> Value {
 
 fn option_bean(base: &str, o: &CustomFieldOption) -> Value {
     json!({"self": format!("{base}/rest/api/2/customFieldOption/{}", o.id), "value": o.value, "id": o.id.to_string(), "disabled": o.disabled})
+}
+
+/// Epic Link's value: the parent's key when the parent is an epic.
+fn epic_link(cat: &Catalog, v: &IssueView) -> Option<Value> {
+    v.parent
+        .as_ref()
+        .filter(|p| {
+            cat.issue_type(p.issue_type_id)
+                .is_some_and(|t| !t.subtask && t.hierarchy_level >= 1)
+        })
+        .map(|p| json!(p.key))
+}
+
+/// One sprint in the Sprint field, as Jira Cloud renders it.
+pub fn sprint_field_bean(s: &crate::domain::agile::Sprint) -> Value {
+    let mut b = json!({
+        "id": s.id, "name": s.name, "state": s.state.as_str(), "boardId": s.board_id, "goal": s.goal,
+    });
+    for (k, d) in [
+        ("startDate", s.start_date),
+        ("endDate", s.end_date),
+        ("completeDate", s.complete_date),
+    ] {
+        if let Some(d) = d {
+            b[k] = json!(d.to_jira());
+        }
+    }
+    b
 }
 
 /// A custom field value in Jira's shape.
@@ -424,12 +456,18 @@ pub fn issue(base: &str, cat: &Catalog, v: &IssueView, opts: &IssueOptions<'_>) 
     for f in &cat.custom_fields {
         let key = f.field_id();
         if opts.fields.wants(&key, true) {
-            let value = i
-                .custom
-                .iter()
-                .find(|(id, _)| *id == f.id)
-                .map(|(_, val)| custom_value(base, f, val, &v.users))
-                .transpose()?;
+            let value = match f.kind {
+                CustomFieldKind::EpicLink => epic_link(cat, v),
+                CustomFieldKind::Sprint if !v.sprints.is_empty() => Some(Value::Array(
+                    v.sprints.iter().map(sprint_field_bean).collect(),
+                )),
+                _ => i
+                    .custom
+                    .iter()
+                    .find(|(id, _)| *id == f.id)
+                    .map(|(_, val)| custom_value(base, f, val, &v.users))
+                    .transpose()?,
+            };
             if opts.expand.has("renderedFields") {
                 let html = match i.custom.iter().find(|(id, _)| *id == f.id) {
                     Some((_, FieldValue::Text(s))) if f.kind == CustomFieldKind::Textarea => {

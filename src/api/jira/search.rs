@@ -457,6 +457,10 @@ fn custom_kind(kind: crate::domain::CustomFieldKind) -> crate::jql::ValueKind {
         C::Select | C::MultiSelect => K::Option,
         C::Labels => K::Label,
         C::User => K::User,
+        C::Sprint | C::EpicStatus => K::Option,
+        C::EpicLink => K::IssueKey,
+        C::EpicLabel | C::EpicColor => K::Text,
+        C::Rank => K::Text,
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::{Kind, Lookup, Out, Resolver};
-use crate::domain::Project;
+use crate::domain::{CustomFieldKind, Project};
 use crate::jql::plan::{NumField, SortKey};
 use crate::jql::{Direction, Query};
 
@@ -72,6 +72,18 @@ impl<L: Lookup> Resolver<'_, L> {
                     keys.push(key(NumField::Resolution, Some(Arc::new(rank))));
                 }
                 Kind::User(nf) => keys.push(key(nf, Some(self.user_rank()?))),
+                Kind::Custom(id) => {
+                    match self.custom_field(id).map(|f| (f.kind, f.name.as_str())) {
+                        Some((CustomFieldKind::Rank, _)) => keys.push(key(NumField::Rank, None)),
+                        Some((CustomFieldKind::Sprint, _)) => {
+                            keys.push(key(NumField::Sprint, None))
+                        }
+                        Some((CustomFieldKind::Number, "Story Points")) => {
+                            keys.push(key(NumField::StoryPoints, None))
+                        }
+                        _ => self.error(format!("Field '{}' does not support sorting.", o.field)),
+                    }
+                }
                 _ => self.error(format!("Field '{}' does not support sorting.", o.field)),
             }
         }

@@ -43,6 +43,80 @@ impl<L: Lookup> Resolver<'_, L> {
         }
     }
 
+    /// Sprint ids from numbers, sprint names and the sprint functions.
+    fn sprint_ids(&mut self, field: &str, v: &Operand) -> Out<Vec<i64>, L> {
+        use crate::domain::agile::SprintState as S;
+        if let Operand::Function { name, .. } = v {
+            let states: &[S] = match name.to_lowercase().as_str() {
+                "opensprints" => &[S::Active, S::Future],
+                "closedsprints" => &[S::Closed],
+                "futuresprints" => &[S::Future],
+                _ => {
+                    self.error(format!(
+                        "The function '{name}' is not supported by the '{field}' field."
+                    ));
+                    return Ok(Vec::new());
+                }
+            };
+            return self.lookup.sprints_in(states);
+        }
+        let Some(text) = value_text(v) else {
+            return Ok(Vec::new());
+        };
+        if let Ok(n) = text.trim().parse::<i64>() {
+            return Ok(vec![n]);
+        }
+        let ids = self.lookup.sprints_named(&text)?;
+        if ids.is_empty() {
+            self.unknown_value(field, &text);
+        }
+        Ok(ids)
+    }
+
+    /// Story Points: compared as numbers, in thousandths as the index holds them.
+    fn story_points(&mut self, field: &Field, op: Operator, value: &Operand) -> Predicate {
+        let nf = NumField::StoryPoints;
+        match (op, value) {
+            (Operator::Is, Operand::Empty) => return Predicate::Empty(nf),
+            (Operator::IsNot, Operand::Empty) => {
+                return Predicate::Not(Box::new(Predicate::Empty(nf)));
+            }
+            _ => {}
+        }
+        let items: Vec<&Operand> = match value {
+            Operand::List(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        let mut ns = Vec::new();
+        for item in items {
+            match value_text(item).and_then(|s| s.trim().parse::<f64>().ok()) {
+                Some(x) => ns.push((x * 1000.0).round() as i64),
+                None => {
+                    self.error(format!(
+                        "The value '{}' is not a valid number for field '{field}'.",
+                        item.display()
+                    ));
+                    return Predicate::Nothing;
+                }
+            }
+        }
+        match op {
+            Operator::Equals | Operator::In => Predicate::In(nf, ns),
+            Operator::NotEquals | Operator::NotIn => Predicate::And(vec![
+                Predicate::Not(Box::new(Predicate::In(nf, ns))),
+                Predicate::Not(Box::new(Predicate::Empty(nf))),
+            ]),
+            Operator::LessThan
+            | Operator::GreaterThan
+            | Operator::LessThanEquals
+            | Operator::GreaterThanEquals => {
+                let (lo, hi) = bounds(op, ns.first().copied().unwrap_or_default());
+                Predicate::Range(nf, lo, hi)
+            }
+            _ => self.unsupported_operator(op, field),
+        }
+    }
+
     /// `statusCategory`: by key (`done`), name or id.
     pub(super) fn status_category(
         &mut self,
@@ -405,6 +479,23 @@ impl<L: Lookup> Resolver<'_, L> {
             return Ok(Predicate::Nothing);
         };
         let fname = field.to_string();
+        match cf.kind {
+            // The Jira Software fields search their numeric index fields.
+            CustomFieldKind::Sprint => {
+                return self.equality(field, NumField::Sprint, op, value, &mut |r, v| {
+                    r.sprint_ids(&fname, v)
+                });
+            }
+            CustomFieldKind::EpicLink => {
+                return self.equality(field, NumField::Parent, op, value, &mut |r, v| {
+                    r.issue_ids(&fname, v)
+                });
+            }
+            CustomFieldKind::Number if cf.name == "Story Points" => {
+                return Ok(self.story_points(field, op, value));
+            }
+            _ => {}
+        }
         if matches!(cf.kind, CustomFieldKind::Text | CustomFieldKind::Textarea)
             && matches!(op, Operator::Like | Operator::NotLike)
         {

@@ -130,7 +130,8 @@ fn text_fields_and_matches() {
 
 #[test]
 fn custom_fields_by_id_and_by_name() {
-    let points = P::CustomIn(10001, vec!["3".into()]);
+    // Story Points is Jira Software's estimate: a number field, compared in thousandths.
+    let points = P::In(crate::jql::plan::NumField::StoryPoints, vec![3000]);
     for src in [
         "cf[10001] = 3",
         "'Story Points' = 3",

@@ -16,7 +16,14 @@ pub fn value(
     let name = &f.name;
     Ok(match (f.kind, v) {
         (_, CustomValue::Clear) => Ok(None),
-        (K::Text | K::Textarea | K::Url, CustomValue::Text(s)) => text(f, s),
+        (
+            K::Text | K::Textarea | K::Url | K::EpicLabel | K::EpicColor | K::Rank,
+            CustomValue::Text(s),
+        ) => text(f, s),
+        (K::EpicStatus, CustomValue::Option(r)) => {
+            resolve::option_id(f, r).map(|id| Some(FieldValue::Option(id)))
+        }
+        (K::Sprint, CustomValue::Option(r)) => sprint(db, f, r)?,
         (K::Number, CustomValue::Number(n)) => Ok(Some(FieldValue::Number(*n))),
         (K::Date, CustomValue::Date(d)) => Ok(Some(FieldValue::Date(d.clone()))),
         (K::DateTime, CustomValue::DateTime(m)) => Ok(Some(FieldValue::DateTime(*m))),
@@ -40,6 +47,38 @@ pub fn value(
         // Only when the field's kind changed after the request was read.
         _ => Err(format!("{name}: the value does not fit the field's type.")),
     })
+}
+
+/// A sprint by id: it must exist and not be closed (Jira refuses adding to a closed one).
+fn sprint(
+    db: &Db,
+    f: &CustomField,
+    r: &crate::domain::change::OptionRef,
+) -> StoreResult<Result<Option<FieldValue>, String>> {
+    use crate::domain::change::OptionBy;
+    let id = match &r.by {
+        OptionBy::Id(id) => Some(*id),
+        OptionBy::IdOrValue(s) | OptionBy::Value(s) => s.trim().parse().ok(),
+        _ => None,
+    };
+    let name = &f.name;
+    Ok(
+        match id
+            .map(|id| crate::store::queries::agile::sprint(db, id))
+            .transpose()?
+            .flatten()
+        {
+            None => Err(format!(
+                "{name}: Sprint with id '{}' does not exist.",
+                id.unwrap_or_default()
+            )),
+            Some(s) if s.state == crate::domain::agile::SprintState::Closed => Err(format!(
+                "{name}: Sprint '{}' is closed; issues cannot be added to it.",
+                s.name
+            )),
+            Some(s) => Ok(Some(FieldValue::Options(vec![s.id]))),
+        },
+    )
 }
 
 fn text(f: &CustomField, s: &str) -> Result<Option<FieldValue>, String> {

@@ -7,7 +7,7 @@
 
 mod apply;
 pub mod catalog;
-mod custom;
+pub mod custom;
 mod diff;
 mod duration;
 mod resolve;

@@ -68,6 +68,14 @@ pub(super) fn create_in_tx(
     if let Some(e) = Error::from_fields(errors) {
         return Err(e.into());
     }
+    // A new issue ranks last, as in Jira, unless the change gave it a rank.
+    if let Some(rank) = catalog.agile_field(CustomFieldKind::Rank)
+        && !issue.custom.iter().any(|(id, _)| *id == rank.id)
+    {
+        let last = crate::store::queries::agile::last_rank(db, rank.id)?;
+        let value = crate::domain::agile::rank::after(last.as_deref());
+        fields::custom::set(&mut issue, rank.id, Some(FieldValue::Text(value)));
+    }
     let num = q::next_number(db, project.id)?;
     issue.key = format!("{}-{num}", project.key);
     let id = q::insert(db, &issue, num)?;

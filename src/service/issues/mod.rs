@@ -43,6 +43,8 @@ pub struct IssueView {
     pub attachments: Vec<Attachment>,
     /// The issue's security level, when it has one.
     pub security: Option<crate::domain::security::SecurityLevel>,
+    /// The sprints the issue's Sprint field names, in sprint order.
+    pub sprints: Vec<crate::domain::agile::Sprint>,
 }
 
 mod create;

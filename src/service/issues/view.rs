@@ -189,6 +189,24 @@ pub(super) fn load_view_core(
         Some(id) => crate::store::queries::security::level(db, id)?,
         None => None,
     };
+    let sprint_ids: Vec<i64> = issue
+        .custom
+        .iter()
+        .filter(|(f, _)| {
+            catalog
+                .custom_field(*f)
+                .is_some_and(|f| f.kind == CustomFieldKind::Sprint)
+        })
+        .flat_map(|(_, v)| match v {
+            FieldValue::Options(ids) => ids.clone(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let sprints = if sprint_ids.is_empty() {
+        Vec::new()
+    } else {
+        crate::store::queries::agile::sprints_by_ids(db, &sprint_ids)?
+    };
     let user_ids = mentioned_users(&issue, &project, &comments, &worklogs, &attachments);
     let transitions = if perms.has(Permission::TransitionIssues) {
         catalog
@@ -230,6 +248,7 @@ pub(super) fn load_view_core(
             votes,
             attachments,
             security,
+            sprints,
         },
         user_ids,
     )))

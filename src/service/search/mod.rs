@@ -30,7 +30,26 @@ pub fn index_doc(db: &Db, catalog: &Catalog, id: i64) -> StoreResult<Option<Inde
         .unwrap_or(0);
     let mut custom = Vec::new();
     let mut custom_text = Vec::new();
+    let (mut sprints, mut rank, mut story_points) = (Vec::new(), None, None);
     for (field, value) in &issue.custom {
+        // The Jira Software fields are also numeric fields, for ranges, functions and sorting.
+        let kind = catalog
+            .custom_field(*field)
+            .map(|f| (f.kind, f.name.as_str()));
+        match (kind, value) {
+            (Some((CustomFieldKind::Sprint, _)), FieldValue::Options(ids)) => {
+                sprints.extend(ids.iter().copied());
+            }
+            (Some((CustomFieldKind::Rank, _)), FieldValue::Text(r)) => {
+                rank = Some(crate::domain::agile::rank::sort_key(r));
+                // Not text anyone searches for.
+                continue;
+            }
+            (Some((CustomFieldKind::Number, "Story Points")), FieldValue::Number(n)) => {
+                story_points = Some((n * 1000.0).round() as i64);
+            }
+            _ => {}
+        }
         match value {
             FieldValue::Text(s) => {
                 custom.push((*field, s.to_lowercase()));
@@ -93,6 +112,9 @@ pub fn index_doc(db: &Db, catalog: &Catalog, id: i64) -> StoreResult<Option<Inde
             .collect(),
         attachments: crate::store::queries::attachments::count(db, issue.id)?,
         security_level: issue.security_level_id,
+        sprints,
+        rank,
+        story_points,
         summary: issue.summary.clone(),
         description: issue.description.clone().unwrap_or_default(),
         environment: issue.environment.clone().unwrap_or_default(),

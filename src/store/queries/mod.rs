@@ -2,6 +2,7 @@
 //! pool and inside the writer's transaction alike (a `&Tx` derefs to a `&Db`); a write
 //! takes a [`Tx`], so only a write job can call it.
 
+pub mod agile;
 pub mod attachments;
 pub mod audit;
 pub mod auth;

@@ -106,6 +106,12 @@ impl Lookup for StoreLookup<'_> {
     fn versions(&self, project: ProjectId) -> Result<Vec<Version>, StoreError> {
         pq::versions(self.db, project)
     }
+    fn sprints_in(&self, states: &[agile::SprintState]) -> Result<Vec<i64>, StoreError> {
+        crate::store::queries::agile::sprint_ids_in(self.db, states)
+    }
+    fn sprints_named(&self, name: &str) -> Result<Vec<i64>, StoreError> {
+        crate::store::queries::agile::sprint_ids_named(self.db, name)
+    }
 
     fn issue(&self, key_or_id: &str) -> Result<Option<IssueHandle>, StoreError> {
         Ok(
