@@ -14,6 +14,8 @@
 //!   session under `/rest/auth/1/session`; one file per resource, wire types in
 //!   `api/jira/dto.rs` and `api/jira/render.rs`.
 //! - `api/v1/`: the native v1 API (`/v1`, cursor pagination, `{"error": …}` bodies).
+//! - `api/jsm/`: Jira Service Management's API (`/rest/servicedeskapi`): desks, request
+//!   types, customer requests, customers, organizations, queues, SLAs.
 //! - `api/yandex/`: Yandex Tracker's attachment list (`/v2/issues/{key}/attachments`).
 //! - `api/routes.rs`: the route table. **Architecture invariant:** every route is
 //!   declared there with the token scope it needs ([`auth::scopes`]), checked before

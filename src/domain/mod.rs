@@ -7,6 +7,7 @@ pub mod change;
 pub mod ids;
 pub mod notifications;
 pub mod security;
+pub mod servicedesk;
 pub mod time;
 
 pub use ids::*;

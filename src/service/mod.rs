@@ -26,6 +26,7 @@ pub mod properties;
 pub mod remote_links;
 pub mod search;
 pub mod security;
+pub mod servicedesk;
 pub mod users;
 pub mod version_links;
 pub mod watchers;
@@ -96,6 +97,7 @@ pub struct Services {
     pub security: Arc<security::Service>,
     pub demo: Arc<demo::Service>,
     pub directory: Arc<directory::Service>,
+    pub servicedesk: Arc<servicedesk::Service>,
     /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
     store: Store,
 }
@@ -174,19 +176,30 @@ impl Services {
                 projects.clone(),
             )),
         );
+        let comments = Arc::new(comments::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            issues.clone(),
+        ));
+        let servicedesk = Arc::new(servicedesk::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            issues.clone(),
+            comments.clone(),
+            users.clone(),
+            search.clone(),
+        ));
         let app = Arc::new(Services {
+            servicedesk,
+            comments,
             roles,
             schemes,
             notifications: Arc::new(admin::notifications::Service::new(
                 store.clone(),
                 permissions.clone(),
                 projects.clone(),
-            )),
-            comments: Arc::new(comments::Service::new(
-                store.clone(),
-                catalog.clone(),
-                permissions.clone(),
-                issues.clone(),
             )),
             worklogs: Arc::new(worklogs::Service::new(
                 store.clone(),
