@@ -31,6 +31,8 @@ mod remote_links;
 mod roles;
 mod scopes;
 mod search;
+mod servicedesk;
+mod servicedesk_access;
 mod slow_clients;
 mod tidy;
 mod users_admin;

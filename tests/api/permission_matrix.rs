@@ -112,6 +112,7 @@ struct World {
     level_member: String,
     spare_user: String,
     spare_group: String,
+    desk: crate::servicedesk::MatrixDesk,
 }
 
 #[derive(Clone, Default)]
@@ -479,7 +480,9 @@ impl World {
             assert!(r.status.is_success(), "user property: {}", r.text);
         }
 
+        let desk = crate::servicedesk::MatrixDesk::build(&admin).await;
         World {
+            desk,
             base: base.to_string(),
             clients,
             names,
@@ -512,6 +515,7 @@ impl World {
     /// Placeholders for queries and bodies.
     fn substitute(&self, text: &str, v: Variant, fresh: &Fresh) -> String {
         let i = self.issue(v);
+        let text = self.desk.substitute(text);
         text.replace("{FRESH_USER}", fresh.user.as_deref().unwrap_or("nobody"))
             .replace("{FRESH_GROUP}", fresh.group.as_deref().unwrap_or("nogroup"))
             .replace("{P}", &self.project)
@@ -541,6 +545,10 @@ impl World {
                 continue;
             }
             let prev = if n > 0 { segs[n - 1] } else { "" };
+            if let Some(v) = self.desk.fill(seg, fresh.org.as_ref()) {
+                out.push(v);
+                continue;
+            }
             let under = |s: &str| template.contains(s);
             let val: String = match (*seg, prev) {
                 ("{*path}", _) => "app.js".into(),
@@ -705,6 +713,9 @@ impl World {
             }
             _ => {}
         }
+        if template.ends_with("/organization/{organizationId}") {
+            f.org = Some(crate::servicedesk::MatrixDesk::new_org(&admin).await);
+        }
         if template.contains("/version/{id}") && !template.contains("remotelink") {
             let r = admin
                 .post(
@@ -733,6 +744,7 @@ struct Fresh {
     filter: Option<String>,
     component: Option<String>,
     version: Option<String>,
+    org: Option<String>,
 }
 
 /// Routes whose parameters point into an issue (and so are asked about both issues).
