@@ -168,3 +168,8 @@ CREATE TABLE sd_feedback (
     comment  TEXT,
     created  INTEGER NOT NULL
 );
+
+-- Attachments added as internal (for agents only); the rest are public.
+CREATE TABLE sd_internal_attachments (
+    attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id) ON DELETE CASCADE
+);

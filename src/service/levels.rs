@@ -75,6 +75,20 @@ pub fn customer_only_in(db: &Db, caller: Option<&Caller>, project: &Project) -> 
     customer_only(db, caller, project, &roles)
 }
 
+/// Whether an attachment is hidden from the caller: an internal one of a service desk
+/// request, to the desk's customers. (The issue itself is checked by [`can_see`].)
+pub fn attachment_hidden(
+    db: &Db,
+    caller: Option<&Caller>,
+    project: &Project,
+    attachment: i64,
+) -> StoreResult<bool> {
+    if project.project_type_key != crate::domain::servicedesk::PROJECT_TYPE {
+        return Ok(false);
+    }
+    Ok(sdq::is_internal_attachment(db, attachment)? && customer_only_in(db, caller, project)?)
+}
+
 /// Whether a customer-only caller may see the request: they raised it, participate in
 /// it, or it is shared with one of their organizations.
 fn customer_sees(db: &Db, caller: Option<&Caller>, issue: &Issue) -> StoreResult<bool> {

@@ -182,6 +182,14 @@ impl Services {
             permissions.clone(),
             issues.clone(),
         ));
+        let attachments = Arc::new(attachments::Service::new(
+            store.clone(),
+            config.clone(),
+            catalog.clone(),
+            auth.clone(),
+            issues.clone(),
+            users.clone(),
+        ));
         let servicedesk = Arc::new(servicedesk::Service::new(
             store.clone(),
             catalog.clone(),
@@ -190,10 +198,12 @@ impl Services {
             comments.clone(),
             users.clone(),
             search.clone(),
+            attachments.clone(),
         ));
         let app = Arc::new(Services {
             servicedesk,
             comments,
+            attachments,
             roles,
             schemes,
             notifications: Arc::new(admin::notifications::Service::new(
@@ -209,14 +219,6 @@ impl Services {
                 users.clone(),
             )),
             watchers: Arc::new(watchers::Service::new(store.clone(), catalog.clone())),
-            attachments: Arc::new(attachments::Service::new(
-                store.clone(),
-                config.clone(),
-                catalog.clone(),
-                auth.clone(),
-                issues.clone(),
-                users.clone(),
-            )),
             links: Arc::new(links::Service::new(
                 store.clone(),
                 catalog.clone(),

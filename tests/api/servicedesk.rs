@@ -563,6 +563,11 @@ async fn comments_public_and_internal() {
         .await
         .expect(200);
     assert_eq!(jira.body["total"], 3);
+    // Jira REST marks it as JSM does: `jsdPublic: false`, no visibility of its own.
+    let c = &jira.body["comments"][1];
+    assert_eq!(c["jsdPublic"], false, "{c}");
+    assert!(c.get("visibility").is_none(), "{c}");
+    assert_eq!(jira.body["comments"][0]["jsdPublic"], true);
 }
 
 #[tokio::test]

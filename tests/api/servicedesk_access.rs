@@ -191,3 +191,157 @@ async fn customers_see_only_their_own_requests_everywhere() {
             .expect(200);
     assert_eq!(s.body["total"], 1, "{}", s.text);
 }
+
+/// Sends one small text file to the desk's temporary store; returns its temporary id.
+async fn temporary_file(c: &Client, desk: &str, name: &str) -> String {
+    let boundary = "sdt-boundary";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+    );
+    let req = c
+        .http
+        .post(format!(
+            "{}{SD}/servicedesk/{desk}/attachTemporaryFile",
+            c.base
+        ))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("X-Atlassian-Token", "no-check")
+        .body(body);
+    let r = Reply::read(c.authorize(req).send().await.expect("upload"))
+        .await
+        .expect(201);
+    assert_eq!(
+        r.body["temporaryAttachments"][0]["fileName"], name,
+        "{}",
+        r.text
+    );
+    r.body["temporaryAttachments"][0]["temporaryAttachmentId"]
+        .as_str()
+        .expect("temporary id")
+        .to_string()
+}
+
+#[tokio::test]
+async fn internal_attachments_stay_with_the_agents() {
+    let d = desk("SDY").await;
+    let key = d.raise(&d.c1, "screen flickers").await;
+    // The customer attaches a public file with a comment.
+    let t = temporary_file(&d.c1, &d.id, "photo.txt").await;
+    let r = d
+        .c1
+        .post(
+            &format!("{SD}/request/{key}/attachment"),
+            json!({"temporaryAttachmentIds": [t], "public": true, "additionalComment": {"body": "see the photo"}}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        r.body["attachments"]["values"][0]["filename"], "photo.txt",
+        "{}",
+        r.text
+    );
+    assert_eq!(r.body["comment"]["public"], true);
+    // A temporary id is used once, and only by whoever sent it.
+    d.c1.post(
+        &format!("{SD}/request/{key}/attachment"),
+        json!({"temporaryAttachmentIds": [t]}),
+    )
+    .await
+    .expect(400);
+    let theirs = temporary_file(&d.c2, &d.id, "other.txt").await;
+    d.c1.post(
+        &format!("{SD}/request/{key}/attachment"),
+        json!({"temporaryAttachmentIds": [theirs]}),
+    )
+    .await
+    .expect(400);
+    // Customers may not add internal files; agents may.
+    let t = temporary_file(&d.c1, &d.id, "x.txt").await;
+    d.c1.post(
+        &format!("{SD}/request/{key}/attachment"),
+        json!({"temporaryAttachmentIds": [t], "public": false}),
+    )
+    .await
+    .expect(403);
+    let t = temporary_file(&d.agent, &d.id, "zanzibar-notes.txt").await;
+    let r = d
+        .agent
+        .post(
+            &format!("{SD}/request/{key}/attachment"),
+            json!({"temporaryAttachmentIds": [t], "public": false, "additionalComment": {"body": "zanzibar internal"}}),
+        )
+        .await
+        .expect(201);
+    assert_eq!(r.body["comment"]["public"], false);
+    let internal_id = r.body["attachments"]["values"][0]["_links"]["self"]
+        .as_str()
+        .and_then(|s| s.rsplit('/').next())
+        .expect("attachment id")
+        .to_string();
+
+    // The customer sees the public file only, on every surface.
+    let list =
+        d.c1.get(&format!("{SD}/request/{key}/attachment"))
+            .await
+            .expect(200);
+    assert_eq!(list.body["size"], 1, "{}", list.text);
+    assert!(!list.text.contains("zanzibar"));
+    let issue =
+        d.c1.get(&format!("/rest/api/2/issue/{key}"))
+            .await
+            .expect(200);
+    assert_eq!(
+        issue.body["fields"]["attachment"]
+            .as_array()
+            .map(|a| a.len()),
+        Some(1),
+        "{}",
+        issue.text
+    );
+    assert!(!issue.text.contains("zanzibar"));
+    d.c1.get(&format!("/rest/api/2/attachment/{internal_id}"))
+        .await
+        .expect(404);
+    let y =
+        d.c1.get(&format!("/v2/issues/{key}/attachments"))
+            .await
+            .expect(200);
+    assert_eq!(y.body.as_array().map(|a| a.len()), Some(1), "{}", y.text);
+    let full =
+        d.c1.get(&format!("{SD}/request/{key}?expand=attachment,comment"))
+            .await
+            .expect(200);
+    assert!(!full.text.contains("zanzibar"), "{}", full.text);
+    // Agents see both.
+    let list = d
+        .agent
+        .get(&format!("{SD}/request/{key}/attachment"))
+        .await
+        .expect(200);
+    assert_eq!(list.body["size"], 2, "{}", list.text);
+    d.agent
+        .get(&format!("/rest/api/2/attachment/{internal_id}"))
+        .await
+        .expect(200);
+    // An outsider cannot even send files to the desk.
+    let boundary = "b";
+    let req = d
+        .outsider
+        .http
+        .post(format!(
+            "{}{SD}/servicedesk/{}/attachTemporaryFile",
+            d.outsider.base, d.id
+        ))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("X-Atlassian-Token", "no-check")
+        .body(format!("--{boundary}--\r\n"));
+    Reply::read(d.outsider.authorize(req).send().await.expect("upload"))
+        .await
+        .expect(404);
+}

@@ -11,6 +11,7 @@
 //! `write:servicedesk-request` to change.
 
 mod desks;
+mod files;
 mod people;
 mod render;
 mod requests;
@@ -34,6 +35,7 @@ pub const WRITE: Access = Access::Scope(Scope::WriteServicedeskRequest);
 pub fn routes() -> Routes {
     Routes::new()
         .merge(desks::routes())
+        .merge(files::routes())
         .merge(people::routes())
         .merge(requests::routes())
 }

@@ -8,22 +8,26 @@
 //! a customer-only caller to their own requests, so every surface (this one, Jira REST,
 //! JQL counts, v1, Yandex, the web UI) answers them alike.
 
+mod files;
 mod people;
 mod requests;
 mod sla;
 
 use std::sync::Arc;
 
-use super::{Caller, Permission, catalog, comments, issues, permissions, search, users};
+use super::{
+    Caller, Permission, attachments, catalog, comments, issues, permissions, search, users,
+};
 use crate::domain::servicedesk::*;
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::queries::{projects as pq, servicedesk as q};
 
+pub use files::{RequestAttachments, TemporaryFile};
 pub use requests::{
-    CommentPage, NewRequest, RequestFilter, RequestOwnership, RequestStatusFilter, RequestView,
-    StatusChange,
+    CommentPage, INTERNAL, NewRequest, RequestFilter, RequestOwnership, RequestStatusFilter,
+    RequestView, StatusChange,
 };
 pub use sla::{SlaCycle, SlaMetric};
 
@@ -35,9 +39,13 @@ pub struct Service {
     comments: Arc<comments::Service>,
     users: Arc<users::Service>,
     search: Arc<search::Service>,
+    attachments: Arc<attachments::Service>,
+    /// Files sent to `attachTemporaryFile`, waiting for `request/{key}/attachment`.
+    temporary: files::Temporary,
 }
 
 impl Service {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         store: Store,
         catalog: Arc<catalog::Service>,
@@ -46,6 +54,7 @@ impl Service {
         comments: Arc<comments::Service>,
         users: Arc<users::Service>,
         search: Arc<search::Service>,
+        attachments: Arc<attachments::Service>,
     ) -> Service {
         Service {
             store,
@@ -55,6 +64,8 @@ impl Service {
             comments,
             users,
             search,
+            attachments,
+            temporary: files::Temporary::default(),
         }
     }
 }

@@ -511,3 +511,19 @@ pub fn shared_with_orgs_of(db: &Db, user: UserId, org: Option<i64>) -> StoreResu
         .collect::<Result<_, _>>()?;
     Ok(rows)
 }
+
+pub fn mark_internal_attachment(db: &Tx, attachment: i64) -> StoreResult<()> {
+    db.execute(
+        "INSERT OR IGNORE INTO sd_internal_attachments (attachment_id) VALUES (?1)",
+        [attachment],
+    )?;
+    Ok(())
+}
+
+pub fn is_internal_attachment(db: &Db, attachment: i64) -> StoreResult<bool> {
+    Ok(db
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sd_internal_attachments WHERE attachment_id = ?1)",
+        )?
+        .query_row([attachment], |r| r.get(0))?)
+}
