@@ -173,3 +173,23 @@ CREATE TABLE sd_feedback (
 CREATE TABLE sd_internal_attachments (
     attachment_id INTEGER PRIMARY KEY REFERENCES attachments(id) ON DELETE CASCADE
 );
+
+-- Approvals: a request raised with approvers waits for one of them to decide; the
+-- decision moves it along the workflow.
+CREATE TABLE sd_approvals (
+    id        INTEGER PRIMARY KEY,
+    issue_id  INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    name      TEXT NOT NULL,
+    decision  TEXT,
+    created   INTEGER NOT NULL,
+    completed INTEGER
+);
+CREATE INDEX sd_approvals_issue ON sd_approvals(issue_id);
+
+CREATE TABLE sd_approvers (
+    approval_id INTEGER NOT NULL REFERENCES sd_approvals(id) ON DELETE CASCADE,
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    decision    TEXT,
+    PRIMARY KEY (approval_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX sd_approvers_user ON sd_approvers(user_id);

@@ -4,6 +4,9 @@
 
 use super::{IssueId, Millis, ProjectId, UserId};
 
+/// The form field naming a request's approvers (not a Jira field: the desk keeps it).
+pub const APPROVERS_FIELD: &str = "approvers";
+
 /// The project type whose projects have a service desk.
 pub const PROJECT_TYPE: &str = "service_desk";
 
@@ -171,6 +174,12 @@ pub const DEFAULT_TYPES: &[DefaultType] = &[
             ("summary", "What do you need?", "", true),
             ("description", "Why do you need this?", "", false),
             ("duedate", "When do you need it by?", "", false),
+            (
+                APPROVERS_FIELD,
+                "Who approves it?",
+                "Name the people who approve the purchase.",
+                false,
+            ),
         ],
     ),
 ];
@@ -203,3 +212,40 @@ pub const DEFAULT_SLAS: &[(&str, i64, SlaEvent, SlaEvent)] = &[
         SlaEvent::Resolved,
     ),
 ];
+
+/// A decision asked of a request's approvers; the first decision is final (JSM's
+/// Approvers field with "one approver needed").
+#[derive(Debug, Clone)]
+pub struct Approval {
+    pub id: i64,
+    pub issue_id: IssueId,
+    pub name: String,
+    /// `None` while pending.
+    pub decision: Option<Decision>,
+    pub created: Millis,
+    pub completed: Option<Millis>,
+    /// Each approver and what they decided.
+    pub approvers: Vec<(UserId, Option<Decision>)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Approved,
+    Declined,
+}
+
+impl Decision {
+    pub fn key(self) -> &'static str {
+        match self {
+            Decision::Approved => "approved",
+            Decision::Declined => "declined",
+        }
+    }
+    pub fn parse(key: &str) -> Option<Decision> {
+        match key {
+            "approved" | "approve" => Some(Decision::Approved),
+            "declined" | "decline" => Some(Decision::Declined),
+            _ => None,
+        }
+    }
+}

@@ -545,7 +545,7 @@ impl World {
                 continue;
             }
             let prev = if n > 0 { segs[n - 1] } else { "" };
-            if let Some(v) = self.desk.fill(seg, fresh.org.as_ref()) {
+            if let Some(v) = self.desk.fill(template, seg, fresh.org.as_ref()) {
                 out.push(v);
                 continue;
             }

@@ -990,6 +990,9 @@ pub struct MatrixDesk {
     pub comment: String,
     pub sla: String,
     pub org: String,
+    pub approval: String,
+    /// The request the approval is on.
+    pub approval_request: String,
 }
 
 impl MatrixDesk {
@@ -1013,6 +1016,20 @@ impl MatrixDesk {
             .await
             .expect(200);
         let org = MatrixDesk::new_org(admin).await;
+        let hw = d.request_type("Request new hardware").await;
+        let a = admin
+            .post(
+                &format!("{SD}/request"),
+                json!({"serviceDeskId": d.id, "requestTypeId": hw,
+                       "requestFieldValues": {"summary": "matrix approval", "approvers": ["admin"]}}),
+            )
+            .await
+            .expect(201);
+        let a_key = a.body["issueKey"].as_str().expect("key").to_string();
+        let approvals = admin
+            .get(&format!("{SD}/request/{a_key}/approval"))
+            .await
+            .expect(200);
         admin
             .post(
                 &format!("{SD}/servicedesk/{}/organization", d.id),
@@ -1031,6 +1048,11 @@ impl MatrixDesk {
             comment: c.body["id"].as_str().expect("comment").to_string(),
             sla: s.body["values"][0]["id"].as_str().expect("sla").to_string(),
             org,
+            approval: approvals.body["values"][0]["id"]
+                .as_str()
+                .expect("approval")
+                .to_string(),
+            approval_request: a_key,
         }
     }
 
@@ -1047,14 +1069,16 @@ impl MatrixDesk {
     }
 
     /// The value of a JSM path parameter.
-    pub fn fill(&self, seg: &str, fresh_org: Option<&String>) -> Option<String> {
+    pub fn fill(&self, template: &str, seg: &str, fresh_org: Option<&String>) -> Option<String> {
         Some(match seg {
+            "{issueIdOrKey}" if template.contains("/approval") => self.approval_request.clone(),
             "{serviceDeskId}" => self.desk.clone(),
             "{requestTypeId}" => self.request_type.clone(),
             "{queueId}" => self.queue.clone(),
             "{issueIdOrKey}" | "{requestIdOrKey}" => self.request.clone(),
             "{commentId}" => self.comment.clone(),
             "{slaMetricId}" => self.sla.clone(),
+            "{approvalId}" => self.approval.clone(),
             "{organizationId}" => fresh_org.cloned().unwrap_or(self.org.clone()),
             _ => return None,
         })
@@ -1065,4 +1089,121 @@ impl MatrixDesk {
             .replace("{REQUEST_TYPE}", &self.request_type)
             .replace("{ORG}", &self.org)
     }
+}
+
+#[tokio::test]
+async fn approvals_decide_and_move_the_request_on() {
+    let d = desk("SDH").await;
+    let hw = d.request_type("Request new hardware").await;
+    let it = d.request_type("Get IT help").await;
+    // Only a request type with the approvers field takes approvers.
+    d.c1.post(
+        &format!("{SD}/request"),
+        json!({"serviceDeskId": d.id, "requestTypeId": it,
+                   "requestFieldValues": {"summary": "s", "approvers": [d.c2_name]}}),
+    )
+    .await
+    .expect(400);
+    let raise = |summary: &'static str| {
+        let (c1, id, hw, approver) = (d.c1.clone(), d.id.clone(), hw.clone(), d.c2_name.clone());
+        async move {
+            let r = c1
+                .post(
+                    &format!("{SD}/request"),
+                    json!({"serviceDeskId": id, "requestTypeId": hw,
+                           "requestFieldValues": {"summary": summary, "approvers": [{"name": approver}]}}),
+                )
+                .await
+                .expect(201);
+            r.body["issueKey"].as_str().unwrap().to_string()
+        }
+    };
+    let key = raise("A second monitor").await;
+    // The approver (a customer) sees the request and its pending approval.
+    let list =
+        d.c2.get(&format!("{SD}/request/{key}/approval"))
+            .await
+            .expect(200);
+    let a = &list.body["values"][0];
+    assert_eq!(a["finalDecision"], "pending", "{}", list.text);
+    assert_eq!(a["canAnswerApproval"], true);
+    assert_eq!(a["approvers"][0]["approver"]["name"], d.c2_name.as_str());
+    assert_eq!(a["approvers"][0]["approverDecision"], "pending");
+    let aid = a["id"].as_str().unwrap().to_string();
+    let mine =
+        d.c1.get(&format!("{SD}/request/{key}/approval/{aid}"))
+            .await
+            .expect(200);
+    assert_eq!(mine.body["canAnswerApproval"], false);
+    let waiting =
+        d.c2.get(&format!(
+            "{SD}/request?requestOwnership=APPROVER&approvalStatus=MY_PENDING_APPROVAL"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(waiting.body["size"], 1, "{}", waiting.text);
+    d.c2.get(&format!("{SD}/request?approvalStatus=MY_PENDING_APPROVAL"))
+        .await
+        .expect(400);
+    // Only approvers answer, once.
+    d.c1.post(
+        &format!("{SD}/request/{key}/approval/{aid}"),
+        json!({"decision": "approve"}),
+    )
+    .await
+    .expect(403);
+    d.c2.post(
+        &format!("{SD}/request/{key}/approval/{aid}"),
+        json!({"decision": "maybe"}),
+    )
+    .await
+    .expect(400);
+    let done =
+        d.c2.post(
+            &format!("{SD}/request/{key}/approval/{aid}"),
+            json!({"decision": "approve"}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(done.body["finalDecision"], "approved", "{}", done.text);
+    assert!(done.body["completedDate"]["epochMillis"].is_i64());
+    d.c2.post(
+        &format!("{SD}/request/{key}/approval/{aid}"),
+        json!({"decision": "decline"}),
+    )
+    .await
+    .expect(409);
+    let r = d.c1.get(&format!("{SD}/request/{key}")).await.expect(200);
+    assert_eq!(
+        r.body["currentStatus"]["statusCategory"], "INDETERMINATE",
+        "{}",
+        r.text
+    );
+    let history =
+        d.c2.get(&format!(
+            "{SD}/request?requestOwnership=APPROVER&approvalStatus=MY_HISTORY_APPROVAL"
+        ))
+        .await
+        .expect(200);
+    assert_eq!(history.body["size"], 1);
+
+    // Declined: the request is done.
+    let key = raise("A gold-plated keyboard").await;
+    let list =
+        d.c2.get(&format!("{SD}/request/{key}/approval"))
+            .await
+            .expect(200);
+    let aid = list.body["values"][0]["id"].as_str().unwrap().to_string();
+    d.c2.post(
+        &format!("{SD}/request/{key}/approval/{aid}"),
+        json!({"decision": "decline"}),
+    )
+    .await
+    .expect(200);
+    let r = d.c1.get(&format!("{SD}/request/{key}")).await.expect(200);
+    assert_eq!(
+        r.body["currentStatus"]["statusCategory"], "DONE",
+        "{}",
+        r.text
+    );
 }

@@ -10,6 +10,7 @@
 //! "parameters"}}`. Tokens with scopes need `read:servicedesk-request` to read and
 //! `write:servicedesk-request` to change.
 
+mod approvals;
 mod desks;
 mod files;
 mod people;
@@ -34,6 +35,7 @@ pub const WRITE: Access = Access::Scope(Scope::WriteServicedeskRequest);
 
 pub fn routes() -> Routes {
     Routes::new()
+        .merge(approvals::routes())
         .merge(desks::routes())
         .merge(files::routes())
         .merge(people::routes())

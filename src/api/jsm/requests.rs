@@ -11,6 +11,7 @@ use crate::api::Ctx;
 use crate::api::jira::issue_input;
 use crate::api::routes::Routes;
 use crate::domain::IssueRef;
+use crate::domain::servicedesk::APPROVERS_FIELD;
 use crate::error::Error;
 use crate::service::Caller;
 use crate::service::servicedesk::{
@@ -264,12 +265,9 @@ async fn create_customer_request(ctx: Ctx, Json(input): Json<CreateInput>) -> Js
         )));
     }
     let cat = ctx.app.catalog.current();
-    let change = issue_input::parse(
-        &cat,
-        &input.request_field_values,
-        &Map::new(),
-        issue_input::Request::Create,
-    )?;
+    let mut values = input.request_field_values;
+    let approvers = super::approvals::approvers(values.remove(APPROVERS_FIELD));
+    let change = issue_input::parse(&cat, &values, &Map::new(), issue_input::Request::Create)?;
     let r = ctx
         .app
         .servicedesk
@@ -281,6 +279,7 @@ async fn create_customer_request(ctx: Ctx, Json(input): Json<CreateInput>) -> Js
                 change,
                 raise_on_behalf_of: input.raise_on_behalf_of,
                 participants: input.request_participants,
+                approvers,
                 channel: input.channel,
             },
         )
@@ -312,18 +311,27 @@ async fn get_customer_requests(ctx: Ctx, RawQuery(raw): RawQuery) -> JsmResult<a
             ))));
         }
     };
-    if let Some(a) = p.get("approvalStatus")
-        && !ownership.contains(&RequestOwnership::Approver)
-    {
-        return Err(JsmError(Error::bad_request(format!(
-            "approvalStatus '{a}' is only valid with requestOwnership=APPROVER."
-        ))));
-    }
+    let approval_pending = match p.get("approvalStatus") {
+        None | Some("") => None,
+        Some(a) if !ownership.contains(&RequestOwnership::Approver) => {
+            return Err(JsmError(Error::bad_request(format!(
+                "approvalStatus '{a}' is only valid with requestOwnership=APPROVER."
+            ))));
+        }
+        Some("MY_PENDING_APPROVAL") => Some(true),
+        Some("MY_HISTORY_APPROVAL") => Some(false),
+        Some(a) => {
+            return Err(JsmError(Error::bad_request(format!(
+                "'{a}' is not a valid approvalStatus."
+            ))));
+        }
+    };
     let filter = RequestFilter {
         search_term: p.get("searchTerm").map(String::from),
         ownership,
         status,
         organization_id: p.number("organizationId")?,
+        approval_pending,
         service_desk_id: p.number("serviceDeskId")?,
         request_type_id: p.number("requestTypeId")?,
     };

@@ -8,6 +8,7 @@
 //! a customer-only caller to their own requests, so every surface (this one, Jira REST,
 //! JQL counts, v1, Yandex, the web UI) answers them alike.
 
+mod approvals;
 mod files;
 mod people;
 mod requests;
@@ -270,6 +271,7 @@ impl Service {
                 ("string".into(), None, Some(field_id.into()))
             }
             "priority" => ("priority".into(), None, Some("priority".into())),
+            APPROVERS_FIELD => ("array".into(), Some("user".into()), None),
             "duedate" => ("date".into(), None, Some("duedate".into())),
             "labels" => ("array".into(), Some("string".into()), Some("labels".into())),
             "components" => (

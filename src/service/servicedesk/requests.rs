@@ -40,6 +40,8 @@ pub struct NewRequest {
     pub change: IssueChange,
     pub raise_on_behalf_of: Option<String>,
     pub participants: Vec<String>,
+    /// The request type's `approvers` field, by account id or username.
+    pub approvers: Vec<String>,
     pub channel: Option<String>,
 }
 
@@ -82,6 +84,9 @@ pub struct RequestFilter {
     pub ownership: Vec<RequestOwnership>,
     pub status: RequestStatusFilter,
     pub organization_id: Option<i64>,
+    /// With `APPROVER`: `Some(true)` only those waiting for the caller's decision,
+    /// `Some(false)` only those they decided.
+    pub approval_pending: Option<bool>,
     pub service_desk_id: Option<i64>,
     pub request_type_id: Option<i64>,
 }
@@ -223,8 +228,19 @@ impl Service {
                 );
             }
         }
+        if !input.approvers.is_empty() && !rt.fields.iter().any(|f| f.field_id == APPROVERS_FIELD) {
+            errors.insert(
+                APPROVERS_FIELD.into(),
+                format!(
+                    "The request type '{}' takes no approvers.",
+                    rt.request_type.name
+                ),
+            );
+        }
         for f in rt.fields.iter().filter(|f| f.required) {
-            if !change.names(&f.field_id) {
+            let given = change.names(&f.field_id)
+                || (f.field_id == APPROVERS_FIELD && !input.approvers.is_empty());
+            if !given {
                 errors.insert(
                     f.field_id.clone(),
                     format!("{}: You must specify a value for this field.", f.label),
@@ -241,6 +257,10 @@ impl Service {
         let mut participants = Vec::new();
         for p in &input.participants {
             participants.push(self.user_named(p, "requestParticipants").await?);
+        }
+        let mut approvers = Vec::new();
+        for a in &input.approvers {
+            approvers.push(self.user_named(a, APPROVERS_FIELD).await?);
         }
         change.project = Some(ProjectRef::Id(desk.project.id.0));
         let it = rt.request_type.issue_type_id;
@@ -282,6 +302,9 @@ impl Service {
                 Ok(())
             })
             .await?;
+        if !approvers.is_empty() {
+            self.open_approval(issue.id, project, approvers).await?;
+        }
         self.request(caller, &IssueRef::Id(issue.id.0)).await
     }
 
@@ -326,9 +349,15 @@ impl Service {
             filter.request_type_id,
             filter.organization_id,
         );
-        let (ids, participated, all_orgs, one_org) = self
+        let pending = filter.approval_pending;
+        let (ids, participated, all_orgs, one_org, approving) = self
             .store
             .read(move |db| {
+                let approving: HashSet<i64> = q::approver_of(db, me)?
+                    .into_iter()
+                    .filter(|(_, waiting)| pending.is_none_or(|p| p == *waiting))
+                    .map(|(id, _)| id)
+                    .collect();
                 let ids = q::request_ids(db, desk, rt)?;
                 let participated: HashSet<i64> = q::participated(db, me)?.into_iter().collect();
                 let all_orgs: HashSet<i64> =
@@ -339,7 +368,7 @@ impl Service {
                         .collect(),
                     None => HashSet::new(),
                 };
-                Ok((ids, participated, all_orgs, one_org))
+                Ok((ids, participated, all_orgs, one_org, approving))
             })
             .await?;
         let views = self
@@ -361,7 +390,7 @@ impl Service {
                     RequestOwnership::Participated => participated.contains(&id),
                     RequestOwnership::Organization => one_org.contains(&id),
                     RequestOwnership::AllOrganizations => all_orgs.contains(&id),
-                    RequestOwnership::Approver => false,
+                    RequestOwnership::Approver => approving.contains(&id),
                     RequestOwnership::All => true,
                 })
             })

@@ -267,14 +267,16 @@ pub fn remove_participant(db: &Tx, issue: IssueId, user: UserId) -> StoreResult<
     Ok(())
 }
 
-/// Whether the user participates in the request or it is shared with one of their
-/// organizations (the reporter is checked by the caller, from the issue).
+/// Whether the user participates in or approves the request, or it is shared with one
+/// of their organizations (the reporter is checked by the caller, from the issue).
 pub fn shares_request(db: &Db, issue: IssueId, user: UserId) -> StoreResult<bool> {
     Ok(db
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM sd_participants WHERE issue_id = ?1 AND user_id = ?2)
                  OR EXISTS (SELECT 1 FROM sd_request_orgs o JOIN sd_org_members m ON m.org_id = o.org_id
-                            WHERE o.issue_id = ?1 AND m.user_id = ?2)",
+                            WHERE o.issue_id = ?1 AND m.user_id = ?2)
+                 OR EXISTS (SELECT 1 FROM sd_approvals a JOIN sd_approvers p ON p.approval_id = a.id
+                            WHERE a.issue_id = ?1 AND p.user_id = ?2)",
         )?
         .query_row(params![issue.0, user.0], |r| r.get(0))?)
 }
@@ -288,7 +290,9 @@ pub fn customer_issue_ids(db: &Db, projects: &[i64], user: UserId) -> StoreResul
              i.reporter_id = ?2
           OR i.id IN (SELECT issue_id FROM sd_participants WHERE user_id = ?2)
           OR i.id IN (SELECT o.issue_id FROM sd_request_orgs o JOIN sd_org_members m ON m.org_id = o.org_id
-                      WHERE m.user_id = ?2))",
+                      WHERE m.user_id = ?2)
+          OR i.id IN (SELECT a.issue_id FROM sd_approvals a JOIN sd_approvers p ON p.approval_id = a.id
+                      WHERE p.user_id = ?2))",
     )?;
     let rows = stmt
         .query_map(params![projects, user.0], |r| r.get(0))?
@@ -526,4 +530,81 @@ pub fn is_internal_attachment(db: &Db, attachment: i64) -> StoreResult<bool> {
             "SELECT EXISTS (SELECT 1 FROM sd_internal_attachments WHERE attachment_id = ?1)",
         )?
         .query_row([attachment], |r| r.get(0))?)
+}
+
+pub fn insert_approval(
+    db: &Tx,
+    issue: IssueId,
+    name: &str,
+    approvers: &[UserId],
+) -> StoreResult<i64> {
+    let id = super::next_id(db, "sd_approvals")?;
+    db.execute(
+        "INSERT INTO sd_approvals (id, issue_id, name, created) VALUES (?1, ?2, ?3, ?4)",
+        params![id, issue.0, name, db.now().0],
+    )?;
+    for u in approvers {
+        db.execute(
+            "INSERT OR IGNORE INTO sd_approvers (approval_id, user_id) VALUES (?1, ?2)",
+            params![id, u.0],
+        )?;
+    }
+    Ok(id)
+}
+
+pub fn approvals(db: &Db, issue: IssueId) -> StoreResult<Vec<Approval>> {
+    let mut stmt = db.prepare_cached(
+        "SELECT id, issue_id, name, decision, created, completed FROM sd_approvals WHERE issue_id = ?1 ORDER BY id",
+    )?;
+    let mut rows: Vec<Approval> = stmt
+        .query_map([issue.0], |r| {
+            let decision: Option<String> = r.get(3)?;
+            Ok(Approval {
+                id: r.get(0)?,
+                issue_id: IssueId(r.get(1)?),
+                name: r.get(2)?,
+                decision: decision.as_deref().and_then(Decision::parse),
+                created: Millis(r.get(4)?),
+                completed: r.get::<_, Option<i64>>(5)?.map(Millis),
+                approvers: Vec::new(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut who = db.prepare_cached(
+        "SELECT user_id, decision FROM sd_approvers WHERE approval_id = ?1 ORDER BY user_id",
+    )?;
+    for a in &mut rows {
+        a.approvers = who
+            .query_map([a.id], |r| {
+                let d: Option<String> = r.get(1)?;
+                Ok((UserId(r.get(0)?), d.as_deref().and_then(Decision::parse)))
+            })?
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(rows)
+}
+
+/// Records an approver's decision, which (the first one) completes the approval.
+pub fn decide(db: &Tx, approval: i64, user: UserId, decision: Decision) -> StoreResult<()> {
+    db.execute(
+        "UPDATE sd_approvers SET decision = ?3 WHERE approval_id = ?1 AND user_id = ?2",
+        params![approval, user.0, decision.key()],
+    )?;
+    db.execute(
+        "UPDATE sd_approvals SET decision = ?2, completed = ?3 WHERE id = ?1 AND decision IS NULL",
+        params![approval, decision.key(), db.now().0],
+    )?;
+    Ok(())
+}
+
+/// The requests the user approves: (issue id, still waiting for them).
+pub fn approver_of(db: &Db, user: UserId) -> StoreResult<Vec<(i64, bool)>> {
+    let mut stmt = db.prepare_cached(
+        "SELECT a.issue_id, a.decision IS NULL AND p.decision IS NULL FROM sd_approvals a
+         JOIN sd_approvers p ON p.approval_id = a.id WHERE p.user_id = ?1",
+    )?;
+    let rows = stmt
+        .query_map([user.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
 }
