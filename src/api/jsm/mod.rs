@@ -12,6 +12,7 @@
 
 mod approvals;
 mod desks;
+mod feedback;
 mod files;
 mod people;
 mod render;
@@ -37,6 +38,7 @@ pub fn routes() -> Routes {
     Routes::new()
         .merge(approvals::routes())
         .merge(desks::routes())
+        .merge(feedback::routes())
         .merge(files::routes())
         .merge(people::routes())
         .merge(requests::routes())

@@ -77,36 +77,6 @@ pub fn routes() -> Routes {
             perform_customer_transition,
         )
         .get(
-            "/rest/servicedeskapi/request/{issueIdOrKey}/notification",
-            READ,
-            get_subscription_status,
-        )
-        .put(
-            "/rest/servicedeskapi/request/{issueIdOrKey}/notification",
-            WRITE,
-            subscribe,
-        )
-        .delete(
-            "/rest/servicedeskapi/request/{issueIdOrKey}/notification",
-            WRITE,
-            unsubscribe,
-        )
-        .get(
-            "/rest/servicedeskapi/request/{requestIdOrKey}/feedback",
-            READ,
-            get_feedback,
-        )
-        .post(
-            "/rest/servicedeskapi/request/{requestIdOrKey}/feedback",
-            WRITE,
-            post_feedback,
-        )
-        .delete(
-            "/rest/servicedeskapi/request/{requestIdOrKey}/feedback",
-            WRITE,
-            delete_feedback,
-        )
-        .get(
             "/rest/servicedeskapi/request/{issueIdOrKey}/sla",
             READ,
             get_sla_information,
@@ -608,8 +578,8 @@ struct TransitionInput {
 }
 
 #[derive(Deserialize)]
-struct BodyInput {
-    body: Option<String>,
+pub(super) struct BodyInput {
+    pub(super) body: Option<String>,
 }
 
 /// # `POST /rest/servicedeskapi/request/{issueIdOrKey}/transition` (performCustomerTransition)
@@ -629,106 +599,6 @@ async fn perform_customer_transition(
             &id,
             input.additional_comment.and_then(|c| c.body),
         )
-        .await?;
-    Ok(no_content())
-}
-
-/// # `GET /rest/servicedeskapi/request/{issueIdOrKey}/notification` (getSubscriptionStatus)
-async fn get_subscription_status(
-    ctx: Ctx,
-    Path(key): Path<String>,
-) -> JsmResult<axum::Json<Value>> {
-    let caller = caller(&ctx)?;
-    let on = ctx
-        .app
-        .servicedesk
-        .subscription(caller, &IssueRef::parse(&key))
-        .await?;
-    Ok(axum::Json(json!({"subscribed": on})))
-}
-
-/// # `PUT /rest/servicedeskapi/request/{issueIdOrKey}/notification` (subscribe)
-async fn subscribe(ctx: Ctx, Path(key): Path<String>) -> JsmResult<Response> {
-    let caller = caller(&ctx)?;
-    ctx.app
-        .servicedesk
-        .set_subscription(caller, &IssueRef::parse(&key), true)
-        .await?;
-    Ok(no_content())
-}
-
-/// # `DELETE /rest/servicedeskapi/request/{issueIdOrKey}/notification` (unsubscribe)
-async fn unsubscribe(ctx: Ctx, Path(key): Path<String>) -> JsmResult<Response> {
-    let caller = caller(&ctx)?;
-    ctx.app
-        .servicedesk
-        .set_subscription(caller, &IssueRef::parse(&key), false)
-        .await?;
-    Ok(no_content())
-}
-
-fn feedback(f: &crate::domain::servicedesk::Feedback) -> Value {
-    json!({
-        "type": "csat",
-        "rating": f.rating,
-        "comment": {"body": f.comment},
-    })
-}
-
-/// # `GET /rest/servicedeskapi/request/{requestIdOrKey}/feedback` (getFeedback)
-async fn get_feedback(ctx: Ctx, Path(key): Path<String>) -> JsmResult<axum::Json<Value>> {
-    let caller = caller(&ctx)?;
-    let f = ctx
-        .app
-        .servicedesk
-        .feedback(caller, &IssueRef::parse(&key))
-        .await?;
-    Ok(axum::Json(feedback(&f)))
-}
-
-#[derive(Deserialize)]
-struct FeedbackInput {
-    rating: Option<i64>,
-    comment: Option<BodyInput>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-}
-
-/// # `POST /rest/servicedeskapi/request/{requestIdOrKey}/feedback` (postFeedback)
-async fn post_feedback(
-    ctx: Ctx,
-    Path(key): Path<String>,
-    Json(input): Json<FeedbackInput>,
-) -> JsmResult<Response> {
-    let caller = caller(&ctx)?;
-    if input.kind.as_deref().is_some_and(|k| k != "csat") {
-        return Err(JsmError(Error::field(
-            "type",
-            "Only csat feedback is supported.",
-        )));
-    }
-    let rating = input
-        .rating
-        .ok_or_else(|| JsmError(Error::field("rating", "The rating is required.")))?;
-    let f = ctx
-        .app
-        .servicedesk
-        .give_feedback(
-            caller,
-            &IssueRef::parse(&key),
-            rating,
-            input.comment.and_then(|c| c.body),
-        )
-        .await?;
-    Ok((StatusCode::OK, axum::Json(feedback(&f))).into_response())
-}
-
-/// # `DELETE /rest/servicedeskapi/request/{requestIdOrKey}/feedback` (deleteFeedback)
-async fn delete_feedback(ctx: Ctx, Path(key): Path<String>) -> JsmResult<Response> {
-    let caller = caller(&ctx)?;
-    ctx.app
-        .servicedesk
-        .delete_feedback(caller, &IssueRef::parse(&key))
         .await?;
     Ok(no_content())
 }
