@@ -16,6 +16,8 @@
 //! - `api/agile/`: the Jira Software API under `/rest/agile/1.0` (boards, sprints, the
 //!   backlog, ranking, epics; the agile page envelope), over `service/agile/`.
 //! - `api/v1/`: the native v1 API (`/v1`, cursor pagination, `{"error": …}` bodies).
+//! - `api/jsm/`: Jira Service Management's API (`/rest/servicedeskapi`): desks, request
+//!   types, customer requests, customers, organizations, queues, SLAs.
 //! - `api/yandex/`: Yandex Tracker's attachment list (`/v2/issues/{key}/attachments`).
 //! - `api/routes.rs`: the route table. **Architecture invariant:** every route is
 //!   declared there with the token scope it needs ([`auth::scopes`]), checked before

@@ -3,6 +3,7 @@
 pub mod agile;
 pub mod auth;
 pub mod jira;
+pub mod jsm;
 pub mod query;
 pub mod routes;
 pub mod v1;
@@ -30,6 +31,7 @@ pub fn routes() -> routes::Routes {
         .merge(agile::routes())
         .merge(v1::routes())
         .merge(yandex::routes())
+        .merge(jsm::routes())
         .merge(web::routes())
 }
 
@@ -107,21 +109,9 @@ pub fn error_response(path: &str, status: StatusCode, message: &str) -> Response
     }
 }
 
-/// Jira Service Management's `ErrorResponse` (`errorMessage`), for the routes of that
-/// API, none of which is built yet: they answer 404 in this shape.
+/// Jira Service Management's `ErrorResponse` (`errorMessage` and `i18nErrorMessage`).
 fn service_desk_error(status: StatusCode, message: &str) -> Response {
-    #[derive(serde::Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct ErrorResponse<'a> {
-        error_message: &'a str,
-    }
-    (
-        status,
-        axum::Json(ErrorResponse {
-            error_message: message,
-        }),
-    )
-        .into_response()
+    jsm::error_response(status, message)
 }
 
 /// Percent-encodes one path segment or an RFC 5987 value (unreserved bytes kept).

@@ -10,8 +10,8 @@
 //!   as `read:jira-work`, `issues:write` as `write:jira-work`, on every surface.
 //! - No scope implies another (as with Atlassian's classic scopes): a write scope does not
 //!   grant reads, `manage:jira-project` does not grant `write:jira-work`.
-//! - The service-desk scopes are known (a token may carry them) but no route needs them
-//!   yet: they are reserved for the service-desk API.
+//! - The service-desk scopes guard the service-desk API (`/rest/servicedeskapi`): reads
+//!   need `read:servicedesk-request`, changes `write:servicedesk-request`.
 //! - Routes that mint or change credentials (personal access tokens, sessions, password)
 //!   are refused to every scoped token ([`Access::FullAccess`]).
 
@@ -87,10 +87,10 @@ impl Scope {
                 "change global settings: users, groups, fields, issue types, link types, columns, reindex"
             }
             Scope::ReadServicedeskRequest => {
-                "reserved for the service-desk API (no route needs it yet)"
+                "read service desks, request types, customer requests, organizations and queues"
             }
             Scope::WriteServicedeskRequest => {
-                "reserved for the service-desk API (no route needs it yet)"
+                "raise and change customer requests, customers and organizations"
             }
         }
     }

@@ -8,6 +8,7 @@ pub mod change;
 pub mod ids;
 pub mod notifications;
 pub mod security;
+pub mod servicedesk;
 pub mod settings;
 pub mod time;
 

@@ -283,7 +283,9 @@ fn load(
     let issue = iq::by_id(db, a.issue_id)?.ok_or_else(|| attachment_missing(id))?;
     let project = pq::by_id(db, issue.project_id)?.ok_or_else(|| attachment_missing(id))?;
     // Behind a security level the caller is outside, the attachment does not exist.
-    if !super::levels::can_see_issue(db, caller, &issue)? {
+    if !super::levels::can_see_issue(db, caller, &issue)?
+        || super::levels::attachment_hidden(db, caller, &project, a.id)?
+    {
         return Err(attachment_missing(id).into());
     }
     let perms = caller_permissions(db, catalog, caller, &project, Some(&issue))?;

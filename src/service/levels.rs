@@ -15,7 +15,7 @@ use crate::domain::security::{Holder, SecurityLevel};
 use crate::domain::*;
 use crate::search::{Filter, NumField};
 use crate::store::StoreResult;
-use crate::store::queries::{Db, projects as pq, security as q};
+use crate::store::queries::{Db, projects as pq, security as q, servicedesk as sdq};
 
 /// The field error for a caller without Set Issue Security (Jira's "not on the screen").
 const NOT_SETTABLE: &str =
@@ -45,7 +45,61 @@ pub fn holds(
     }
 }
 
-/// Whether the caller is inside the issue's security level (always, without one).
+/// Whether the caller reaches the project only as a customer of its service desk: they
+/// hold the desk's customer role and no other role there. Such a caller sees only the
+/// requests they raised, participate in, or that are shared with their organizations
+/// ([`can_see`], [`search_filter`]) and no internal comment. A customer who also holds
+/// Browse Projects through a group grant (not a role) is still treated as a customer:
+/// the narrower reading is the safe one.
+pub fn customer_only(
+    db: &Db,
+    caller: Option<&Caller>,
+    project: &Project,
+    roles: &HashSet<i64>,
+) -> StoreResult<bool> {
+    if caller.is_none() || project.project_type_key != crate::domain::servicedesk::PROJECT_TYPE {
+        return Ok(false);
+    }
+    let Some(customer) = sdq::role(db, "customer")? else {
+        return Ok(false);
+    };
+    Ok(roles.contains(&customer) && roles.iter().all(|r| *r == customer))
+}
+
+/// [`customer_only`] for a place that has not loaded the caller's roles.
+pub fn customer_only_in(db: &Db, caller: Option<&Caller>, project: &Project) -> StoreResult<bool> {
+    if caller.is_none() || project.project_type_key != crate::domain::servicedesk::PROJECT_TYPE {
+        return Ok(false);
+    }
+    let roles = roles_in(db, caller, project.id)?;
+    customer_only(db, caller, project, &roles)
+}
+
+/// Whether an attachment is hidden from the caller: an internal one of a service desk
+/// request, to the desk's customers. (The issue itself is checked by [`can_see`].)
+pub fn attachment_hidden(
+    db: &Db,
+    caller: Option<&Caller>,
+    project: &Project,
+    attachment: i64,
+) -> StoreResult<bool> {
+    if project.project_type_key != crate::domain::servicedesk::PROJECT_TYPE {
+        return Ok(false);
+    }
+    Ok(sdq::is_internal_attachment(db, attachment)? && customer_only_in(db, caller, project)?)
+}
+
+/// Whether a customer-only caller may see the request: they raised it, participate in
+/// it, or it is shared with one of their organizations.
+fn customer_sees(db: &Db, caller: Option<&Caller>, issue: &Issue) -> StoreResult<bool> {
+    let Some(me) = caller.map(|c| c.user.id) else {
+        return Ok(false);
+    };
+    Ok(issue.reporter_id == Some(me) || sdq::shares_request(db, issue.id, me)?)
+}
+
+/// Whether the caller is inside the issue's security level (always, without one), and,
+/// for a customer of a service desk, whether the request is theirs to see.
 pub fn can_see(
     db: &Db,
     caller: Option<&Caller>,
@@ -53,6 +107,9 @@ pub fn can_see(
     issue: &Issue,
     roles: &HashSet<i64>,
 ) -> StoreResult<bool> {
+    if customer_only(db, caller, project, roles)? && !customer_sees(db, caller, issue)? {
+        return Ok(false);
+    }
     let Some(level) = issue.security_level_id else {
         return Ok(true);
     };
@@ -64,12 +121,17 @@ pub fn can_see(
 /// [`can_see`] for a place that has only the issue: loads its project and the caller's
 /// roles there (only when the issue has a level).
 pub fn can_see_issue(db: &Db, caller: Option<&Caller>, issue: &Issue) -> StoreResult<bool> {
-    if issue.security_level_id.is_none() {
+    if issue.security_level_id.is_none() && caller.is_none() {
         return Ok(true);
     }
     let Some(project) = pq::by_id(db, issue.project_id)? else {
         return Ok(false);
     };
+    if issue.security_level_id.is_none()
+        && project.project_type_key != crate::domain::servicedesk::PROJECT_TYPE
+    {
+        return Ok(true);
+    }
     let roles = roles_in(db, caller, project.id)?;
     can_see(db, caller, &project, issue, &roles)
 }
@@ -93,6 +155,49 @@ fn roles_in(db: &Db, caller: Option<&Caller>, project: ProjectId) -> StoreResult
 /// Levels held outright are matched per project (roles and leads are per project);
 /// reporter and assignee members become a condition on the document itself.
 pub fn search_filter(
+    db: &Db,
+    caller: Option<&Caller>,
+    projects: &[Project],
+) -> StoreResult<Option<Filter>> {
+    let levels = level_filter(db, caller, projects)?;
+    let customers = customer_filter(db, caller, projects)?;
+    Ok(match (levels, customers) {
+        (Some(l), Some(c)) => Some(Filter::And(vec![l, c])),
+        (l, c) => l.or(c),
+    })
+}
+
+/// The search side of [`customer_only`]: in the service projects the caller reaches only
+/// as a customer, just the requests [`can_see`] lets them see.
+fn customer_filter(
+    db: &Db,
+    caller: Option<&Caller>,
+    projects: &[Project],
+) -> StoreResult<Option<Filter>> {
+    let Some(me) = caller.map(|c| c.user.id) else {
+        return Ok(None);
+    };
+    let mut restricted = Vec::new();
+    for p in projects
+        .iter()
+        .filter(|p| p.project_type_key == crate::domain::servicedesk::PROJECT_TYPE)
+    {
+        if customer_only_in(db, caller, p)? {
+            restricted.push(p.id.0);
+        }
+    }
+    if restricted.is_empty() {
+        return Ok(None);
+    }
+    let mine = sdq::customer_issue_ids(db, &restricted, me)?;
+    Ok(Some(Filter::Or(vec![
+        Filter::Not(Box::new(Filter::In(NumField::Project, restricted))),
+        Filter::In(NumField::Id, mine),
+    ])))
+}
+
+/// The security-level part of [`search_filter`].
+fn level_filter(
     db: &Db,
     caller: Option<&Caller>,
     projects: &[Project],

@@ -27,6 +27,7 @@ pub mod properties;
 pub mod remote_links;
 pub mod search;
 pub mod security;
+pub mod servicedesk;
 pub mod settings;
 pub mod users;
 pub mod version_links;
@@ -100,6 +101,7 @@ pub struct Services {
     pub demo: Arc<demo::Service>,
     pub directory: Arc<directory::Service>,
     pub agile: Arc<agile::Service>,
+    pub servicedesk: Arc<servicedesk::Service>,
     /// Kept for [`Services::flush`]: the one thing the root does with the store itself.
     store: Store,
 }
@@ -193,6 +195,30 @@ impl Services {
             filters.clone(),
             issues.clone(),
         ));
+        let comments = Arc::new(comments::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            issues.clone(),
+        ));
+        let attachments = Arc::new(attachments::Service::new(
+            store.clone(),
+            config.clone(),
+            catalog.clone(),
+            auth.clone(),
+            issues.clone(),
+            users.clone(),
+        ));
+        let servicedesk = Arc::new(servicedesk::Service::new(
+            store.clone(),
+            catalog.clone(),
+            permissions.clone(),
+            issues.clone(),
+            comments.clone(),
+            users.clone(),
+            search.clone(),
+            attachments.clone(),
+        ));
         let app = Arc::new(Services {
             settings: Arc::new(settings::Service::new(
                 store.clone(),
@@ -200,18 +226,15 @@ impl Services {
                 permissions.clone(),
             )),
             agile,
+            servicedesk,
+            comments,
+            attachments,
             roles,
             schemes,
             notifications: Arc::new(admin::notifications::Service::new(
                 store.clone(),
                 permissions.clone(),
                 projects.clone(),
-            )),
-            comments: Arc::new(comments::Service::new(
-                store.clone(),
-                catalog.clone(),
-                permissions.clone(),
-                issues.clone(),
             )),
             worklogs: Arc::new(worklogs::Service::new(
                 store.clone(),
@@ -221,14 +244,6 @@ impl Services {
                 users.clone(),
             )),
             watchers: Arc::new(watchers::Service::new(store.clone(), catalog.clone())),
-            attachments: Arc::new(attachments::Service::new(
-                store.clone(),
-                config.clone(),
-                catalog.clone(),
-                auth.clone(),
-                issues.clone(),
-                users.clone(),
-            )),
             links: Arc::new(links::Service::new(
                 store.clone(),
                 catalog.clone(),

@@ -189,6 +189,8 @@ impl Service {
                     ))
                 }
             }
+            // A service desk's internal comment (`servicedesk::requests::INTERNAL`).
+            "internal" => Ok(()),
             other => Err(Error::field(
                 "commentLevel",
                 format!("Unknown visibility type '{other}'; use 'group' or 'role'."),
@@ -609,6 +611,8 @@ pub fn can_see_visibility(
                         _ => c.in_group(&value),
                     }
             }),
+        // A service desk's internal comment: for everyone but its customers.
+        "internal" => !super::levels::customer_only_in(db, caller, project)?,
         _ => false,
     })
 }

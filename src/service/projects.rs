@@ -296,6 +296,10 @@ impl Service {
                 }
                 // The lead administers the project.
                 q::add_role_actor(db, id, 10002, "user", &lead.username)?;
+                // A service project comes with its desk (request types, queues, SLAs).
+                if ptype == crate::domain::servicedesk::PROJECT_TYPE {
+                    crate::store::queries::servicedesk::create_desk(db, id, &lead.username)?;
+                }
                 audit::record(
                     db,
                     &by,

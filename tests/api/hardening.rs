@@ -118,14 +118,20 @@ async fn a_panicking_handler_answers_500_in_its_surface_shape() {
 
 #[tokio::test]
 async fn service_desk_paths_answer_404_in_their_own_shape() {
+    // The knowledge base is not built: its path answers in JSM's shape.
     let reply = Client::admin()
-        .get("/rest/servicedeskapi/servicedesk")
+        .get("/rest/servicedeskapi/knowledgebase/article")
         .await;
     assert_eq!(reply.status.as_u16(), 404);
     assert!(
         reply.body["errorMessage"]
             .as_str()
             .is_some_and(|m| !m.is_empty()),
+        "{}",
+        reply.text
+    );
+    assert!(
+        reply.body["i18nErrorMessage"]["i18nKey"].is_string(),
         "{}",
         reply.text
     );

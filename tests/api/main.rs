@@ -38,6 +38,8 @@ mod remote_links;
 mod roles;
 mod scopes;
 mod search;
+mod servicedesk;
+mod servicedesk_access;
 mod settings;
 mod slow_clients;
 mod tidy;

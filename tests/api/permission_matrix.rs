@@ -121,6 +121,7 @@ struct World {
     sprint2: String,
     epic: String,
     epic2: String,
+    desk: crate::servicedesk::MatrixDesk,
 }
 
 #[derive(Clone, Default)]
@@ -521,12 +522,14 @@ impl World {
             assert!(r.status.is_success(), "{path}: {}", r.text);
         }
 
+        let desk = crate::servicedesk::MatrixDesk::build(&admin).await;
         World {
             board,
             sprint: sprints[0].clone(),
             sprint2: sprints[1].clone(),
             epic: epics[0].clone(),
             epic2: epics[1].clone(),
+            desk,
             base: base.to_string(),
             clients,
             names,
@@ -559,6 +562,7 @@ impl World {
     /// Placeholders for queries and bodies.
     fn substitute(&self, text: &str, v: Variant, fresh: &Fresh) -> String {
         let i = self.issue(v);
+        let text = self.desk.substitute(text);
         text.replace("{FRESH_USER}", fresh.user.as_deref().unwrap_or("nobody"))
             .replace("{FRESH_GROUP}", fresh.group.as_deref().unwrap_or("nogroup"))
             .replace("{P}", &self.project)
@@ -593,6 +597,10 @@ impl World {
                 continue;
             }
             let prev = if n > 0 { segs[n - 1] } else { "" };
+            if let Some(v) = self.desk.fill(template, seg, fresh.org.as_ref()) {
+                out.push(v);
+                continue;
+            }
             let under = |s: &str| template.contains(s);
             let val: String = match (*seg, prev) {
                 ("{*path}", _) => "app.js".into(),
@@ -791,6 +799,9 @@ impl World {
                 .expect(201);
             f.sprint = Some(id_str(&r.body["id"]));
         }
+        if template.ends_with("/organization/{organizationId}") {
+            f.org = Some(crate::servicedesk::MatrixDesk::new_org(&admin).await);
+        }
         if template.contains("/version/{id}") && !template.contains("remotelink") {
             let r = admin
                 .post(
@@ -821,6 +832,7 @@ struct Fresh {
     version: Option<String>,
     board: Option<String>,
     sprint: Option<String>,
+    org: Option<String>,
 }
 
 /// Routes whose parameters point into an issue (and so are asked about both issues).

@@ -211,6 +211,13 @@ fn surface_shape(path: &str, r: &Reply) {
         assert_eq!(r.body["error"]["code"], "forbidden", "v1 shape: {}", r.text);
     } else if path.starts_with("/v2/") {
         assert_eq!(r.body["statusCode"], 403, "Yandex shape: {}", r.text);
+    } else if path.starts_with("/rest/servicedeskapi/") {
+        assert!(r.body["errorMessage"].is_string(), "JSM shape: {}", r.text);
+        assert!(
+            r.body["i18nErrorMessage"]["i18nKey"].is_string(),
+            "JSM shape: {}",
+            r.text
+        );
     } else {
         r.jira_error();
     }

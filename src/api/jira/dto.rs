@@ -371,11 +371,17 @@ pub fn comment(
         update_author: u(c.update_author_id),
         created: c.created.to_jira(),
         updated: c.updated.to_jira(),
-        visibility: c.visibility.as_ref().map(|v| VisibilityBean {
-            kind: v.kind.clone(),
-            value: v.value.clone(),
-        }),
-        jsd_public: true,
+        // A service desk's internal comment shows as `jsdPublic: false`, as in JSM,
+        // rather than as a visibility Jira clients would not know.
+        visibility: c
+            .visibility
+            .as_ref()
+            .filter(|v| v.kind != crate::service::servicedesk::INTERNAL)
+            .map(|v| VisibilityBean {
+                kind: v.kind.clone(),
+                value: v.value.clone(),
+            }),
+        jsd_public: c.visibility.is_none(),
     }
 }
 

@@ -180,11 +180,14 @@ pub(super) fn load_view_core(
         }
         worklogs = visible_worklogs(db, caller, &project, issue.id)?;
     }
-    let attachments = if needs.attachments {
-        crate::store::queries::attachments::of_issue(db, issue.id)?
-    } else {
-        Vec::new()
-    };
+    let mut attachments = Vec::new();
+    if needs.attachments {
+        for a in crate::store::queries::attachments::of_issue(db, issue.id)? {
+            if !crate::service::levels::attachment_hidden(db, caller, &project, a.id)? {
+                attachments.push(a);
+            }
+        }
+    }
     let security = match issue.security_level_id {
         Some(id) => crate::store::queries::security::level(db, id)?,
         None => None,

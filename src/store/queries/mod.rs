@@ -22,6 +22,7 @@ pub mod remote_links;
 pub mod roles;
 pub mod schemes;
 pub mod security;
+pub mod servicedesk;
 pub mod users;
 pub mod users_admin;
 pub mod version_links;

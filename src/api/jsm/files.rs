@@ -1,0 +1,154 @@
+//! Attachments: `attachTemporaryFile` then `request/{key}/attachment`.
+
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{JsmError, JsmResult, Json, WRITE, caller, render};
+use crate::api::Ctx;
+use crate::api::routes::Routes;
+use crate::domain::IssueRef;
+use crate::error::Error;
+use crate::service::attachments::{MAX_FILES_PER_REQUEST, Staged};
+
+/// Bytes of a non-file form field accepted (and ignored).
+const MAX_OTHER_FIELD_BYTES: usize = 64 * 1024;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .on(
+            "/rest/servicedeskapi/servicedesk/{serviceDeskId}/attachTemporaryFile",
+            Method::POST,
+            WRITE,
+            // Each file is size-limited while it streams to disk, as Jira's uploads are.
+            post(attach_temporary_file).layer(DefaultBodyLimit::disable()),
+        )
+        .post(
+            "/rest/servicedeskapi/request/{issueIdOrKey}/attachment",
+            WRITE,
+            create_attachment,
+        )
+}
+
+fn bad_multipart(e: impl std::fmt::Display) -> JsmError {
+    Error::bad_request(format!("The multipart request could not be read: {e}")).into()
+}
+
+/// # `POST /rest/servicedeskapi/servicedesk/{serviceDeskId}/attachTemporaryFile` (attachTemporaryFile)
+///
+/// Multipart, every part named `file` one file; needs `X-Atlassian-Token: no-check`.
+async fn attach_temporary_file(
+    ctx: Ctx,
+    Path(desk): Path<String>,
+    headers: HeaderMap,
+    req: Request,
+) -> JsmResult<Response> {
+    let caller = caller(&ctx)?;
+    let token = headers
+        .get("x-atlassian-token")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    if !token
+        .is_some_and(|t| t.eq_ignore_ascii_case("no-check") || t.eq_ignore_ascii_case("nocheck"))
+    {
+        return Err(
+            Error::forbidden("XSRF check failed: send X-Atlassian-Token: no-check.").into(),
+        );
+    }
+    // The desk first, so nobody streams files into a desk they cannot see.
+    ctx.app.servicedesk.desk(caller, &desk).await?;
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|e| bad_multipart(e.body_text()))?;
+    let mut staged: Vec<Staged> = Vec::new();
+    while let Some(mut field) = mp.next_field().await.map_err(bad_multipart)? {
+        if field.name() != Some("file") {
+            let mut seen = 0usize;
+            while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
+                seen += chunk.len();
+                if seen > MAX_OTHER_FIELD_BYTES {
+                    return Err(bad_multipart("a form field other than 'file' is too large"));
+                }
+            }
+            continue;
+        }
+        if staged.len() >= MAX_FILES_PER_REQUEST {
+            return Err(Error::bad_request(format!(
+                "At most {MAX_FILES_PER_REQUEST} files can be attached in one request."
+            ))
+            .into());
+        }
+        let mut upload = ctx
+            .app
+            .attachments
+            .begin_upload(field.file_name(), field.content_type())
+            .await?;
+        while let Some(chunk) = field.chunk().await.map_err(bad_multipart)? {
+            upload.write(&chunk).await?;
+        }
+        staged.push(upload.finish().await?);
+    }
+    let held = ctx
+        .app
+        .servicedesk
+        .attach_temporary(caller, &desk, staged)
+        .await?;
+    let list: Vec<Value> = held
+        .iter()
+        .map(|t| json!({"temporaryAttachmentId": t.id, "fileName": t.filename}))
+        .collect();
+    Ok((
+        StatusCode::CREATED,
+        axum::Json(json!({"temporaryAttachments": list})),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttachInput {
+    #[serde(default)]
+    temporary_attachment_ids: Vec<String>,
+    public: Option<bool>,
+    additional_comment: Option<CommentBody>,
+}
+
+#[derive(Deserialize)]
+struct CommentBody {
+    body: Option<String>,
+}
+
+/// # `POST /rest/servicedeskapi/request/{issueIdOrKey}/attachment` (createAttachment)
+async fn create_attachment(
+    ctx: Ctx,
+    Path(key): Path<String>,
+    Json(input): Json<AttachInput>,
+) -> JsmResult<Response> {
+    let caller = caller(&ctx)?;
+    let added = ctx
+        .app
+        .servicedesk
+        .attach_to_request(
+            caller,
+            &IssueRef::parse(&key),
+            input.temporary_attachment_ids,
+            input.public.unwrap_or(true),
+            input.additional_comment.and_then(|c| c.body),
+        )
+        .await?;
+    let values: Vec<Value> = added
+        .attachments
+        .iter()
+        .map(|v| render::attachment(&ctx.base, &v.attachment, v.author.as_ref()))
+        .collect();
+    let n = values.len() as i64;
+    let path = format!("/request/{}/attachment", added.request.view.issue.id.0);
+    let body = json!({
+        "comment": added.comment.as_ref().map(|c| render::comment(&ctx.base, &added.request, c, false)),
+        "attachments": render::paged(&ctx.base, &path, 0, n.max(1), n, values),
+    });
+    Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
