@@ -74,6 +74,51 @@ permissions! {
     DeleteOwnWorklogs = "DELETE_OWN_WORKLOGS", "PROJECT", "Delete Own Worklogs", "Ability to delete own worklogs made on issues.";
     DeleteAllWorklogs = "DELETE_ALL_WORKLOGS", "PROJECT", "Delete All Worklogs", "Ability to delete all worklogs made on issues.";
     ManageSprints = "MANAGE_SPRINTS_PERMISSION", "PROJECT", "Manage Sprints", "Ability to manage sprints.";
+    ServicedeskAgent = "SERVICEDESK_AGENT", "PROJECT", "Service Desk Agent", "Ability to work a service desk's queues and answer its customers.";
+}
+
+/// The keys Jira kept from before its permissions were renamed (Jira 7); Data Center
+/// still answers them, marked `deprecatedKey`, and accepts them in `mypermissions`.
+pub const DEPRECATED_KEYS: &[(&str, Permission)] = &[
+    ("PROJECT_ADMIN", Permission::AdministerProjects),
+    ("BROWSE", Permission::BrowseProjects),
+    ("VIEW_VERSION_CONTROL", Permission::ViewDevTools),
+    ("VIEW_WORKFLOW_READONLY", Permission::ViewReadonlyWorkflow),
+    ("CREATE_ISSUE", Permission::CreateIssues),
+    ("EDIT_ISSUE", Permission::EditIssues),
+    ("SCHEDULE_ISSUE", Permission::ScheduleIssues),
+    ("MOVE_ISSUE", Permission::MoveIssues),
+    ("ASSIGN_ISSUE", Permission::AssignIssues),
+    ("RESOLVE_ISSUE", Permission::ResolveIssues),
+    ("CLOSE_ISSUE", Permission::CloseIssues),
+    ("DELETE_ISSUE", Permission::DeleteIssues),
+    ("LINK_ISSUE", Permission::LinkIssues),
+    ("MANAGE_WATCHER_LIST", Permission::ManageWatchers),
+    ("COMMENT_ISSUE", Permission::AddComments),
+    ("COMMENT_EDIT_ALL", Permission::EditAllComments),
+    ("COMMENT_EDIT_OWN", Permission::EditOwnComments),
+    ("COMMENT_DELETE_ALL", Permission::DeleteAllComments),
+    ("COMMENT_DELETE_OWN", Permission::DeleteOwnComments),
+    ("CREATE_ATTACHMENT", Permission::CreateAttachments),
+    ("ATTACHMENT_DELETE_ALL", Permission::DeleteAllAttachments),
+    ("ATTACHMENT_DELETE_OWN", Permission::DeleteOwnAttachments),
+    ("WORK_ISSUE", Permission::WorkOnIssues),
+    ("WORKLOG_EDIT_OWN", Permission::EditOwnWorklogs),
+    ("WORKLOG_EDIT_ALL", Permission::EditAllWorklogs),
+    ("WORKLOG_DELETE_OWN", Permission::DeleteOwnWorklogs),
+    ("WORKLOG_DELETE_ALL", Permission::DeleteAllWorklogs),
+];
+
+impl Permission {
+    /// A current key, or a deprecated one (then `true`).
+    pub fn from_any_key(key: &str) -> Option<(Permission, bool)> {
+        Permission::from_key(key).map(|p| (p, false)).or_else(|| {
+            DEPRECATED_KEYS
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, p)| (*p, true))
+        })
+    }
 }
 
 /// A set of permissions held by one caller in one context.

@@ -185,3 +185,65 @@ async fn search_expands_every_hit() {
         r.text
     );
 }
+
+/// `mypermissions` answers as Data Center does: every permission, the Jira Software
+/// and service-desk ones included, then the pre-Jira-7 keys marked `deprecatedKey`;
+/// asked by an old key, it answers under that key. Service Desk Agent is held by the
+/// desk's agents and not by its customers.
+#[tokio::test]
+async fn my_permissions_lists_software_service_desk_and_deprecated_keys() {
+    let d = crate::servicedesk::desk("MYP").await;
+    let all = d
+        .agent
+        .get("/rest/api/2/mypermissions")
+        .await
+        .expect(200)
+        .body;
+    let all = &all["permissions"];
+    for key in [
+        "MANAGE_SPRINTS_PERMISSION",
+        "SERVICEDESK_AGENT",
+        "VIEW_DEV_TOOLS",
+        "BROWSE_PROJECTS",
+    ] {
+        assert_eq!(all[key]["type"], "PROJECT", "{key}");
+        assert!(all[key].get("deprecatedKey").is_none(), "{key}");
+    }
+    assert_eq!(all["BROWSE"]["deprecatedKey"], true);
+    assert_eq!(all["CREATE_ISSUE"]["name"], "Create Issues");
+    let mine = |c: &Client, query: String| {
+        let c = c.clone();
+        async move {
+            c.get(&format!("/rest/api/2/mypermissions?{query}"))
+                .await
+                .expect(200)
+                .body
+        }
+    };
+    let agent = mine(
+        &d.agent,
+        format!("projectKey={}&permissions=SERVICEDESK_AGENT,BROWSE", d.key),
+    )
+    .await;
+    assert_eq!(
+        agent["permissions"]["SERVICEDESK_AGENT"]["havePermission"],
+        true
+    );
+    assert_eq!(agent["permissions"]["BROWSE"]["havePermission"], true);
+    assert_eq!(agent["permissions"]["BROWSE"]["deprecatedKey"], true);
+    assert_eq!(agent["permissions"].as_object().map(|m| m.len()), Some(2));
+    let customer = mine(
+        &d.c1,
+        format!("projectKey={}&permissions=SERVICEDESK_AGENT", d.key),
+    )
+    .await;
+    assert_eq!(
+        customer["permissions"]["SERVICEDESK_AGENT"]["havePermission"],
+        false
+    );
+    d.agent
+        .get("/rest/api/2/mypermissions?permissions=NO_SUCH_THING")
+        .await
+        .expect(400)
+        .jira_error();
+}

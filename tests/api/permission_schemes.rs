@@ -543,7 +543,7 @@ async fn permissions_catalogue_and_permitted_projects() {
         all["permissions"]["MANAGE_SPRINTS_PERMISSION"]["type"],
         "PROJECT"
     );
-    assert_eq!(all["permissions"].as_object().unwrap().len(), 39);
+    assert_eq!(all["permissions"].as_object().unwrap().len(), 40);
     let (u, pw) = user("psp").await;
     let them = Client::basic(&u, &pw);
     them.get("/rest/api/2/permissions")

@@ -127,29 +127,41 @@ async fn get_my_permissions(
             }),
     };
     if let Some(w) = &wanted
-        && let Some(bad) = w.iter().find(|k| Permission::from_key(k).is_none())
+        && let Some(bad) = w.iter().find(|k| Permission::from_any_key(k).is_none())
     {
         return Err(
             crate::error::Error::bad_request(format!("Invalid permission key: {bad}")).into(),
         );
     }
+    // Every current key, then the deprecated aliases Data Center also answers; or only
+    // the keys asked for, each under the name it was asked by.
+    let keys: Vec<(&str, Permission, bool)> = match &wanted {
+        Some(w) => w
+            .iter()
+            .filter_map(|k| Permission::from_any_key(k).map(|(p, old)| (k.as_str(), p, old)))
+            .collect(),
+        None => Permission::ALL
+            .iter()
+            .map(|p| (p.key(), *p, false))
+            .chain(
+                crate::service::permissions::DEPRECATED_KEYS
+                    .iter()
+                    .map(|(k, p)| (*k, *p, true)),
+            )
+            .collect(),
+    };
     let mut out = Map::new();
-    for p in Permission::ALL {
-        if wanted
-            .as_ref()
-            .is_some_and(|w| !w.iter().any(|k| k == p.key()))
-        {
-            continue;
-        }
+    for (key, p, deprecated) in keys {
         let have = if p.kind() == "GLOBAL" {
-            global.has(*p)
+            global.has(p)
         } else {
-            scoped.has(*p)
+            scoped.has(p)
         };
-        out.insert(
-            p.key().to_string(),
-            json!({"id": p.key(), "key": p.key(), "name": p.name(), "type": p.kind(), "description": p.description(), "havePermission": have}),
-        );
+        let mut bean = json!({"id": key, "key": key, "name": p.name(), "type": p.kind(), "description": p.description(), "havePermission": have});
+        if deprecated {
+            bean["deprecatedKey"] = json!(true);
+        }
+        out.insert(key.to_string(), bean);
     }
     Ok(Json(json!({"permissions": out})))
 }

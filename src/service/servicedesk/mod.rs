@@ -133,7 +133,7 @@ impl Service {
         Ok(DeskView {
             desk,
             project,
-            agent: !customer && perms.has(Permission::BrowseProjects),
+            agent: !customer && perms.has(Permission::ServicedeskAgent),
             admin,
         })
     }
