@@ -184,6 +184,20 @@ async fn search_expands_every_hit() {
         "{}",
         r.text
     );
+    // Names and schemas come once, for the page, as Jira answers them.
+    for path in [
+        format!("/rest/api/2/search?jql=project={p}&expand=names,schema"),
+        format!("/rest/api/3/search/jql?jql=project={p}&fields=summary&expand=names,schema"),
+    ] {
+        let r = admin.get(&path).await.expect(200);
+        assert_eq!(r.body["names"]["summary"], "Summary", "{path}: {}", r.text);
+        assert_eq!(r.body["schema"]["summary"]["type"], "string", "{path}");
+        let hit = &r.body["issues"][0];
+        assert!(
+            hit.get("names").is_none() && hit.get("schema").is_none(),
+            "{path}: {hit}"
+        );
+    }
 }
 
 /// `mypermissions` answers as Data Center does: every permission, the Jira Software

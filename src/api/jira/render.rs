@@ -77,6 +77,17 @@ impl Expand {
     pub fn parse(raw: &[String]) -> Expand {
         Expand(raw.to_vec())
     }
+    /// The same expansions less some: a search answers `names` and `schema` once for
+    /// the page, not on every hit.
+    pub fn without(&self, dropped: &[&str]) -> Expand {
+        Expand(
+            self.0
+                .iter()
+                .filter(|e| !dropped.contains(&e.as_str()))
+                .cloned()
+                .collect(),
+        )
+    }
     pub fn has(&self, what: &str) -> bool {
         self.0
             .iter()

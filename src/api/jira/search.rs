@@ -140,6 +140,7 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let wanted_props = p.properties.0.clone();
     let _ = p.fields_by_keys;
     let cat = ctx.app.catalog.current();
+    let per_hit = expand.without(&["names", "schema"]);
     let mut issues = Vec::with_capacity(page.views.len());
     for view in &page.views {
         let properties = if wanted_props.is_empty() {
@@ -156,7 +157,7 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
             view,
             &IssueOptions {
                 fields: &fields,
-                expand: &expand,
+                expand: &per_hit,
                 properties,
                 changelog: changelog(&ctx, &expand, view).await?,
             },
@@ -228,6 +229,7 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let expand = Expand::parse(p.expand.items());
     let wanted_props = p.properties.0.clone();
     let cat = ctx.app.catalog.current();
+    let per_hit = expand.without(&["names", "schema"]);
     let mut issues = Vec::with_capacity(page.views.len());
     for view in &page.views {
         let properties = if wanted_props.is_empty() {
@@ -244,7 +246,7 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
             view,
             &IssueOptions {
                 fields: &fields,
-                expand: &expand,
+                expand: &per_hit,
                 properties,
                 changelog: changelog(&ctx, &expand, view).await?,
             },
@@ -261,6 +263,12 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     let mut body = json!({"issues": issues, "isLast": is_last});
     if !is_last {
         body["nextPageToken"] = json!(encode_token(next));
+    }
+    if expand.has("names") {
+        body["names"] = Value::Object(render::names(&cat));
+    }
+    if expand.has("schema") {
+        body["schema"] = Value::Object(render::schemas(&cat));
     }
     Ok(Json(body))
 }
