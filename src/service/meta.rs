@@ -5,6 +5,7 @@ use crate::store::Store;
 use std::sync::Arc;
 
 use super::Caller;
+use crate::domain::audit::{AuditEntry, AuditItem, category};
 use crate::domain::*;
 use crate::error::{Error, Result};
 use crate::store::queries::catalog as q;
@@ -338,4 +339,136 @@ fn option_missing(id: i64) -> Error {
     Error::not_found(format!(
         "The custom field option with id '{id}' does not exist."
     ))
+}
+
+/// Project categories (`projectCategory`): administrators create, rename and delete
+/// them; a deleted category's projects go on without one.
+impl Service {
+    fn category_fields(name: &str, description: &str) -> Result<(String, String)> {
+        let name = name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 255 {
+            return Err(Error::field(
+                "name",
+                "The project category name must be 1 to 255 characters.",
+            ));
+        }
+        Ok((name, description.trim().to_string()))
+    }
+
+    fn category_taken(&self, name: &str, except: Option<i64>) -> Result<()> {
+        let taken = self
+            .catalog
+            .current()
+            .categories
+            .iter()
+            .any(|c| Some(c.id) != except && c.name.eq_ignore_ascii_case(name));
+        if taken {
+            return Err(Error::field(
+                "name",
+                format!("A project category with the name '{name}' already exists."),
+            ));
+        }
+        Ok(())
+    }
+
+    fn category(&self, id: i64) -> Result<ProjectCategory> {
+        self.catalog
+            .current()
+            .categories
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .ok_or_else(|| {
+                Error::not_found(format!(
+                    "The project category with id '{id}' does not exist."
+                ))
+            })
+    }
+
+    pub async fn create_project_category(
+        &self,
+        caller: &Caller,
+        name: &str,
+        description: &str,
+    ) -> Result<ProjectCategory> {
+        self.permissions.require_admin(caller)?;
+        let (name, description) = Self::category_fields(name, description)?;
+        self.category_taken(&name, None)?;
+        let c = caller.clone();
+        let id = self
+            .store
+            .write(move |tx| {
+                let id = q::insert_project_category(tx, &name, &description)?;
+                let entry = AuditEntry::new(
+                    category::PROJECTS,
+                    "Project category created",
+                    AuditItem::new("PROJECT_CATEGORY", id, name.clone()),
+                )
+                .changed("Name", None::<String>, Some(name.clone()))
+                .changed("Description", None::<String>, Some(description.clone()));
+                crate::service::audit::record(tx, &c, &entry)?;
+                Ok(id)
+            })
+            .await?;
+        self.catalog.reload().await?;
+        self.category(id)
+    }
+
+    /// `PUT projectCategory/{id}`: the fields given change, the others stay.
+    pub async fn update_project_category(
+        &self,
+        caller: &Caller,
+        id: i64,
+        name: Option<String>,
+        description: Option<String>,
+    ) -> Result<ProjectCategory> {
+        self.permissions.require_admin(caller)?;
+        let before = self.category(id)?;
+        let (name, description) = Self::category_fields(
+            name.as_deref().unwrap_or(&before.name),
+            description.as_deref().unwrap_or(&before.description),
+        )?;
+        self.category_taken(&name, Some(id))?;
+        let c = caller.clone();
+        self.store
+            .write(move |tx| {
+                q::update_project_category(tx, id, &name, &description)?;
+                let entry = AuditEntry::new(
+                    category::PROJECTS,
+                    "Project category updated",
+                    AuditItem::new("PROJECT_CATEGORY", id, name.clone()),
+                )
+                .changed("Name", Some(before.name), Some(name))
+                .changed(
+                    "Description",
+                    Some(before.description),
+                    Some(description),
+                );
+                crate::service::audit::record(tx, &c, &entry)?;
+                Ok(())
+            })
+            .await?;
+        self.catalog.reload().await?;
+        self.category(id)
+    }
+
+    pub async fn delete_project_category(&self, caller: &Caller, id: i64) -> Result<()> {
+        self.permissions.require_admin(caller)?;
+        let before = self.category(id)?;
+        let c = caller.clone();
+        self.store
+            .write(move |tx| {
+                q::delete_project_category(tx, id)?;
+                let entry = AuditEntry::new(
+                    category::PROJECTS,
+                    "Project category deleted",
+                    AuditItem::new("PROJECT_CATEGORY", id, before.name.clone()),
+                );
+                crate::service::audit::record(tx, &c, &entry)?;
+                Ok(())
+            })
+            .await?;
+        self.catalog.reload().await?;
+        Ok(())
+    }
 }

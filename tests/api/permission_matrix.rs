@@ -653,7 +653,7 @@ impl World {
                 ("{id_or_name}", _) => "1".into(),
                 ("{id_or_key}", _) => "1".into(),
                 ("{id}", "issueLinkType") => "10000".into(),
-                ("{id}", "projectCategory") => "10000".into(),
+                ("{id}", "projectCategory") => fresh.category.clone().unwrap_or("10000".into()),
                 ("{id}", "application-properties") => "jira.option.voting".into(),
                 ("{id}", "customFieldOption") => "1".into(),
                 // A custom field that does not exist (the agile migration's fields are
@@ -799,6 +799,16 @@ impl World {
                 .expect(201);
             f.sprint = Some(id_str(&r.body["id"]));
         }
+        if template == "/rest/api/2/projectCategory/{id}" {
+            let r = admin
+                .post(
+                    "/rest/api/2/projectCategory",
+                    json!({"name": unique_key("cat"), "description": "to delete"}),
+                )
+                .await
+                .expect(201);
+            f.category = Some(id_str(&r.body["id"]));
+        }
         if template.ends_with("/organization/{organizationId}") {
             f.org = Some(crate::servicedesk::MatrixDesk::new_org(&admin).await);
         }
@@ -833,6 +843,7 @@ struct Fresh {
     board: Option<String>,
     sprint: Option<String>,
     org: Option<String>,
+    category: Option<String>,
 }
 
 /// Routes whose parameters point into an issue (and so are asked about both issues).

@@ -981,3 +981,91 @@ async fn projects_picker_answers_as_jira_data_center() {
         .expect(200);
     assert!(all.body["total"].as_u64().expect("total") >= 1);
 }
+
+/// Administrators create, rename and delete categories; a deleted category's projects
+/// go on without one; names are unique; others may only read.
+#[tokio::test]
+async fn project_categories_are_administered() {
+    let admin = Client::admin();
+    let name = unique_key("Cat");
+    let r = admin
+        .post(
+            "/rest/api/2/projectCategory",
+            json!({"name": name, "description": "Teams"}),
+        )
+        .await
+        .expect(201);
+    let id = r.body["id"].as_str().expect("id").to_string();
+    assert_eq!(r.body["description"], "Teams");
+    let dup = admin
+        .post(
+            "/rest/api/2/projectCategory",
+            json!({"name": name.to_lowercase()}),
+        )
+        .await
+        .expect(400);
+    assert!(dup.body["errors"]["name"].is_string(), "{}", dup.text);
+    admin
+        .post(
+            "/rest/api/2/projectCategory",
+            json!({"description": "no name"}),
+        )
+        .await
+        .expect(400);
+    let key = unique_key("PCAD");
+    admin
+        .post("/rest/api/2/project", json!({"key": key, "name": format!("Project {key}"), "projectTypeKey": "software", "categoryId": id.parse::<i64>().expect("id")}))
+        .await
+        .expect(201);
+    let renamed = format!("{name} renamed");
+    let r = admin
+        .put(
+            &format!("/rest/api/2/projectCategory/{id}"),
+            json!({"name": renamed}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(r.body["description"], "Teams", "kept");
+    let p = admin
+        .get(&format!("/rest/api/2/project/{key}"))
+        .await
+        .expect(200);
+    assert_eq!(p.body["projectCategory"]["name"], renamed.as_str());
+
+    let (u, pw) = user("pcad").await;
+    let them = Client::basic(&u, &pw);
+    them.post("/rest/api/2/projectCategory", json!({"name": "Mine"}))
+        .await
+        .expect(403);
+    them.delete(&format!("/rest/api/2/projectCategory/{id}"))
+        .await
+        .expect(403);
+
+    admin
+        .delete(&format!("/rest/api/2/projectCategory/{id}"))
+        .await
+        .expect(204);
+    admin
+        .get(&format!("/rest/api/2/projectCategory/{id}"))
+        .await
+        .expect(404);
+    let p = admin
+        .get(&format!("/rest/api/2/project/{key}"))
+        .await
+        .expect(200);
+    assert!(p.body.get("projectCategory").is_none(), "{}", p.text);
+    let audit = admin
+        .get(&format!("/rest/api/2/auditing/record?filter={}", name))
+        .await
+        .expect(200);
+    let summaries: Vec<&str> = audit.body["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter_map(|r| r["summary"].as_str())
+        .collect();
+    assert!(
+        summaries.contains(&"Project category deleted"),
+        "{summaries:?}"
+    );
+}

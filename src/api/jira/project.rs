@@ -11,7 +11,7 @@ use super::dto::*;
 use super::render::{Expand, project_full};
 use super::{JiraError, JiraResult, Json, List, Query, no_content, path_id};
 use crate::api::Ctx;
-use crate::api::routes::{MANAGE_PROJECT, READ_WORK, Routes};
+use crate::api::routes::{MANAGE_CONFIG, MANAGE_PROJECT, READ_WORK, Routes};
 use crate::domain::*;
 use crate::error::Error;
 use crate::service::projects::ProjectInput;
@@ -76,10 +76,21 @@ pub fn routes() -> Routes {
             get_valid_project_name,
         )
         .get("/projectCategory", READ_WORK, get_all_project_categories)
+        .post("/projectCategory", MANAGE_CONFIG, create_project_category)
         .get(
             "/projectCategory/{id}",
             READ_WORK,
             get_project_category_by_id,
+        )
+        .put(
+            "/projectCategory/{id}",
+            MANAGE_CONFIG,
+            update_project_category,
+        )
+        .delete(
+            "/projectCategory/{id}",
+            MANAGE_CONFIG,
+            remove_project_category,
         )
 }
 

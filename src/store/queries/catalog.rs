@@ -345,3 +345,32 @@ pub fn set_setting(db: &Tx, key: &str, value: &str) -> StoreResult<()> {
     )?;
     Ok(())
 }
+
+/// Inserts a project category; its id is the next after the largest (Jira numbers them
+/// from 10000).
+pub fn insert_project_category(tx: &Tx, name: &str, description: &str) -> StoreResult<i64> {
+    let id: i64 = tx.query_row(
+        "SELECT max(10000, coalesce(max(id), 0) + 1) FROM project_categories",
+        [],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO project_categories (id, name, description) VALUES (?1, ?2, ?3)",
+        params![id, name, description],
+    )?;
+    Ok(id)
+}
+
+pub fn update_project_category(tx: &Tx, id: i64, name: &str, description: &str) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE project_categories SET name = ?2, description = ?3 WHERE id = ?1",
+        params![id, name, description],
+    )?;
+    Ok(())
+}
+
+/// Deletes a category; its projects keep going without one (`ON DELETE SET NULL`).
+pub fn delete_project_category(tx: &Tx, id: i64) -> StoreResult<()> {
+    tx.execute("DELETE FROM project_categories WHERE id = ?1", [id])?;
+    Ok(())
+}

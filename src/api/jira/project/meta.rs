@@ -44,6 +44,60 @@ pub(crate) async fn get_project_category_by_id(
     Ok(Json(project_category(&ctx.base, c)))
 }
 
+#[derive(Deserialize)]
+pub(crate) struct CategoryBody {
+    name: Option<String>,
+    description: Option<String>,
+}
+
+/// # `POST /rest/api/2/projectCategory` (createProjectCategory)
+pub(crate) async fn create_project_category(
+    ctx: Ctx,
+    Json(body): Json<CategoryBody>,
+) -> JiraResult<(axum::http::StatusCode, Json<ProjectCategoryBean>)> {
+    let caller = ctx.user()?;
+    let c = ctx
+        .app
+        .meta
+        .create_project_category(
+            caller,
+            body.name.as_deref().unwrap_or_default(),
+            body.description.as_deref().unwrap_or_default(),
+        )
+        .await?;
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(project_category(&ctx.base, &c)),
+    ))
+}
+
+/// # `PUT /rest/api/2/projectCategory/{id}` (updateProjectCategory)
+pub(crate) async fn update_project_category(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<CategoryBody>,
+) -> JiraResult<Json<ProjectCategoryBean>> {
+    let caller = ctx.user()?;
+    let n = path_id(&id, "project category")?;
+    let c = ctx
+        .app
+        .meta
+        .update_project_category(caller, n, body.name, body.description)
+        .await?;
+    Ok(Json(project_category(&ctx.base, &c)))
+}
+
+/// # `DELETE /rest/api/2/projectCategory/{id}` (removeProjectCategory)
+pub(crate) async fn remove_project_category(
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> JiraResult<axum::response::Response> {
+    let caller = ctx.user()?;
+    let n = path_id(&id, "project category")?;
+    ctx.app.meta.delete_project_category(caller, n).await?;
+    Ok(super::super::no_content())
+}
+
 fn type_bean(key: &str, name: &str, color: &str) -> Value {
     json!({"key": key, "formattedKey": name, "descriptionI18nKey": format!("jira.project.type.{key}.description"), "color": color, "icon": ""})
 }
