@@ -298,7 +298,8 @@ async fn update_project() {
             json!({"name": new_name, "description": "new description", "lead": lead}),
         )
         .await
-        .expect(200);
+        // The seed documents 201 for a successful update.
+        .expect(201);
     assert_eq!(r.body["name"], json!(new_name));
     assert_eq!(r.body["description"], "new description");
     assert_eq!(r.body["lead"]["name"], json!(lead));
@@ -377,7 +378,7 @@ async fn update_project() {
             json!({"description": "by the lead"}),
         )
         .await
-        .expect(200);
+        .expect(201);
     assert_eq!(r.body["description"], "by the lead");
     Client::anonymous()
         .put(

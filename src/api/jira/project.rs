@@ -360,11 +360,13 @@ async fn create_project(ctx: Ctx, Json(body): Json<ProjectBody>) -> JiraResult<R
 }
 
 /// # `PUT /rest/api/2/project/{projectIdOrKey}` (updateProject)
+///
+/// 201 with the updated project, as the seed documents (Jira Data Center answers so).
 async fn update_project(
     ctx: Ctx,
     Path(key): Path<String>,
     Json(body): Json<ProjectBody>,
-) -> JiraResult<Json<Value>> {
+) -> JiraResult<(StatusCode, Json<Value>)> {
     let caller = ctx.user()?;
     let project = ctx
         .app
@@ -373,16 +375,19 @@ async fn update_project(
         .await?;
     let leads = ctx.app.users.users_map(vec![project.lead_id]).await?;
     let cat = ctx.app.catalog.current();
-    Ok(Json(project_full(
-        &ctx.base,
-        &cat,
-        &project,
-        leads.get(&project.lead_id),
-        &[],
-        &[],
-        &Expand::parse(&[]),
-        true,
-    )?))
+    Ok((
+        StatusCode::CREATED,
+        Json(project_full(
+            &ctx.base,
+            &cat,
+            &project,
+            leads.get(&project.lead_id),
+            &[],
+            &[],
+            &Expand::parse(&[]),
+            true,
+        )?),
+    ))
 }
 
 /// # `DELETE /rest/api/2/project/{projectIdOrKey}` (deleteProject)
