@@ -26,7 +26,7 @@ async fn project_changes_are_recorded_with_author_address_and_values() {
             json!({"name": format!("Renamed {key}"), "description": "now described"}),
         )
         .await
-        .expect(200);
+        .expect(201);
     let page = admin
         .get(&format!("{RECORDS}?filter={key}"))
         .await
@@ -67,7 +67,7 @@ async fn project_changes_are_recorded_with_author_address_and_values() {
             json!({"description": "now described"}),
         )
         .await
-        .expect(200);
+        .expect(201);
     let again = admin
         .get(&format!("{RECORDS}?filter={key}"))
         .await
@@ -127,7 +127,7 @@ async fn records_are_paged_and_filtered_by_time() {
             json!({"description": "one"}),
         )
         .await
-        .expect(200);
+        .expect(201);
     let page = admin
         .get(&format!("{RECORDS}?filter={key}&limit=1&offset=1"))
         .await

@@ -612,7 +612,7 @@ async fn a_project_created_with_a_security_scheme_uses_it() {
             json!({"issueSecurityScheme": scheme}),
         )
         .await
-        .expect(200);
+        .expect(201);
 }
 
 /// A sub-task the caller may see does not show a parent they may not: no key or

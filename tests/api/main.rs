@@ -8,6 +8,7 @@ mod agile_ranking;
 mod attachments;
 mod attachments_storage;
 mod audit;
+mod avatars;
 mod cli;
 mod comments;
 mod common;

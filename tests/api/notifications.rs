@@ -105,7 +105,7 @@ async fn projects_use_a_scheme_their_administrators_can_read() {
             json!({"notificationScheme": 10000}),
         )
         .await
-        .expect(200);
+        .expect(201);
     // A user who does not administer the project reads neither it nor the list.
     let (name, password) = user("ntfuser").await;
     let other = Client::basic(&name, &password);

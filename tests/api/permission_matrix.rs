@@ -655,6 +655,9 @@ impl World {
                 ("{id}", "issueLinkType") => "10000".into(),
                 ("{id}", "projectCategory") => fresh.category.clone().unwrap_or("10000".into()),
                 ("{id}", "application-properties") => "jira.option.voting".into(),
+                ("{file}", "priorities") => "medium.svg".into(),
+                ("{file}", "statuses") => "generic.png".into(),
+                ("{type}", "avatar") => "issuetype".into(),
                 ("{id}", "customFieldOption") => "1".into(),
                 // A custom field that does not exist (the agile migration's fields are
                 // the first ones).

@@ -7,6 +7,7 @@
 
 mod attachment;
 mod audit;
+mod avatar;
 mod comment;
 mod component;
 mod createmeta;
@@ -81,6 +82,7 @@ pub fn api_routes() -> Routes {
         .merge(notification::routes())
         .merge(security::routes())
         .merge(settings::routes())
+        .merge(avatar::routes())
         .fallback(unknown_route)
 }
 
@@ -99,6 +101,7 @@ pub fn routes() -> Routes {
         .merge(session::routes())
         .merge(attachment::secure_routes())
         .merge(pat::routes())
+        .merge(avatar::top_routes())
 }
 
 async fn unknown_route(req: Request) -> Response {
