@@ -14,8 +14,8 @@ import { portalCreateView } from './views/portal/create.js';
 import { portalRequestsView } from './views/portal/requests.js';
 import { portalRequestView } from './views/portal/request.js';
 import { portalNav } from './views/portal/nav.js';
-import { detectCustomer } from './views/portal/jsm.js';
-import { deskQueuesView } from './views/desk/queues.js';
+import { deskRole } from './views/portal/jsm.js';
+import { deskQueuesView, desksView } from './views/desk/queues.js';
 import { deskRequestView } from './views/desk/request.js';
 import { deskSettingsView } from './views/desk/settings.js';
 
@@ -43,6 +43,7 @@ const routes = [
   [/^\/portal\/request\/([A-Za-z0-9_]+-\d+)$/, () => portalRequestView],
   [/^\/portal\/(\d+)$/, () => portalDeskView],
   [/^\/portal\/(\d+)\/create\/(\d+)$/, () => portalCreateView],
+  [/^\/desk$/, () => desksView],
   [/^\/desk\/(\d+)(?:\/queues(?:\/(\d+))?)?$/, () => deskQueuesView],
   [/^\/desk\/(\d+)\/request\/([A-Za-z0-9_]+-\d+)$/, () => deskRequestView],
   [/^\/desk\/(\d+)\/settings$/, () => deskSettingsView],
@@ -76,7 +77,7 @@ function shell() {
     h(
       'header.top',
       link(state.customer ? '/portal' : '/issues', h('strong.brand', state.title || 'Tessera')),
-      state.customer ? portalNav() : h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects'), state.admin && h('a.admin-link', { href: '/admin', 'data-link': true, title: 'Administration' }, h('span.long', 'Administration'), h('span.short', 'Admin'))),
+      state.customer ? portalNav() : h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects'), state.agent && link('/desk', 'Service desk'), state.admin && h('a.admin-link', { href: '/admin', 'data-link': true, title: 'Administration' }, h('span.long', 'Administration'), h('span.short', 'Admin'))),
       h('span.grow'),
       !state.customer && h('button.primary', { type: 'button', onclick: () => create(), title: 'Create issue (c)' }, 'Create'),
       h('button.ghost.help-button', { type: 'button', onclick: showHelp, title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts' }, '?'),
@@ -139,7 +140,9 @@ async function loadMe() {
     state.admin = await api.get('/mypermissions?permissions=ADMINISTER')
       .then((p) => !!(p.permissions && p.permissions.ADMINISTER && p.permissions.ADMINISTER.havePermission))
       .catch(() => false);
-    state.customer = await detectCustomer(api, state.admin);
+    const role = await deskRole(api, state.admin);
+    state.customer = role === 'customer';
+    state.agent = role === 'agent';
   } catch (e) {
     state.me = null;
     state.admin = false;

@@ -66,3 +66,24 @@ export async function deskQueuesView(el, [deskId, queueId], { navigate }) {
   }
   return {};
 }
+
+/** `/desk`: the desks whose queues the caller works; with one, straight to its queues. */
+export async function desksView(el, _params, { navigate }) {
+  mount(el, spinner('Loading service desks…'));
+  const desks = await sd.all('/servicedesk');
+  const mine = [];
+  for (const d of desks) {
+    if (await sd.get(`/servicedesk/${enc(d.id)}/queue?limit=1`).then(() => true, () => false)) mine.push(d);
+  }
+  if (mine.length === 1) {
+    navigate(`/desk/${enc(mine[0].id)}`, { replace: true });
+    return {};
+  }
+  mount(el, h('div.page-head', h('h1', 'Service desks')),
+    mine.length
+      ? h('ul.portal-cards', mine.map((d) => h('li.portal-card', link(`/desk/${enc(d.id)}`,
+        h('span.rt-icon', { 'aria-hidden': 'true' }, (d.projectName || '?').charAt(0).toUpperCase()),
+        h('span.card-text', h('strong', d.projectName), h('span.muted', `${d.projectKey} · queues`))))))
+      : h('div.empty', h('p', 'No service desk has you on its team.')));
+  return {};
+}

@@ -16,12 +16,13 @@ export async function deskSettingsView(el, [deskId], { state }) {
     h('div.page-head', h('h1', `${desk.projectName}: settings`), h('span.grow'),
       link(`/desk/${enc(deskId)}`, 'Queues'), ' ', link(`/portal/${enc(deskId)}`, 'Customer portal')),
     h('div.settings-grid', types, slas, customers, orgs));
+  // One section failing (say, an agent may not list every organization) leaves the rest.
   await Promise.all([
-    requestTypes(types, base, deskId),
-    slaGoals(slas, base),
-    customerList(customers, base, state),
-    orgList(orgs, base),
-  ].map((p) => p.catch((e) => e)));
+    [types, requestTypes(types, base, deskId)],
+    [slas, slaGoals(slas, base)],
+    [customers, customerList(customers, base, state)],
+    [orgs, orgList(orgs, base)],
+  ].map(([box, p]) => p.catch((e) => mount(box, errorBox(e)))));
   return {};
 }
 
@@ -38,15 +39,10 @@ async function requestTypes(box, base, deskId) {
 
 async function slaGoals(box, base) {
   mount(box, h('h2', 'SLA goals'), spinner());
-  const queues = await sd.all(`${base}/queue`);
-  let metrics = [];
-  for (const q of queues) {
-    const issues = (await sd.get(`${base}/queue/${enc(q.id)}/issue?limit=1`)).values || [];
-    if (issues.length) {
-      metrics = await sd.all(`/request/${enc(issues[0].key)}/sla`);
-      break;
-    }
-  }
+  // Any request of the desk, open or closed, carries every goal.
+  const deskId = base.split('/').pop();
+  const any = (await sd.get(`/request?serviceDeskId=${deskId}&requestOwnership=ALL_REQUESTS&requestStatus=ALL_REQUESTS&limit=1`)).values || [];
+  const metrics = any.length ? await sd.all(`/request/${enc(any[0].issueKey)}/sla`) : [];
   const goal = (m) => {
     const c = m.ongoingCycle || (m.completedCycles || [])[0];
     return c && c.goalDuration ? c.goalDuration.friendly : '';

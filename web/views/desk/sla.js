@@ -10,7 +10,7 @@ export function slaTimer(m) {
     const breached = on.breached || (left.millis != null && left.millis < 0);
     return h(`span.sla.${breached ? 'breached' : (left.millis < 3600000 ? 'soon' : 'running')}`,
       { title: `${m.name}: goal ${(on.goalDuration || {}).friendly || ''}`, dataset: { sla: m.name } },
-      breached ? h('strong', 'Breached ') : null, left.friendly || '', ' ', h('span.sla-name', m.name));
+      breached ? h('strong', 'Breached') : null, breached ? `${(left.friendly || '').replace(/^-/, '')} ago` : `${left.friendly || ''} left`, h('span.sla-name', m.name));
   }
   const last = (m.completedCycles || []).slice(-1)[0];
   if (!last) return h('span.sla.none', { dataset: { sla: m.name } }, '— ', h('span.sla-name', m.name));

@@ -28,35 +28,27 @@ export async function portalDeskView(el, [deskId]) {
   ]);
   const card = (t) => h('li.portal-card.request-type', { dataset: { id: t.id } },
     link(`/portal/${enc(deskId)}/create/${enc(t.id)}`,
-      h('span.rt-icon', { 'aria-hidden': 'true', dataset: { icon: (t.icon && t.icon.id) || '' } }, glyph(t)),
+      h('span.rt-icon', { 'aria-hidden': 'true', dataset: { icon: (t.icon && t.icon.id) || '' } }, initial(t.name)),
       h('span.card-text', h('strong', t.name), t.description && h('span.muted', t.description))));
-  const sections = groups.length
-    ? groups.map((g) => {
-      const of = types.filter((t) => (t.groupIds || []).includes(g.id));
-      return of.length ? h('section.rt-group', h('h2', g.name), h('ul.portal-cards', of.map(card))) : null;
-    })
-    : [];
-  const grouped = new Set(groups.flatMap((g) => types.filter((t) => (t.groupIds || []).includes(g.id)).map((t) => t.id)));
-  const rest = types.filter((t) => !grouped.has(t.id));
+  // A type may sit in several groups (as in JSM): the groups filter one list of cards.
+  const cards = h('ul.portal-cards');
+  const show = (group, button) => {
+    tabs.querySelectorAll('button').forEach((b) => b.setAttribute('aria-pressed', String(b === button)));
+    const of = group ? types.filter((t) => (t.groupIds || []).includes(group.id)) : types;
+    mount(cards, of.map(card));
+  };
+  const tab = (label, group) => h('button.ghost.rt-tab', { type: 'button', 'aria-pressed': 'false', onclick: (e) => show(group, e.currentTarget) }, label);
+  const used = groups.filter((g) => types.some((t) => (t.groupIds || []).includes(g.id)));
+  const tabs = h('div.rt-tabs', { role: 'group', 'aria-label': 'Request type groups' }, tab('All', null), used.map((g) => tab(g.name, g)));
   mount(el,
     portalHead(desk.projectName, 'Welcome! You can raise a request for us using the options provided.', [link('/portal', 'Help center')]),
-    types.length ? [sections, rest.length ? h('section.rt-group', groups.length && h('h2', 'Other'), h('ul.portal-cards', rest.map(card))) : null]
-      : h('div.empty', h('p', 'This service desk offers no request types yet.')));
+    types.length ? [used.length ? tabs : null, cards] : h('div.empty', h('p', 'This service desk offers no request types yet.')));
+  show(null, tabs.querySelector('button'));
   return {};
 }
 
 function initial(name) {
   return (name || '?').trim().charAt(0).toUpperCase();
-}
-
-/** A glyph for the type: request type icons are not served, so its words pick one. */
-function glyph(t) {
-  const n = (t.name || '').toLowerCase();
-  if (/hardware|laptop|monitor|device/.test(n)) return '🖥';
-  if (/account|password|access|login/.test(n)) return '🔑';
-  if (/bug|fix|broken|problem/.test(n)) return '🛠';
-  if (/help|question|ask/.test(n)) return '💬';
-  return initial(t.name);
 }
 
 export { errorBox };

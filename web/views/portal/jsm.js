@@ -59,30 +59,31 @@ export const sd = {
 };
 
 /**
- * Whether the signed-in person is a customer and nothing more: not an administrator,
- * some desk lets them raise requests, no desk lets them work its queues (JSM answers 403
- * to customers there), and no other kind of project is theirs to browse.
+ * What the signed-in person is to the service desks: `customer` when they are that and
+ * nothing more (not an administrator, some desk takes their requests, no desk lets them
+ * work its queues — JSM answers 403 to customers there — and no other kind of project is
+ * theirs to browse), `agent` when some desk's queues are theirs, else `null`.
  */
-export async function detectCustomer(api, admin) {
-  if (admin) return false;
+export async function deskRole(api, admin) {
   let desks;
   try {
     desks = (await sd.get('/servicedesk?limit=50')).values || [];
   } catch {
-    return false;
+    return null;
   }
-  if (!desks.length) return false;
-  const projects = await api.get('/project').catch(() => []);
-  if ((projects || []).some((p) => p.projectTypeKey && p.projectTypeKey !== 'service_desk')) return false;
+  if (!desks.length) return null;
+  if (admin) return 'agent';
   for (const d of desks.slice(0, 10)) {
     try {
       await sd.get(`/servicedesk/${encodeURIComponent(d.id)}/queue?limit=1`);
-      return false;
+      return 'agent';
     } catch (e) {
-      if (e.status !== 403) return false;
+      if (e.status !== 403) return null;
     }
   }
-  return true;
+  const projects = await api.get('/project').catch(() => []);
+  if ((projects || []).some((p) => p.projectTypeKey && p.projectTypeKey !== 'service_desk')) return null;
+  return 'customer';
 }
 
 export const enc = encodeURIComponent;
