@@ -214,6 +214,11 @@ test('a customer raises a request in the portal and an agent works it', async (t
     await agent.waitForSelector('ol.conversation .comment:not(.internal):has-text("replacing a part")');
     assert.match(await agent.locator('.agent-slas').innerText(), /Time to resolution/);
     await shot(agent, '06-agent-request');
+    // The Jira issue view marks the internal note too.
+    await agent.goto(`${base}/browse/${key}`);
+    await agent.waitForSelector('article.comment:has-text("zanzibar") .internal-badge');
+    await agent.goBack();
+    await agent.waitForSelector('.agent-actions button.transition');
     await agent.click('.agent-actions button.transition:has-text("Done")');
     await agent.waitForSelector('.request-side .lozenge.cat-done');
   });
@@ -232,6 +237,19 @@ test('a customer raises a request in the portal and an agent works it', async (t
     await shot(customer, '07-rated');
     const fb = await admin('GET', `/rest/servicedeskapi/request/${key}/feedback`);
     assert.equal(fb.rating, 4);
+  });
+
+  await t.test('a breached SLA says so in words', async () => {
+    // The binary's clock cannot be moved from here, so the timer is given a breached cycle.
+    const texts = await agent.evaluate(async () => {
+      const { slaTimer } = await import('/static/views/desk/sla.js');
+      const breached = slaTimer({ name: 'Time to first response', ongoingCycle: { breached: true, remainingTime: { millis: -3600000, friendly: '-1h' }, goalDuration: { friendly: '4h' } } });
+      const met = slaTimer({ name: 'Time to resolution', completedCycles: [{ breached: false }] });
+      return [breached.textContent, breached.className, met.textContent];
+    });
+    assert.match(texts[0], /^Breached.*1h ago/);
+    assert.match(texts[1], /breached/);
+    assert.match(texts[2], /Met/);
   });
 
   await t.test('the agent sees the desk settings and adds an organization', async () => {
