@@ -1,6 +1,6 @@
 // The customer portal's front page (the desks one may raise requests with) and a desk's
 // page (its request types as cards, by group).
-import { h, mount, link, spinner, errorBox } from '../../dom.js';
+import { h, mount, link, spinner } from '../../dom.js';
 import { sd, enc } from './jsm.js';
 import { portalHead } from './nav.js';
 
@@ -51,4 +51,3 @@ function initial(name) {
   return (name || '?').trim().charAt(0).toUpperCase();
 }
 
-export { errorBox };
