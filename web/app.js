@@ -9,6 +9,15 @@ import { boardView } from './views/board.js';
 import { accountView } from './views/account.js';
 import { adminView } from './views/admin/index.js';
 import { openCreateDialog } from './views/create.js';
+import { portalHomeView, portalDeskView } from './views/portal/home.js';
+import { portalCreateView } from './views/portal/create.js';
+import { portalRequestsView } from './views/portal/requests.js';
+import { portalRequestView } from './views/portal/request.js';
+import { portalNav } from './views/portal/nav.js';
+import { deskRole } from './views/portal/jsm.js';
+import { deskQueuesView, desksView } from './views/desk/queues.js';
+import { deskRequestView } from './views/desk/request.js';
+import { deskSettingsView } from './views/desk/settings.js';
 
 export const state = { me: null, admin: false };
 const root = document.getElementById('app');
@@ -29,6 +38,15 @@ const routes = [
   [/^\/board\/([A-Za-z0-9_]+)$/, () => boardView],
   [/^\/account$/, () => accountView],
   [/^\/admin(?:\/([a-z]+))?$/, () => adminView],
+  [/^\/portal$/, () => portalHomeView],
+  [/^\/portal\/requests$/, () => portalRequestsView],
+  [/^\/portal\/request\/([A-Za-z0-9_]+-\d+)$/, () => portalRequestView],
+  [/^\/portal\/(\d+)$/, () => portalDeskView],
+  [/^\/portal\/(\d+)\/create\/(\d+)$/, () => portalCreateView],
+  [/^\/desk$/, () => desksView],
+  [/^\/desk\/(\d+)(?:\/queues(?:\/(\d+))?)?$/, () => deskQueuesView],
+  [/^\/desk\/(\d+)\/request\/([A-Za-z0-9_]+-\d+)$/, () => deskRequestView],
+  [/^\/desk\/(\d+)\/settings$/, () => deskSettingsView],
 ];
 
 async function route() {
@@ -58,10 +76,10 @@ function shell() {
     root,
     h(
       'header.top',
-      link('/issues', h('strong.brand', state.title || 'Tessera')),
-      h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects'), state.admin && h('a.admin-link', { href: '/admin', 'data-link': true, title: 'Administration' }, h('span.long', 'Administration'), h('span.short', 'Admin'))),
+      link(state.customer ? '/portal' : '/issues', h('strong.brand', state.title || 'Tessera')),
+      state.customer ? portalNav() : h('nav.nav', link('/issues', 'Issues'), link('/projects', 'Projects'), state.agent && link('/desk', 'Service desk'), state.admin && h('a.admin-link', { href: '/admin', 'data-link': true, title: 'Administration' }, h('span.long', 'Administration'), h('span.short', 'Admin'))),
       h('span.grow'),
-      h('button.primary', { type: 'button', onclick: () => create(), title: 'Create issue (c)' }, 'Create'),
+      !state.customer && h('button.primary', { type: 'button', onclick: () => create(), title: 'Create issue (c)' }, 'Create'),
       h('button.ghost.help-button', { type: 'button', onclick: showHelp, title: 'Keyboard shortcuts (?)', 'aria-label': 'Keyboard shortcuts' }, '?'),
       h('a.me', { href: '/account', 'data-link': true, title: `Account, password and API tokens (${me.emailAddress || me.name})` }, me.displayName || me.name),
       h('button.ghost#signout', { type: 'button', onclick: signOut }, 'Sign out'),
@@ -96,11 +114,16 @@ function showLogin() {
   current = {};
   loginView(root, async () => {
     await loadMe();
-    const to = location.pathname === '/login' ? '/issues' : location.pathname + location.search;
-    history.replaceState(null, '', to);
+    history.replaceState(null, '', landing(location.pathname === '/login' ? '/issues' : location.pathname + location.search));
     shell();
     route();
   });
+}
+
+/** Where a sign-in lands: customers of a service desk and nothing more go to the portal. */
+function landing(to) {
+  if (state.customer && (to === '/' || to.startsWith('/issues'))) return '/portal';
+  return to;
 }
 
 async function loadMe() {
@@ -117,6 +140,9 @@ async function loadMe() {
     state.admin = await api.get('/mypermissions?permissions=ADMINISTER')
       .then((p) => !!(p.permissions && p.permissions.ADMINISTER && p.permissions.ADMINISTER.havePermission))
       .catch(() => false);
+    const role = await deskRole(api, state.admin);
+    state.customer = role === 'customer';
+    state.agent = role === 'agent';
   } catch (e) {
     state.me = null;
     state.admin = false;
@@ -170,7 +196,7 @@ document.addEventListener('keydown', (e) => {
     e.preventDefault();
     return;
   }
-  if (e.key === 'c') {
+  if (e.key === 'c' && !state.customer) {
     e.preventDefault();
     create();
   } else if (e.key === '/') {
@@ -205,7 +231,8 @@ onUnauthorized(() => {
     return;
   }
   if (!state.me) return showLogin();
-  if (location.pathname === '/login') history.replaceState(null, '', '/issues');
+  if (location.pathname === '/login') history.replaceState(null, '', landing('/issues'));
+  else if (landing(location.pathname) !== location.pathname) history.replaceState(null, '', landing(location.pathname));
   shell();
   route();
 })();

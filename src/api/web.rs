@@ -5,7 +5,7 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /`, `/projects`, `/issues`, `/browse/{key}`, `/board/{key}`, `/account`, `/login`, `/admin`, `/admin/{page}` | `index.html` (every client-side route of `web/app.js`, so a reload or a bookmark opens the app) |
+//! | `GET /`, `/projects`, `/issues`, `/browse/{key}`, `/board/{key}`, `/account`, `/login`, `/admin`, `/admin/{page}`, `/portal`, `/portal/{*path}`, `/desk/{*path}` | `index.html` (every client-side route of `web/app.js`, so a reload or a bookmark opens the app) |
 //! | `GET /static/{*path}` | the file `web/{path}`, with its content type and an `ETag` |
 //!
 //! Assets are not fingerprinted, so every response says `Cache-Control: no-cache` with a
@@ -34,6 +34,10 @@ pub fn routes() -> Routes {
         .get("/account", ANY, index)
         .get("/admin", ANY, index)
         .get("/admin/{page}", ANY, index)
+        // The customer portal and the agents' desk pages route on the client.
+        .get("/portal", ANY, index)
+        .get("/portal/{*path}", ANY, index)
+        .get("/desk/{*path}", ANY, index)
         .get("/static/{*path}", ANY, asset)
 }
 

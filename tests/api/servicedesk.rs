@@ -973,6 +973,10 @@ async fn queues_list_the_desks_issues() {
         issues.body["values"][0]["fields"]["summary"],
         "Keyboard sticky"
     );
+    // Jira's status bean, with its category (the agents' queue colours by it).
+    let status = &issues.body["values"][0]["fields"]["status"];
+    assert_eq!(status["statusCategory"]["key"], "new", "{status}");
+    assert!(status["statusCategory"]["id"].is_number(), "{status}");
     d.agent
         .get(&format!("{SD}/servicedesk/{}/queue/999999", d.id))
         .await

@@ -292,6 +292,7 @@ export async function issueView(el, [key], { state, navigate }) {
     const art = h('article.comment', { dataset: { id: c.id } },
       h('header', h('strong', c.author ? c.author.displayName : 'Anonymous'), ' ', h('time.muted', { datetime: c.created }, formatDate(c.created)),
         c.updated && c.updated !== c.created ? h('span.muted', ' (edited)') : null,
+        c.jsdPublic === false && h('span.badge.internal-badge', { title: 'Service desk customers do not see it' }, 'Internal note'),
         mine && h('span.comment-actions',
           h('button.linkish.edit-comment', { type: 'button', onclick: edit }, 'Edit'),
           h('button.linkish.danger.delete-comment', { type: 'button', onclick: remove }, 'Delete'))),

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::{JsmResult, Params, READ, caller, render};
 use crate::api::Ctx;
+use crate::api::jira::dto;
 use crate::api::routes::Routes;
 
 pub fn routes() -> Routes {
@@ -264,20 +265,25 @@ async fn get_issues_in_queue(
         .iter()
         .map(|v| {
             let i = &v.issue;
-            json!({
+            // Jira's status bean, category included: queues are read as Jira issues.
+            let status = match cat.status(i.status_id) {
+                Some(s) => dto::to_json(dto::status(&ctx.base, &cat, s))?,
+                None => Value::Null,
+            };
+            Ok(json!({
                 "id": i.id.0.to_string(),
                 "key": i.key,
                 "self": format!("{}/rest/api/2/issue/{}", ctx.base, i.id.0),
                 "fields": {
                     "summary": i.summary,
                     "issuetype": cat.issue_type(i.issue_type_id).map(|t| json!({"id": t.id.to_string(), "name": t.name})),
-                    "status": cat.status(i.status_id).map(|s| json!({"id": s.id.to_string(), "name": s.name})),
+                    "status": status,
                     "created": i.created.to_jira(),
                     "reporter": i.reporter_id.and_then(|r| v.users.get(&r)).map(|u| render::user(&ctx.base, u)),
                 },
-            })
+            }))
         })
-        .collect();
+        .collect::<crate::error::Result<Vec<Value>>>()?;
     let path = format!("/servicedesk/{desk}/queue/{id}/issue");
     Ok(axum::Json(render::paged(
         &ctx.base,
