@@ -1037,6 +1037,16 @@ impl MatrixDesk {
             )
             .await
             .expect(204);
+        // The property the matrix's property routes read (`{propertyKey}` is pm.prop).
+        for owner in [
+            format!("{SD}/servicedesk/{}/requesttype/{request_type}", d.id),
+            format!("{SD}/organization/{org}"),
+        ] {
+            admin
+                .put(&format!("{owner}/property/pm.prop"), json!({"v": 1}))
+                .await
+                .expect(201);
+        }
         MatrixDesk {
             desk: d.id.clone(),
             request_type,
@@ -1068,15 +1078,33 @@ impl MatrixDesk {
         r.body["id"].as_str().expect("org").to_string()
     }
 
+    /// A throwaway request type on the matrix desk (for a route that deletes one).
+    pub async fn new_request_type(&self, admin: &Client) -> String {
+        let r = admin
+            .post(
+                &format!("{SD}/servicedesk/{}/requesttype", self.desk),
+                json!({"issueTypeId": "10001", "name": unique_key("PMT")}),
+            )
+            .await
+            .expect(200);
+        r.body["id"].as_str().expect("request type").to_string()
+    }
+
     /// The value of a JSM path parameter.
-    pub fn fill(&self, template: &str, seg: &str, fresh_org: Option<&String>) -> Option<String> {
+    pub fn fill(
+        &self,
+        template: &str,
+        seg: &str,
+        fresh_org: Option<&String>,
+        fresh_type: Option<&String>,
+    ) -> Option<String> {
         if !template.starts_with("/rest/servicedeskapi") {
             return None;
         }
         Some(match seg {
             "{issueIdOrKey}" if template.contains("/approval") => self.approval_request.clone(),
             "{serviceDeskId}" => self.desk.clone(),
-            "{requestTypeId}" => self.request_type.clone(),
+            "{requestTypeId}" => fresh_type.cloned().unwrap_or(self.request_type.clone()),
             "{queueId}" => self.queue.clone(),
             "{issueIdOrKey}" | "{requestIdOrKey}" => self.request.clone(),
             "{commentId}" => self.comment.clone(),

@@ -263,3 +263,37 @@ test('customers: create one and add them to a desk', async () => {
   // A customer cannot make customers.
   await rejectsWith(d.c1.sd.customer.createCustomer({ email: `x${email}`, displayName: 'X' }), 403);
 });
+
+test('properties of request types and organizations', async () => {
+  const d = await newDesk();
+  const rt = await requestTypeId(admin, d.id, 'Get IT help');
+  const owner = { serviceDeskId: d.id, requestTypeId: rt };
+  // jira.js's setProperty sends no body: the key is set with a null value.
+  await admin.serviceDesk.setProperty({ ...owner, propertyKey: 'flag' });
+  // A value goes through the client's own transport.
+  await admin.sendRequest({
+    url: `/rest/servicedeskapi/servicedesk/${d.id}/requesttype/${rt}/property/colour`,
+    method: 'PUT',
+    data: { hue: 'teal' },
+  });
+  const keys = await d.c1.sd.serviceDesk.getPropertiesKeys(owner);
+  assert.deepEqual(keys.keys.map((k) => k.key), ['colour', 'flag']);
+  const colour = await d.c1.sd.serviceDesk.getProperty({ ...owner, propertyKey: 'colour' });
+  assert.deepEqual(colour, { key: 'colour', value: { hue: 'teal' } });
+  assert.equal((await admin.serviceDesk.getProperty({ ...owner, propertyKey: 'flag' })).value, null);
+  // Customers read request type properties; only the desk's administrators write them.
+  await rejectsWith(d.c1.sd.serviceDesk.setProperty({ ...owner, propertyKey: 'x' }), 403);
+  await admin.serviceDesk.deleteProperty({ ...owner, propertyKey: 'flag' });
+  await rejectsWith(admin.serviceDesk.getProperty({ ...owner, propertyKey: 'flag' }), 404);
+
+  const org = await admin.organization.createOrganization({ name: `Org ${letters(6)}` });
+  await admin.organization.setProperty({ organizationId: org.id, propertyKey: 'tier' });
+  const orgKeys = await admin.organization.getPropertiesKeys({ organizationId: org.id });
+  assert.deepEqual(orgKeys.keys.map((k) => k.key), ['tier']);
+  const tier = await admin.organization.getProperty({ organizationId: org.id, propertyKey: 'tier' });
+  assert.equal(tier.key, 'tier');
+  // A customer outside the organization does not see it.
+  await rejectsWith(d.c1.sd.organization.getPropertiesKeys({ organizationId: org.id }), 404);
+  await admin.organization.deleteProperty({ organizationId: org.id, propertyKey: 'tier' });
+  assert.deepEqual((await admin.organization.getPropertiesKeys({ organizationId: org.id })).keys, []);
+});

@@ -12,7 +12,9 @@ mod approvals;
 mod files;
 mod people;
 mod requests;
+mod sharing;
 mod sla;
+mod types;
 
 use std::sync::Arc;
 
@@ -31,6 +33,7 @@ pub use requests::{
     RequestView, StatusChange,
 };
 pub use sla::{SlaCycle, SlaMetric};
+pub use types::PropertyOwner;
 
 pub struct Service {
     store: Store,
