@@ -993,6 +993,8 @@ pub struct MatrixDesk {
     pub approval: String,
     /// The request the approval is on.
     pub approval_request: String,
+    /// A public attachment on `request`.
+    pub attachment: String,
 }
 
 impl MatrixDesk {
@@ -1047,6 +1049,20 @@ impl MatrixDesk {
                 .await
                 .expect(201);
         }
+        let t = crate::servicedesk_access::temporary_file(admin, &d.id, "matrix.txt").await;
+        let att = admin
+            .post(
+                &format!("{SD}/request/{request}/attachment"),
+                json!({"temporaryAttachmentIds": [t], "public": true}),
+            )
+            .await
+            .expect(201);
+        // JSM's AttachmentDTO has no id: it is the tail of the Jira REST link.
+        let attachment = att.body["attachments"]["values"][0]["_links"]["jiraRest"]
+            .as_str()
+            .and_then(|l| l.rsplit('/').next())
+            .expect("attachment")
+            .to_string();
         MatrixDesk {
             desk: d.id.clone(),
             request_type,
@@ -1063,6 +1079,7 @@ impl MatrixDesk {
                 .expect("approval")
                 .to_string(),
             approval_request: a_key,
+            attachment,
         }
     }
 
@@ -1110,6 +1127,7 @@ impl MatrixDesk {
             "{commentId}" => self.comment.clone(),
             "{slaMetricId}" => self.sla.clone(),
             "{approvalId}" => self.approval.clone(),
+            "{attachmentId}" => self.attachment.clone(),
             "{organizationId}" => fresh_org.cloned().unwrap_or(self.org.clone()),
             _ => return None,
         })

@@ -311,3 +311,66 @@ async fn a_request_shared_with_an_organization_is_seen_by_its_members() {
     c3.get(&format!("{SD}/request/{key}")).await.expect(404);
     c3.get(&format!("{SD}/request/{k2}")).await.expect(404);
 }
+
+#[tokio::test]
+async fn attachment_content_and_the_files_a_comment_came_with() {
+    let d = desk("SRF").await;
+    let key = d.raise(&d.c1, "with files").await;
+    let t = crate::servicedesk_access::temporary_file(&d.c1, &d.id, "note.txt").await;
+    let added = d
+        .c1
+        .post(
+            &format!("{SD}/request/{key}/attachment"),
+            json!({"temporaryAttachmentIds": [t], "public": true, "additionalComment": {"body": "see the note"}}),
+        )
+        .await
+        .expect(201);
+    let id = added.body["attachments"]["values"][0]["_links"]["jiraRest"]
+        .as_str()
+        .and_then(|l| l.rsplit('/').next())
+        .expect("attachment id")
+        .to_string();
+    let comment = added.body["comment"]["id"]
+        .as_str()
+        .expect("comment")
+        .to_string();
+
+    let content =
+        d.c1.get(&format!("{SD}/request/{key}/attachment/{id}"))
+            .await
+            .expect(200);
+    assert_eq!(content.text, "hello");
+    // A text file has no thumbnail.
+    d.c1.get(&format!("{SD}/request/{key}/attachment/{id}/thumbnail"))
+        .await
+        .expect(404);
+    // Another customer does not reach it; nor does an id of another request.
+    d.c2.get(&format!("{SD}/request/{key}/attachment/{id}"))
+        .await
+        .expect(404);
+    let other = d.raise(&d.c1, "no files").await;
+    d.c1.get(&format!("{SD}/request/{other}/attachment/{id}"))
+        .await
+        .expect(404);
+
+    let listed =
+        d.c1.get(&format!("{SD}/request/{key}/comment/{comment}/attachment"))
+            .await
+            .expect(200);
+    assert_eq!(listed.body["size"], 1, "{}", listed.text);
+    assert_eq!(listed.body["values"][0]["filename"], "note.txt");
+    // A comment without files lists none.
+    let plain =
+        d.c1.post(
+            &format!("{SD}/request/{key}/comment"),
+            json!({"body": "no files here", "public": true}),
+        )
+        .await
+        .expect(201);
+    let plain = plain.body["id"].as_str().expect("comment");
+    let none =
+        d.c1.get(&format!("{SD}/request/{key}/comment/{plain}/attachment"))
+            .await
+            .expect(200);
+    assert_eq!(none.body["values"], json!([]));
+}

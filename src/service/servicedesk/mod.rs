@@ -9,6 +9,7 @@
 //! JQL counts, v1, Yandex, the web UI) answers them alike.
 
 mod approvals;
+mod downloads;
 mod files;
 mod people;
 mod requests;
