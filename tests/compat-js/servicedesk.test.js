@@ -297,3 +297,33 @@ test('properties of request types and organizations', async () => {
   await admin.organization.deleteProperty({ organizationId: org.id, propertyKey: 'tier' });
   assert.deepEqual((await admin.organization.getPropertiesKeys({ organizationId: org.id })).keys, []);
 });
+
+test('attachments: temporary file, attach with a comment, the comment\'s files, the content', async () => {
+  const d = await newDesk();
+  const rt = await requestTypeId(d.c1.sd, d.id, 'Get IT help');
+  const { issueKey } = await d.c1.sd.request.createCustomerRequest({
+    serviceDeskId: d.id,
+    requestTypeId: rt,
+    requestFieldValues: { summary: 'with a log' },
+  });
+  const temp = await d.c1.sd.serviceDesk.attachTemporaryFile({
+    serviceDeskId: d.id,
+    attachment: { filename: 'log.txt', file: Buffer.from('line 1\n') },
+  });
+  const tempId = temp.temporaryAttachments[0].temporaryAttachmentId;
+  const added = await d.c1.sd.request.createAttachment({
+    issueIdOrKey: issueKey,
+    temporaryAttachmentIds: [tempId],
+    public: true,
+    additionalComment: { body: 'the log' },
+  });
+  assert.deepEqual(added.attachments.values.map((a) => a.filename), ['log.txt']);
+  const files = await d.agent.sd.request.getCommentAttachments({ issueIdOrKey: issueKey, commentId: added.comment.id });
+  assert.deepEqual(files.values.map((a) => a.filename), ['log.txt']);
+  const attachmentId = files.values[0]._links.jiraRest.split('/').pop();
+  const content = await d.c1.sd.request.getAttachmentContent({ issueIdOrKey: issueKey, attachmentId });
+  assert.equal(String(content), 'line 1\n');
+  await rejectsWith(d.c2.sd.request.getAttachmentContent({ issueIdOrKey: issueKey, attachmentId }), 404);
+  const listed = await d.c1.sd.request.getAttachmentsForRequest({ issueIdOrKey: issueKey });
+  assert.deepEqual(listed.values.map((a) => a.filename), ['log.txt']);
+});

@@ -347,3 +347,34 @@ def test_attach_temporary_file_then_add_it(desk: Desk, tmp_path):
     assert any("see the file" in b for b in bodies)
     listed = desk.agent.sd.get(f"rest/servicedeskapi/request/{key}/attachment")
     assert [a["filename"] for a in listed["values"]] == ["screen.txt"]
+
+
+def test_request_shared_with_an_organization(admin: ServiceDesk, jira: Jira, desk: Desk):
+    org = admin.create_organization("Shared " + rand_suffix())
+    admin.add_organization(desk.id, org["id"])
+    admin.add_users_to_organization(org["id"], users_list=[desk.c1.name, desk.c2.name])
+    created = raise_request(desk, desk.c1, "shared printer", organizations=[int(org["id"])])
+    key = created["issueKey"]
+    shared = next(f for f in created["requestFieldValues"] if f["fieldId"] == "organizations")
+    assert [o["id"] for o in shared["value"]] == [org["id"]]
+    # The other member sees it in JSM and in Jira's search.
+    assert desk.c2.sd.get_customer_request(key)["issueKey"] == key
+    c2_jira = Jira(url=jira.url, session=desk.c2.sd.session, timeout=30)
+    found = c2_jira.jql(f"project = {desk.key}", fields=["summary"])
+    assert [i["key"] for i in found["issues"]] == [key]
+
+
+def test_comment_attachments_and_content(desk: Desk, tmp_path):
+    key = raise_request(desk, desk.c1, "files")["issueKey"]
+    path = tmp_path / "log.txt"
+    path.write_bytes(b"line 1\n")
+    temp_id = desk.c1.sd.attach_temporary_file(desk.id, str(path))
+    added = desk.c1.sd.add_attachment(key, temp_id, comment="the log")
+    comment_id = added["comment"]["id"]
+    listed = desk.agent.sd.get(f"rest/servicedeskapi/request/{key}/comment/{comment_id}/attachment")
+    assert [a["filename"] for a in listed["values"]] == ["log.txt"]
+    attachment_id = listed["values"][0]["_links"]["jiraRest"].rsplit("/", 1)[1]
+    content = desk.c1.sd.get(
+        f"rest/servicedeskapi/request/{key}/attachment/{attachment_id}", not_json_response=True
+    )
+    assert content == b"line 1\n"
