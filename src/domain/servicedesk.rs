@@ -6,6 +6,8 @@ use super::{IssueId, Millis, ProjectId, UserId};
 
 /// The form field naming a request's approvers (not a Jira field: the desk keeps it).
 pub const APPROVERS_FIELD: &str = "approvers";
+/// The `requestFieldValues` key that shares a request with organizations (by id).
+pub const SHARED_WITH_FIELD: &str = "organizations";
 
 /// The project type whose projects have a service desk.
 pub const PROJECT_TYPE: &str = "service_desk";
@@ -34,6 +36,22 @@ pub struct RequestType {
     pub icon_id: i64,
     pub group_ids: Vec<i64>,
 }
+
+/// A request type an administrator adds to a desk (`POST servicedesk/{id}/requesttype`).
+#[derive(Debug, Clone)]
+pub struct NewRequestType {
+    pub name: String,
+    pub description: String,
+    pub help_text: String,
+    pub issue_type_id: i64,
+}
+
+/// The icon of request types made through the API (the portal's generic one).
+pub const DEFAULT_ICON: i64 = 10018;
+
+/// `entity_properties.entity_type` of request type and organization properties.
+pub const REQUEST_TYPE_PROPERTIES: &str = "sd_request_type";
+pub const ORGANIZATION_PROPERTIES: &str = "sd_organization";
 
 /// One field of a request type's form, in order.
 #[derive(Debug, Clone)]

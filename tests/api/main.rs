@@ -41,6 +41,7 @@ mod scopes;
 mod search;
 mod servicedesk;
 mod servicedesk_access;
+mod servicedesk_admin;
 mod settings;
 mod slow_clients;
 mod tidy;

@@ -597,7 +597,12 @@ impl World {
                 continue;
             }
             let prev = if n > 0 { segs[n - 1] } else { "" };
-            if let Some(v) = self.desk.fill(template, seg, fresh.org.as_ref()) {
+            if let Some(v) = self.desk.fill(
+                template,
+                seg,
+                fresh.org.as_ref(),
+                fresh.request_type.as_ref(),
+            ) {
                 out.push(v);
                 continue;
             }
@@ -815,6 +820,10 @@ impl World {
         if template.ends_with("/organization/{organizationId}") {
             f.org = Some(crate::servicedesk::MatrixDesk::new_org(&admin).await);
         }
+        // A request type each persona may delete, so the desk keeps the one others use.
+        if template.ends_with("/requesttype/{requestTypeId}") {
+            f.request_type = Some(self.desk.new_request_type(&admin).await);
+        }
         if template.contains("/version/{id}") && !template.contains("remotelink") {
             let r = admin
                 .post(
@@ -847,6 +856,7 @@ struct Fresh {
     sprint: Option<String>,
     org: Option<String>,
     category: Option<String>,
+    request_type: Option<String>,
 }
 
 /// Routes whose parameters point into an issue (and so are asked about both issues).

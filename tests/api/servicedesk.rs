@@ -997,6 +997,8 @@ pub struct MatrixDesk {
     pub approval: String,
     /// The request the approval is on.
     pub approval_request: String,
+    /// A public attachment on `request`.
+    pub attachment: String,
 }
 
 impl MatrixDesk {
@@ -1041,6 +1043,30 @@ impl MatrixDesk {
             )
             .await
             .expect(204);
+        // The property the matrix's property routes read (`{propertyKey}` is pm.prop).
+        for owner in [
+            format!("{SD}/servicedesk/{}/requesttype/{request_type}", d.id),
+            format!("{SD}/organization/{org}"),
+        ] {
+            admin
+                .put(&format!("{owner}/property/pm.prop"), json!({"v": 1}))
+                .await
+                .expect(201);
+        }
+        let t = crate::servicedesk_access::temporary_file(admin, &d.id, "matrix.txt").await;
+        let att = admin
+            .post(
+                &format!("{SD}/request/{request}/attachment"),
+                json!({"temporaryAttachmentIds": [t], "public": true}),
+            )
+            .await
+            .expect(201);
+        // JSM's AttachmentDTO has no id: it is the tail of the Jira REST link.
+        let attachment = att.body["attachments"]["values"][0]["_links"]["jiraRest"]
+            .as_str()
+            .and_then(|l| l.rsplit('/').next())
+            .expect("attachment")
+            .to_string();
         MatrixDesk {
             desk: d.id.clone(),
             request_type,
@@ -1057,6 +1083,7 @@ impl MatrixDesk {
                 .expect("approval")
                 .to_string(),
             approval_request: a_key,
+            attachment,
         }
     }
 
@@ -1072,20 +1099,39 @@ impl MatrixDesk {
         r.body["id"].as_str().expect("org").to_string()
     }
 
+    /// A throwaway request type on the matrix desk (for a route that deletes one).
+    pub async fn new_request_type(&self, admin: &Client) -> String {
+        let r = admin
+            .post(
+                &format!("{SD}/servicedesk/{}/requesttype", self.desk),
+                json!({"issueTypeId": "10001", "name": unique_key("PMT")}),
+            )
+            .await
+            .expect(200);
+        r.body["id"].as_str().expect("request type").to_string()
+    }
+
     /// The value of a JSM path parameter.
-    pub fn fill(&self, template: &str, seg: &str, fresh_org: Option<&String>) -> Option<String> {
+    pub fn fill(
+        &self,
+        template: &str,
+        seg: &str,
+        fresh_org: Option<&String>,
+        fresh_type: Option<&String>,
+    ) -> Option<String> {
         if !template.starts_with("/rest/servicedeskapi") {
             return None;
         }
         Some(match seg {
             "{issueIdOrKey}" if template.contains("/approval") => self.approval_request.clone(),
             "{serviceDeskId}" => self.desk.clone(),
-            "{requestTypeId}" => self.request_type.clone(),
+            "{requestTypeId}" => fresh_type.cloned().unwrap_or(self.request_type.clone()),
             "{queueId}" => self.queue.clone(),
             "{issueIdOrKey}" | "{requestIdOrKey}" => self.request.clone(),
             "{commentId}" => self.comment.clone(),
             "{slaMetricId}" => self.sla.clone(),
             "{approvalId}" => self.approval.clone(),
+            "{attachmentId}" => self.attachment.clone(),
             "{organizationId}" => fresh_org.cloned().unwrap_or(self.org.clone()),
             _ => return None,
         })

@@ -193,7 +193,7 @@ async fn customers_see_only_their_own_requests_everywhere() {
 }
 
 /// Sends one small text file to the desk's temporary store; returns its temporary id.
-async fn temporary_file(c: &Client, desk: &str, name: &str) -> String {
+pub(crate) async fn temporary_file(c: &Client, desk: &str, name: &str) -> String {
     let boundary = "sdt-boundary";
     let body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"

@@ -3,7 +3,10 @@
 use axum::extract::{Path, RawQuery};
 use serde_json::{Value, json};
 
-use super::{JsmResult, Params, READ, caller, render};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::{JsmResult, Json, Params, READ, WRITE, caller, no_content, render};
 use crate::api::Ctx;
 use crate::api::jira::dto;
 use crate::api::routes::Routes;
@@ -26,6 +29,16 @@ pub fn routes() -> Routes {
             "/rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype",
             READ,
             get_request_types,
+        )
+        .post(
+            "/rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype",
+            WRITE,
+            create_request_type,
+        )
+        .delete(
+            "/rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype/{requestTypeId}",
+            WRITE,
+            delete_request_type,
         )
         .get(
             "/rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype/{requestTypeId}",
@@ -156,6 +169,55 @@ async fn get_request_type_by_id(
     let caller = caller(&ctx)?;
     let (_, t) = ctx.app.servicedesk.request_type(caller, &desk, &id).await?;
     Ok(axum::Json(render::request_type(&ctx.base, &t)))
+}
+
+/// `RequestTypeCreateDTO`; the issue type's id comes as a string or a number.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestTypeInput {
+    name: Option<String>,
+    description: Option<String>,
+    help_text: Option<String>,
+    issue_type_id: Option<Value>,
+}
+
+/// # `POST /rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype` (createRequestType)
+async fn create_request_type(
+    ctx: Ctx,
+    Path(desk): Path<String>,
+    Json(input): Json<RequestTypeInput>,
+) -> JsmResult<axum::Json<Value>> {
+    let caller = caller(&ctx)?;
+    let issue_type = input.issue_type_id.map(|v| match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    });
+    let t = ctx
+        .app
+        .servicedesk
+        .create_request_type(
+            caller,
+            &desk,
+            input.name,
+            input.description,
+            input.help_text,
+            issue_type,
+        )
+        .await?;
+    Ok(axum::Json(render::request_type(&ctx.base, &t)))
+}
+
+/// # `DELETE /rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype/{requestTypeId}` (deleteRequestType)
+async fn delete_request_type(
+    ctx: Ctx,
+    Path((desk, id)): Path<(String, String)>,
+) -> JsmResult<Response> {
+    let caller = caller(&ctx)?;
+    ctx.app
+        .servicedesk
+        .delete_request_type(caller, &desk, &id)
+        .await?;
+    Ok(no_content())
 }
 
 /// # `GET /rest/servicedeskapi/servicedesk/{serviceDeskId}/requesttype/{requestTypeId}/field` (getRequestTypeFields)

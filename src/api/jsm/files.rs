@@ -1,13 +1,13 @@
 //! Attachments: `attachTemporaryFile` then `request/{key}/attachment`.
 
-use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Request};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, RawQuery, Request};
 use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{JsmError, JsmResult, Json, WRITE, caller, render};
+use super::{JsmError, JsmResult, Json, Params, READ, WRITE, caller, render};
 use crate::api::Ctx;
 use crate::api::routes::Routes;
 use crate::domain::IssueRef;
@@ -30,6 +30,21 @@ pub fn routes() -> Routes {
             "/rest/servicedeskapi/request/{issueIdOrKey}/attachment",
             WRITE,
             create_attachment,
+        )
+        .get(
+            "/rest/servicedeskapi/request/{issueIdOrKey}/attachment/{attachmentId}",
+            READ,
+            get_attachment_content,
+        )
+        .get(
+            "/rest/servicedeskapi/request/{issueIdOrKey}/attachment/{attachmentId}/thumbnail",
+            READ,
+            get_attachment_thumbnail,
+        )
+        .get(
+            "/rest/servicedeskapi/request/{issueIdOrKey}/comment/{commentId}/attachment",
+            READ,
+            get_comment_attachments,
         )
 }
 
@@ -151,4 +166,73 @@ async fn create_attachment(
         "attachments": render::paged(&ctx.base, &path, 0, n.max(1), n, values),
     });
     Ok((StatusCode::CREATED, axum::Json(body)).into_response())
+}
+
+/// # `GET /rest/servicedeskapi/request/{issueIdOrKey}/attachment/{attachmentId}` (getAttachmentContent)
+///
+/// The content itself (Jira Cloud may answer 303 to a media store; there is none here).
+async fn get_attachment_content(
+    ctx: Ctx,
+    Path((key, id)): Path<(String, String)>,
+) -> JsmResult<Response> {
+    let caller = caller(&ctx)?;
+    let (a, bytes) = ctx
+        .app
+        .servicedesk
+        .request_attachment_content(caller, &IssueRef::parse(&key), &id)
+        .await?;
+    Ok(crate::api::download(&a, bytes))
+}
+
+/// # `GET /rest/servicedeskapi/request/{issueIdOrKey}/attachment/{attachmentId}/thumbnail` (getAttachmentThumbnail)
+async fn get_attachment_thumbnail(
+    ctx: Ctx,
+    Path((key, id)): Path<(String, String)>,
+) -> JsmResult<Response> {
+    let caller = caller(&ctx)?;
+    let png = ctx
+        .app
+        .servicedesk
+        .request_attachment_thumbnail(caller, &IssueRef::parse(&key), &id)
+        .await?;
+    Ok(crate::api::thumbnail(png))
+}
+
+/// # `GET /rest/servicedeskapi/request/{issueIdOrKey}/comment/{commentId}/attachment` (getCommentAttachments)
+async fn get_comment_attachments(
+    ctx: Ctx,
+    Path((key, comment)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> JsmResult<axum::Json<Value>> {
+    let caller = caller(&ctx)?;
+    let (start, limit) = Params::parse(raw.as_deref()).paging()?;
+    let (r, list) = ctx
+        .app
+        .servicedesk
+        .comment_attachments(caller, &IssueRef::parse(&key), &comment)
+        .await?;
+    let values = list
+        .iter()
+        .skip(start as usize)
+        .take(limit as usize)
+        .map(|a| {
+            render::attachment(
+                &ctx.base,
+                a,
+                a.author_id.and_then(|id| r.view.users.get(&id)),
+            )
+        })
+        .collect();
+    let path = format!(
+        "/request/{}/comment/{comment}/attachment",
+        r.view.issue.id.0
+    );
+    Ok(axum::Json(render::paged(
+        &ctx.base,
+        &path,
+        start,
+        limit,
+        list.len() as i64,
+        values,
+    )))
 }

@@ -15,6 +15,7 @@ mod desks;
 mod feedback;
 mod files;
 mod people;
+mod properties;
 mod render;
 mod requests;
 
@@ -41,6 +42,7 @@ pub fn routes() -> Routes {
         .merge(feedback::routes())
         .merge(files::routes())
         .merge(people::routes())
+        .merge(properties::routes())
         .merge(requests::routes())
 }
 

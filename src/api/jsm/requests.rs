@@ -11,7 +11,7 @@ use crate::api::Ctx;
 use crate::api::jira::issue_input;
 use crate::api::routes::Routes;
 use crate::domain::IssueRef;
-use crate::domain::servicedesk::APPROVERS_FIELD;
+use crate::domain::servicedesk::{APPROVERS_FIELD, SHARED_WITH_FIELD};
 use crate::error::Error;
 use crate::service::Caller;
 use crate::service::servicedesk::{
@@ -108,6 +108,19 @@ struct CreateInput {
     is_adf_request: bool,
 }
 
+/// `organizations` as ids: `[1, "2", {"id": 3}]`, or one of them alone.
+fn organization_ids(v: Option<Value>) -> Vec<String> {
+    let one = |v: &Value| match v {
+        Value::Object(o) => id_text(&o.get("id").cloned()),
+        other => id_text(&Some(other.clone())),
+    };
+    match v {
+        Some(Value::Array(a)) => a.iter().filter_map(one).collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(v) => one(&v).into_iter().collect(),
+    }
+}
+
 fn id_text(v: &Option<Value>) -> Option<String> {
     match v {
         Some(Value::String(s)) => Some(s.clone()),
@@ -133,6 +146,17 @@ async fn full_request(
     let key = IssueRef::Id(r.view.issue.id.0);
     let sd = &ctx.app.servicedesk;
     let wants = |name: &str| expand.iter().any(|e| e == name);
+    // The "Organizations" field shows once the request is shared.
+    let orgs = sd.request_organizations(r).await?;
+    if !orgs.is_empty()
+        && let Some(values) = v["requestFieldValues"].as_array_mut()
+    {
+        let list: Vec<Value> = orgs
+            .iter()
+            .map(|o| render::organization(&ctx.base, o))
+            .collect();
+        values.push(json!({"fieldId": SHARED_WITH_FIELD, "label": "Organizations", "value": list}));
+    }
     if wants("serviceDesk") {
         let d = sd.desk_of(caller, r).await?;
         v["serviceDesk"] = render::desk(&ctx.base, &d);
@@ -237,6 +261,7 @@ async fn create_customer_request(ctx: Ctx, Json(input): Json<CreateInput>) -> Js
     let cat = ctx.app.catalog.current();
     let mut values = input.request_field_values;
     let approvers = super::approvals::approvers(values.remove(APPROVERS_FIELD));
+    let organizations = organization_ids(values.remove(SHARED_WITH_FIELD));
     let change = issue_input::parse(&cat, &values, &Map::new(), issue_input::Request::Create)?;
     let r = ctx
         .app
@@ -250,6 +275,7 @@ async fn create_customer_request(ctx: Ctx, Json(input): Json<CreateInput>) -> Js
                 raise_on_behalf_of: input.raise_on_behalf_of,
                 participants: input.request_participants,
                 approvers,
+                organizations,
                 channel: input.channel,
             },
         )

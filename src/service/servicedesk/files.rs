@@ -170,14 +170,21 @@ impl Service {
                 })
                 .await?;
         }
+        // The comment names the files it came with, so `comment/{id}/attachment` (and
+        // Jira's own view) finds them.
+        let names: Vec<&str> = added
+            .iter()
+            .map(|v| v.attachment.filename.as_str())
+            .collect();
+        let refs = super::downloads::references(&names);
         let comment = match comment.filter(|c| !c.trim().is_empty()) {
-            Some(body) => Some(
+            Some(text) => Some(
                 self.comments
                     .add_comment(
                         caller,
                         &key,
                         CommentInput {
-                            body,
+                            body: format!("{text}\n\n{refs}"),
                             visibility: (!public).then(internal_visibility),
                         },
                     )

@@ -9,10 +9,13 @@
 //! JQL counts, v1, Yandex, the web UI) answers them alike.
 
 mod approvals;
+mod downloads;
 mod files;
 mod people;
 mod requests;
+mod sharing;
 mod sla;
+mod types;
 
 use std::sync::Arc;
 
@@ -31,6 +34,7 @@ pub use requests::{
     RequestView, StatusChange,
 };
 pub use sla::{SlaCycle, SlaMetric};
+pub use types::PropertyOwner;
 
 pub struct Service {
     store: Store,

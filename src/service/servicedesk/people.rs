@@ -60,7 +60,7 @@ impl Service {
         Ok(self.desks(caller).await?.iter().any(|d| d.agent || d.admin))
     }
 
-    async fn require_desk_worker(&self, caller: &Caller) -> Result<()> {
+    pub(super) async fn require_desk_worker(&self, caller: &Caller) -> Result<()> {
         if self.works_on_a_desk(caller).await? {
             Ok(())
         } else {

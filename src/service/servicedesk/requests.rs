@@ -42,6 +42,8 @@ pub struct NewRequest {
     pub participants: Vec<String>,
     /// The request type's `approvers` field, by account id or username.
     pub approvers: Vec<String>,
+    /// `organizations`: ids of the desk's organizations to share the request with.
+    pub organizations: Vec<String>,
     pub channel: Option<String>,
 }
 
@@ -258,6 +260,9 @@ impl Service {
         for p in &input.participants {
             participants.push(self.user_named(p, "requestParticipants").await?);
         }
+        let orgs = self
+            .organizations_to_share(caller, &desk, &input.organizations)
+            .await?;
         let mut approvers = Vec::new();
         for a in &input.approvers {
             approvers.push(self.user_named(a, APPROVERS_FIELD).await?);
@@ -296,6 +301,9 @@ impl Service {
                 q::insert_request(db, &request)?;
                 for id in ids {
                     q::add_participant(db, request.issue_id, id)?;
+                }
+                for org in orgs {
+                    q::share_with_org(db, request.issue_id, org)?;
                 }
                 // Whoever a request is raised for or shared with becomes a customer.
                 make_customers(db, project, &people)?;

@@ -164,6 +164,47 @@ pub fn request_type(db: &Db, id: i64) -> StoreResult<Option<RequestType>> {
         .optional()?)
 }
 
+/// Adds a request type at the end of the desk's portal order, with the form every
+/// request needs (a required summary, an optional description); returns its id.
+pub fn insert_request_type(db: &Tx, desk: i64, t: &NewRequestType) -> StoreResult<i64> {
+    let id = super::next_id(db, "sd_request_types")?;
+    let position: i64 = db
+        .prepare_cached(
+            "SELECT coalesce(max(position) + 1, 0) FROM sd_request_types WHERE desk_id = ?1",
+        )?
+        .query_row([desk], |r| r.get(0))?;
+    db.execute(
+        "INSERT INTO sd_request_types (id, desk_id, name, description, help_text, issue_type_id, icon_id, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, desk, t.name, t.description, t.help_text, t.issue_type_id, DEFAULT_ICON, position],
+    )?;
+    for (pos, (field, label, required)) in [
+        ("summary", "Summary", true),
+        ("description", "Description", false),
+    ]
+    .iter()
+    .enumerate()
+    {
+        db.execute(
+            "INSERT INTO sd_request_type_fields (request_type_id, field_id, position, label, help, required)
+             VALUES (?1, ?2, ?3, ?4, '', ?5)",
+            params![id, field, pos as i64, label, *required],
+        )?;
+    }
+    Ok(id)
+}
+
+/// Removes a request type, its form and its properties; requests raised with it keep
+/// their issue and show no request type.
+pub fn delete_request_type(db: &Tx, id: i64) -> StoreResult<()> {
+    db.execute("DELETE FROM sd_request_types WHERE id = ?1", [id])?;
+    db.execute(
+        "DELETE FROM entity_properties WHERE entity_type = ?1 AND entity_id = ?2",
+        params![REQUEST_TYPE_PROPERTIES, id],
+    )?;
+    Ok(())
+}
+
 pub fn request_type_groups(db: &Db, desk: i64) -> StoreResult<Vec<RequestTypeGroup>> {
     let mut stmt = db.prepare_cached(
         "SELECT id, desk_id, name FROM sd_request_type_groups WHERE desk_id = ?1 ORDER BY position, id",
@@ -359,6 +400,10 @@ pub fn orgs(db: &Db, desk: Option<i64>, member: Option<UserId>) -> StoreResult<V
 
 pub fn delete_org(db: &Tx, id: i64) -> StoreResult<()> {
     db.execute("DELETE FROM sd_organizations WHERE id = ?1", [id])?;
+    db.execute(
+        "DELETE FROM entity_properties WHERE entity_type = ?1 AND entity_id = ?2",
+        params![ORGANIZATION_PROPERTIES, id],
+    )?;
     Ok(())
 }
 
