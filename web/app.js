@@ -26,7 +26,7 @@ const routes = [
   [/^\/issues$/, () => navigatorView],
   [/^\/projects$/, () => projectsView],
   [/^\/browse\/([A-Za-z0-9_]+-\d+)$/, () => issueView],
-  [/^\/board\/([A-Za-z0-9_]+)$/, () => boardView],
+  [/^\/board\/([A-Za-z0-9_]+)(?:\/(backlog))?$/, () => boardView],
   [/^\/account$/, () => accountView],
   [/^\/admin(?:\/([a-z]+))?$/, () => adminView],
 ];
