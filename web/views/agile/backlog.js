@@ -13,7 +13,10 @@ export async function backlogView(el, ctx, { flash }) {
   let epicFilter = null; // null: all, '': without epic, key: that epic's issues
   let epics = [];
   let closed = 0; // new sprints are numbered on from all the board's sprints
-  const byEpic = (key) => epics.find((e) => e.key === key) || { name: key };
+  const byEpic = (key) => {
+    const e = epics.find((x) => x.key === key);
+    return e ? { name: e.name || e.summary || key, color: e.color && e.color.key } : { name: key };
+  };
 
   async function load() {
     const [every, backlog, ep] = await Promise.all([
@@ -27,7 +30,9 @@ export async function backlogView(el, ctx, { flash }) {
     const withIssues = await Promise.all(list.map(async (s) => ({ sprint: s, issues: await allIssues(`/sprint/${s.id}/issue`, ctx) })));
     // Active first, then future sprints in the board's order.
     withIssues.sort((a, b) => (a.sprint.state === 'active' ? 0 : 1) - (b.sprint.state === 'active' ? 0 : 1));
-    return { sections: withIssues, backlog };
+    // Epics live in the epics panel, as in Jira, not among the backlog's issues.
+    const notEpic = (i) => !(i.fields.issuetype && i.fields.issuetype.name === 'Epic');
+    return { sections: withIssues, backlog: backlog.filter(notEpic) };
   }
 
   async function act(what, fn, focus) {

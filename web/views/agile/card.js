@@ -36,7 +36,7 @@ export function backlogRow(issue, ctx, epicName) {
     h('span.bl-type.muted', f.issuetype ? f.issuetype.name : ''),
     link(`/browse/${issue.key}`, issue.key),
     h('span.bl-summary', f.summary),
-    epic ? h('span.epic-tag', { dataset: { color: epicName(epic).color || '' } }, epicName(epic).name) : null,
+    epic ? h('span.epic-tag', { dataset: { color: epicName(epic).color || '' }, title: `Epic: ${epicName(epic).name}` }, epicName(epic).name) : h('span'),
     f.status ? h(`span.lozenge.cat-${(f.status.statusCategory && f.status.statusCategory.key) || 'new'}`, f.status.name) : null,
     h('span.muted.assignee', f.assignee ? f.assignee.displayName : ''),
     pointsBadge(issue, ctx));
