@@ -2,8 +2,8 @@
 // a scrum board has the Active sprint board and the Backlog (`/board/{key}/backlog`); a
 // kanban board shows its columns over all the board's issues. The pieces live in agile/.
 import { enc } from '../api.js';
-import { h, mount, link, spinner, formatDate } from '../dom.js';
-import { loadContext, allIssues, sprints, jiraDate } from './agile/client.js';
+import { h, mount, link, spinner } from '../dom.js';
+import { loadContext, allIssues, sprints, jiraDate, sprintDates } from './agile/client.js';
 import { columnBoard } from './agile/columns.js';
 import { backlogView } from './agile/backlog.js';
 import { completeSprintDialog } from './agile/dialogs.js';
@@ -52,7 +52,7 @@ export async function boardView(el, [projectKey, tab], { navigate, state }) {
         banner = h('div.sprint-banner', { 'aria-label': 'Active sprint' },
           h('h2', active.name),
           active.goal ? h('span.bl-goal', active.goal) : null,
-          active.startDate ? h('span.muted', `${formatDate(active.startDate)} – ${formatDate(active.endDate)}`) : null,
+          active.startDate ? h('span.muted.sprint-dates', sprintDates(active)) : null,
           left != null ? h('span.muted.days-left', left >= 0 ? `${left} day${left === 1 ? '' : 's'} remaining` : 'Past its end date') : null,
           h('span.grow'),
           h('button.ghost.complete-sprint', { type: 'button', onclick: () => completeSprintDialog(active, issues, future[0], show) }, 'Complete sprint'));

@@ -2,8 +2,8 @@
 // backlog below. Issues move between sections by drag and drop or their "Move to" menu,
 // reorder by rank (drag within a list, or the up/down buttons → `PUT issue/rank`).
 // Every change reloads the lists from the server, so what shows is what was saved.
-import { h, mount, spinner, errorBox, formatDate } from '../../dom.js';
-import { agile, allIssues, sprints, points } from './client.js';
+import { h, mount, spinner, errorBox } from '../../dom.js';
+import { agile, allIssues, sprints, points, sprintDates } from './client.js';
 import { backlogRow } from './card.js';
 import { epicsPanel, loadEpics } from './epics.js';
 import { startSprintDialog, completeSprintDialog } from './dialogs.js';
@@ -13,6 +13,7 @@ export async function backlogView(el, ctx, { flash }) {
   let epicFilter = null; // null: all, '': without epic, key: that epic's issues
   let epics = [];
   let closed = 0; // new sprints are numbered on from all the board's sprints
+  const names = new Map(); // sprint id → name, for the messages
   const byEpic = (key) => {
     const e = epics.find((x) => x.key === key);
     return e ? { name: e.name || e.summary || key, color: e.color && e.color.key } : { name: key };
@@ -35,11 +36,11 @@ export async function backlogView(el, ctx, { flash }) {
     return { sections: withIssues, backlog: backlog.filter(notEpic) };
   }
 
-  async function act(what, fn, focus) {
+  async function act(what, fn, focus, done) {
     mount(flash, spinner(`${what}…`));
     try {
       await fn();
-      mount(flash, h('div.ok', `${what}: done.`));
+      mount(flash, h('div.ok', done || `${what}: done.`));
     } catch (err) {
       mount(flash, errorBox(err));
     }
@@ -53,13 +54,15 @@ export async function backlogView(el, ctx, { flash }) {
       return act(`Moving ${key} to the backlog`, async () => {
         await agile.post('/backlog/issue', { issues: [key] });
         if (rank.rankBeforeIssue) await agile.put('/issue/rank', { issues: [key], ...rank });
-      }, { key });
+      }, { key }, `${key} moved to the backlog.`);
     }
-    return act(`Moving ${key} to the sprint`, () => agile.post(`/sprint/${target}/issue`, { issues: [key], ...rank }), { key });
+    const name = names.get(String(target)) || 'the sprint';
+    return act(`Moving ${key} to ${name}`, () => agile.post(`/sprint/${target}/issue`, { issues: [key], ...rank }), { key }, `${key} moved to ${name}.`);
   }
 
   function rank(key, body, focus) {
-    return act(`Ranking ${key}`, () => agile.put('/issue/rank', { issues: [key], ...body }), focus);
+    const done = body.rankBeforeIssue ? `${key} ranked above ${body.rankBeforeIssue}.` : `${key} ranked below ${body.rankAfterIssue}.`;
+    return act(`Ranking ${key}`, () => agile.put('/issue/rank', { issues: [key], ...body }), focus, done);
   }
 
   let dragging = null;
@@ -132,9 +135,10 @@ export async function backlogView(el, ctx, { flash }) {
     const { sections, backlog } = data;
     const active = sections.find((s) => s.sprint.state === 'active');
     const futures = sections.filter((s) => s.sprint.state === 'future');
+    for (const { sprint } of sections) names.set(String(sprint.id), sprint.name);
     const targets = [...sections.map((s) => ({ target: s.sprint.id, title: s.sprint.name })), { target: 'backlog', title: 'Backlog' }];
     const parts = sections.map(({ sprint, issues }) => {
-      const dates = sprint.startDate ? h('span.muted.bl-dates', `${formatDate(sprint.startDate)} – ${formatDate(sprint.endDate)}`) : null;
+      const dates = sprint.startDate ? h('span.muted.bl-dates', sprintDates(sprint)) : null;
       const goal = sprint.goal ? h('span.bl-goal', sprint.goal) : null;
       const state = h(`span.sprint-state.${sprint.state}`, sprint.state === 'active' ? 'Active' : 'Future');
       const actions = [];
@@ -147,9 +151,10 @@ export async function backlogView(el, ctx, { flash }) {
       head.actions = actions;
       return section(sprint.name, sprint.id, issues, targets, head);
     });
+    const newName = `${ctx.projectKey} Sprint ${sections.length + closed + 1}`;
     const create = h('button.ghost.create-sprint', { type: 'button', onclick: () => act('Creating a sprint', () => agile.post('/sprint', {
-      name: `${ctx.projectKey} Sprint ${sections.length + closed + 1}`, originBoardId: id,
-    })) }, 'Create sprint');
+      name: newName, originBoardId: id,
+    }), null, `${newName} created: move issues into it, then start it.`) }, 'Create sprint');
     const blHead = h('span.bl-meta');
     blHead.actions = [create];
     const panel = epicsPanel(epics, epicFilter, (v) => { epicFilter = v; render({ epic: v == null ? '*' : v }); });

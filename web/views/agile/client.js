@@ -72,3 +72,10 @@ export const isDone = (issue) => !!(issue.fields.status && issue.fields.status.s
 
 /** Jira's `2026-01-31T14:00:00.000+0000` as a Date (the offset needs a colon for JS). */
 export const jiraDate = (s) => new Date(String(s).replace(/([+-]\d\d)(\d\d)$/, '$1:$2'));
+
+/** A sprint's date range, always as dates (a time of day alone reads as a range of hours). */
+export function sprintDates(sprint) {
+  if (!sprint.startDate) return '';
+  const f = (d) => jiraDate(d).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+  return `${f(sprint.startDate)} – ${sprint.endDate ? f(sprint.endDate) : '…'}`;
+}
