@@ -205,7 +205,7 @@ test('sprints: create, read, move issues in and rank them, start with a partial 
   await rejectsWith(agile.sprint.getSprint({ sprintId: 987654 }), 404);
 });
 
-test('backlog: moveIssuesToBacklog takes issues out of their sprint', async () => {
+test('backlog: moveIssuesToBacklog and moveIssuesToBacklogForBoard take issues out of their sprint', async () => {
   const key = await newProject();
   const board = await boardOf(key);
   const a = await newIssue(key, 'planned');
@@ -216,6 +216,10 @@ test('backlog: moveIssuesToBacklog takes issues out of their sprint', async () =
   await agile.backlog.moveIssuesToBacklog({ issues: [b] });
   assert.deepEqual(keysOf(await agile.board.getIssuesForBacklog({ boardId: board.id })), [b]);
   assert.deepEqual(keysOf(await agile.sprint.getIssuesForSprint({ sprintId: sprint.id })), [a]);
+  // The per-board form takes a rank as well (the server once answered it 404).
+  await agile.backlog.moveIssuesToBacklogForBoard({ boardId: board.id, issues: [a], rankBeforeIssue: b });
+  assert.deepEqual(keysOf(await agile.board.getIssuesForBacklog({ boardId: board.id })), [a, b]);
+  assert.deepEqual(keysOf(await agile.sprint.getIssuesForSprint({ sprintId: sprint.id })), []);
 });
 
 test('ranking: rankIssues before and after another issue', async () => {
