@@ -100,7 +100,12 @@ before(async () => {
 
 after(async () => {
   if (context) await context.close();
-  if (server) server.kill('SIGTERM');
+  // Wait for the server to stop before removing its data directory (it writes on shutdown).
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((ok) => server.once('exit', ok));
+    server.kill('SIGTERM');
+    await exited;
+  }
   for (const d of [dataDir, profileDir]) if (d) rmSync(d, { recursive: true, force: true });
 });
 
@@ -249,6 +254,18 @@ test('a team plans, runs and completes a sprint on the agile board', async (t) =
     await page.waitForSelector(`.bl-section[data-target="${sprint2}"] .bl-row[data-key="AGL-3"]`);
     assert.deepEqual(await rows('backlog'), ['AGL-5']);
     await shot('08-after-complete');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('10-backlog-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 390, height: 800 });
+    await shot('11-backlog-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // Enter on a focused row opens the issue.
+    await page.locator('.bl-row[data-key="AGL-5"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/browse/AGL-5`);
+    await page.goBack();
+    await page.waitForSelector('.bl-backlog .bl-row[data-key="AGL-5"]');
   });
 
   await t.test('with no future sprint, completing sends the unfinished issues to the backlog', async () => {

@@ -8,7 +8,7 @@ import { backlogRow } from './card.js';
 import { epicsPanel, loadEpics } from './epics.js';
 import { startSprintDialog, completeSprintDialog } from './dialogs.js';
 
-export async function backlogView(el, ctx, { flash }) {
+export async function backlogView(el, ctx, { flash, navigate }) {
   const id = ctx.board.id;
   let epicFilter = null; // null: all, '': without epic, key: that epic's issues
   let epics = [];
@@ -85,6 +85,7 @@ export async function backlogView(el, ctx, { flash }) {
         h('button.ghost.icon.rank-down', { type: 'button', disabled: !next, 'aria-label': `Rank ${key} down`, title: 'Rank down',
           onclick: () => rank(key, { rankAfterIssue: next.key }, { key, cls: 'rank-down' }) }, '↓'),
         menu));
+      row.addEventListener('keydown', (e) => { if (e.target === row && e.key === 'Enter') navigate(`/browse/${key}`); });
       row.addEventListener('dragstart', (e) => {
         dragging = { key, from: target };
         e.dataTransfer.setData('text/plain', key);
