@@ -5,7 +5,7 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `GET /`, `/projects`, `/issues`, `/browse/{key}`, `/board/{key}`, `/account`, `/login`, `/admin`, `/admin/{page}`, `/portal`, `/portal/{*path}`, `/desk/{*path}` | `index.html` (every client-side route of `web/app.js`, so a reload or a bookmark opens the app) |
+//! | `GET /`, `/projects`, `/issues`, `/browse/{key}`, `/board/{key}`, `/board/{key}/backlog`, `/account`, `/login`, `/admin`, `/admin/{page}`, `/portal`, `/portal/{*path}`, `/desk/{*path}` | `index.html` (every client-side route of `web/app.js`, so a reload or a bookmark opens the app) |
 //! | `GET /static/{*path}` | the file `web/{path}`, with its content type and an `ETag` |
 //!
 //! Assets are not fingerprinted, so every response says `Cache-Control: no-cache` with a
@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .get("/issues", ANY, index)
         .get("/browse/{key}", ANY, index)
         .get("/board/{key}", ANY, index)
+        .get("/board/{key}/backlog", ANY, index)
         .get("/account", ANY, index)
         .get("/admin", ANY, index)
         .get("/admin/{page}", ANY, index)

@@ -2,6 +2,7 @@
 //! with a temporary data directory. Each test uses its own project key.
 
 mod agile;
+mod agile_backlog;
 mod agile_fields;
 mod agile_properties;
 mod agile_ranking;

@@ -1,121 +1,73 @@
-// The Kanban board of one project: a column per status, drag a card to transition it.
-import { api, enc } from '../api.js';
-import { h, mount, link, spinner, errorBox } from '../dom.js';
+// The agile board of a project (`/board/{projectKey}`, `?board={id}` picks one of several):
+// a scrum board has the Active sprint board and the Backlog (`/board/{key}/backlog`); a
+// kanban board shows its columns over all the board's issues. The pieces live in agile/.
+import { enc } from '../api.js';
+import { h, mount, link, spinner } from '../dom.js';
+import { loadContext, allIssues, sprints, jiraDate, sprintDates } from './agile/client.js';
+import { columnBoard } from './agile/columns.js';
+import { backlogView } from './agile/backlog.js';
+import { completeSprintDialog } from './agile/dialogs.js';
 
-const CATEGORY_ORDER = { new: 0, indeterminate: 1, done: 2 };
-
-export async function boardView(el, [projectKey], { navigate, state }) {
+export async function boardView(el, [projectKey, tab], { navigate, state }) {
   mount(el, spinner(`Loading the ${projectKey} board…`));
-  const jql = `project = ${projectKey} ORDER BY updated DESC`;
-  const [project, types, page] = await Promise.all([
-    api.get(`/project/${enc(projectKey)}`),
-    api.get(`/project/${enc(projectKey)}/statuses`),
-    api.post('/search', { jql, maxResults: 500, fields: ['summary', 'status', 'issuetype', 'assignee', 'priority', 'labels'] }),
-  ]);
-  const statuses = new Map();
-  for (const t of types) for (const s of t.statuses) if (!statuses.has(s.id)) statuses.set(s.id, s);
-  const columns = [...statuses.values()].sort((a, b) =>
-    (CATEGORY_ORDER[a.statusCategory.key] ?? 1) - (CATEGORY_ORDER[b.statusCategory.key] ?? 1) || Number(a.id) - Number(b.id));
+  const boardParam = new URLSearchParams(location.search).get('board');
+  const ctx = await loadContext(projectKey, boardParam);
+  const scrum = ctx.board.type === 'scrum';
+  const q = boardParam ? `?board=${enc(boardParam)}` : '';
   const flash = h('div.flash', { 'aria-live': 'polite' });
-  const lists = new Map();
-  let dragging = null;
+  const body = h('div.board-body');
+  const tabs = scrum ? h('nav.board-tabs', { 'aria-label': 'Board views' },
+    link(`/board/${projectKey}/backlog${q}`, 'Backlog'),
+    link(`/board/${projectKey}${q}`, 'Active sprint')) : null;
+  if (tabs) {
+    const here = tab === 'backlog' ? 0 : 1;
+    tabs.querySelectorAll('a').forEach((a, i) => { if (i === here) { a.setAttribute('aria-current', 'page'); a.classList.add('current'); } });
+  }
+  const title = h('h1', ctx.board.name || `${ctx.project.name} board`);
+  const head = h('div.page-head', title, h('span.count.board-type', scrum ? 'Scrum board' : 'Kanban board'), h('span.grow'),
+    ctx.boards.length > 1 ? h('select.board-pick', { 'aria-label': 'Board', onchange: (e) => navigate(`/board/${projectKey}?board=${e.target.value}`) },
+      ctx.boards.map((b) => h('option', { value: b.id, selected: b.id === ctx.board.id }, b.name))) : null,
+    link(`/issues?jql=${enc(`project = ${projectKey} ORDER BY Rank`)}`, 'List view'));
+  mount(el, head, tabs, flash, body);
 
-  function card(issue) {
-    const f = issue.fields;
-    const c = h('article.card.issue-card', { draggable: 'true', tabindex: 0, dataset: { key: issue.key, assignee: f.assignee ? f.assignee.name : '', labels: (f.labels || []).join(' ') } },
-      h('div.card-top', link(`/browse/${issue.key}`, issue.key), h('span.muted', f.issuetype ? f.issuetype.name : '')),
-      h('p', f.summary),
-      h('div.card-foot', f.priority ? h(`span.prio.prio-${f.priority.id}`, f.priority.name) : '', h('span.muted', f.assignee ? f.assignee.displayName : '')));
-    c.addEventListener('dragstart', (e) => {
-      dragging = { issue, card: c };
-      e.dataTransfer.setData('text/plain', issue.key);
-      e.dataTransfer.effectAllowed = 'move';
-      c.classList.add('dragging');
-    });
-    c.addEventListener('dragend', () => c.classList.remove('dragging'));
-    c.addEventListener('keydown', (e) => { if (e.key === 'Enter') navigate(`/browse/${issue.key}`); });
-    return c;
+  if (scrum && tab === 'backlog') {
+    await backlogView(body, ctx, { flash, navigate, state });
+    return { projectKey };
+  }
+  if (tab === 'backlog') {
+    mount(body, h('div.empty', h('p', 'A kanban board has no backlog: its columns hold all the board’s issues.'), link(`/board/${projectKey}${q}`, 'Open the board')));
+    return { projectKey };
   }
 
-  function count(statusId) {
-    const col = el.querySelector(`[data-status="${statusId}"] .col-count`);
-    if (col) col.textContent = String(lists.get(statusId).querySelectorAll('.issue-card:not(.filtered-out)').length);
-  }
-
-  async function move(issue, cardEl, from, to) {
-    if (from === to) return;
-    const target = statuses.get(to);
-    lists.get(to).prepend(cardEl);
-    count(from); count(to);
-    cardEl.classList.add('pending');
-    mount(flash, spinner(`Moving ${issue.key} to ${target.name}…`));
-    try {
-      const { transitions } = await api.get(`/issue/${enc(issue.key)}/transitions`);
-      const t = transitions.find((x) => x.to.id === to);
-      if (!t) throw { messages: [`The workflow has no transition from ${issue.fields.status.name} to ${target.name} for ${issue.key}.`] };
-      await api.post(`/issue/${enc(issue.key)}/transitions`, { transition: { id: t.id } });
-      issue.fields.status = target;
-      mount(flash, h('div.ok', `${issue.key} moved to ${target.name}.`));
-    } catch (err) {
-      lists.get(from).prepend(cardEl);
-      count(from); count(to);
-      mount(flash, errorBox(err));
-    } finally {
-      cardEl.classList.remove('pending');
+  async function show() {
+    mount(body, spinner('Loading issues…'));
+    let issues;
+    let banner = null;
+    if (scrum) {
+      const [active] = await sprints(ctx.board.id, ['active']);
+      if (active) {
+        issues = await allIssues(`/sprint/${active.id}/issue`, ctx);
+        const future = await sprints(ctx.board.id, ['future']);
+        const left = active.endDate ? Math.ceil((jiraDate(active.endDate) - Date.now()) / 86400000) : null;
+        banner = h('div.sprint-banner', { 'aria-label': 'Active sprint' },
+          h('h2', active.name),
+          active.goal ? h('span.bl-goal', active.goal) : null,
+          active.startDate ? h('span.muted.sprint-dates', sprintDates(active)) : null,
+          left != null ? h('span.muted.days-left', left >= 0 ? `${left} day${left === 1 ? '' : 's'} remaining` : 'Past its end date') : null,
+          h('span.grow'),
+          h('button.ghost.complete-sprint', { type: 'button', onclick: () => completeSprintDialog(active, issues, future[0], show) }, 'Complete sprint'));
+      } else {
+        issues = await allIssues(`/board/${ctx.board.id}/issue`, ctx);
+        banner = h('div.sprint-banner.none', h('p', 'No sprint is active, so the board shows all its issues. ',
+          link(`/board/${projectKey}/backlog${q}`, 'Plan and start a sprint in the backlog'), '.'));
+      }
+    } else {
+      issues = await allIssues(`/board/${ctx.board.id}/issue`, ctx);
     }
+    const cb = columnBoard(issues, ctx, { state, flash, navigate });
+    mount(body, banner, issues.length ? null : h('div.empty', h('p', 'No issues here yet. Press ', h('kbd', 'c'), ' to create one.')), cb.el);
+    cb.refresh();
   }
-
-  const board = h('div.board', columns.map((s) => {
-    const list = h('div.col-cards');
-    lists.set(s.id, list);
-    const col = h(`section.column.cat-${s.statusCategory.key}`, { dataset: { status: s.id }, 'aria-label': s.name },
-      h('header', h('h2', s.name), h('span.col-count', '0')), list);
-    col.addEventListener('dragover', (e) => { if (dragging) { e.preventDefault(); col.classList.add('over'); } });
-    col.addEventListener('dragleave', (e) => { if (!col.contains(e.relatedTarget)) col.classList.remove('over'); });
-    col.addEventListener('drop', (e) => {
-      e.preventDefault();
-      col.classList.remove('over');
-      if (!dragging) return;
-      const { issue, card: c } = dragging;
-      dragging = null;
-      move(issue, c, issue.fields.status.id, s.id);
-    });
-    return col;
-  }));
-  for (const issue of page.issues || []) {
-    const list = lists.get(issue.fields.status && issue.fields.status.id);
-    if (list) list.append(card(issue));
-  }
-  // Quick filters (assignee = currentUser(), labels): applied in the page, no new request.
-  const active = { mine: false, labels: new Set() };
-  const labels = [...new Set((page.issues || []).flatMap((i) => i.fields.labels || []))].sort();
-  function applyFilters() {
-    for (const c of el.querySelectorAll('.issue-card')) {
-      const cardLabels = c.dataset.labels ? c.dataset.labels.split(' ') : [];
-      const hide = (active.mine && c.dataset.assignee !== state.me.name)
-        || (active.labels.size && !cardLabels.some((l) => active.labels.has(l)));
-      c.classList.toggle('filtered-out', hide);
-    }
-    columns.forEach((s) => count(s.id));
-  }
-  const toggle = (label, dataset, on) => h('button.ghost.quick', {
-    type: 'button', 'aria-pressed': 'false', dataset,
-    onclick: (e) => { const now = on(); e.currentTarget.setAttribute('aria-pressed', String(now)); applyFilters(); },
-  }, label);
-  const quick = h('div.quick-filters', { role: 'group', 'aria-label': 'Quick filters' }, h('span.muted', 'Quick filters:'),
-    toggle('Only my issues', { quick: 'mine' }, () => (active.mine = !active.mine)),
-    labels.map((l) => toggle(l, { quick: 'label', label: l }, () => {
-      if (active.labels.has(l)) active.labels.delete(l); else active.labels.add(l);
-      return active.labels.has(l);
-    })));
-
-  mount(el,
-    h('div.page-head', h('h1', `${project.name} board`), h('span.count', page.total === 1 ? '1 issue' : `${page.total} issues`),
-      h('span.grow'), link(`/issues?jql=${enc(jql)}`, 'List view')),
-    quick,
-    flash,
-    page.issues && page.issues.length ? null : h('div.empty', h('p', 'No issues in this project yet. Press ', h('kbd', 'c'), ' to create one.')),
-    board);
-  columns.forEach((s) => count(s.id));
+  await show();
   return { projectKey };
 }

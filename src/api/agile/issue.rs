@@ -3,6 +3,7 @@
 //! | method | path | operation |
 //! |---|---|---|
 //! | POST | `/backlog/issue` | moveIssuesToBacklog |
+//! | POST | `/backlog/{boardId}/issue` | moveIssuesToBacklogForBoard |
 //! | PUT | `/issue/rank` | rankIssues |
 //! | GET | `/issue/{issueIdOrKey}` | getIssue |
 //! | GET, PUT | `/issue/{issueIdOrKey}/estimation` | getIssueEstimationForBoard, estimateIssueForBoard |
@@ -20,6 +21,11 @@ use crate::error::Error;
 pub fn routes() -> Routes {
     Routes::new()
         .post("/backlog/issue", WRITE_WORK, move_issues_to_backlog)
+        .post(
+            "/backlog/{boardId}/issue",
+            WRITE_WORK,
+            move_issues_to_backlog_for_board,
+        )
         .put("/issue/rank", WRITE_WORK, rank_issues)
         .get("/issue/{issueIdOrKey}", READ_WORK, get_issue)
         .get(
@@ -40,6 +46,36 @@ async fn move_issues_to_backlog(ctx: Ctx, Json(body): Json<Value>) -> JiraResult
         .agile
         .move_to_backlog(ctx.caller.as_ref(), issue_keys(&body))
         .await?;
+    Ok(no_content())
+}
+
+/// # `POST /rest/agile/1.0/backlog/{boardId}/issue` (moveIssuesToBacklogForBoard)
+///
+/// The board's backlog is every board's backlog (an issue leaves its open sprints), so
+/// this is moveIssuesToBacklog on a board the caller can see, then the rank the body asks
+/// for (jira.js's `moveIssuesToBacklogForBoard` sends `rankBeforeIssue`/`rankAfterIssue`).
+async fn move_issues_to_backlog_for_board(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Json(body): Json<Value>,
+) -> JiraResult<Response> {
+    let board = crate::api::jira::path_id(&id, "board")?;
+    ctx.app.agile.board(ctx.caller.as_ref(), board).await?;
+    let rank = super::sprint::rank_request(&body);
+    if rank.issues.is_empty() {
+        return Err(Error::bad_request("No issues were given to move to the backlog.").into());
+    }
+    ctx.app
+        .agile
+        .move_to_backlog(ctx.caller.as_ref(), rank.issues.clone())
+        .await?;
+    if rank.rank_before.is_some() || rank.rank_after.is_some() {
+        ctx.app
+            .agile
+            .rank_issues(ctx.caller.as_ref(), rank)
+            .await?
+            .into_result()?;
+    }
     Ok(no_content())
 }
 
