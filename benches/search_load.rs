@@ -158,6 +158,14 @@ fn main() {
                     format!("project = {p} AND status = \"{}\" ORDER BY updated DESC", statuses[(i % 4) as usize])
                 }),
             ),
+            (
+                "broad: priority = High ORDER BY updated DESC (50)",
+                Box::new(|_| "priority = High ORDER BY updated DESC".to_string()),
+            ),
+            (
+                "broad: priority in (High, Medium) ORDER BY updated DESC",
+                Box::new(|_| "priority in (High, Medium) ORDER BY updated DESC".to_string()),
+            ),
             ("text prefix: text ~ \"sync*\"", Box::new(|_| "text ~ \"sync*\"".to_string())),
             ("text word: summary ~ login ORDER BY created DESC", Box::new(|_| "summary ~ login ORDER BY created DESC".to_string())),
         ];
@@ -213,6 +221,9 @@ fn main() {
                 totals.get(totals.len() / 2).copied().unwrap_or(0)
             );
         }
+        if "ryw".contains(only.as_str()) {
+            read_your_writes(&http, &base, &auth, seconds).await;
+        }
     });
     println!(
         "RSS            {:.0} MiB (server and clients in one process)",
@@ -225,4 +236,61 @@ type QueryMaker = Box<dyn Fn(u64) -> String + Send + Sync>;
 
 fn set_projects() -> u64 {
     env("BENCH_PROJECTS", 500u64)
+}
+
+/// Read-your-writes delay: create an issue, then the time until the first search that
+/// returns it answers (the search waits for the index to catch up with the create).
+/// Creates run one after another, so the indexer is idle when each one starts.
+async fn read_your_writes(http: &reqwest::Client, base: &str, auth: &str, seconds: u64) {
+    let (project, _) = tessera::service::demo::project_key_and_name(0);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut lat = Vec::new();
+    let mut total = Vec::new();
+    while Instant::now() < deadline {
+        let t0 = Instant::now();
+        let created: serde_json::Value = http
+            .post(format!("{base}/rest/api/2/issue"))
+            .header("authorization", auth)
+            .json(&serde_json::json!({"fields": {
+                "project": {"key": project}, "issuetype": {"name": "Task"},
+                "summary": "read-your-writes probe"}}))
+            .send()
+            .await
+            .expect("create")
+            .json()
+            .await
+            .expect("created");
+        let Some(key) = created["key"].as_str() else {
+            eprintln!("create failed: {created}");
+            return;
+        };
+        let t = Instant::now();
+        loop {
+            let found: serde_json::Value = http
+                .post(format!("{base}/rest/api/2/search"))
+                .header("authorization", auth)
+                .json(&serde_json::json!({"jql": format!("key = {key}"), "fields": ["summary"]}))
+                .send()
+                .await
+                .expect("search")
+                .json()
+                .await
+                .unwrap_or_default();
+            if found["total"].as_u64() == Some(1) {
+                break;
+            }
+        }
+        lat.push(t.elapsed().as_micros() as u64);
+        total.push(t0.elapsed().as_micros() as u64);
+    }
+    lat.sort_unstable();
+    total.sort_unstable();
+    println!(
+        "{:<58} n={:>6} p50={:>7.2} ms p99={:>7.2} ms  (create+search p50={:.2} ms)",
+        "read-your-writes: create, then search finds it",
+        lat.len(),
+        pct(&lat, 0.5),
+        pct(&lat, 0.99),
+        pct(&total, 0.5)
+    );
 }

@@ -213,7 +213,8 @@ impl SearchIndex {
         Ok(searcher.search(&*self.query(filter), &tantivy::collector::Count)?)
     }
 
-    /// Matching issue ids in order, with the total count.
+    /// Matching issue ids in order, with the total count. Only the best `offset +
+    /// limit` matches are kept while the rest are just counted.
     pub fn search(
         &self,
         filter: &Filter,
@@ -222,23 +223,14 @@ impl SearchIndex {
         limit: usize,
     ) -> SearchResult<(Vec<i64>, usize)> {
         let searcher = self.reader.searcher();
-        let collector = collect::SortedIds {
+        let collector = collect::TopSorted {
             sort: sort.to_vec(),
             id_field: NumField::Id.name(),
+            k: offset.saturating_add(limit),
         };
-        let mut hits = searcher.search(&*self.query(filter), &collector)?;
-        let total = hits.len();
-        let end = (offset + limit).min(total);
-        if offset >= total {
-            return Ok((Vec::new(), total));
-        }
-        // Only the requested window needs full ordering.
-        if end < total {
-            hits.select_nth_unstable_by(end, collect::compare);
-            hits.truncate(end);
-        }
-        hits.sort_unstable_by(collect::compare);
-        Ok((hits[offset..end].iter().map(|h| h.id).collect(), total))
+        let (mut hits, total) = searcher.search(&*self.query(filter), &collector)?;
+        hits.sort_unstable();
+        Ok((hits.iter().skip(offset).map(|h| h.id).collect(), total))
     }
 }
 

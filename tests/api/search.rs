@@ -1106,3 +1106,66 @@ async fn issue_functions_follow_links_watches_votes_and_history() {
         .expect(400);
     assert!(r.jira_error().contains("NOPE-1"));
 }
+
+/// The parts of a `Server-Timing` header, by name, with their durations.
+fn server_timing(reply: &crate::common::Reply) -> Vec<(String, f64)> {
+    let header = reply
+        .headers
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no Server-Timing header: {:?}", reply.headers));
+    header
+        .split(',')
+        .map(|part| {
+            let (name, dur) = part
+                .trim()
+                .split_once(";dur=")
+                .unwrap_or_else(|| panic!("not name;dur=ms: {header}"));
+            let ms: f64 = dur
+                .parse()
+                .unwrap_or_else(|_| panic!("not a number: {header}"));
+            (name.to_string(), ms)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn search_answers_carry_server_timing_with_query_load_and_render() {
+    let key = project("STIME").await;
+    let admin = Client::admin();
+    crate::common::issue(&key, "timed one").await;
+    crate::common::issue(&key, "timed two").await;
+    let jql = format!("project = {key} ORDER BY updated DESC");
+    let replies = [
+        admin
+            .post(
+                "/rest/api/2/search",
+                json!({"jql": jql, "fields": ["summary"]}),
+            )
+            .await
+            .expect(200),
+        admin
+            .get(&format!("/rest/api/2/search?jql=project%20%3D%20{key}"))
+            .await
+            .expect(200),
+        admin
+            .post(
+                "/rest/api/3/search/jql",
+                json!({"jql": jql, "fields": ["summary"]}),
+            )
+            .await
+            .expect(200),
+    ];
+    for reply in &replies {
+        assert_eq!(
+            reply.body["issues"].as_array().map(Vec::len),
+            Some(2),
+            "{}",
+            reply.text
+        );
+        let parts = server_timing(reply);
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["query", "load", "render"]);
+        assert!(parts.iter().all(|(_, ms)| *ms >= 0.0), "{parts:?}");
+    }
+}

@@ -10,7 +10,7 @@ use super::{JiraError, JiraResult, Json, List, Query};
 use crate::api::Ctx;
 use crate::api::routes::{READ_WORK, Routes};
 use crate::error::Error;
-use crate::service::search::jql::Validation;
+use crate::service::search::jql::{SearchTiming, Validation};
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -120,7 +120,27 @@ async fn changelog(
     })))
 }
 
-async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
+/// A search answer with its `Server-Timing` header: the query (resolution and index),
+/// loading the page's issues, and rendering them, in milliseconds.
+type Timed = ([(&'static str, String); 1], Json<Value>);
+
+fn timed(timing: SearchTiming, rendering: std::time::Instant, body: Value) -> Timed {
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    (
+        [(
+            "server-timing",
+            format!(
+                "query;dur={:.2}, load;dur={:.2}, render;dur={:.2}",
+                ms(timing.query),
+                ms(timing.load),
+                ms(rendering.elapsed())
+            ),
+        )],
+        Json(body),
+    )
+}
+
+async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Timed> {
     let (start, max) = crate::service::paging(p.start_at, p.max_results, 50, 1000)?;
     let jql = p.jql.unwrap_or_default();
     let fields = FieldSelection::parse(p.fields.items(), "*navigable");
@@ -136,6 +156,7 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
             needs(&fields),
         )
         .await?;
+    let rendering = std::time::Instant::now();
     let expand = Expand::parse(p.expand.items());
     let wanted_props = p.properties.0.clone();
     let _ = p.fields_by_keys;
@@ -173,14 +194,11 @@ async fn run_search(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     if expand.has("schema") {
         body["schema"] = Value::Object(render::schemas(&cat));
     }
-    Ok(Json(body))
+    Ok(timed(page.timing, rendering, body))
 }
 
 /// # `GET /rest/api/2/search` (searchForIssuesUsingJql)
-async fn search_for_issues_using_jql(
-    ctx: Ctx,
-    Query(p): Query<SearchParams>,
-) -> JiraResult<Json<Value>> {
+async fn search_for_issues_using_jql(ctx: Ctx, Query(p): Query<SearchParams>) -> JiraResult<Timed> {
     run_search(ctx, p).await
 }
 
@@ -188,7 +206,7 @@ async fn search_for_issues_using_jql(
 async fn search_for_issues_using_jql_post(
     ctx: Ctx,
     Json(p): Json<SearchParams>,
-) -> JiraResult<Json<Value>> {
+) -> JiraResult<Timed> {
     run_search(ctx, p).await
 }
 
@@ -205,7 +223,7 @@ fn decode_token(token: &str) -> JiraResult<usize> {
         .ok_or_else(|| JiraError(Error::bad_request("The nextPageToken is invalid.")))
 }
 
-async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
+async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Timed> {
     let start = match &p.next_page_token {
         Some(t) if !t.is_empty() => decode_token(t)?,
         _ => 0,
@@ -226,6 +244,7 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
             needs(&fields),
         )
         .await?;
+    let rendering = std::time::Instant::now();
     let expand = Expand::parse(p.expand.items());
     let wanted_props = p.properties.0.clone();
     let cat = ctx.app.catalog.current();
@@ -270,14 +289,14 @@ async fn run_enhanced(ctx: Ctx, p: SearchParams) -> JiraResult<Json<Value>> {
     if expand.has("schema") {
         body["schema"] = Value::Object(render::schemas(&cat));
     }
-    Ok(Json(body))
+    Ok(timed(page.timing, rendering, body))
 }
 
 /// # `GET /rest/api/3/search/jql` (searchAndReconsileIssuesUsingJql)
 async fn search_and_reconsile_issues_using_jql(
     ctx: Ctx,
     Query(p): Query<SearchParams>,
-) -> JiraResult<Json<Value>> {
+) -> JiraResult<Timed> {
     run_enhanced(ctx, p).await
 }
 
@@ -285,7 +304,7 @@ async fn search_and_reconsile_issues_using_jql(
 async fn search_and_reconsile_issues_using_jql_post(
     ctx: Ctx,
     Json(p): Json<SearchParams>,
-) -> JiraResult<Json<Value>> {
+) -> JiraResult<Timed> {
     run_enhanced(ctx, p).await
 }
 

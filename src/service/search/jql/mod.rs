@@ -30,6 +30,15 @@ pub struct SearchPage {
     pub views: Vec<crate::service::issues::IssueView>,
     pub total: usize,
     pub warnings: Vec<String>,
+    /// Where the time went, for the `Server-Timing` header.
+    pub timing: SearchTiming,
+}
+
+/// Time spent resolving and running the query, and loading the page's issues.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SearchTiming {
+    pub query: std::time::Duration,
+    pub load: std::time::Duration,
 }
 
 impl super::Service {
@@ -110,10 +119,12 @@ impl super::Service {
         max: usize,
         needs: crate::service::issues::ViewNeeds,
     ) -> crate::error::Result<SearchPage> {
+        let started = std::time::Instant::now();
         let resolved = self.resolve_jql(caller, jql, validation).await?;
         let (ids, total) = self
             .search_scoped(resolved.scope, resolved.filter, resolved.sort, start, max)
             .await?;
+        let queried = std::time::Instant::now();
         let views = self
             .issues
             .view_issues_with(caller, ids.into_iter().map(IssueId).collect(), needs)
@@ -122,6 +133,10 @@ impl super::Service {
             views,
             total,
             warnings: resolved.warnings,
+            timing: SearchTiming {
+                query: queried - started,
+                load: queried.elapsed(),
+            },
         })
     }
 
