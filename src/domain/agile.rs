@@ -110,12 +110,36 @@ pub mod rank {
         }
     }
 
-    /// The rank after `last` at the end of the order, kept short by stepping its head.
+    /// Between two ranks appended one after the other: room for thousands of issues
+    /// ranked into each gap later, and for millions appended before the head runs out.
+    const STEP: u64 = 36 * 36;
+
+    /// The rank after `last` at the end of the order, kept short by stepping its head:
+    /// its first `WIDTH` digits read as a number, plus [`STEP`], written back at the
+    /// same width (so appending never makes ranks longer). Only once the head is
+    /// exhausted does it fall back to the midpoint, which grows.
     pub fn after(last: Option<&str>) -> String {
-        match last {
-            None => format!("i{}i", "0".repeat(WIDTH - 2)),
-            Some(l) => between(Some(l), None),
+        let Some(l) = last else {
+            return format!("i{}i", "0".repeat(WIDTH - 2));
+        };
+        let head = (0..WIDTH).fold(0u64, |acc, i| {
+            acc * u64::from(BASE) + u64::from(digit(l.as_bytes(), i))
+        });
+        let next = head + STEP;
+        if next >= u64::from(BASE).pow(WIDTH as u32) {
+            return between(Some(l), None);
         }
+        let mut digits = vec![b'0'; WIDTH];
+        let mut n = next;
+        for slot in digits.iter_mut().rev() {
+            *slot = DIGITS[(n % u64::from(BASE)) as usize];
+            n /= u64::from(BASE);
+        }
+        // Never end in `0`, so there is always room below it.
+        if digits.last() == Some(&b'0') {
+            digits.push(b'i');
+        }
+        String::from_utf8_lossy(&digits).into_owned()
     }
 
     /// A number ordering like the rank (its first 12 digits), for the index's sort.
@@ -127,6 +151,20 @@ pub mod rank {
     #[cfg(test)]
     mod tests {
         use super::*;
+
+        #[test]
+        fn appending_keeps_ranks_short_and_ordered() {
+            let mut last = after(None);
+            for _ in 0..10_000 {
+                let next = after(Some(&last));
+                assert!(next > last, "{next} after {last}");
+                assert!(sort_key(&next) > sort_key(&last), "{next} after {last}");
+                assert!(next.len() <= WIDTH + 1, "{next}");
+                last = next;
+            }
+            // Ranks from before (the migration's "h" and eight digits) are followed too.
+            assert!(after(Some("h00000042")).as_str() > "h00000042");
+        }
 
         #[test]
         fn between_orders_strictly() {
