@@ -9,11 +9,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitFor, describeFailure } from './harness.js';
 import { Version2Client, HttpException } from 'jira.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -25,45 +25,9 @@ const MISSING_ISSUE_MESSAGE = 'Issue does not exist or you do not have permissio
 
 let server, base, dataDir, jira;
 
-function freePort() {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => ok(port));
-    });
-  });
-}
 
-async function until(what, fn, timeout = 10000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    if (server.exitCode !== null || server.signalCode !== null) {
-      throw new Error(`${bin} exited (${server.exitCode ?? server.signalCode}) before ${what} answered`);
-    }
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
-}
+const until = (what, fn, timeout) => waitFor(server, bin, what, fn, timeout);
 
-/** Puts the request and the server's answer into a failed call's message, so a failing
- * test shows what was sent and what came back (jira.js's own message is only axios's). */
-function describeFailure(err) {
-  const req = err?.cause?.config;
-  if (err instanceof HttpException && req) {
-    const body = req.data === undefined || typeof req.data !== 'string' ? '' : ` ${req.data}`;
-    const url = req.url + (req.params ? `?${new URLSearchParams(JSON.parse(JSON.stringify(req.params)))}` : '');
-    err.message += ` [${String(req.method).toUpperCase()} ${url}${body} -> ${err.status} ${JSON.stringify(err.response?.data)}]`;
-  }
-}
 
 /** A jira.js client with HTTP Basic credentials (Jira Cloud style: `email:apiToken`). */
 function client(email, apiToken) {
