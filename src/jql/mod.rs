@@ -47,6 +47,7 @@ pub mod functions;
 pub mod lexer;
 pub mod lookup;
 mod negate;
+mod order_by;
 mod parser;
 pub mod plan;
 pub mod printer;
@@ -62,6 +63,7 @@ pub use fields::{
     CustomField, CustomFieldResolver, FieldCatalogue, FieldRef, NoCustomFields, ValueKind,
 };
 pub use lookup::{Lookup, Validation};
+pub use order_by::split_order_by;
 pub use parser::parse;
 pub use plan::{Plan, Predicate};
 pub use printer::quote_value;

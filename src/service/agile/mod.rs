@@ -207,28 +207,7 @@ fn all_or_error(errors: Vec<String>) -> std::result::Result<(), crate::store::St
 
 /// The WHERE part of a filter's JQL (its ORDER BY dropped), so clauses can be added.
 fn where_part(jql: &str) -> String {
-    let lower = jql.to_ascii_lowercase();
-    let mut cut = jql.len();
-    let mut in_quote: Option<char> = None;
-    let chars: Vec<(usize, char)> = jql.char_indices().collect();
-    for (n, (i, c)) in chars.iter().enumerate() {
-        match in_quote {
-            Some(q) if *c == q => in_quote = None,
-            Some(_) => {}
-            None if *c == '"' || *c == '\'' => in_quote = Some(*c),
-            None => {
-                let at_word = n == 0 || chars[n - 1].1.is_whitespace() || chars[n - 1].1 == ')';
-                if at_word && lower[*i..].starts_with("order") {
-                    let rest = lower[*i + 5..].trim_start();
-                    if rest.starts_with("by") {
-                        cut = *i;
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    jql[..cut].trim().to_string()
+    crate::jql::split_order_by(jql).0.to_string()
 }
 
 /// `(a) AND (b) ...` over the non-empty parts, then the order.

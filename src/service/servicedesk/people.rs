@@ -345,11 +345,7 @@ impl Service {
 
 /// The queue's JQL within its desk's project.
 fn queue_jql(d: &DeskView, q: &Queue) -> String {
-    let (filter, order) = match q.jql.to_lowercase().find("order by") {
-        Some(at) => (&q.jql[..at], &q.jql[at..]),
-        None => (q.jql.as_str(), ""),
-    };
-    let filter = filter.trim();
+    let (filter, order) = crate::jql::split_order_by(&q.jql);
     if filter.is_empty() {
         format!("project = {} {order}", d.project.key)
     } else {
